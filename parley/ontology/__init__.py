@@ -1,0 +1,52 @@
+"""CAMEO codes and their PLOVER mapping, loaded from package data.
+
+QuadClass follows GDELT's convention (roots 01-05 -> 1, 06-09 -> 2, 10-14 -> 3, 15-20 -> 4).
+Statements (root 01) have no PLOVER type; parley does not emit them as events.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class CameoCode:
+    code: str
+    name: str
+    root: str
+    goldstein: float
+    quad_class: int
+    plover_type: str | None
+    plover_mode: str | None
+    plover_contexts: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def cameo_codes() -> dict[str, CameoCode]:
+    """Every CAMEO event code, by code string ("044")."""
+    out: dict[str, CameoCode] = {}
+    with resources.files(__package__).joinpath("data/cameo_codes.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            out[r["code"]] = CameoCode(
+                code=r["code"],
+                name=r["name"],
+                root=r["root"],
+                goldstein=float(r["goldstein"]),
+                quad_class=int(r["quad_class"]),
+                plover_type=r["plover_type"] or None,
+                plover_mode=r["plover_mode"] or None,
+                plover_contexts=tuple(c for c in r["plover_contexts"].split(";") if c),
+            )
+    return out
+
+
+def lookup(code: str) -> CameoCode:
+    """The entry for a code; an unknown sub-code falls back to its nearest known parent."""
+    table = cameo_codes()
+    for k in range(len(code), 1, -1):
+        if code[:k] in table:
+            return table[code[:k]]
+    raise KeyError(f"unknown CAMEO code {code!r}")

