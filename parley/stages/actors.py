@@ -87,12 +87,16 @@ class ActorCoder:
         return [Actor(names.get(c, c), -1, -1, c, c, None, names.get(c), "article dyad")
                 for c, _ in counts.most_common(2)] if len(counts) >= 2 else []
 
-    def _scope(self, head: Token) -> list[Token]:
-        """Tokens that make up the noun phrase's identity, pruning clauses and other PPs."""
+    def _scope(self, head: Token, modifier: bool = False) -> list[Token]:
+        """Tokens that make up the noun phrase's identity, pruning clauses and other PPs.
+
+        Coordination inside a modifier belongs to the phrase ("Chinese and American
+        negotiators"); coordination of the head itself is expanded by `_resolve`.
+        """
         out = [head]
         for child in head.children:
-            if child.dep_ in NP_DEPS and child.pos_ != "VERB":
-                out.extend(self._scope(child))
+            if (child.dep_ in NP_DEPS or (modifier and child.dep_ in {"conj", "cc"})) and child.pos_ != "VERB":
+                out.extend(self._scope(child, modifier=True))
             elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
                 for obj in child.children:
                     if obj.dep_ == "pobj" and obj.pos_ != "VERB":
@@ -119,7 +123,8 @@ class ActorCoder:
     def _resolve_one(self, head: Token, offset: int, doc: Document, groups: dict[int, Span]) -> list[Actor]:
         scope = sorted(self._scope(head), key=lambda t: t.i)
         lemmas = [t.lemma_.lower() for t in scope
-                  if t is head or (t.i < head.i and t.head is head and t.dep_ in {"compound", "amod"})]
+                  if (t is head or (t.i < head.i and t.head is head and t.dep_ in {"compound", "amod"}))
+                  and offset + t.idx not in doc.mention_at]
         sector, agent_phrase = self.agents.sector(lemmas) if head.pos_ != "PRON" else (None, None)
         start = offset + scope[0].idx
         end = offset + scope[-1].idx + len(scope[-1])

