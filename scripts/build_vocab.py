@@ -221,6 +221,37 @@ def build_agents(shared: Path) -> None:
     print(f"agents.tsv: {len(rows)} agent phrases")
 
 
+# PETRARCH discards whole stories about disasters, epidemics, elections and history; a
+# sentence about them can still report a political event ("Japan sent aid after the
+# typhoon", "the WHO urged ... to contain Ebola"), so these stay codeable in parley.
+CODEABLE = {
+    "typhoon", "tsunami", "tropical storm", "tropical depression", "landslide", "mudslide", "widespread flood",
+    "blizzard", "pollution", "polio", "ebola", "bird flu", "avian flu", "avian influenza", "dengue fever",
+    "rift valley fever", "west nile fever", "west nile virus", "bacteria epidemic", "contracted cholera",
+    "years ago", "weeks ago", "months ago", "years later", "weeks later", "months later", "fifty years ago",
+    "second world war", "world war i", "world war ii", "world war one", "world war two", "napoleonic wars",
+    "post world war ii", "attack on pearl harbor", "world trade center", "presidential debate",
+    "presidential vote recount", "poll published", "osaka district court", "initial public offering",
+    "medical tests", "routine medical check up", "storm warning center", "millennium", "champion", "champions",
+    "championship", "national team", "british empire", "anita hill", "oliver north", "rick lazio",
+}
+
+
+def build_discards(shared: Path) -> None:
+    """discards.tsv: phrases that mark a sentence as sport, entertainment or the like."""
+    phrases = set()
+    for line in (shared / "petrarch2" / "Phoenix.discards.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+        body = line.split("#", 1)[0].split(";", 1)[0].strip().lstrip("+").strip()
+        phrase = " ".join(body.lower().split())
+        if phrase and re.fullmatch(r"[a-z][a-z .'&-]*", phrase) and phrase not in CODEABLE:
+            phrases.add(phrase)
+    with open(VOCAB / "discards.tsv", "w", encoding="utf-8") as f:
+        f.write("# Derived from PETRARCH-2 Phoenix.discards.txt (MIT, Open Event Data Alliance) by scripts/build_vocab.py\n")
+        f.write("phrase\n")
+        f.writelines(p + "\n" for p in sorted(phrases))
+    print(f"discards.tsv: {len(phrases)} phrases")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -230,6 +261,7 @@ def main() -> None:
     build_cameo(args.shared)
     build_verbs(args.shared)
     build_agents(args.shared)
+    build_discards(args.shared)
 
 
 if __name__ == "__main__":

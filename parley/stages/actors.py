@@ -146,6 +146,9 @@ class ActorCoder:
         group = groups.get(offset + head.idx)
         if group is not None:
             gsector = self.groups.get(group.text.lower())
+            if not doc.dyad:
+                return [Actor(group.text, offset + group.start_char, offset + group.end_char, gsector, None, gsector,
+                              None, "group noun; the article names no two parties")]
             return [replace(a, text=group.text, start=offset + group.start_char, end=offset + group.end_char,
                             sector=gsector, code=f"{a.country}{gsector or ''}",
                             why=f"group noun '{group.text.lower()}' -> article dyad")

@@ -10,10 +10,14 @@ modality (future, hypothetical) come from the verb's auxiliaries and markers.
 
 from __future__ import annotations
 
+import re
+
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import lookup
+from ..vocab import discards
 from ..vocab.verbs import Match, verb_lexicon
 
 CLAUSE_DEPS = {"ccomp", "advcl", "parataxis", "relcl", "csubj", "mark", "punct", "cc", "nsubj", "nsubjpass",
@@ -25,6 +29,9 @@ FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
 FUTURE_HEADS = {"plan", "intend", "expect", "aim", "prepare", "schedule"}
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
+VIOLENT_ROOTS = {"17", "18", "19", "20"}
+SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
+SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
 
 
 def _chain(tok: Token) -> list[Token]:
@@ -61,12 +68,17 @@ def _words(tokens: list[Token]) -> list[tuple[str, str]]:
 class EventCoder:
     """Codes the events of a Document whose actors stage has run."""
 
-    def __init__(self) -> None:
+    def __init__(self, nlp) -> None:
         self.lexicon = verb_lexicon()
+        self.discards = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.discards.add("DISCARD", list(nlp.tokenizer.pipe(discards())))
 
     def __call__(self, doc: Document) -> None:
+        discarded = {(offset, sdoc[start].sent.start) for offset, sdoc in doc.chunks
+                     for _, start, _ in self.discards(sdoc)}
         for sent in doc.sentences:
-            doc.events.extend(self._sentence(doc, sent))
+            if (sent.offset, sent.span.start) not in discarded:
+                doc.events.extend(self._sentence(doc, sent))
 
     def _match(self, tok: Token) -> Match | None:
         if tok.pos_ != "VERB":
@@ -92,6 +104,8 @@ class EventCoder:
             info = lookup(m.rule.cameo)
             if info.plover_type is None:
                 continue  # statements (CAMEO 01) are not emitted
+            if tok.lemma_.lower() in SPORT_VERBS and SCORE.search(sent.text):
+                continue  # a sports result ("beat Chelsea 3-1")
             event = self._event(doc, sent, tok, m, info)
             if event is not None:
                 emitted.add(tok.i)
@@ -125,7 +139,7 @@ class EventCoder:
             return tok.head, False
         return None, False
 
-    def _recipients(self, doc: Document, sent: Sentence, tok: Token) -> tuple[list[Actor], bool]:
+    def _recipients(self, doc: Document, sent: Sentence, tok: Token, root: str) -> tuple[list[Actor], bool]:
         """(recipients, explicit?): objects and prepositional objects are explicit; failing
         those, the subject of a complement clause ("demanded that Russia ...") or the first
         coded actor inside the verb phrase ("staffing of the embassy in Russia")."""
@@ -151,6 +165,8 @@ class EventCoder:
                     return found, False
         place_tokens = {t.i for verb in chain for c in verb.children
                         if c.dep_ == "prep" and c.lower_ in PLACE_PREPS for t in c.subtree}
+        if root in VIOLENT_ROOTS:
+            place_tokens = set()  # "bombed targets in Lebanon": the place is what was hit
         first = None
         for t in _phrase(tok):
             found = self._actors_of(doc, sent, t) if t.i not in place_tokens else []
@@ -169,7 +185,7 @@ class EventCoder:
             recipients = self._actors_of(doc, sent, subject)
         else:
             actors = self._actors_of(doc, sent, subject)
-            recipients, explicit = self._recipients(doc, sent, tok)
+            recipients, explicit = self._recipients(doc, sent, tok, info.root)
         if m.rule.reversed_roles:
             actors, recipients = recipients, actors
         if not actors:

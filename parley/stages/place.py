@@ -36,7 +36,9 @@ class Placer:
     def _from_sentence(self, event: Event, context: set[str]) -> Location | None:
         verb: Token | None = event.verb_token
         while verb is not None:
-            for prep in verb.children:
+            # "met in Istanbul", and "held talks in Beijing" where the parse hangs the place on the object
+            heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+            for prep in (p for h in heads for p in h.children):
                 if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
                     continue
                 for obj in prep.children:

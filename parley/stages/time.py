@@ -68,7 +68,12 @@ def resolve(expression: str, base: dt.date | None, prefer: str = "past"
     data = _parser(base, prefer).get_date_data(text)
     if data is None or data.date_obj is None:
         return None
-    return data.date_obj.date(), None, PRECISION.get(data.period or "day", "day")
+    date, precision = data.date_obj.date(), PRECISION.get(data.period or "day", "day")
+    if precision == "year":
+        date = date.replace(month=1, day=1)
+    elif precision == "month":
+        date = date.replace(day=1)
+    return date, None, precision
 
 
 class EventDater:

@@ -89,6 +89,12 @@ STEM_ENDINGS = frozenset({"", "s", "es", "e", "er", "ers", "or", "ors", "ry", "r
                           "al", "als", "ian", "ians", "ment", "ments", "ion", "ions"})
 
 
+@lru_cache(maxsize=1)
+def discards() -> list[str]:
+    """Lower-case phrases that mark a sentence as not codeable (sport, entertainment ...)."""
+    return [r["phrase"] for t in ("discards.tsv", "discards_own.tsv") for r in read_table(t)]
+
+
 class AgentTable:
     """Agent words (minister, embassy, rebels) -> sector code, from agents.tsv and agents_own.tsv.
 

@@ -1,0 +1,30 @@
+"""Shared fixtures: one real pipeline per test session, and the example articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parley.api import default_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    return default_pipeline()
+
+
+@pytest.fixture(scope="session")
+def examples() -> dict[str, dict]:
+    """The bundled example corpus, by id."""
+    lines = (EXAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    return {r["id"]: r for r in map(json.loads, lines)}
+
+
+def countries(actors) -> set[str]:
+    return {a.country for a in actors if a.country}

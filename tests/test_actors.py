@@ -1,0 +1,61 @@
+"""Actor coding: countries by name, short name, demonym and capital; institutions;
+organisations; group nouns; unknown actors keep their text and no country."""
+
+import pytest
+
+from parley import code
+
+
+def first(sentence, pipeline, date="2024-03-01"):
+    events = code(sentence, date=date, pipeline=pipeline)
+    assert events, f"no event in {sentence!r}"
+    return events[0]
+
+
+@pytest.mark.parametrize("sentence,actor_code", [
+    ("The United States condemned the attack on the convoy.", "USA"),
+    ("The U.S. condemned the attack on the convoy.", "USA"),
+    ("American officials condemned the attack on the convoy.", "USAGOV"),
+    ("Turkish police arrested two journalists.", "TURCOP"),
+    ("Washington condemned the attack on the convoy.", "USA"),
+    ("The Kremlin condemned the attack on the convoy.", "RUSGOV"),
+    ("The State Department condemned the attack on the convoy.", "USAGOV"),
+    ("Russia's foreign minister condemned the attack on the convoy.", "RUSGOV"),
+    ("NATO condemned the attack on the convoy.", "IGOWSTNAT"),
+    ("Amnesty International condemned the arrest of the journalists.", "NGOHRI"),
+])
+def test_actor_codes(pipeline, sentence, actor_code):
+    assert [a.code for a in first(sentence, pipeline).actors] == [actor_code]
+
+
+def test_actor_span_offsets_point_at_the_text(pipeline):
+    sentence = "Russian troops shelled Ukrainian positions."
+    event = first(sentence, pipeline)
+    for actor in event.actors + event.recipients:
+        assert sentence[actor.start:actor.end] == actor.text
+
+
+def test_coordinated_actors_make_a_reciprocal_consultation(pipeline):
+    event = first("France and Germany held talks on energy.", pipeline)
+    assert event.reciprocal
+    assert {a.country for a in event.actors} == {"FRA", "DEU"}
+    assert {a.country for a in event.recipients} == {"FRA", "DEU"}
+
+
+def test_group_nouns_resolve_to_the_articles_dyad(pipeline):
+    text = ("Officials from India and Pakistan met in Dubai on Monday. "
+            "Both sides agreed to restore the ceasefire along the border.")
+    agree = [e for e in code(text, date="2024-03-04", pipeline=pipeline) if e.event_type == "AGREE"][0]
+    assert {a.country for a in agree.actors} == {"IND", "PAK"}
+    assert agree.actors[0].text == "Both sides"
+
+
+def test_unknown_actor_keeps_text_and_no_country(pipeline):
+    event = first("Gunmen kidnapped a priest near the border.", pipeline)
+    assert event.actors[0].text == "Gunmen"
+    assert event.actors[0].country is None
+
+
+def test_person_named_like_a_country_is_not_that_country(pipeline):
+    event = first("Jordan Peterson criticized the government of Canada.", pipeline)
+    assert all(a.country != "JOR" for a in event.actors)
