@@ -11,9 +11,17 @@ from parley import code
     ("Japan will meet South Korea next week.", False, "future"),
     ("The European Union could impose sanctions on Belarus.", False, "hypothetical"),
     ("Iran condemned the attack on the embassy.", False, "factual"),
+    ("The two governments failed to reach an agreement on trade.", True, "factual"),
+    ("Canada plans to impose tariffs on Chinese steel.", False, "future"),
 ])
 def test_negation_and_status(pipeline, sentence, negated, status):
     events = code(sentence, date="2024-03-01", pipeline=pipeline)
-    assert events, sentence
+    assert len(events) == 1, sentence
     assert events[0].negated is negated
     assert events[0].status == status
+
+
+def test_intent_verb_gives_way_to_its_complement(pipeline):
+    [event] = code("Canada plans to impose tariffs on Chinese steel.", date="2024-03-01", pipeline=pipeline)
+    assert event.trigger_text == "impose" and event.cameo_root == "16"
+    assert {a.country for a in event.actors} == {"CAN"} and {a.country for a in event.recipients} == {"CHN"}

@@ -27,7 +27,8 @@ PLACE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "thr
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
-FUTURE_HEADS = {"plan", "intend", "expect", "aim", "prepare", "schedule"}
+FUTURE_HEADS = {"plan", "intend", "expect", "aim", "prepare", "schedule", "want", "hope", "seek", "decide"}
+FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
 VIOLENT_ROOTS = {"17", "18", "19", "20"}
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
@@ -227,7 +228,8 @@ class EventCoder:
         while t.dep_ in {"xcomp", "conj"} and t.head is not t:
             t = t.head
             verbs.append(t)
-        negated = any(c.dep_ == "neg" or c.lower_ in {"never"} for v in verbs for c in v.children)
+        negated = any(c.dep_ == "neg" or c.lower_ in {"never"} for v in verbs for c in v.children) or any(
+            v.lemma_.lower() in FAILED_HEADS for v in verbs[1:])
         aux = {c.lower_ for v in verbs for c in v.children if c.dep_ in {"aux", "auxpass"}}
         marks = {c.lower_ for v in verbs for c in v.children if c.dep_ == "mark"}
         if aux & HYPOTHETICAL_AUX or marks & {"if", "unless"}:
