@@ -23,7 +23,8 @@ from ..vocab.verbs import Match, verb_lexicon
 CLAUSE_DEPS = {"ccomp", "advcl", "parataxis", "relcl", "csubj", "mark", "punct", "cc", "nsubj", "nsubjpass",
                "expl", "aux", "auxpass", "neg", "agent", "dep"}
 RECIPIENT_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "from", "for", "at")
-PLACE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "throughout"}
+# prepositions whose object says where or when, not to whom
+WHERE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "throughout"}
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
@@ -165,7 +166,7 @@ class EventCoder:
                 if found:
                     return found, False
         place_tokens = {t.i for verb in chain for c in verb.children
-                        if c.dep_ == "prep" and c.lower_ in PLACE_PREPS for t in c.subtree}
+                        if c.dep_ == "prep" and c.lower_ in WHERE_PREPS for t in c.subtree}
         if root in VIOLENT_ROOTS:
             place_tokens = set()  # "bombed targets in Lebanon": the place is what was hit
         first = None
