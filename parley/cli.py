@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .output import FORMATS, Writer
 from .sources import DEFAULT_MAX_BYTES, Failure, InputError, parse_date
@@ -43,6 +44,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
     p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("eval", help="score the coder on labelled sentences",
+                       description="Score the coder on labelled files: PLOVER CSV (text, event_type, "
+                                   "source_text, target_text) or quad TSV (text, quad).")
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    p.add_argument("--folds", type=int, default=0, help="K>1: retrain the classifier on K-1 folds "
+                                                        "for each held-out fold (PLOVER CSV only)")
+    p.add_argument("--device", default="cpu", help="torch device for --folds training (cpu, cuda)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train", help="train the event classifier",
+                       description="Train the event classifier's adapters and head on "
+                                   "plover_events_train.csv and write the weights and their card.")
+    p.add_argument("--data", type=Path, default=Path("../shared/data"), help="directory of the training data")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default: the package's weights)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validate first (scores and calibration); "
+                                                        "0 to skip")
+    p.add_argument("--device", default="cpu", help="torch device (cpu, cuda)")
+    p.set_defaults(func=cmd_train)
     return parser
 
 
@@ -61,6 +82,37 @@ def cmd_code(args: argparse.Namespace) -> int:
         writer.write(doc)
     writer.close()
     return EXIT_INPUT_FAILED if failures else EXIT_OK
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate
+
+    status = EXIT_OK
+    for path in args.files:
+        if not path.is_file():
+            print(f"parley: {path}: no such file", file=sys.stderr)
+            status = EXIT_INPUT_FAILED
+            continue
+        report = evaluate(path, folds=args.folds, device=args.device, log=_log)
+        print(json.dumps(report.summary()) if args.json else report.text() + "\n")
+    return status
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .learn.model import WEIGHTS
+    from .learn.train import train_and_save
+
+    if not (args.data / "plover_events_train.csv").is_file():
+        print(f"parley: {args.data}: no plover_events_train.csv there", file=sys.stderr)
+        return EXIT_INPUT_FAILED
+    train_and_save(args.data, args.out or WEIGHTS, folds=args.folds, device=args.device, log=_log)
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,11 +7,17 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from .ontology import lookup
+
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )
 STATUSES = ("factual", "future", "hypothetical", "historical")
+RECIPROCAL_ROOTS = {"03", "04", "05", "06"}  # agreeing, consulting, supporting, cooperating: joint acts
+
+
+PLAIN_PHRASE = "a noun phrase no table knows"
 
 
 @dataclass
@@ -26,6 +32,11 @@ class Actor:
     sector: str | None = None
     name: str | None = None
     why: str | None = None  # which table entry coded it, for `parley actors`
+
+    @property
+    def plain(self) -> bool:
+        """An uncoded common noun phrase ("a car bomb", "the crowd"), not a name or table entry."""
+        return self.why == PLAIN_PHRASE
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end, "code": self.code,
@@ -91,7 +102,22 @@ class Event:
     issues: list[str] = field(default_factory=list)
     confidence: float = 0.5
     pattern: str | None = None  # the verb rule that coded it
+    directed: bool = False  # the parse named the recipient (object, passive subject): never reciprocal
     verb_token: Any = field(default=None, repr=False)  # spaCy Token of the trigger, for later stages
+
+    def recode(self, cameo: str) -> None:
+        """Give the event a CAMEO code and what follows from it: PLOVER type, mode, contexts,
+        Goldstein, quad class, and reciprocity ("the two sides agreed": every party acts
+        towards the others, unless the parse named a recipient)."""
+        info = lookup(cameo)
+        self.cameo, self.event_type, self.mode = info.code, info.plover_type or "", info.plover_mode
+        self.contexts, self.goldstein, self.quad_class = list(info.plover_contexts), info.goldstein, info.quad_class
+        countries = {a.country for a in self.actors if a.country}
+        joint = info.root in RECIPROCAL_ROOTS and len(countries) >= 2 and not self.directed
+        if joint and not self.reciprocal:
+            self.recipients, self.reciprocal = list(reversed(self.actors)), True
+        elif self.reciprocal and not joint:
+            self.recipients, self.reciprocal = [], False
 
     @property
     def cameo_root(self) -> str:
@@ -150,6 +176,7 @@ class Document:
     np_actors: dict[int, list[Actor]] = field(default_factory=dict, repr=False)  # noun head offset -> actors
     dyad: list[Actor] = field(default_factory=list)  # the two main parties: what "both sides" means
     events: list[Event] = field(default_factory=list)
+    uncoded: list[Event] = field(default_factory=list)  # main verbs no rule coded and no event came of
 
     def release(self) -> None:
         """Drop the parse and the indexes built on it, keeping sentences, mentions and events."""
@@ -158,5 +185,6 @@ class Document:
         self.np_actors = {}
         for sent in self.sentences:
             sent.span = None
+        self.uncoded = []
         for event in self.events:
             event.verb_token = None

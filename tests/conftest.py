@@ -16,7 +16,16 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def pipeline():
+    """The whole coder: verb patterns and the event classifier."""
     return default_pipeline()
+
+
+@pytest.fixture(scope="session")
+def patterns(pipeline):
+    """The dictionary coder alone (no classifier), sharing the loaded spaCy model."""
+    from parley.pipeline import Pipeline
+
+    return Pipeline(pipeline.parser.nlp, classifier=False)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ def test_negation_and_status(pipeline, sentence, negated, status):
     assert events[0].status == status
 
 
-def test_intent_verb_gives_way_to_its_complement(pipeline):
-    [event] = code("Canada plans to impose tariffs on Chinese steel.", date="2024-03-01", pipeline=pipeline)
+def test_intent_verb_gives_way_to_its_complement(patterns):
+    [event] = code("Canada plans to impose tariffs on Chinese steel.", date="2024-03-01", pipeline=patterns)
     assert event.trigger_text == "impose" and event.cameo_root == "16"
     assert {a.country for a in event.actors} == {"CAN"} and {a.country for a in event.recipients} == {"CHN"}

@@ -1,4 +1,4 @@
-"""CAMEO codes and their PLOVER mapping, loaded from package data.
+"""CAMEO codes, PLOVER types and the mapping between them, loaded from package data.
 
 QuadClass follows GDELT's convention (roots 01-05 -> 1, 06-09 -> 2, 10-14 -> 3, 15-20 -> 4).
 Statements (root 01) have no PLOVER type; parley does not emit them as events.
@@ -50,3 +50,10 @@ def lookup(code: str) -> CameoCode:
         if code[:k] in table:
             return table[code[:k]]
     raise KeyError(f"unknown CAMEO code {code!r}")
+
+
+@lru_cache(maxsize=1)
+def plover_defaults() -> dict[str, str]:
+    """PLOVER type -> the CAMEO code parley gives an event of that type when no verb rule says more."""
+    with resources.files(__package__).joinpath("data/plover_types.csv").open(encoding="utf-8") as f:
+        return {r["type"]: r["default_cameo"] for r in csv.DictReader(f)}

@@ -2,7 +2,8 @@
 
 Mentions are found by exact (case-sensitive) phrase matching against the country,
 organisation and institution tables; sectors come from agent words in the noun phrase
-("the Russian delegation" -> RUS + GOV). Group nouns ("both sides") resolve to the
+("the Russian delegation" -> RUS + GOV). Any other noun phrase is a plain, uncoded actor
+("a car bomb"): it can be who acted or was acted upon, but never says which country. Group nouns ("both sides") resolve to the
 article's dyad: the two countries it mentions most. Unknown actors keep their text with
 country null; a country is never guessed.
 """
@@ -16,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 
-from ..document import Actor, Document
+from ..document import PLAIN_PHRASE, Actor, Document
 from ..vocab import Entity, actor_phrases, agents, country_names, group_nouns
 
 # children that belong to a noun phrase's identity ("the Russian delegation", "Russia's
@@ -157,4 +158,6 @@ class ActorCoder:
             return [Actor(text, start, end, sector, None, sector, None, f"agent table: '{agent_phrase}' -> {sector}")]
         if head.ent_type_ in UNKNOWN_NE or (head.pos_ == "PROPN" and not head.ent_type_):
             return [Actor(text, start, end, None, None, None, None, "unknown name")]
+        if head.pos_ in {"NOUN", "PROPN"} and not head.ent_type_:
+            return [Actor(text, start, end, None, None, None, None, PLAIN_PHRASE)]
         return []

@@ -30,7 +30,6 @@ FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
 FUTURE_HEADS = {"plan", "intend", "expect", "aim", "prepare", "schedule", "want", "hope", "seek", "decide"}
 FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
-RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
 VIOLENT_ROOTS = {"17", "18", "19", "20"}
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
 SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
@@ -70,7 +69,10 @@ def _words(tokens: list[Token]) -> list[tuple[str, str]]:
 class EventCoder:
     """Codes the events of a Document whose actors stage has run."""
 
-    def __init__(self, nlp) -> None:
+    def __init__(self, nlp, score_all_sentences: bool = False) -> None:
+        """`score_all_sentences`: also offer candidates that can never become events (no
+        actor), so that `parley eval` can read a type for every labelled sentence."""
+        self.score_all_sentences = score_all_sentences
         self.lexicon = verb_lexicon()
         self.discards = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.discards.add("DISCARD", list(nlp.tokenizer.pipe(discards())))
@@ -108,12 +110,44 @@ class EventCoder:
                 continue  # statements (CAMEO 01) are not emitted
             if tok.lemma_.lower() in SPORT_VERBS and SCORE.search(sent.text):
                 continue  # a sports result ("beat Chelsea 3-1")
-            event = self._event(doc, sent, tok, m, info)
+            event = self._event(doc, sent, tok, m)
             if event is not None:
                 emitted.add(tok.i)
                 events.append(event)
+        if not events:
+            candidates = [c for v in self._main_verbs(sent)
+                          if (c := self._event(doc, sent, v, None, require_actor=False)) is not None]
+            for c in candidates:
+                if self._carrier(c.verb_token):
+                    c.actors = []  # "X said ...": a statement is no event; typed for `parley eval` only
+            candidate = next((c for c in candidates if c.actors), None)
+            if candidate is None and self.score_all_sentences and candidates:
+                candidate = candidates[0]
+            if candidate is not None:
+                doc.uncoded.append(candidate)
         events.sort(key=lambda e: e.trigger_start)
         return events
+
+    def _main_verbs(self, sent: Sentence) -> list[Token]:
+        """Verbs that may carry a sentence no rule coded, best first: what a reporting or
+        intent verb introduces ("said that X attacked ...", "began an investigation"),
+        then that verb itself, whose subject is at least the speaker."""
+        root = sent.span.root
+        if root.pos_ != "VERB":  # "Russia is willing to withdraw ..."
+            root = next((t for t in root.subtree if t.pos_ == "VERB" and t.dep_ in {"xcomp", "ccomp"}), None)
+        chain: list[Token] = []
+        verb = root
+        while verb is not None and len(chain) < 4:
+            chain.append(verb)
+            if not self._carrier(verb):
+                break
+            verb = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"), None)
+        return chain[::-1]
+
+    def _carrier(self, verb: Token) -> bool:
+        """A reporting or intent verb ("say", "plan", "begin"): its rules give no code of its own."""
+        lemma = verb.lemma_.lower()
+        return self.lexicon.knows(lemma) and self.lexicon.match(lemma, [], []) is None
 
     def _actors_of(self, doc: Document, sent: Sentence, tok: Token | None) -> list[Actor]:
         if tok is None:
@@ -142,27 +176,31 @@ class EventCoder:
         return None, False
 
     def _recipients(self, doc: Document, sent: Sentence, tok: Token, root: str) -> tuple[list[Actor], bool]:
-        """(recipients, explicit?): objects and prepositional objects are explicit; failing
-        those, the subject of a complement clause ("demanded that Russia ...") or the first
-        coded actor inside the verb phrase ("staffing of the embassy in Russia")."""
+        """(recipients, explicit?): named or coded objects and prepositional objects are
+        explicit; failing those, the subject of a complement clause ("demanded that Russia
+        ..."), the first coded actor inside the verb phrase ("staffing of the embassy in
+        Russia"), and last an uncoded object ("killed a priest")."""
         chain = _chain(tok)
+        plain_object: list[Actor] = []
         for verb in chain:
             for child in verb.children:
                 if child.dep_ in {"dobj", "dative"}:
                     found = self._actors_of(doc, sent, child)
-                    if found:
+                    if found and not all(a.plain for a in found):
                         return found, True
-            for prep in RECIPIENT_PREPS:
+                    plain_object = plain_object or found
+            for prep in RECIPIENT_PREPS:  # "talks with X", "aid to X": named or coded actors only
                 for child in verb.children:
                     if child.dep_ == "prep" and child.lower_ == prep:
                         for obj in child.children:
-                            found = self._actors_of(doc, sent, obj) if obj.dep_ == "pobj" else []
+                            found = [a for a in self._actors_of(doc, sent, obj) if not a.plain] \
+                                if obj.dep_ == "pobj" else []
                             if found:
                                 return found, True
         for child in tok.children:
             if child.dep_ == "ccomp":
                 subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
-                found = self._actors_of(doc, sent, subject)
+                found = [a for a in self._actors_of(doc, sent, subject) if not a.plain]
                 if found:
                     return found, False
         place_tokens = {t.i for verb in chain for c in verb.children
@@ -171,13 +209,17 @@ class EventCoder:
             place_tokens = set()  # "bombed targets in Lebanon": the place is what was hit
         first = None
         for t in _phrase(tok):
-            found = self._actors_of(doc, sent, t) if t.i not in place_tokens else []
+            found = [a for a in self._actors_of(doc, sent, t) if not a.plain] if t.i not in place_tokens else []
             if any(a.country for a in found):
                 return [a for a in found if a.country], False
             first = first or found
-        return first or [], False
+        if first:
+            return first, False
+        return plain_object, False  # "killed a priest": an uncoded object is still the target
 
-    def _event(self, doc: Document, sent: Sentence, tok: Token, m: Match, info) -> Event | None:
+    def _event(self, doc: Document, sent: Sentence, tok: Token, m: Match | None,
+               require_actor: bool = True) -> Event | None:
+        """The event a verb expresses; `m` None makes an uncoded candidate for the classifier."""
         subject, passive = self._subject(tok)
         explicit = False
         if passive:
@@ -187,39 +229,38 @@ class EventCoder:
             recipients = self._actors_of(doc, sent, subject)
         else:
             actors = self._actors_of(doc, sent, subject)
-            recipients, explicit = self._recipients(doc, sent, tok, info.root)
-        if m.rule.reversed_roles:
+            recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
+        if m is not None and m.rule.reversed_roles:
             actors, recipients = recipients, actors
-        if not actors:
+        if not actors and require_actor:
             return None
         actor_countries = {a.country for a in actors if a.country}
-        recipients = [r for r in recipients if not (r.country and r.country in actor_countries)]
-        reciprocal = info.root in RECIPROCAL_ROOTS and len(actor_countries) >= 2 and not (passive or explicit)
-        if reciprocal:  # "the two sides agreed": every party acts, towards the others
-            recipients = list(reversed(actors))
         negated, status = self._modality(tok)
-        return Event(
+        event = Event(
             doc_id=doc.id,
             sentence_index=sent.index,
             sentence=sent.text,
             trigger_text=tok.text,
             trigger_start=sent.offset + tok.idx,
             trigger_end=sent.offset + tok.idx + len(tok),
-            cameo=info.code,
-            event_type=info.plover_type,
-            mode=info.plover_mode,
-            contexts=list(info.plover_contexts),
-            goldstein=info.goldstein,
-            quad_class=info.quad_class,
+            cameo="",
+            event_type="",
+            mode=None,
+            contexts=[],
+            goldstein=0.0,
+            quad_class=0,
             actors=actors,
-            recipients=recipients,
-            reciprocal=reciprocal,
+            recipients=[r for r in recipients if not (r.country and r.country in actor_countries)],
+            directed=passive or explicit,
             negated=negated,
             status=status,
-            confidence=self._confidence(m, actors, recipients),
-            pattern=m.rule.describe(),
             verb_token=tok,
         )
+        if m is not None:
+            event.recode(m.rule.cameo)
+            event.confidence = self._confidence(m, actors, event.recipients)
+            event.pattern = m.rule.describe()
+        return event
 
     @staticmethod
     def _modality(tok: Token) -> tuple[bool, str]:

@@ -13,7 +13,6 @@ from spacy.tokens import Token
 from ..dateline import find_dateline
 from ..document import Document, Event, Location
 from ..gazetteer import gazetteer
-from ..ontology import lookup
 
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -67,5 +66,4 @@ class Placer:
             return
         parties = {a.country for a in event.actors + event.recipients if a.country}
         if parties and event.location.country not in parties:
-            info = lookup(THIRD_LOCATION)
-            event.cameo, event.mode, event.goldstein = info.code, info.plover_mode, info.goldstein
+            event.recode(THIRD_LOCATION)

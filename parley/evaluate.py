@@ -1,0 +1,124 @@
+"""`parley eval`: score the whole coder on labelled sentences.
+
+Formats: PLOVER-labelled CSV (text, event_type, source_text, target_text: the development
+set's format and parley's own gold files) and quad-class TSV (text, quad; 0 = no event).
+Each sentence is coded as a document of its own; its predicted type is that of its most
+confident non-negated event, or NONE. With `folds` > 1 the classifier is retrained on
+the other folds for each held-out fold, so every sentence is scored by a model that never
+saw it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import Document, Event
+from .learn.data import LABELS, QUAD_OF, Example, load_plover, load_quad, to_label
+from .learn.metrics import NONE, accuracy, confusion, confusion_table, macro_f1, per_class, token_f1
+
+
+@dataclass
+class Report:
+    source: str
+    n: int
+    gold: list[str] = field(default_factory=list)
+    pred: list[str] = field(default_factory=list)
+    quad_gold: list[int] = field(default_factory=list)
+    quad_pred: list[int] = field(default_factory=list)
+    actor_f1: list[float] = field(default_factory=list)
+    recipient_f1: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        out = {"source": self.source, "sentences": self.n}
+        if self.gold:
+            out |= {"accuracy": round(accuracy(self.gold, self.pred), 4),
+                    "macro_f1": round(macro_f1(self.gold, self.pred, LABELS), 4),
+                    "coverage": round(sum(p != NONE for p in self.pred) / self.n, 4)}
+        if self.quad_gold:
+            out["quad_accuracy"] = round(accuracy(self.quad_gold, self.quad_pred), 4)
+        if self.actor_f1:
+            out["actor_token_f1"] = round(sum(self.actor_f1) / len(self.actor_f1), 4)
+            out["recipient_token_f1"] = round(sum(self.recipient_f1) / len(self.recipient_f1), 4)
+        return out
+
+    def text(self) -> str:
+        lines = [f"{k}: {v}" for k, v in self.summary().items()]
+        if self.gold:
+            lines += ["", f"{'type':<10} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>5}"]
+            lines += [f"{r.label:<10} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} {r.support:5d}"
+                      for r in per_class(self.gold, self.pred, LABELS) if r.support]
+            lines += ["", "confusion (rows gold, columns predicted):", confusion_table(self.gold, self.pred, LABELS)]
+            lines += ["", "most frequent confusions: " + ", ".join(
+                f"{g}->{p} {n}" for (g, p), n in confusion(self.gold, self.pred).most_common(8))]
+        return "\n".join(lines)
+
+
+def main_event(events: list[Event]) -> Event | None:
+    """The event a sentence-level label describes: the most confident non-negated one."""
+    factual = [e for e in events if not e.negated] or events
+    return max(factual, key=lambda e: e.confidence) if factual else None
+
+
+def _actor_text(actors) -> str:
+    return " ".join(a.text for a in actors)
+
+
+def _code(texts: list[str], pipeline) -> list[Event | None]:
+    return [main_event(doc.events) for doc in pipeline(Document(str(i), t) for i, t in enumerate(texts))]
+
+
+def is_quad_file(path: Path) -> bool:
+    with open(path, encoding="utf-8") as f:
+        return f.readline().rstrip("\n").split("\t") == ["text", "quad"]
+
+
+def evaluate(path: Path, pipeline=None, folds: int = 0, device: str = "cpu",
+             log: Callable[[str], None] = lambda s: None) -> Report:
+    """Score the coder on a labelled file (format recognised from its header)."""
+    from .pipeline import Pipeline
+
+    path = Path(path)
+    if is_quad_file(path):
+        pairs = load_quad(path)
+        report = Report(str(path), len(pairs))
+        events = _code([t for t, _ in pairs], pipeline or Pipeline())
+        report.quad_gold = [q for _, q in pairs]
+        report.quad_pred = [e.quad_class if e else 0 for e in events]
+        return report
+    examples = load_plover(path)
+    report = Report(str(path), len(examples))
+    if folds > 1:
+        events = _cross_validated(examples, folds, device, log)
+    else:
+        events = _code([e.text for e in examples], pipeline or Pipeline())
+    for ex, ev in zip(examples, events):
+        report.gold.append(ex.label)
+        report.pred.append(to_label(ev.event_type) if ev else NONE)
+        report.quad_gold.append(QUAD_OF[ex.label])
+        report.quad_pred.append(QUAD_OF[to_label(ev.event_type)] if ev else 0)
+        report.actor_f1.append(token_f1(ex.source, _actor_text(ev.actors) if ev else ""))
+        report.recipient_f1.append(token_f1(ex.target, _actor_text(ev.recipients) if ev else ""))
+    return report
+
+
+def _cross_validated(examples: list[Example], folds: int, device: str, log) -> list[Event | None]:
+    from .learn.model import shipped_config
+    from .learn.train import fit, folds_of, items
+    from .learn.views import pattern_views
+    from .pipeline import Pipeline
+
+    config = shipped_config()  # same hyperparameters and calibration as the shipped model
+    patterns = Pipeline(classifier=False)
+    data = items(examples, pattern_views([e.text for e in examples], patterns), config)
+    out: list[Event | None] = [None] * len(examples)
+    for f, test_idx in enumerate(folds_of(len(data), folds, [d.label for d in data], config.seed)):
+        held_out = set(test_idx)
+        train = [d for i, d in enumerate(data) if i not in held_out]
+        log(f"fold {f + 1}/{folds}: training on {len(train)}, scoring {len(test_idx)}")
+        model = fit(train, config, device, log).to("cpu")
+        pipeline = Pipeline(patterns.parser.nlp, classifier=model)
+        for i, ev in zip(test_idx, _code([examples[i].text for i in test_idx], pipeline)):
+            out[i] = ev
+    return out

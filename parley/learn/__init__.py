@@ -1,0 +1,1 @@
+"""The learned event-type classifier: data, model, training and metrics."""

@@ -1,0 +1,78 @@
+"""Labelled data for training and evaluation, in the formats of ../shared/data.
+
+- PLOVER sentences (`plover_events_train.csv`: id, text, event_type, source_text, target_text),
+  in the older 15-type scheme where YIELD = CONCEDE + RETREAT;
+- CAMEO quad classes (`cameo_quad_train.tsv`: text, quad; 0 = no event / statement);
+- synthetic stories (`synthetic_stories.csv`: text, title, label, mode), document level;
+- parley's own gold files in the PLOVER format.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+# the 15 labels the development data uses; parley's 16 output types map onto them
+LABELS = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "YIELD", "REQUEST", "ACCUSE", "REJECT",
+          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+QUAD_OF = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1, "YIELD": 2, "COOPERATE": 2, "AID": 2, "RETREAT": 2,
+           "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4,
+           "COERCE": 4, "ASSAULT": 4}
+# CONCEDE is verbal cooperation and RETREAT material cooperation; merged as YIELD the
+# dataset's quad for YIELD follows its more frequent member (RETREAT: releases, withdrawals)
+
+
+def to_label(event_type: str) -> str:
+    """parley's 16-type PLOVER -> the 15-type scheme of the development data."""
+    return "YIELD" if event_type in {"CONCEDE", "RETREAT", "YIELD"} else event_type
+
+
+@dataclass
+class Example:
+    text: str
+    label: str | None  # one of LABELS, or None for "no event"
+    source: str = ""
+    target: str = ""
+    weight: float = 1.0
+    id: str = ""
+
+
+def _csv_rows(path: Path):
+    csv.field_size_limit(10_000_000)
+    with open(path, encoding="utf-8", newline="") as f:
+        yield from csv.DictReader(f)
+
+
+def load_plover(path: Path) -> list[Example]:
+    """PLOVER-labelled sentences (the development set format, or parley's own gold files)."""
+    return [Example(r["text"], to_label(r["event_type"].strip().upper()), r.get("source_text", "") or "",
+                    r.get("target_text", "") or "", 1.0, r.get("id", "") or str(i))
+            for i, r in enumerate(_csv_rows(path))]
+
+
+def load_quad(path: Path) -> list[tuple[str, int]]:
+    """(sentence, quad class 0-4) pairs; 0 means a statement or no event."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            text, _, quad = line.rstrip("\n").rpartition("\t")
+            if text and quad.isdigit():
+                out.append((text, int(quad)))
+    return out
+
+
+def load_stories(path: Path, weight: float = 0.3) -> list[Example]:
+    """Synthetic stories as extra training data: each story's first sentence, down-weighted.
+
+    The labels belong to the whole machine-written story; its lead sentence usually
+    states the event, the rest is background.
+    """
+    out = []
+    for i, r in enumerate(_csv_rows(path)):
+        text = " ".join(r["text"].split())
+        lead = text.split(". ")[0].rstrip(".") + "."
+        if len(lead.split()) >= 6:
+            out.append(Example(lead, to_label(r["label"].strip().upper()), weight=weight, id=f"story{i}"))
+    return out
