@@ -2,10 +2,15 @@
 
 Formats: PLOVER-labelled CSV (text, event_type, source_text, target_text: the development
 set's format and parley's own gold files) and quad-class TSV (text, quad; 0 = no event).
-Each sentence is coded as a document of its own; its predicted type is that of its most
-confident non-negated event, or NONE. With `folds` > 1 the classifier is retrained on
-the other folds for each held-out fold, so every sentence is scored by a model that never
-saw it.
+Each sentence is coded as a document of its own. Two scores are kept apart:
+
+- type accuracy: the type parley gives the sentence's main event, or, where it emits no
+  event (no actor found, or too little confidence), the type its classifier gives the
+  sentence's main verb; comparable with classifiers that label every sentence;
+- end-to-end accuracy: only emitted events count, a sentence without one is NONE.
+
+With `folds` > 1 the classifier is retrained on the other folds for each held-out fold,
+so every sentence is scored by a model that never saw it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ class Report:
     source: str
     n: int
     gold: list[str] = field(default_factory=list)
-    pred: list[str] = field(default_factory=list)
+    pred: list[str] = field(default_factory=list)  # typed, emitted or not
+    emitted: list[str] = field(default_factory=list)  # NONE where no event was emitted
     quad_gold: list[int] = field(default_factory=list)
     quad_pred: list[int] = field(default_factory=list)
     actor_f1: list[float] = field(default_factory=list)
@@ -35,7 +41,9 @@ class Report:
         if self.gold:
             out |= {"accuracy": round(accuracy(self.gold, self.pred), 4),
                     "macro_f1": round(macro_f1(self.gold, self.pred, LABELS), 4),
-                    "coverage": round(sum(p != NONE for p in self.pred) / self.n, 4)}
+                    "end_to_end_accuracy": round(accuracy(self.gold, self.emitted), 4),
+                    "end_to_end_macro_f1": round(macro_f1(self.gold, self.emitted, LABELS), 4),
+                    "coverage": round(sum(p != NONE for p in self.emitted) / self.n, 4)}
         if self.quad_gold:
             out["quad_accuracy"] = round(accuracy(self.quad_gold, self.quad_pred), 4)
         if self.actor_f1:
@@ -65,8 +73,19 @@ def _actor_text(actors) -> str:
     return " ".join(a.text for a in actors)
 
 
-def _code(texts: list[str], pipeline) -> list[Event | None]:
-    return [main_event(doc.events) for doc in pipeline(Document(str(i), t) for i, t in enumerate(texts))]
+def _code(texts: list[str], pipeline) -> list[tuple[Event | None, Event | None]]:
+    """(main emitted event, main typed event) per text."""
+    out = []
+    for doc in pipeline(Document(str(i), t) for i, t in enumerate(texts)):
+        emitted = main_event(doc.events)
+        out.append((emitted, emitted or main_event([e for e in doc.uncoded if e.cameo])))
+    return out
+
+
+def _pipeline(nlp=None, classifier=True):
+    from .pipeline import Pipeline
+
+    return Pipeline(nlp, classifier=classifier, score_all_sentences=True)
 
 
 def is_quad_file(path: Path) -> bool:
@@ -77,48 +96,47 @@ def is_quad_file(path: Path) -> bool:
 def evaluate(path: Path, pipeline=None, folds: int = 0, device: str = "cpu",
              log: Callable[[str], None] = lambda s: None) -> Report:
     """Score the coder on a labelled file (format recognised from its header)."""
-    from .pipeline import Pipeline
-
     path = Path(path)
     if is_quad_file(path):
         pairs = load_quad(path)
         report = Report(str(path), len(pairs))
-        events = _code([t for t, _ in pairs], pipeline or Pipeline())
+        events = _code([t for t, _ in pairs], pipeline or _pipeline())
         report.quad_gold = [q for _, q in pairs]
-        report.quad_pred = [e.quad_class if e else 0 for e in events]
+        report.quad_pred = [e.quad_class if e else 0 for e, _ in events]  # no event: quad 0
         return report
     examples = load_plover(path)
     report = Report(str(path), len(examples))
     if folds > 1:
         events = _cross_validated(examples, folds, device, log)
     else:
-        events = _code([e.text for e in examples], pipeline or Pipeline())
-    for ex, ev in zip(examples, events):
+        events = _code([e.text for e in examples], pipeline or _pipeline())
+    for ex, (emitted, typed) in zip(examples, events):
         report.gold.append(ex.label)
-        report.pred.append(to_label(ev.event_type) if ev else NONE)
+        report.pred.append(to_label(typed.event_type) if typed else NONE)
+        report.emitted.append(to_label(emitted.event_type) if emitted else NONE)
         report.quad_gold.append(QUAD_OF[ex.label])
-        report.quad_pred.append(QUAD_OF[to_label(ev.event_type)] if ev else 0)
-        report.actor_f1.append(token_f1(ex.source, _actor_text(ev.actors) if ev else ""))
-        report.recipient_f1.append(token_f1(ex.target, _actor_text(ev.recipients) if ev else ""))
+        report.quad_pred.append(QUAD_OF[to_label(typed.event_type)] if typed else 0)
+        report.actor_f1.append(token_f1(ex.source, _actor_text(emitted.actors) if emitted else ""))
+        report.recipient_f1.append(token_f1(ex.target, _actor_text(emitted.recipients) if emitted else ""))
     return report
 
 
-def _cross_validated(examples: list[Example], folds: int, device: str, log) -> list[Event | None]:
+def _cross_validated(examples: list[Example], folds: int, device: str, log
+                     ) -> list[tuple[Event | None, Event | None]]:
     from .learn.model import shipped_config
     from .learn.train import fit, folds_of, items
     from .learn.views import pattern_views
-    from .pipeline import Pipeline
 
     config = shipped_config()  # same hyperparameters and calibration as the shipped model
-    patterns = Pipeline(classifier=False)
+    patterns = _pipeline(classifier=False)
     data = items(examples, pattern_views([e.text for e in examples], patterns), config)
-    out: list[Event | None] = [None] * len(examples)
+    out: list[tuple[Event | None, Event | None]] = [(None, None)] * len(examples)
     for f, test_idx in enumerate(folds_of(len(data), folds, [d.label for d in data], config.seed)):
         held_out = set(test_idx)
         train = [d for i, d in enumerate(data) if i not in held_out]
         log(f"fold {f + 1}/{folds}: training on {len(train)}, scoring {len(test_idx)}")
         model = fit(train, config, device, log).to("cpu")
-        pipeline = Pipeline(patterns.parser.nlp, classifier=model)
+        pipeline = _pipeline(patterns.parser.nlp, classifier=model)
         for i, ev in zip(test_idx, _code([examples[i].text for i in test_idx], pipeline)):
             out[i] = ev
     return out

@@ -162,7 +162,7 @@ class EventClassifier(nn.Module):
         missing = model.load_state_dict(state, strict=False)
         if missing.unexpected_keys:
             raise ValueError(f"unexpected weights in {directory}: {missing.unexpected_keys[:3]}")
-        return model
+        return model.eval()
 
     def for_inference(self) -> "EventClassifier":
         """Merge adapters into the base weights; run the encoder in bfloat16 where the CPU

@@ -18,13 +18,13 @@ from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 
 from ..document import PLAIN_PHRASE, Actor, Document
-from ..vocab import Entity, actor_phrases, agents, country_names, group_nouns
+from ..vocab import Entity, actor_phrases, agents, country_names, group_nouns, quantity_nouns
 
 # children that belong to a noun phrase's identity ("the Russian delegation", "Russia's
 # foreign minister", "the delegations of the US and Russia"); clauses and other
 # prepositional phrases ("the embassy in Russia") do not
 NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "appos", "case", "quantmod", "predet"}
-ARGUMENT_POS = {"NOUN", "PROPN", "PRON"}
+ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
 
@@ -42,6 +42,7 @@ class ActorCoder:
     def __init__(self, nlp) -> None:
         self.phrases = actor_phrases()
         self.groups = group_nouns()
+        self.quantities = quantity_nouns()
         self.agents = agents()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(self.phrases)))
@@ -123,6 +124,11 @@ class ActorCoder:
 
     def _resolve_one(self, head: Token, offset: int, doc: Document, groups: dict[int, Span]) -> list[Actor]:
         scope = sorted(self._scope(head), key=lambda t: t.i)
+        if head.lemma_.lower() in self.quantities:  # "thousands of farmers": the farmers act
+            counted = next((o for p in head.children if p.dep_ == "prep" and p.lower_ == "of"
+                            for o in p.children if o.dep_ == "pobj"), None)
+            if counted is not None:
+                head = counted
         lemmas = [t.lemma_.lower() for t in scope
                   if (t is head or (t.i < head.i and t.head is head and t.dep_ in {"compound", "amod"}))
                   and offset + t.idx not in doc.mention_at]

@@ -14,6 +14,8 @@ gives a calibrated probability for each type. How the two combine:
   notice of the marked trigger), so in a sentence with several coded events its type is
   given to one of them (the holder); the others keep their pattern's type, with the
   pattern's measured accuracy (PATTERN_PRIOR) as confidence;
+- a negated event keeps its pattern's type too: the classifier reads "have not reached an
+  agreement" as a rejection, while PLOVER codes it as AGREE with the negation mode;
 - `confidence` is otherwise the classifier's calibrated probability of the chosen type;
 - a sentence no pattern coded offers its main verb as an uncoded candidate; it becomes
   an event when it has an actor and the classifier is at least MIN_UNCODED confident,
@@ -83,7 +85,7 @@ class EventClassifierStage:
             holder = self._holder(events, main, p)
             for event in events:
                 own = float(p[LABELS.index(to_label(event.event_type))])
-                if event is not holder:
+                if event is not holder or event.negated:
                     event.confidence = PATTERN_PRIOR[event.pattern.startswith("parley")]
                 elif own >= KEEP_PATTERN or own >= KEEP_PATTERN_SHARE * float(p.max()):
                     event.confidence = own

@@ -118,7 +118,7 @@ class EventCoder:
             candidates = [c for v in self._main_verbs(sent)
                           if (c := self._event(doc, sent, v, None, require_actor=False)) is not None]
             for c in candidates:
-                if self._carrier(c.verb_token):
+                if self._statement(c.verb_token):
                     c.actors = []  # "X said ...": a statement is no event; typed for `parley eval` only
             candidate = next((c for c in candidates if c.actors), None)
             if candidate is None and self.score_all_sentences and candidates:
@@ -145,9 +145,14 @@ class EventCoder:
         return chain[::-1]
 
     def _carrier(self, verb: Token) -> bool:
-        """A reporting or intent verb ("say", "plan", "begin"): its rules give no code of its own."""
-        lemma = verb.lemma_.lower()
-        return self.lexicon.knows(lemma) and self.lexicon.match(lemma, [], []) is None
+        """A verb that only carries another: a statement ("say", CAMEO 01) or a verb with no
+        code of its own ("plan", "begin"), whose complement may be the event."""
+        m = self.lexicon.match(verb.lemma_.lower(), [], [])
+        return m is None or m.rule.cameo.startswith("01")
+
+    def _statement(self, verb: Token) -> bool:
+        m = self.lexicon.match(verb.lemma_.lower(), [], [])
+        return m is not None and m.rule.cameo.startswith("01")
 
     def _actors_of(self, doc: Document, sent: Sentence, tok: Token | None) -> list[Actor]:
         if tok is None:

@@ -90,6 +90,12 @@ STEM_ENDINGS = frozenset({"", "s", "es", "e", "er", "ers", "or", "ors", "ry", "r
 
 
 @lru_cache(maxsize=1)
+def quantity_nouns() -> frozenset[str]:
+    """Lemmas like "thousand" or "group" whose "of" phrase names the actor."""
+    return frozenset(r["lemma"] for r in read_table("quantity_nouns.tsv"))
+
+
+@lru_cache(maxsize=1)
 def discards() -> list[str]:
     """Lower-case phrases that mark a sentence as not codeable (sport, entertainment ...)."""
     return [r["phrase"] for t in ("discards.tsv", "discards_own.tsv") for r in read_table(t)]

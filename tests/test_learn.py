@@ -1,0 +1,82 @@
+"""The learned classifier: metrics, the shipped weights, and a training run end to end."""
+
+import json
+
+import pytest
+
+from parley import code
+from parley.learn.data import LABELS, Example, load_plover, to_label
+from parley.learn.metrics import NONE, accuracy, confusion, macro_f1, per_class, token_f1
+from parley.learn.model import WEIGHTS, Config, EventClassifier, mark
+from parley.learn.train import Item, View, fit, fit_temperature, folds_of, items, logits, softmax
+
+from .conftest import ROOT
+
+
+def test_metrics():
+    gold = ["AGREE", "AGREE", "ACCUSE", "REJECT"]
+    pred = ["AGREE", "ACCUSE", "ACCUSE", NONE]
+    assert accuracy(gold, pred) == 0.5
+    reports = {r.label: r for r in per_class(gold, pred, LABELS)}
+    assert reports["AGREE"].precision == 1.0 and reports["AGREE"].recall == 0.5
+    assert reports["ACCUSE"].precision == 0.5 and reports["ACCUSE"].recall == 1.0
+    assert macro_f1(gold, pred, LABELS) == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)
+    assert confusion(gold, pred)[("AGREE", "ACCUSE")] == 1
+    assert token_f1("Russian forces", "the Russian forces") == pytest.approx(0.8)
+    assert token_f1("", "") == 1.0 and token_f1("Iran", "") == 0.0
+
+
+def test_label_mapping_and_folds():
+    assert to_label("CONCEDE") == to_label("RETREAT") == "YIELD"
+    assert to_label("ASSAULT") == "ASSAULT"
+    labels = [i % 3 for i in range(30)]
+    folds = folds_of(30, 5, labels)
+    assert sorted(i for f in folds for i in f) == list(range(30))
+    assert all(sorted(labels[i] for i in f) == [0, 0, 1, 1, 2, 2] for f in folds)
+
+
+def test_mark_wraps_the_trigger():
+    assert mark("Iran condemned Israel.", 5, 14) == "Iran *condemned* Israel."
+    assert mark("Iran condemned Israel.", None, None) == "Iran condemned Israel."
+
+
+def test_temperature_fits_overconfident_logits():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    gold = rng.integers(0, 3, 300)
+    raw = rng.normal(size=(300, 3))
+    raw[np.arange(300), gold] += 1.0
+    assert fit_temperature(raw * 4, list(gold)) > fit_temperature(raw, list(gold))
+    assert softmax(raw).sum(1) == pytest.approx(np.ones(300), abs=1e-6)
+
+
+def test_shipped_weights_are_small_and_described():
+    weights = WEIGHTS / "event_classifier.safetensors"
+    assert weights.stat().st_size < 3_000_000  # a delta on the PyPI base model, not a copy of it
+    meta = json.loads((WEIGHTS / "event_classifier.json").read_text())
+    assert tuple(meta["config"]["labels"]) == LABELS and meta["config"]["temperature"] > 0
+    assert (WEIGHTS / "MODEL_CARD.md").is_file()
+
+
+def test_classifier_types_clear_sentences(pipeline):
+    for sentence, expected in [("Rebels ambushed an army convoy, killing twelve soldiers.", "ASSAULT"),
+                               ("Thousands of farmers marched on the capital to demand higher prices.", "PROTEST"),
+                               ("The two leaders signed a trade agreement in Hanoi.", "SUPPORT")]:
+        events = code(sentence, date="2024-01-10", pipeline=pipeline)
+        assert events and events[0].event_type == expected, (sentence, [e.event_type for e in events])
+        assert 0.0 < events[0].confidence <= 1.0
+
+
+def test_training_runs_end_to_end_on_a_few_sentences(tmp_path):
+    gold = load_plover(ROOT / "tests" / "data" / "gold_events.csv")
+    config = Config(epochs=1, lora_rank=2, batch_size=8)
+    data = items(gold, [View("NONE", None, None)] * len(gold), config)
+    model = fit(data, config, log=lambda s: None)
+    raw = logits(model, data)
+    assert raw.shape == (len(data), len(LABELS))
+    model.save(tmp_path)
+    reloaded = EventClassifier.load(tmp_path)
+    assert logits(reloaded, data[:3]) == pytest.approx(raw[:3], abs=0.05)  # saved in float16
+    assert [Item(d.text, d.pattern, d.label, d.weight) for d in data[:1]] == data[:1]
+    assert isinstance(gold[0], Example)
