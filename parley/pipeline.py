@@ -1,8 +1,15 @@
-"""The pipeline: parse -> actors -> events -> classify -> time -> place, over batches of Documents."""
+"""The pipeline: parse -> actors -> events -> classify -> time -> place, over batches of Documents.
+
+The classifier's forward pass for one batch runs in a worker thread while the next batch
+is parsed: PyTorch and spaCy's matrix products both release the GIL, so on two cores the
+two largest costs overlap. Everything that reads or writes documents stays in the main
+thread.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 
 from .document import Document
@@ -21,25 +28,44 @@ class Pipeline:
         alone, or a trained `parley.learn.model.EventClassifier` to use instead.
         `score_all_sentences`: type every sentence's main verb, for `parley eval`."""
         self.parser = Parser(nlp, batch_size=batch_size)
-        self.stages = [ActorCoder(self.parser.nlp), EventCoder(self.parser.nlp, score_all_sentences)]
+        self.front = [ActorCoder(self.parser.nlp), EventCoder(self.parser.nlp, score_all_sentences)]
+        self.classifier = None
         if classifier is not False:
             from .stages.classify import EventClassifierStage
 
-            self.stages.append(EventClassifierStage(None if classifier is True else classifier))
-        self.stages += [EventDater(), Placer()]
+            self.classifier = EventClassifierStage(None if classifier is True else classifier)
+        self.back = [EventDater(), Placer()]
         self.batch_size = batch_size
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Code each document; yields them in input order, their `events` filled in."""
         it = iter(docs)
-        while batch := list(islice(it, self.batch_size)):
-            docs = list(self.parser.pipe(batch))
-            for stage in self.stages:
-                if hasattr(stage, "pipe"):
-                    stage.pipe(docs)  # a stage that batches across documents
-                else:
-                    for doc in docs:
-                        stage(doc)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-classify") as pool:
+            pending: tuple[list[Document], object, Future] | None = None
+            while True:
+                batch = list(islice(it, self.batch_size))
+                ready = None
+                if batch:
+                    docs_ = list(self.parser.pipe(batch))
+                    for stage in self.front:
+                        for doc in docs_:
+                            stage(doc)
+                    ready = docs_
+                if pending is not None:
+                    yield from self._finish(*pending)
+                    pending = None
+                if ready is None:
+                    return
+                prepared = self.classifier.prepare(ready) if self.classifier else None
+                future = pool.submit(self.classifier.predict, prepared) if self.classifier else None
+                pending = (ready, prepared, future)
+
+    def _finish(self, docs: list[Document], prepared, future: Future | None) -> Iterator[Document]:
+        if future is not None:
+            self.classifier.apply(prepared, future.result())
+        for stage in self.back:
             for doc in docs:
-                yield doc
-                doc.release()  # the consumer is done with it: memory stays flat
+                stage(doc)
+        for doc in docs:
+            yield doc
+            doc.release()  # the consumer is done with it: memory stays flat

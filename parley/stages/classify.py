@@ -25,6 +25,7 @@ gives a calibrated probability for each type. How the two combine:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,6 +44,16 @@ KEEP_PATTERN_SHARE = 0.5  # ... or relative to the classifier's favourite
 PATTERN_PRIOR = {True: 0.78, False: 0.59}
 
 
+@dataclass
+class Batch:
+    """A batch of documents made ready for the classifier (see EventClassifierStage.prepare)."""
+
+    docs: list[Document]
+    groups: list[tuple[Document, list[Event]]]  # the events of one sentence, or one uncoded candidate
+    mains: list[Event]  # per group, the event whose trigger the classifier sees
+    items: list[Item]
+
+
 def _depth(event: Event) -> int:
     """How deep the trigger sits in its sentence's parse: the main verb has depth 0."""
     return sum(1 for _ in event.verb_token.ancestors)
@@ -58,8 +69,14 @@ class EventClassifierStage:
         self.lexicon = verb_lexicon()
 
     def pipe(self, docs: list[Document]) -> None:
-        # the classifier reads sentences: one item per sentence with coded events (its main
-        # trigger marked), and one per uncoded candidate
+        """Type the events of a batch of documents (prepare, predict, apply in turn)."""
+        batch = self.prepare(docs)
+        self.apply(batch, self.predict(batch))
+
+    def prepare(self, docs: list[Document]) -> Batch:
+        """What the classifier reads: one item per sentence with coded events (its main
+        trigger marked), one per uncoded candidate. Reads the parse: call it where parsing
+        happens, not beside it."""
         groups: list[tuple[Document, list[Event]]] = []
         for doc in docs:
             by_sentence: dict[int, list[Event]] = defaultdict(list)
@@ -67,14 +84,22 @@ class EventClassifierStage:
                 by_sentence[event.sentence_index].append(event)
             groups += [(doc, events) for events in by_sentence.values()]
             groups += [(doc, [event]) for event in doc.uncoded]
-        if not groups:
-            return
         mains = [min(events, key=_depth) for _, events in groups]
-        # one length-sorted pass over the whole batch of documents; in bfloat16 a sentence's
-        # probabilities move by at most about 0.006 with the company it is batched in
-        probs = softmax(logits(self.model, [self._item(doc, main) for (doc, _), main in zip(groups, mains)],
-                               batch_size=32), self.temperature)
-        for (doc, events), main, p in zip(groups, mains, probs):
+        items = [self._item(doc, main) for (doc, _), main in zip(groups, mains)]
+        return Batch(docs, groups, mains, items)
+
+    def predict(self, batch: Batch) -> np.ndarray:
+        """Calibrated probabilities, one row per item. Touches only the model and the item
+        texts, so it may run in a thread while the next batch is parsed. One length-sorted
+        pass over the batch; in bfloat16 a sentence's probabilities move by at most about
+        0.006 with the company it is batched in."""
+        if not batch.items:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        return softmax(logits(self.model, batch.items, batch_size=32), self.temperature)
+
+    def apply(self, batch: Batch, probs: np.ndarray) -> None:
+        """Decide each event's type and confidence from the probabilities."""
+        for (doc, events), main, p in zip(batch.groups, batch.mains, probs):
             if not main.cameo:
                 main.pattern = "classifier (no verb rule)"
                 self._retype(main, p)
@@ -92,7 +117,7 @@ class EventClassifierStage:
                 else:
                     event.pattern = f"{event.pattern}; type by classifier"
                     self._retype(event, p)
-        for doc in docs:
+        for doc in batch.docs:
             doc.events.sort(key=lambda e: e.trigger_start)
 
     @staticmethod
@@ -104,7 +129,8 @@ class EventClassifierStage:
 
     def _retype(self, event: Event, p: np.ndarray) -> None:
         best = int(p.argmax())
-        event.recode(self._code(LABELS[best], event))
+        label = LABELS[best]
+        event.recode(self.defaults[label] if label != "YIELD" else self._yield_code(event))
         event.confidence = float(p[best])
 
     def _item(self, doc: Document, event: Event) -> Item:
@@ -113,10 +139,9 @@ class EventClassifierStage:
             if self.model.config.mark_trigger else event.sentence
         return Item(text, to_label(event.event_type) if event.cameo else "NONE", 0, 1.0)
 
-    def _code(self, label: str, event: Event) -> str:
-        """The CAMEO code for an event the classifier typed `label`."""
-        if label != "YIELD":
-            return self.defaults[label]
+    def _yield_code(self, event: Event) -> str:
+        """The CAMEO code for an event retyped YIELD: the verb's own 08x code if its rules
+        have one (release, withdraw ...: RETREAT), else CONCEDE's."""
         rules = self.lexicon.rules.get(event.verb_token.lemma_.lower(), ())
         own = next((r.cameo for r in rules if r.cameo and r.cameo.startswith("08")), None)
         return own or self.defaults["CONCEDE"]

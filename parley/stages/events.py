@@ -147,11 +147,11 @@ class EventCoder:
     def _carrier(self, verb: Token) -> bool:
         """A verb that only carries another: a statement ("say", CAMEO 01) or a verb with no
         code of its own ("plan", "begin"), whose complement may be the event."""
-        m = self.lexicon.match(verb.lemma_.lower(), [], [])
+        m = self.lexicon.default(verb.lemma_.lower())
         return m is None or m.rule.cameo.startswith("01")
 
     def _statement(self, verb: Token) -> bool:
-        m = self.lexicon.match(verb.lemma_.lower(), [], [])
+        m = self.lexicon.default(verb.lemma_.lower())
         return m is not None and m.rule.cameo.startswith("01")
 
     def _actors_of(self, doc: Document, sent: Sentence, tok: Token | None) -> list[Actor]:

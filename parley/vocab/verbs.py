@@ -67,6 +67,10 @@ class VerbLexicon:
                 # derived pattern of the verb too: parley's rules alone decide it
                 existing[:] = [x for x in existing if (x.before or x.after) and (rule.cameo or x.own)]
             existing.insert(0, rule)
+        for rules in self.rules.values():
+            rules.sort(key=lambda r: -r.specificity)  # stable: own rules stay ahead of equals
+        self._option_cache: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._defaults: dict[str, Match | None] = {}
 
     @staticmethod
     def _rule(verb: str, r: dict[str, str], own: bool) -> VerbRule:
@@ -77,21 +81,24 @@ class VerbLexicon:
     def knows(self, verb: str) -> bool:
         return verb in self.rules
 
-    def _item_words(self, item: str) -> tuple[str, ...]:
-        """The words an item may be: a synset's members, or the (possibly joined) word itself."""
-        if item.startswith("&"):
-            return tuple(self.synsets.get(item[1:], ()))
-        return (item.replace("_", " ").strip(),)
+    def _options(self, item: str) -> tuple[tuple[str, ...], ...]:
+        """The word sequences an item may be: a synset's members, or the (joined) word itself."""
+        found = self._option_cache.get(item)
+        if found is None:
+            words = self.synsets.get(item[1:], ()) if item.startswith("&") else (item.replace("_", " "),)
+            found = tuple(tuple(w.split()) for w in words if w.strip())
+            self._option_cache[item] = found
+        return found
 
-    def _present(self, rule_items: tuple[str, ...], vocab: set[str]) -> bool:
+    def _present(self, items: tuple[str, ...], vocab: set[str]) -> bool:
         """Cheap pre-check: every item's first word occurs somewhere in the phrase."""
-        return all(any(w.split()[0] in vocab for w in self._item_words(i) if w) for i in rule_items)
+        return all(any(o[0] in vocab for o in self._options(i)) for i in items)
 
     def _in_order(self, items: tuple[str, ...], words: list[tuple[str, str]]) -> bool:
         """True when the items occur in order (gaps allowed) among the (word, lemma) pairs."""
         pos = 0
         for item in items:
-            options = [w.split() for w in self._item_words(item) if w]
+            options = self._options(item)
             while pos < len(words):
                 hit = next((o for o in options if all(
                     pos + k < len(words) and part in words[pos + k] for k, part in enumerate(o))), None)
@@ -115,18 +122,19 @@ class VerbLexicon:
             return None
         before_vocab = {w for pair in before for w in pair}
         after_vocab = {w for pair in after for w in pair}
-        best: VerbRule | None = None
-        for rule in rules:
-            if best is not None and rule.specificity <= best.specificity:
-                continue
+        for rule in rules:  # most specific first, parley's own first among equals
             if rule.before and not (self._present(rule.before, before_vocab) and self._in_order(rule.before, before)):
                 continue
             if rule.after and not (self._present(rule.after, after_vocab) and self._in_order(rule.after, after)):
                 continue
-            best = rule
-        if best is None or best.cameo is None:
-            return None
-        return Match(best, best.specificity)
+            return Match(rule, rule.specificity) if rule.cameo is not None else None
+        return None
+
+    def default(self, verb: str) -> Match | None:
+        """The verb's code with nothing around it (cached): its default rule."""
+        if verb not in self._defaults:
+            self._defaults[verb] = self.match(verb, [], [])
+        return self._defaults[verb]
 
 
 @lru_cache(maxsize=1)
