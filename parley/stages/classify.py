@@ -33,7 +33,7 @@ from ..document import Document, Event
 from ..learn.data import LABELS, to_label
 from ..learn.model import EventClassifier, mark
 from ..learn.train import Item, logits, softmax
-from ..ontology import lookup, plover_defaults
+from ..ontology import plover_defaults
 from ..vocab.verbs import verb_lexicon
 
 MIN_UNCODED = 0.6
