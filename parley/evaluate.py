@@ -9,6 +9,10 @@ Each sentence is coded as a document of its own. Two scores are kept apart:
   sentence's main verb; comparable with classifiers that label every sentence;
 - end-to-end accuracy: only emitted events count, a sentence without one is NONE.
 
+A sentence-level label describes a negated event by what the sentence does: "did not
+agree" is labelled a rejection, where parley emits AGREE with `negated` set. For a
+negated main event the score therefore reads the classifier's label for the sentence.
+
 With `folds` > 1 the classifier is retrained on the other folds for each held-out fold,
 so every sentence is scored by a model that never saw it.
 """
@@ -69,6 +73,13 @@ def main_event(events: list[Event]) -> Event | None:
     return max(factual, key=lambda e: e.confidence) if factual else None
 
 
+def sentence_type(event: Event) -> str:
+    """The 15-type label that a labelled sentence whose main event this is would carry."""
+    if event.negated and event.sentence_label:
+        return event.sentence_label
+    return to_label(event.event_type)
+
+
 def _actor_text(actors) -> str:
     return " ".join(a.text for a in actors)
 
@@ -112,10 +123,10 @@ def evaluate(path: Path, pipeline=None, folds: int = 0, device: str = "cpu",
         events = _code([e.text for e in examples], pipeline or _pipeline())
     for ex, (emitted, typed) in zip(examples, events):
         report.gold.append(ex.label)
-        report.pred.append(to_label(typed.event_type) if typed else NONE)
-        report.emitted.append(to_label(emitted.event_type) if emitted else NONE)
+        report.pred.append(sentence_type(typed) if typed else NONE)
+        report.emitted.append(sentence_type(emitted) if emitted else NONE)
         report.quad_gold.append(QUAD_OF[ex.label])
-        report.quad_pred.append(QUAD_OF[to_label(typed.event_type)] if typed else 0)
+        report.quad_pred.append(QUAD_OF[report.pred[-1]] if typed else 0)
         report.actor_f1.append(token_f1(ex.source, _actor_text(emitted.actors) if emitted else ""))
         report.recipient_f1.append(token_f1(ex.target, _actor_text(emitted.recipients) if emitted else ""))
     return report

@@ -101,6 +101,7 @@ class EventClassifierStage:
         """Decide each event's type and confidence from the probabilities."""
         for (doc, events), main, p in zip(batch.groups, batch.mains, probs):
             if not main.cameo:
+                main.sentence_label = LABELS[int(p.argmax())]
                 main.pattern = "classifier (no verb rule)"
                 self._retype(main, p)
                 if main.actors and main.confidence >= MIN_UNCODED:
@@ -109,6 +110,7 @@ class EventClassifierStage:
                 continue
             holder = self._holder(events, main, p)
             for event in events:
+                event.sentence_label = LABELS[int(p.argmax())]
                 own = float(p[LABELS.index(to_label(event.event_type))])
                 if event is not holder or event.negated:
                     event.confidence = PATTERN_PRIOR[event.pattern.startswith("parley")]
