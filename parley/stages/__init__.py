@@ -1,1 +1,1 @@
-"""The pipeline's stages, one module each: parse, actors, events, time, place."""
+"""The pipeline's stages, one module each: parse, actors, events, classify, time, place."""

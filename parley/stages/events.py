@@ -289,7 +289,8 @@ class EventCoder:
 
     @staticmethod
     def _confidence(m: Match, actors: list[Actor], recipients: list[Actor]) -> float:
-        """A first, uncalibrated score: specific patterns and coded actors raise it."""
+        """An uncalibrated score for the patterns alone (the classify stage replaces it with
+        a calibrated one): specific patterns and coded actors raise it."""
         score = 0.5 + 0.1 * min(m.matched, 2)
         if any(a.country for a in actors):
             score += 0.1
