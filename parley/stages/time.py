@@ -88,7 +88,10 @@ class EventDater:
         tok = event.verb_token
         sent = tok.sent
         dates = [e for e in sent.ents if e.label_ == "DATE"]
-        attached = [e for e in dates if any(t.i in {x.i for x in tok.subtree} for t in e)]
+        if not dates:
+            return []
+        under_verb = {t.i for t in tok.subtree}
+        attached = [e for e in dates if any(t.i in under_verb for t in e)]
         return attached + [e for e in dates if e not in attached]
 
     def _date(self, doc: Document, event: Event) -> None:
