@@ -3,9 +3,9 @@
 Mentions are found by exact (case-sensitive) phrase matching against the country,
 organisation and institution tables; sectors come from agent words in the noun phrase
 ("the Russian delegation" -> RUS + GOV). Any other noun phrase is a plain, uncoded actor
-("a car bomb"): it can be who acted or was acted upon, but never says which country. Group nouns ("both sides") resolve to the
-article's dyad: the two countries it mentions most. Unknown actors keep their text with
-country null; a country is never guessed.
+("a car bomb"): it can be who acted or was acted upon, but never says which country.
+Group nouns ("both sides") resolve to the article's dyad: the two countries it mentions
+most. Unknown actors keep their text with country null; a country is never guessed.
 """
 
 from __future__ import annotations

@@ -147,10 +147,10 @@ class EventCoder:
     def _carrier(self, verb: Token) -> bool:
         """A verb that only carries another: a statement ("say", CAMEO 01) or a verb with no
         code of its own ("plan", "begin"), whose complement may be the event."""
-        m = self.lexicon.default(verb.lemma_.lower())
-        return m is None or m.rule.cameo.startswith("01")
+        return self.lexicon.default(verb.lemma_.lower()) is None or self._statement(verb)
 
     def _statement(self, verb: Token) -> bool:
+        """A verb whose own code is a statement (CAMEO 01): no event by itself."""
         m = self.lexicon.default(verb.lemma_.lower())
         return m is not None and m.rule.cameo.startswith("01")
 

@@ -83,8 +83,8 @@ def group_nouns() -> dict[str, str | None]:
     return {r["phrase"].lower(): r["sector"] or None for r in read_table("group_nouns.tsv")}
 
 
-# what a PETRARCH stem ("minist") may be followed by: inflections and noun endings,
-# so that "man" matches "men"-like forms of itself but never "manila"
+# what a PETRARCH stem may be followed by: inflections and noun endings, so that "minist"
+# matches "minister" and "ministry" but the stem "man" never matches "manila"
 STEM_ENDINGS = frozenset({"", "s", "es", "e", "er", "ers", "or", "ors", "ry", "ries", "y", "ies", "ist", "ists",
                           "al", "als", "ian", "ians", "ment", "ments", "ion", "ions"})
 

@@ -37,7 +37,11 @@ class VerbRule:
 @dataclass(frozen=True)
 class Match:
     rule: VerbRule
-    matched: int  # how many pattern items matched
+
+    @property
+    def matched(self) -> int:
+        """How many pattern items matched: all of the winning rule's."""
+        return self.rule.specificity
 
 
 class VerbLexicon:
@@ -127,7 +131,7 @@ class VerbLexicon:
                 continue
             if rule.after and not (self._present(rule.after, after_vocab) and self._in_order(rule.after, after)):
                 continue
-            return Match(rule, rule.specificity) if rule.cameo is not None else None
+            return Match(rule) if rule.cameo is not None else None
         return None
 
     def default(self, verb: str) -> Match | None:
