@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
-from .document import Document, Event
+from .document import Actor, Document, Event
 from .pipeline import Pipeline
 from .sources import DEFAULT_MAX_BYTES, Failure, documents, parse_date
 
@@ -54,3 +54,27 @@ def code_inputs(inputs: Sequence[str], *, input_format: str = "auto", date: dt.d
                 yield item
 
     yield from (pipeline or default_pipeline())(good())
+
+
+def actors(text: str, *, date: dt.date | str | None = None, pipeline: Pipeline | None = None) -> list[dict]:
+    """How each actor phrase of a text is coded, and why (which table entry): what
+    `parley actors` prints. One row per outermost noun phrase that a table or the parse
+    takes for an actor (plain common nouns such as "the proposal" are left out).
+
+    >>> [(r["text"], r["code"]) for r in actors("The Kremlin rejected the proposal.")]
+    [('The Kremlin', 'RUSGOV')]
+    """
+    pipe = pipeline or default_pipeline()
+    doc = next(iter(pipe.parser.pipe([Document("text", text, _as_date(date))])))
+    pipe.actor_coder(doc)
+    coded = {(a.start, a.end, a.code): a for found in doc.np_actors.values() for a in found if not a.plain}
+    # a phrase inside a larger one ("Deputy" in "Deputy Secretary of State Sonata Coulter") is not shown
+    outer = [a for a in coded.values()
+             if not any(b.start <= a.start and a.end <= b.end and (b.start, b.end) != (a.start, a.end)
+                        for b in coded.values())]
+    doc.release()
+    return [_actor_row(a) for a in sorted(outer, key=lambda a: (a.start, a.end))]
+
+
+def _actor_row(a: Actor) -> dict:
+    return {**a.to_dict(), "why": a.why}

@@ -45,12 +45,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
     p.set_defaults(func=cmd_code)
 
+    p = sub.add_parser("actors", help="show how the actors of a text are coded, and why",
+                       description="Code the actor phrases of a text and show, for each, the code "
+                                   "it gets and the table entry that gave it.")
+    p.add_argument("text", help="the text (or - to read standard input)")
+    p.add_argument("--date", type=_date, help="the article's date (YYYY-MM-DD): who held an office then")
+    p.add_argument("--json", action="store_true", help="print JSON Lines")
+    p.set_defaults(func=cmd_actors)
+
     p = sub.add_parser("eval", help="score the coder on labelled sentences",
                        description="Score the coder on labelled files: PLOVER CSV (text, event_type, "
-                                   "source_text, target_text) or quad TSV (text, quad).")
+                                   "source_text, target_text), quad TSV (text, quad) or BIO actor spans "
+                                   "(*.bio: token and S/T tag a line).")
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    p.add_argument("--folds", type=int, default=0, help="K>1: retrain the classifier on K-1 folds "
-                                                        "for each held-out fold (PLOVER CSV only)")
+    p.add_argument("--folds", type=int, default=0, help="K>1: retrain the classifier and span tagger on "
+                                                        "K-1 folds of the files given for each held-out fold")
     p.add_argument("--device", default="cpu", help="torch device for --folds training (cpu, cuda)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_eval)
@@ -63,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5, help="cross-validate first (scores and calibration); "
                                                         "0 to skip")
     p.add_argument("--device", default="cpu", help="torch device (cpu, cuda)")
+    p.add_argument("--spans", action="store_true", help="train the span tagger (source and target) on the "
+                                                        "classifier's encoder instead; also reads "
+                                                        "actor_spans_train.bio")
     p.set_defaults(func=cmd_train)
     return parser
 
@@ -84,6 +96,29 @@ def cmd_code(args: argparse.Namespace) -> int:
     return EXIT_INPUT_FAILED if failures else EXIT_OK
 
 
+def cmd_actors(args: argparse.Namespace) -> int:
+    import json
+
+    from .api import actors
+
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8") if args.text == "-" else args.text
+    except UnicodeDecodeError as e:
+        print(f"parley: -: not UTF-8 text ({e.reason} at byte {e.start})", file=sys.stderr)
+        return EXIT_INPUT_FAILED
+    rows = actors(text, date=args.date)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return EXIT_OK
+    width = min(max((len(r["text"]) for r in rows), default=6), 48)
+    print(f"{'phrase':<{width}}  {'code':<9} {'name':<24} why")
+    for r in rows:
+        phrase = r["text"] if len(r["text"]) <= width else r["text"][:width - 1] + "…"
+        print(f"{phrase:<{width}}  {r['code'] or '-':<9} {(r['name'] or '-')[:24]:<24} {r['why']}")
+    return EXIT_OK
+
+
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -91,17 +126,15 @@ def _log(message: str) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluate import evaluate
+    from .evaluate import evaluate_all
 
-    status = EXIT_OK
-    for path in args.files:
-        if not path.is_file():
-            print(f"parley: {path}: no such file", file=sys.stderr)
-            status = EXIT_INPUT_FAILED
-            continue
-        report = evaluate(path, folds=args.folds, device=args.device, log=_log)
+    missing = [p for p in args.files if not p.is_file()]
+    for path in missing:
+        print(f"parley: {path}: no such file", file=sys.stderr)
+    files = [p for p in args.files if p.is_file()]
+    for report in evaluate_all(files, folds=args.folds, device=args.device, log=_log) if files else []:
         print(json.dumps(report.summary()) if args.json else report.text() + "\n")
-    return status
+    return EXIT_INPUT_FAILED if missing else EXIT_OK
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -111,6 +144,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     if not (args.data / "plover_events_train.csv").is_file():
         print(f"parley: {args.data}: no plover_events_train.csv there", file=sys.stderr)
         return EXIT_INPUT_FAILED
+    if args.spans:
+        from .learn.spans import train_and_save_tagger
+
+        if not (args.data / "actor_spans_train.bio").is_file():
+            print(f"parley: {args.data}: no actor_spans_train.bio there", file=sys.stderr)
+            return EXIT_INPUT_FAILED
+        train_and_save_tagger(args.data, args.out or WEIGHTS, folds=args.folds, log=_log)
+        return EXIT_OK
     train_and_save(args.data, args.out or WEIGHTS, folds=args.folds, device=args.device, log=_log)
     return EXIT_OK
 

@@ -1,8 +1,9 @@
 """`parley eval`: score the whole coder on labelled sentences.
 
 Formats: PLOVER-labelled CSV (text, event_type, source_text, target_text: the development
-set's format and parley's own gold files) and quad-class TSV (text, quad; 0 = no event).
-Each sentence is coded as a document of its own. Two scores are kept apart:
+set's format and parley's own gold files), quad-class TSV (text, quad; 0 = no event) and
+BIO-tagged actor spans (*.bio: a token and its tag a line; S source, T target). Each
+sentence is coded as a document of its own. Two type scores are kept apart:
 
 - type accuracy: the type parley gives the sentence's main event, or, where it emits no
   event (no actor found, or too little confidence), the type its classifier gives the
@@ -13,8 +14,12 @@ A sentence-level label describes a negated event by what the sentence does: "did
 agree" is labelled a rejection, where parley emits AGREE with `negated` set. For a
 negated main event the score therefore reads the classifier's label for the sentence.
 
-With `folds` > 1 the classifier is retrained on the other folds for each held-out fold,
-so every sentence is scored by a model that never saw it.
+Actor and recipient spans are scored by token-F1 between the gold text and the words of
+the emitted main event's actors (recipients): a sentence with no emitted event scores 0.
+
+With `folds` > 1 the classifier (on PLOVER files) and the span tagger (on PLOVER and BIO
+files) are retrained for each held-out fold on the other folds of every file given, so
+every sentence is scored by models that never saw it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import Document, Event
-from .learn.data import LABELS, QUAD_OF, Example, load_plover, load_quad, to_label
+from .learn.data import LABELS, QUAD_OF, SpanExample, load_bio, load_plover, load_quad, plover_spans, to_label
 from .learn.metrics import NONE, accuracy, confusion, confusion_table, macro_f1, per_class, token_f1
 
 
@@ -39,6 +44,9 @@ class Report:
     quad_pred: list[int] = field(default_factory=list)
     actor_f1: list[float] = field(default_factory=list)
     recipient_f1: list[float] = field(default_factory=list)
+    code_misses: list[str] = field(default_factory=list)  # actor coding: phrase, gold, got
+    country_ok: list[bool] = field(default_factory=list)
+    sector_ok: list[bool] = field(default_factory=list)
 
     def summary(self) -> dict:
         out = {"source": self.source, "sentences": self.n}
@@ -53,10 +61,15 @@ class Report:
         if self.actor_f1:
             out["actor_token_f1"] = round(sum(self.actor_f1) / len(self.actor_f1), 4)
             out["recipient_token_f1"] = round(sum(self.recipient_f1) / len(self.recipient_f1), 4)
+        if self.country_ok:
+            out["actor_country_accuracy"] = round(sum(self.country_ok) / len(self.country_ok), 4)
+            out["actor_sector_accuracy"] = round(sum(self.sector_ok) / len(self.sector_ok), 4)
         return out
 
     def text(self) -> str:
         lines = [f"{k}: {v}" for k, v in self.summary().items()]
+        if self.code_misses:
+            lines += ["", "misses (phrase: gold country/sector -> got):", *self.code_misses]
         if self.gold:
             lines += ["", f"{'type':<10} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>5}"]
             lines += [f"{r.label:<10} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} {r.support:5d}"
@@ -93,61 +106,143 @@ def _code(texts: list[str], pipeline) -> list[tuple[Event | None, Event | None]]
     return out
 
 
-def _pipeline(nlp=None, classifier=True):
+def _pipeline(nlp=None, classifier=True, tagger=True):
     from .pipeline import Pipeline
 
-    return Pipeline(nlp, classifier=classifier, score_all_sentences=True)
+    return Pipeline(nlp, classifier=classifier, score_all_sentences=True, tagger=tagger)
 
 
-def is_quad_file(path: Path) -> bool:
+CODES_HEADER = ["date", "text", "phrase", "country", "sector"]
+
+
+def kind_of(path: Path) -> str:
+    """plover, quad, bio or codes (actor phrases with gold country and sector), from the
+    file's name and header."""
+    if path.suffix.lower() == ".bio":
+        return "bio"
     with open(path, encoding="utf-8") as f:
-        return f.readline().rstrip("\n").split("\t") == ["text", "quad"]
+        header = next((line for line in f if not line.startswith("#")), "").rstrip("\n").split("\t")
+    return "quad" if header == ["text", "quad"] else "codes" if header == CODES_HEADER else "plover"
+
+
+def load_codes(path: Path) -> list[dict[str, str]]:
+    """Rows of an actor-coding gold file (CODES_HEADER columns, tab-separated, # comments)."""
+    with open(path, encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+    return [dict(zip(CODES_HEADER, line.split("\t") + [""] * 5)) for line in lines[1:]]
+
+
+def evaluate_codes(path: Path, pipeline=None) -> Report:
+    """Country and sector accuracy of gold actor phrases (`parley actors` on each sentence;
+    the phrase is matched to the coded phrase that equals it, else the one containing it)."""
+    from .api import actors
+
+    rows = load_codes(path)
+    report = Report(str(path), len(rows))
+    for r in rows:
+        coded = actors(r["text"], date=r["date"] or None, pipeline=pipeline)
+        phrase = r["phrase"].lower()
+        got = next((c for c in coded if c["text"].lower() == phrase), None) or next(
+            (c for c in coded if phrase in c["text"].lower() or c["text"].lower() in phrase), None)
+        country, sector = (got["country"], got["sector"]) if got else (None, None)
+        report.country_ok.append((country or "") == r["country"])
+        report.sector_ok.append((sector or "") == r["sector"])
+        if not (report.country_ok[-1] and report.sector_ok[-1]):
+            report.code_misses.append(f"{r['phrase']}: {r['country'] or '-'}/{r['sector'] or '-'} -> "
+                                      f"{country or '-'}/{sector or '-'}" + ("" if got else " (not found)"))
+    return report
 
 
 def evaluate(path: Path, pipeline=None, folds: int = 0, device: str = "cpu",
              log: Callable[[str], None] = lambda s: None) -> Report:
-    """Score the coder on a labelled file (format recognised from its header)."""
-    path = Path(path)
-    if is_quad_file(path):
-        pairs = load_quad(path)
-        report = Report(str(path), len(pairs))
-        events = _code([t for t, _ in pairs], pipeline or _pipeline())
-        report.quad_gold = [q for _, q in pairs]
+    """Score the coder on a labelled file (format recognised from its name and header)."""
+    return evaluate_all([Path(path)], pipeline, folds, device, log)[0]
+
+
+def evaluate_all(paths: list[Path], pipeline=None, folds: int = 0, device: str = "cpu",
+                 log: Callable[[str], None] = lambda s: None) -> list[Report]:
+    """Score the coder on labelled files, one report each; with folds > 1, cross-validated
+    jointly over the PLOVER and BIO files given."""
+    kinds = [kind_of(p) for p in paths]
+    if "codes" in kinds:
+        pipeline = pipeline or _pipeline()
+        others = [p for p, k in zip(paths, kinds) if k != "codes"]
+        scored = iter(evaluate_all(others, pipeline, folds, device, log) if others else [])
+        return [evaluate_codes(p, pipeline) if k == "codes" else next(scored) for p, k in zip(paths, kinds)]
+    data = [load_quad(p) if k == "quad" else load_plover(p) if k == "plover" else load_bio(p)
+            for p, k in zip(paths, kinds)]
+    texts = [[t for t, _ in d] if k == "quad" else [e.text for e in d] for d, k in zip(data, kinds)]
+    if folds > 1:
+        coded = _cross_validated(data, kinds, folds, device, log)
+    else:
+        pipeline = pipeline or _pipeline()
+        coded = [_code(t, pipeline) for t in texts]
+    return [_report(str(p), k, d, c) for p, k, d, c in zip(paths, kinds, data, coded)]
+
+
+def _report(source: str, kind: str, data: list, events: list[tuple[Event | None, Event | None]]) -> Report:
+    report = Report(source, len(data))
+    if kind == "quad":
+        report.quad_gold = [q for _, q in data]
         report.quad_pred = [e.quad_class if e else 0 for e, _ in events]  # no event: quad 0
         return report
-    examples = load_plover(path)
-    report = Report(str(path), len(examples))
-    if folds > 1:
-        events = _cross_validated(examples, folds, device, log)
-    else:
-        events = _code([e.text for e in examples], pipeline or _pipeline())
-    for ex, (emitted, typed) in zip(examples, events):
-        report.gold.append(ex.label)
-        report.pred.append(sentence_type(typed) if typed else NONE)
-        report.emitted.append(sentence_type(emitted) if emitted else NONE)
-        report.quad_gold.append(QUAD_OF[ex.label])
-        report.quad_pred.append(QUAD_OF[report.pred[-1]] if typed else 0)
-        report.actor_f1.append(token_f1(ex.source, _actor_text(emitted.actors) if emitted else ""))
-        report.recipient_f1.append(token_f1(ex.target, _actor_text(emitted.recipients) if emitted else ""))
+    for ex, (emitted, typed) in zip(data, events):
+        gold_source, gold_target = (ex.source, ex.target) if kind == "plover" else (ex.role_text("S"),
+                                                                                    ex.role_text("T"))
+        report.actor_f1.append(token_f1(gold_source, _actor_text(emitted.actors) if emitted else ""))
+        report.recipient_f1.append(token_f1(gold_target, _actor_text(emitted.recipients) if emitted else ""))
+        if kind == "plover":
+            report.gold.append(ex.label)
+            report.pred.append(sentence_type(typed) if typed else NONE)
+            report.emitted.append(sentence_type(emitted) if emitted else NONE)
+            report.quad_gold.append(QUAD_OF[ex.label])
+            report.quad_pred.append(QUAD_OF[report.pred[-1]] if typed else 0)
     return report
 
 
-def _cross_validated(examples: list[Example], folds: int, device: str, log
-                     ) -> list[tuple[Event | None, Event | None]]:
-    from .learn.model import shipped_config
-    from .learn.train import fit, folds_of, items
+def _fold_of(n: int, folds: int, labels: list | None, seed: int) -> list[int]:
+    """Fold number per example: stratified by label where there are labels."""
+    from .learn.train import folds_of
+
+    out = [0] * n
+    for f, members in enumerate(folds_of(n, folds, labels or [0] * n, seed)):
+        for i in members:
+            out[i] = f
+    return out
+
+
+def _cross_validated(data: list[list], kinds: list[str], folds: int, device: str, log
+                     ) -> list[list[tuple[Event | None, Event | None]]]:
+    from .learn.model import EventClassifier, shipped_config
+    from .learn.spans import SpanConfig, fit_tagger, training_items
+    from .learn.train import fit, items
     from .learn.views import pattern_views
 
     config = shipped_config()  # same hyperparameters and calibration as the shipped model
     patterns = _pipeline(classifier=False)
-    data = items(examples, pattern_views([e.text for e in examples], patterns), config)
-    out: list[tuple[Event | None, Event | None]] = [(None, None)] * len(examples)
-    for f, test_idx in enumerate(folds_of(len(data), folds, [d.label for d in data], config.seed)):
-        held_out = set(test_idx)
-        train = [d for i, d in enumerate(data) if i not in held_out]
-        log(f"fold {f + 1}/{folds}: training on {len(train)}, scoring {len(test_idx)}")
-        model = fit(train, config, device, log).to("cpu")
-        pipeline = _pipeline(patterns.parser.nlp, classifier=model)
-        for i, ev in zip(test_idx, _code([examples[i].text for i in test_idx], pipeline)):
-            out[i] = ev
+    plover = [i for i, k in enumerate(kinds) if k == "plover"]
+    fold = [_fold_of(len(d), folds, [e.label for e in d] if k == "plover" else None, config.seed)
+            if k != "quad" else [f % folds for f in range(len(d))] for d, k in zip(data, kinds)]
+    typed = {i: items(data[i], pattern_views([e.text for e in data[i]], patterns), config) for i in plover}
+    spans: dict[int, list[SpanExample]] = {i: plover_spans(d) if k == "plover" else d
+                                           for i, (d, k) in enumerate(zip(data, kinds)) if k != "quad"}
+    out: list[list] = [[(None, None)] * len(d) for d in data]
+    for f in range(folds):
+        train = [it for i in plover for j, it in enumerate(typed[i]) if fold[i][j] != f]
+        if train:
+            log(f"fold {f + 1}/{folds}: training the classifier on {len(train)} sentences")
+            model = fit(train, config, device, log).to("cpu").for_inference()
+        else:
+            model = EventClassifier.load().for_inference()
+        examples = [ex for i, exs in spans.items() for j, ex in enumerate(exs) if fold[i][j] != f]
+        tagger = None
+        if examples:
+            log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences")
+            tagger = fit_tagger(training_items(examples, model, SpanConfig(), patterns), SpanConfig(), log)
+        pipeline = _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger)
+        for i, d in enumerate(data):
+            held = [j for j in range(len(d)) if fold[i][j] == f]
+            texts = [d[j][0] if kinds[i] == "quad" else d[j].text for j in held]
+            for j, ev in zip(held, _code(texts, pipeline)):
+                out[i][j] = ev
     return out

@@ -23,17 +23,22 @@ from .stages.time import EventDater
 class Pipeline:
     """Builds every stage once and streams Documents through them in batches."""
 
-    def __init__(self, nlp=None, batch_size: int = 64, classifier=True, score_all_sentences: bool = False) -> None:
+    def __init__(self, nlp=None, batch_size: int = 64, classifier=True, score_all_sentences: bool = False,
+                 tagger=True) -> None:
         """`classifier`: True for the shipped event classifier, False for verb patterns
         alone, or a trained `parley.learn.model.EventClassifier` to use instead.
+        `tagger`: True for the shipped span tagger (it reads the classifier's encoder), a
+        trained `parley.learn.spans.SpanTagger`, or None for the verb rules' actors alone.
         `score_all_sentences`: type every sentence's main verb, for `parley eval`."""
         self.parser = Parser(nlp, batch_size=batch_size)
-        self.front = [ActorCoder(self.parser.nlp), EventCoder(self.parser.nlp, score_all_sentences)]
+        self.actor_coder = ActorCoder(self.parser.nlp)
+        self.front = [self.actor_coder, EventCoder(self.parser.nlp, score_all_sentences)]
         self.classifier = None
         if classifier is not False:
             from .stages.classify import EventClassifierStage
 
-            self.classifier = EventClassifierStage(None if classifier is True else classifier)
+            self.classifier = EventClassifierStage(None if classifier is True else classifier, tagger,
+                                                   self.actor_coder)
         self.back = [EventDater(), Placer()]
         self.batch_size = batch_size
 

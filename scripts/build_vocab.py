@@ -221,6 +221,88 @@ def build_agents(shared: Path) -> None:
     print(f"agents.tsv: {len(rows)} agent phrases")
 
 
+def _phoenix_date(raw: str) -> str:
+    """PETRARCH's YYMMDD or YYYYMMDD -> ISO date; two-digit years above 30 are 19xx."""
+    if len(raw) == 6:
+        raw = ("19" if int(raw[:2]) > 30 else "20") + raw
+    return f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}" if len(raw) == 8 else ""
+
+
+def _phoenix_period(body: str) -> str | None:
+    """'[RUSGOV 991231-080507]' -> 'RUSGOV 1999-12-31/2008-05-07' ('>' and '<' leave one side open)."""
+    m = re.fullmatch(r"\[~?([A-Z]{3,})\s*(?:([<>])(\d{6,8})|(\d{6,8})-(\d{6,8}))?\s*\]", body)
+    if not m:
+        return None
+    code, side, one, start, end = m.groups()
+    if side:
+        start, end = (one, "") if side == ">" else ("", one)
+    start, end = _phoenix_date(start or ""), _phoenix_date(end or "")
+    return f"{code} {start}/{end}" if start or end else code
+
+
+def _person_form(raw: str) -> str:
+    """'BAN_KI-MOON_' -> 'Ban Ki-Moon' (acronyms too become capitalised words: matching ignores case)."""
+    def word(w: str) -> str:
+        return "-".join(p.capitalize() if p.isalpha() else p for p in w.split("-"))
+    return " ".join(word(w) for w in raw.strip("_+ ").replace("_", " ").split())
+
+
+def _phoenix_entries(path: Path) -> list[tuple[str, list[str], list[str]]]:
+    """(name, aliases, codes) per entry of a PETRARCH .actors file: a name line, '+' alias
+    lines, and '[CODE dates]' lines or brackets on the name line."""
+    entries: list[tuple[str, list[str], list[str]]] = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        body = line.split("#", 1)[0].strip()
+        if not body:
+            continue
+        if body.startswith("+"):
+            if entries:
+                entries[-1][1].append(_person_form(body))
+            continue
+        name, _, brackets = body.partition("[")
+        if name.strip():
+            entries.append((_person_form(name), [], []))
+        for raw in re.findall(r"\[[^\]]*\]", "[" + brackets if brackets else ""):
+            period = _phoenix_period(raw)
+            if period and entries:
+                entries[-1][2].append(period)
+    return [e for e in entries if e[0] and e[2]]
+
+
+def build_people(shared: Path) -> None:
+    """people.tsv (named people with dated codes) and named_actors.tsv (organisations and
+    armed groups with one code) from PETRARCH-2's Phoenix .actors files. An entry of the
+    country file is a person where PETRARCH marks it as one (CountryInfo); in the other
+    files, where any of its codes is dated."""
+    people, named = [], []
+    for line_marker, name in ((True, "Phoenix.Countries.actors.txt"), (False, "Phoenix.International.actors.txt"),
+                              (False, "Phoenix.MilNonState.actors.txt")):
+        path = shared / "petrarch2" / name
+        marked = {_person_form(line.split("#", 1)[0]) for line in path.read_text(encoding="utf-8", errors="replace")
+                  .splitlines() if "CountryInfo.txt" in line and not line.startswith(("+", "\t", " "))}
+        for entry in _phoenix_entries(path):
+            dated = any(" " in code for code in entry[2])
+            if (entry[0] in marked) if line_marker else dated:
+                people.append(entry)
+            elif not line_marker and len(entry[2]) == 1:
+                named.append(entry)
+    rows = [(n, "|".join(dict.fromkeys(a for a in aliases if a != n)), "|".join(codes)) for n, aliases, codes in people]
+    with open(VOCAB / "people.tsv", "w", encoding="utf-8") as f:
+        f.write("# Derived from PETRARCH-2's Phoenix .actors files (MIT, Open Event Data Alliance) by\n"
+                "# scripts/build_vocab.py. codes: CODE START/END with ISO dates (either side open), or a\n"
+                "# bare CODE for the rest of the person's life. Stale after 2014: leaders.tsv adds newer.\n")
+        f.write("name\taliases\tcodes\n")
+        for row in rows:
+            f.write("\t".join(row) + "\n")
+    with open(VOCAB / "named_actors.tsv", "w", encoding="utf-8") as f:
+        f.write("# Derived from PETRARCH-2's Phoenix.International.actors.txt and Phoenix.MilNonState.actors.txt\n"
+                "# (MIT, Open Event Data Alliance) by scripts/build_vocab.py: organisations and armed groups.\n")
+        f.write("name\taliases\tcode\n")
+        for n, aliases, codes in named:
+            f.write(f"{n}\t{'|'.join(dict.fromkeys(a for a in aliases if a != n))}\t{codes[0]}\n")
+    print(f"people.tsv: {len(rows)} people; named_actors.tsv: {len(named)} organisations and groups")
+
+
 # PETRARCH discards whole stories about disasters, epidemics, elections and history; a
 # sentence about them can still report a political event ("Japan sent aid after the
 # typhoon", "the WHO urged ... to contain Ebola"), so these stay codeable in parley.
@@ -262,6 +344,7 @@ def main() -> None:
     build_verbs(args.shared)
     build_agents(args.shared)
     build_discards(args.shared)
+    build_people(args.shared)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,71 @@ def load_quad(path: Path) -> list[tuple[str, int]]:
     return out
 
 
+@dataclass
+class SpanExample:
+    """A sentence with gold character spans of its event's source (S) and target (T)."""
+
+    text: str
+    spans: dict[str, list[tuple[int, int]]]
+    origin: str  # the file it came from
+
+    def role_text(self, role: str) -> str:
+        return " ".join(self.text[a:b] for a, b in self.spans.get(role, []))
+
+
+def _find(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where a gold phrase occurs in its sentence (first occurrence, any case)."""
+    i = text.find(phrase) if phrase else -1
+    if phrase and i < 0:
+        i = text.lower().find(phrase.lower())
+    return [(i, i + len(phrase))] if i >= 0 else []
+
+
+def plover_spans(examples: list[Example], origin: str = "plover") -> list[SpanExample]:
+    """Span examples from PLOVER rows, locating source_text and target_text in the sentence."""
+    return [SpanExample(e.text, {"S": _find(e.text, e.source), "T": _find(e.text, e.target)}, origin)
+            for e in examples]
+
+
+def load_bio(path: Path) -> list[SpanExample]:
+    """BIO-tagged sentences, a token and its tag a line, blank lines between sentences
+    (tags S source, T target, R a party of a reciprocal event). The tokens are joined by
+    spaces; where a sentence has only R spans the first is read as S, the rest as T."""
+    out: list[SpanExample] = []
+    tokens: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if not tokens:
+            return
+        text, spans = "", []  # spans: [role, start, end]
+        for tok, tag in tokens:
+            text += " " if text else ""
+            start = len(text)
+            text += tok
+            role = tag[2:]
+            if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][0] != role
+                                                                   or spans[-1][2] != start - 1)):
+                spans.append([role, start, start + len(tok)])
+            elif tag.startswith("I-"):
+                spans[-1][2] = start + len(tok)
+        by_role = {r: [(a, b) for role, a, b in spans if role == r] for r in ("S", "T", "R")}
+        if by_role["R"] and not by_role["S"] and not by_role["T"]:
+            by_role["S"], by_role["T"] = by_role["R"][:1], by_role["R"][1:]
+        out.append(SpanExample(text, {"S": by_role["S"], "T": by_role["T"]}, Path(path).name))
+        tokens.clear()
+
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip():
+                flush()
+                continue
+            tok, _, tag = line.rpartition(" ")
+            tokens.append((tok, tag))
+    flush()
+    return out
+
+
 def load_stories(path: Path, weight: float = 0.3) -> list[Example]:
     """Synthetic stories as extra training data: each story's first sentence, down-weighted.
 

@@ -118,18 +118,28 @@ class EventClassifier(nn.Module):
         self.head = nn.Linear(width, len(config.labels))
 
     def forward(self, input_ids, attention_mask, pattern=None) -> torch.Tensor:
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state.float()
+        return self.encode(input_ids, attention_mask, pattern)[0]
+
+    def encode(self, input_ids, attention_mask, pattern=None) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        """Type logits and every layer's hidden states (which the span tagger reads)."""
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+        hidden = out.last_hidden_state.float()
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
         if self.config.use_pattern:
             pooled = torch.cat([pooled, pattern], dim=-1)
-        return self.head(self.dropout(pooled))
+        return self.head(self.dropout(pooled)), out.hidden_states
 
     # ---- inputs ------------------------------------------------------------------
 
-    def batch(self, texts: list[str], patterns: list[str], device="cpu") -> dict[str, torch.Tensor]:
+    def batch(self, texts: list[str], patterns: list[str], device="cpu", offsets: list | None = None
+              ) -> dict[str, torch.Tensor]:
+        """Model inputs for texts; pass a list as `offsets` to receive each text's word
+        piece character offsets."""
         enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.config.max_length,
-                             return_tensors="pt")
+                             return_tensors="pt", return_offsets_mapping=offsets is not None)
+        if offsets is not None:
+            offsets.extend([tuple(p) for p in row] for row in enc["offset_mapping"].tolist())
         out = {"input_ids": enc["input_ids"].to(device), "attention_mask": enc["attention_mask"].to(device)}
         if self.config.use_pattern:
             onehot = torch.zeros(len(texts), len(PATTERN_VIEW))

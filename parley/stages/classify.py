@@ -19,7 +19,10 @@ gives a calibrated probability for each type. How the two combine:
 - `confidence` is otherwise the classifier's calibrated probability of the chosen type;
 - a sentence no pattern coded offers its main verb as an uncoded candidate; it becomes
   an event when it has an actor and the classifier is at least MIN_UNCODED confident,
-  and otherwise stays, typed, in `doc.uncoded` (which `parley eval` reads).
+  and otherwise stays, typed, in `doc.uncoded` (which `parley eval` reads);
+- in the same encoder pass the span tagger (parley.learn.spans) marks the source and
+  target of the sentence's event; the event that takes the sentence's type takes those
+  spans, coded by the actor tables, where the tagger found them.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..document import Document, Event
+from ..document import RECIPROCAL_ROOTS, Actor, Document, Event
 from ..learn.data import LABELS, to_label
 from ..learn.model import EventClassifier, mark
-from ..learn.train import Item, logits, softmax
+from ..learn.spans import Reading, SpanTagger, read
+from ..learn.train import softmax
 from ..ontology import plover_defaults
 from ..vocab.verbs import verb_lexicon
 
@@ -46,12 +50,12 @@ PATTERN_PRIOR = {True: 0.78, False: 0.59}
 
 @dataclass
 class Batch:
-    """A batch of documents made ready for the classifier (see EventClassifierStage.prepare)."""
+    """A batch of documents made ready for the classifier (see `prepare`)."""
 
     docs: list[Document]
     groups: list[tuple[Document, list[Event]]]  # the events of one sentence, or one uncoded candidate
     mains: list[Event]  # per group, the event whose trigger the classifier sees
-    items: list[Item]
+    readings: list[Reading]
 
 
 def _depth(event: Event) -> int:
@@ -59,11 +63,41 @@ def _depth(event: Event) -> int:
     return sum(1 for _ in event.verb_token.ancestors)
 
 
+def prepare(docs: list[Document], mark_trigger: bool = True) -> Batch:
+    """What the classifier reads: one reading per sentence with coded events (its main
+    trigger marked), one per uncoded candidate. Reads the parse: call it where parsing
+    happens, not beside it."""
+    groups: list[tuple[Document, list[Event]]] = []
+    for doc in docs:
+        by_sentence: dict[int, list[Event]] = defaultdict(list)
+        for event in doc.events:
+            by_sentence[event.sentence_index].append(event)
+        groups += [(doc, events) for events in by_sentence.values()]
+        groups += [(doc, [event]) for event in doc.uncoded]
+    mains = [min(events, key=_depth) for _, events in groups]
+    readings = [_reading(doc, main, mark_trigger) for (doc, _), main in zip(groups, mains)]
+    return Batch(docs, groups, mains, readings)
+
+
+def _reading(doc: Document, event: Event, mark_trigger: bool) -> Reading:
+    sentence_start = doc.sentences[event.sentence_index].start
+    trigger = (event.trigger_start - sentence_start, event.trigger_end - sentence_start)
+    text = mark(event.sentence, *trigger) if mark_trigger else event.sentence
+    return Reading(text, to_label(event.event_type) if event.cameo else "NONE", trigger if mark_trigger else None)
+
+
 class EventClassifierStage:
     """Types the events of a batch of documents in one batched classifier pass."""
 
-    def __init__(self, model: EventClassifier | None = None) -> None:
+    def __init__(self, model: EventClassifier | None = None, tagger: SpanTagger | None | bool = True,
+                 actors=None) -> None:
+        """`tagger`: True for the shipped span tagger (with the shipped classifier only:
+        it reads that encoder), or a SpanTagger, or None; `actors` (the ActorCoder) codes
+        the spans it finds."""
+        shipped = model is None
         self.model = (model or EventClassifier.load()).for_inference()
+        self.tagger = (SpanTagger.load() if shipped else None) if tagger is True else tagger
+        self.actors = actors if self.tagger is not None else None
         self.temperature = self.model.config.temperature
         self.defaults = plover_defaults()
         self.lexicon = verb_lexicon()
@@ -74,41 +108,36 @@ class EventClassifierStage:
         self.apply(batch, self.predict(batch))
 
     def prepare(self, docs: list[Document]) -> Batch:
-        """What the classifier reads: one item per sentence with coded events (its main
-        trigger marked), one per uncoded candidate. Reads the parse: call it where parsing
-        happens, not beside it."""
-        groups: list[tuple[Document, list[Event]]] = []
-        for doc in docs:
-            by_sentence: dict[int, list[Event]] = defaultdict(list)
-            for event in doc.events:
-                by_sentence[event.sentence_index].append(event)
-            groups += [(doc, events) for events in by_sentence.values()]
-            groups += [(doc, [event]) for event in doc.uncoded]
-        mains = [min(events, key=_depth) for _, events in groups]
-        items = [self._item(doc, main) for (doc, _), main in zip(groups, mains)]
-        return Batch(docs, groups, mains, items)
+        return prepare(docs, self.model.config.mark_trigger)
 
-    def predict(self, batch: Batch) -> np.ndarray:
-        """Calibrated probabilities, one row per item. Touches only the model and the item
-        texts, so it may run in a thread while the next batch is parsed. One length-sorted
-        pass over the batch; in bfloat16 a sentence's probabilities move by at most about
-        0.006 with the company it is batched in."""
-        if not batch.items:
-            return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return softmax(logits(self.model, batch.items, batch_size=32), self.temperature)
+    def predict(self, batch: Batch) -> tuple[np.ndarray, list]:
+        """Calibrated probabilities, one row per reading, and the tagger's spans. Touches
+        only the models and the readings, so it may run in a thread while the next batch
+        is parsed. One length-sorted pass over the batch; in bfloat16 a sentence's
+        probabilities move by at most about 0.006 with the company it is batched in."""
+        if not batch.readings:
+            return np.zeros((0, len(LABELS)), dtype=np.float32), []
+        raw, spans = read(self.model, self.tagger if self.actors is not None else None, batch.readings)
+        return softmax(raw, self.temperature), spans
 
-    def apply(self, batch: Batch, probs: np.ndarray) -> None:
-        """Decide each event's type and confidence from the probabilities."""
-        for (doc, events), main, p in zip(batch.groups, batch.mains, probs):
+    def apply(self, batch: Batch, predicted: tuple[np.ndarray, list]) -> None:
+        """Decide each event's type and confidence from the probabilities, and its actors
+        from the tagger's spans."""
+        probs, spans = predicted
+        for (doc, events), main, p, found in zip(batch.groups, batch.mains, probs, spans or [None] * len(probs)):
             if not main.cameo:
                 main.sentence_label = LABELS[int(p.argmax())]
                 main.pattern = "classifier (no verb rule)"
                 self._retype(main, p)
+                if found:
+                    self._set_actors(doc, main, found)
                 if main.actors and main.confidence >= MIN_UNCODED:
                     doc.events.append(main)
                     doc.uncoded.remove(main)
                 continue
             holder = self._holder(events, main, p)
+            if found:
+                self._set_actors(doc, holder, found)
             for event in events:
                 event.sentence_label = LABELS[int(p.argmax())]
                 own = float(p[LABELS.index(to_label(event.event_type))])
@@ -135,11 +164,29 @@ class EventClassifierStage:
         event.recode(self.defaults[label] if label != "YIELD" else self._yield_code(event))
         event.confidence = float(p[best])
 
-    def _item(self, doc: Document, event: Event) -> Item:
-        sentence_start = doc.sentences[event.sentence_index].start
-        text = mark(event.sentence, event.trigger_start - sentence_start, event.trigger_end - sentence_start) \
-            if self.model.config.mark_trigger else event.sentence
-        return Item(text, to_label(event.event_type) if event.cameo else "NONE", 0, 1.0)
+    def _set_actors(self, doc: Document, event: Event, spans: dict[str, list[tuple[int, int]]]) -> None:
+        """Take the tagger's source and target where it found them; the verb rules' where
+        it did not. A named target makes the event directed, never reciprocal."""
+        start = doc.sentences[event.sentence_index].start
+        places = event.cameo_root not in RECIPROCAL_ROOTS  # talks "in Brussels": a venue, not a party
+
+        def coded(role: str) -> list[Actor]:
+            return [a for s, e in spans.get(role, []) for a in self.actors.code_span(doc, start + s, start + e, places)]
+
+        actors, recipients = coded("S"), coded("T")
+        own = {a.country for a in actors or event.actors if a.country}
+        if len({r.country for r in recipients}) > 1:  # "flights between the two countries": the other one
+            recipients = [r for r in recipients if r.country not in own]
+        if event.reciprocal and recipients and all(any(a.start < r.end and r.start < a.end for a in event.actors)
+                                                   for r in recipients):
+            return  # the tagger split a joint subject ("France and Germany held talks"): it stays joint
+        if actors:
+            event.actors = actors
+        if recipients:
+            event.recipients, event.reciprocal, event.directed = recipients, False, True
+        elif actors and event.reciprocal:
+            event.recipients, event.reciprocal = [], False
+            event.recode(event.cameo)  # reciprocity follows the new actors
 
     def _yield_code(self, event: Event) -> str:
         """The CAMEO code for an event retyped YIELD: the verb's own 08x code if its rules

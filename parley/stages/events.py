@@ -23,6 +23,9 @@ from ..vocab.verbs import Match, verb_lexicon
 CLAUSE_DEPS = {"ccomp", "advcl", "parataxis", "relcl", "csubj", "mark", "punct", "cc", "nsubj", "nsubjpass",
                "expl", "aux", "auxpass", "neg", "agent", "dep"}
 RECIPIENT_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "from", "for", "at")
+# prepositions that as often name a topic ("cooperated on border security", "talks over the
+# army's role"): their object is a recipient only if it names a country or a person
+TOPIC_PREPS = {"on", "over", "for"}
 # prepositions whose object says where or when, not to whom
 WHERE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "throughout"}
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
@@ -198,7 +201,8 @@ class EventCoder:
                 for child in verb.children:
                     if child.dep_ == "prep" and child.lower_ == prep:
                         for obj in child.children:
-                            found = [a for a in self._actors_of(doc, sent, obj) if not a.plain] \
+                            found = [a for a in self._actors_of(doc, sent, obj) if not a.plain
+                                     and (prep not in TOPIC_PREPS or a.country or a.why == "unknown name")] \
                                 if obj.dep_ == "pobj" else []
                             if found:
                                 return found, True

@@ -8,6 +8,7 @@ are read after the packaged ones (and win where the tables give one answer per k
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,6 +69,27 @@ def actor_phrases() -> dict[str, Entity]:
     for r in read_table("institutions.tsv"):
         for form in [r["name"], *split(r["aliases"])]:
             out[form] = Entity(r["country"] + r["sector"], r["country"], r["sector"], r["name"], "institution")
+    return out
+
+
+SECTOR_FREE = {"IGO", "NGO"}  # codes whose next letters name the organisation, not a sector
+
+
+@lru_cache(maxsize=1)
+def named_actors() -> dict[str, Entity]:
+    """Lower-case name or alias -> entity, for PETRARCH's organisations and armed groups
+    (named_actors.tsv: "Boko Haram" NGAREB, "Hamas" PSEREBHMS, "IAEA" IGOUNOIAE). A code
+    whose first letters are no state (a region such as SAS) gives no country."""
+    states = set(country_names())
+    out: dict[str, Entity] = {}
+    for r in read_table("named_actors.tsv"):
+        code = r["code"]
+        prefix = code[:3]
+        country = prefix if prefix in states or prefix in SECTOR_FREE else None
+        sector = code[3:6] or None if prefix not in SECTOR_FREE else None
+        entity = Entity(code, country, sector, r["name"], "PETRARCH actors")
+        for form in [r["name"], *split(r["aliases"])]:
+            out.setdefault(form.lower(), entity)
     return out
 
 
@@ -151,3 +173,110 @@ class AgentTable:
 @lru_cache(maxsize=1)
 def agents() -> AgentTable:
     return AgentTable()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A code a person held between two dates (either may be open)."""
+
+    code: str
+    start: dt.date | None
+    end: dt.date | None
+
+    def holds(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass
+class Person:
+    """A named person whose actor code depends on the date: "Putin" is RUSGOV in 2025."""
+
+    name: str
+    periods: list[Period]
+    default: str | None = None  # the code outside every period, if the table gives one
+    source: str = "people"
+
+    def code_on(self, day: dt.date | None) -> tuple[str, str]:
+        """(actor code, why) on a day; without a date, the latest period's code."""
+        if day is None:
+            latest = max(self.periods, key=lambda p: p.start or dt.date.min, default=None)
+            code = latest.code if latest else self.default
+            return code or "", f"{self.source} table: {self.name}, latest code (no date)"
+        for p in sorted(self.periods, key=lambda p: p.start or dt.date.min, reverse=True):
+            if p.holds(day):
+                span = f"{p.start or '...'} to {p.end or 'now'}"
+                return p.code, f"{self.source} table: {self.name}, {p.code} from {span}"
+        if self.default:
+            return self.default, f"{self.source} table: {self.name}, {self.default} (no dated role on {day})"
+        near = min(self.periods, key=lambda p: abs(((p.start or p.end) - day).days))
+        return near.code[:3] + "ELI", f"{self.source} table: {self.name}, out of office on {day}"
+
+
+def _iso(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _periods(field: str) -> tuple[list[Period], str | None]:
+    periods, default = [], None
+    for item in split(field):
+        code, _, span = item.partition(" ")
+        if not span:
+            default = code
+            continue
+        start, _, end = span.partition("/")
+        periods.append(Period(code, _iso(start), _iso(end)))
+    return periods, default
+
+
+@dataclass(frozen=True)
+class Term:
+    """A leader's term in a role: who "the president" of a country was on a day."""
+
+    country: str
+    role: str
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@lru_cache(maxsize=1)
+def leaders() -> dict[tuple[str, str], list[Term]]:
+    """(country, role lemma) -> terms, from leaders.tsv (and the user's own rows)."""
+    out: dict[tuple[str, str], list[Term]] = {}
+    for r in read_table("leaders.tsv"):
+        term = Term(r["country"], r["role"].lower(), r["name"], _iso(r["start"]), _iso(r["end"]))
+        out.setdefault((term.country, term.role), []).append(term)
+    return out
+
+
+def leader_on(country: str, role: str, day: dt.date | None) -> Term | None:
+    """Who held a role in a country on a day (the latest holder when the day is unknown)."""
+    terms = leaders().get((country, role), [])
+    if day is None:
+        return max(terms, key=lambda t: t.start or dt.date.min, default=None)
+    holding = [t for t in terms if (t.start is None or t.start <= day) and (t.end is None or day < t.end)]
+    return max(holding, key=lambda t: t.start or dt.date.min, default=None)  # a newer term closes an open one
+
+
+@lru_cache(maxsize=1)
+def people() -> dict[str, Person]:
+    """Lower-case name or alias -> Person, from leaders.tsv (dated terms, preferred) and
+    people.tsv (PETRARCH's people with dated codes); a user's rows of either are added."""
+    by_name: dict[str, Person] = {}
+    forms: dict[str, Person] = {}
+    for r in read_table("leaders.tsv"):
+        person = by_name.setdefault(r["name"], Person(r["name"], [], None, "leaders"))
+        person.periods.append(Period(r["country"] + "GOV", _iso(r["start"]), _iso(r["end"])))
+        for form in [r["name"], *split(r["aliases"])]:
+            forms.setdefault(form.lower(), person)
+    for r in read_table("people.tsv"):
+        periods, default = _periods(r["codes"])
+        known = by_name.get(r["name"])
+        if known is not None:  # a leader PETRARCH also knows: keep its earlier roles too
+            known.periods.extend(p for p in periods if p.end is not None)
+            person = known
+        else:
+            person = by_name.setdefault(r["name"], Person(r["name"], periods, default))
+        for form in [r["name"], *split(r["aliases"])]:
+            forms.setdefault(form.lower(), person)
+    return forms

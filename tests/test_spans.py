@@ -1,0 +1,90 @@
+"""The span tagger's data path: BIO files, gold tags over word pieces and back, spans coded
+through the actor tables, and `parley eval` on a BIO file."""
+
+import json
+
+from parley.cli import main
+from parley.document import Document
+from parley.learn.data import load_bio
+from parley.learn.spans import Reading, decode, gold_tags
+
+BIO = """Turkish O
+police B-S
+arrested O
+two B-T
+journalists I-T
+. O
+
+Leaders B-R
+of I-R
+Chile I-R
+met O
+Peru B-R
+'S I-R
+president I-R
+. O
+
+The B-S
+Kremlin I-S
+rejected O
+the O
+plan O
+. O
+"""
+
+
+def test_bio_files_give_sentences_with_source_and_target_spans(tmp_path):
+    path = tmp_path / "spans.bio"
+    path.write_text(BIO, encoding="utf-8")
+    police, reciprocal, kremlin = load_bio(path)
+    assert police.text == "Turkish police arrested two journalists ."
+    assert (police.role_text("S"), police.role_text("T")) == ("police", "two journalists")
+    # a reciprocal pair (R R): the first party is read as source, the other as target
+    assert (reciprocal.role_text("S"), reciprocal.role_text("T")) == ("Leaders of Chile", "Peru 'S president")
+    assert kremlin.spans["T"] == []
+
+
+def test_gold_spans_survive_the_trip_through_word_pieces(pipeline):
+    tokenizer = pipeline.classifier.model.tokenizer
+    sentence = "Russian troops shelled Ukrainian positions near Donetsk."
+    trigger = (15, 22)  # "shelled"
+    marked = sentence[:15] + "*shelled*" + sentence[22:]
+    offsets = [tuple(o) for o in tokenizer(marked, return_offsets_mapping=True)["offset_mapping"]]
+    spans = {"S": [(0, 14)], "T": [(23, 42)]}
+    tags = gold_tags(offsets, spans, trigger).tolist()
+    assert decode(tags, offsets, trigger) == spans
+    assert Reading(marked, "ASSAULT", trigger).text[15:24] == "*shelled*"
+
+
+def test_a_tagged_span_is_coded_by_the_actor_tables(pipeline):
+    text = "The Russian Foreign Ministry summoned the ambassador of Estonia."
+    doc = next(iter(pipeline.parser.pipe([Document("t", text)])))
+    pipeline.actor_coder(doc)
+    (actor,) = pipeline.actor_coder.code_span(doc, 0, len("The Russian Foreign Ministry"))
+    assert (actor.text, actor.code) == ("The Russian Foreign Ministry", "RUSGOV")
+    start = text.index("the ambassador")
+    (target,) = pipeline.actor_coder.code_span(doc, start, len(text) - 1)
+    assert target.country == "EST" and target.text == "the ambassador of Estonia"
+    doc.release()
+
+
+def test_eval_scores_actor_and_recipient_spans_of_a_bio_file(tmp_path, capsys):
+    path = tmp_path / "spans.bio"
+    path.write_text(BIO, encoding="utf-8")
+    assert main(["eval", str(path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["sentences"] == 3
+    assert 0.0 <= summary["recipient_token_f1"] <= 1.0
+    # the two plain directed sentences have their source found
+    assert summary["actor_token_f1"] >= 0.6
+
+
+def test_a_meeting_venue_is_not_a_party_but_a_struck_place_is(pipeline):
+    text = "Armenia and Azerbaijan could resume negotiations in Brussels next month."
+    doc = next(iter(pipeline.parser.pipe([Document("t", text)])))
+    pipeline.actor_coder(doc)
+    start = text.index("Brussels")
+    assert pipeline.actor_coder.code_span(doc, start, start + len("Brussels"), places=False) == []
+    (place,) = pipeline.actor_coder.code_span(doc, start, start + len("Brussels"))
+    assert place.country == "BEL"
+    doc.release()
