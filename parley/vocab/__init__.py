@@ -86,7 +86,7 @@ def named_actors() -> dict[str, Entity]:
         code = r["code"]
         prefix = code[:3]
         country = prefix if prefix in states or prefix in SECTOR_FREE else None
-        sector = code[3:6] or None if prefix not in SECTOR_FREE else None
+        sector = None if prefix in SECTOR_FREE else (code[3:6] or None)
         entity = Entity(code, country, sector, r["name"], "PETRARCH actors")
         for form in [r["name"], *split(r["aliases"])]:
             out.setdefault(form.lower(), entity)
@@ -206,8 +206,8 @@ class Person:
             if p.holds(day):
                 span = f"{p.start or '...'} to {p.end or 'now'}"
                 return p.code, f"{self.source} table: {self.name}, {p.code} from {span}"
-        if self.default:
-            return self.default, f"{self.source} table: {self.name}, {self.default} (no dated role on {day})"
+        if self.default or not self.periods:
+            return self.default or "", f"{self.source} table: {self.name}, {self.default} (no dated role on {day})"
         near = min(self.periods, key=lambda p: abs(((p.start or p.end) - day).days))
         return near.code[:3] + "ELI", f"{self.source} table: {self.name}, out of office on {day}"
 
