@@ -129,8 +129,9 @@ class SpanItem:
 
 def fit_tagger(items: list[SpanItem], config: SpanConfig, log=print) -> SpanTagger:
     """Train the tagger on precomputed encoder features (the encoder stays frozen)."""
-    random.seed(config.seed)
-    torch.manual_seed(config.seed)
+    from .train import seed_everything
+
+    seed_everything(config.seed)
     model = SpanTagger(config, width=items[0].x.shape[1] // len(config.layers))
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     order = list(range(len(items)))

@@ -46,7 +46,8 @@ def items(examples: list[Example], views: list[View], config: Config) -> list[It
     return out
 
 
-def _seed(seed: int) -> None:
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's generators: the same data gives the same weights."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -54,7 +55,7 @@ def _seed(seed: int) -> None:
 
 def fit(train: list[Item], config: Config, device: str = "cpu", log=print) -> EventClassifier:
     """Train adapters and head on the items; returns the model (in eval mode)."""
-    _seed(config.seed)
+    seed_everything(config.seed)
     model = EventClassifier(config).to(device)
     counts = Counter(it.label for it in train)
     class_weight = torch.tensor([(len(train) / (len(LABELS) * counts.get(i, 1))) ** config.class_weight_power

@@ -13,9 +13,8 @@ from spacy.tokens import Token
 from ..dateline import find_dateline
 from ..document import Document, Event, Location
 from ..gazetteer import gazetteer
+from .actors import PLACE_NE, PLACE_PREPS
 
-PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}
-PLACE_LABELS = {"GPE", "LOC", "FAC"}
 THIRD_LOCATION = "044"
 
 
@@ -41,7 +40,7 @@ class Placer:
                 if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
                     continue
                 for obj in prep.children:
-                    if obj.dep_ == "pobj" and obj.ent_type_ in PLACE_LABELS:
+                    if obj.dep_ == "pobj" and obj.ent_type_ in PLACE_NE:
                         ent = next(e for e in obj.sent.ents if e.start <= obj.i < e.end)
                         nxt = obj.doc[ent.end + 1] if ent.end + 1 < len(obj.doc) and obj.doc[ent.end].text == "," else None
                         qualifier = nxt.text if nxt is not None and nxt.ent_type_ == "GPE" else None
