@@ -65,6 +65,9 @@ def test_a_tagged_span_is_coded_by_the_actor_tables(pipeline):
     start = text.index("the ambassador")
     (target,) = pipeline.actor_coder.code_span(doc, start, len(text) - 1)
     assert target.country == "EST" and target.text == "the ambassador of Estonia"
+    # a tagged span that runs on to a preposition or the full stop is cut back to its words
+    (ragged,) = pipeline.actor_coder.code_span(doc, start, len(text))
+    assert ragged.text == "the ambassador of Estonia"
     doc.release()
 
 

@@ -34,6 +34,7 @@ ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
 PLACE_NE = {"GPE", "LOC", "FAC"}
+EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not start or end with
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}  # "met in Istanbul"
 STATELESS = {"IGO", "NGO"}
 
@@ -118,6 +119,10 @@ class ActorCoder:
                 break
         else:
             return []
+        while span is not None and len(span) and span[-1].pos_ in EDGE_POS | {"DET"}:
+            span = span[:-1]  # "a prominent blogger at": the preposition is not the actor's
+        while span is not None and len(span) and span[0].pos_ in EDGE_POS:
+            span = span[1:]
         if span is None or not any(t.pos_ in ARGUMENT_POS for t in span):
             return []  # no noun, no actor ("the", "said")
         root = span.root
