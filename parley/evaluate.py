@@ -153,12 +153,6 @@ def evaluate_codes(path: Path, pipeline=None) -> Report:
     return report
 
 
-def evaluate(path: Path, pipeline=None, folds: int = 0, device: str = "cpu",
-             log: Callable[[str], None] = lambda s: None) -> Report:
-    """Score the coder on a labelled file (format recognised from its name and header)."""
-    return evaluate_all([Path(path)], pipeline, folds, device, log)[0]
-
-
 def evaluate_all(paths: list[Path], pipeline=None, folds: int = 0, device: str = "cpu",
                  log: Callable[[str], None] = lambda s: None) -> list[Report]:
     """Score the coder on labelled files, one report each; with folds > 1, cross-validated

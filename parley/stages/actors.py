@@ -1,9 +1,10 @@
 """Actors stage: find and code every actor mention, then code each noun phrase head.
 
 Mentions are found by phrase matching: countries, organisations and institutions
-case-sensitively, people (leaders.tsv, PETRARCH's people.tsv) case-insensitively but only
-where the words are capitalised; a person's code depends on the article's date ("Trump"
-is USAGOV in 2025, USAELI in 2022). Sectors come from agent words in the noun phrase
+case-sensitively; people (leaders.tsv, PETRARCH's people.tsv) and PETRARCH's organisations
+and armed groups (named_actors.tsv) case-insensitively but only where the words are
+capitalised; a person's code depends on the article's date ("Trump" is USAGOV in 2025,
+USAELI in 2022). Sectors come from agent words in the noun phrase
 ("the Russian delegation" -> RUS + GOV, "Director of ... the Russian Foreign Ministry" ->
 RUS + GOV). A leader's title with no country ("the president") takes the one state the
 article has named so far, and the holder's name from leaders.tsv. A person first named
@@ -133,11 +134,11 @@ class ActorCoder:
         found = doc.np_actors.get(offset + root.idx)
         if not found or all(a.code is None for a in found):
             # the head is plain ("the U.S. Supreme Court decision"): a coded name within its own phrase codes it
-            own = {t.i for t in self._scope(span.root)}
-            found = next((doc.np_actors[offset + t.idx] for t in span if t.i in own and t.i != span.root.i
+            own = {t.i for t in self._scope(root)}
+            found = next((doc.np_actors[offset + t.idx] for t in span if t.i in own and t.i != root.i
                           and any(a.code for a in doc.np_actors.get(offset + t.idx, ()))), found)
         if not found:
-            named = span.root.pos_ == "PROPN" or span.root.ent_type_ in UNKNOWN_NE
+            named = root.pos_ == "PROPN" or root.ent_type_ in UNKNOWN_NE
             return [Actor(text, start, end, None, None, None, None, "unknown name" if named else PLAIN_PHRASE)]
         if len(found) == 1:
             return [replace(found[0], text=text, start=start, end=end)]
