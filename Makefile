@@ -18,3 +18,4 @@ benchmark: setup
 # re-derive the shipped tables from ../shared/data (only when the reference data changes)
 vocab: setup
 	.venv/bin/python scripts/build_vocab.py
+	.venv/bin/python scripts/build_issues.py

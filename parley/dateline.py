@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DATELINE = re.compile(r"^\s*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})((?:,[^\n,–—-]{1,30}){0,3})\s*(?:\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s")
+DATELINE = re.compile(r"^\s*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})((?:,[^\n,(–—-]{1,30}){0,3})\s*(?:\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s")
 MONTHS = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.I)
 
 

@@ -14,6 +14,9 @@ A sentence-level label describes a negated event by what the sentence does: "did
 agree" is labelled a rejection, where parley emits AGREE with `negated` set. For a
 negated main event the score therefore reads the classifier's label for the sentence.
 
+Gold files of dated or located sentences and of texts with their issues
+(tests/data/dates_gold.tsv, places_gold.tsv, issues_gold.tsv) are scored by `parley.evaluate_stages`; actor-coding gold files by `evaluate_codes`.
+
 Actor and recipient spans are scored by token-F1 between the gold text and the words of
 the emitted main event's actors (recipients): a sentence with no emitted event scores 0.
 
@@ -29,8 +32,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import Document, Event
-from .learn.data import LABELS, QUAD_OF, SpanExample, load_bio, load_plover, load_quad, plover_spans, to_label
-from .learn.metrics import NONE, accuracy, confusion, confusion_table, macro_f1, per_class, token_f1
+from .evaluate_stages import (
+    DATES_HEADER,
+    ISSUES_HEADER,
+    PLACES_HEADER,
+    StageReport,
+    evaluate_dates,
+    evaluate_issues,
+    evaluate_places,
+    load_rows,
+)
+from .learn.data import (
+    LABELS,
+    QUAD_OF,
+    SpanExample,
+    load_bio,
+    load_plover,
+    load_quad,
+    plover_spans,
+    to_label,
+)
+from .learn.metrics import (
+    NONE,
+    accuracy,
+    confusion,
+    confusion_table,
+    macro_f1,
+    per_class,
+    token_f1,
+)
 
 
 @dataclass
@@ -116,20 +146,20 @@ CODES_HEADER = ["date", "text", "phrase", "country", "sector"]
 
 
 def kind_of(path: Path) -> str:
-    """plover, quad, bio or codes (actor phrases with gold country and sector), from the
-    file's name and header."""
+    """plover, quad, bio, codes (actor phrases with gold country and sector), dates,
+    places or issues, from the file's name and header."""
     if path.suffix.lower() == ".bio":
         return "bio"
     with open(path, encoding="utf-8") as f:
         header = next((line for line in f if not line.startswith("#")), "").rstrip("\n").split("\t")
-    return "quad" if header == ["text", "quad"] else "codes" if header == CODES_HEADER else "plover"
+    by_header = {("text", "quad"): "quad", tuple(CODES_HEADER): "codes", tuple(DATES_HEADER): "dates",
+                 tuple(PLACES_HEADER): "places", tuple(ISSUES_HEADER): "issues"}
+    return by_header.get(tuple(header), "plover")
 
 
 def load_codes(path: Path) -> list[dict[str, str]]:
     """Rows of an actor-coding gold file (CODES_HEADER columns, tab-separated, # comments)."""
-    with open(path, encoding="utf-8") as f:
-        lines = [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
-    return [dict(zip(CODES_HEADER, line.split("\t") + [""] * 5)) for line in lines[1:]]
+    return load_rows(path, CODES_HEADER)
 
 
 def evaluate_codes(path: Path, pipeline=None) -> Report:
@@ -153,16 +183,21 @@ def evaluate_codes(path: Path, pipeline=None) -> Report:
     return report
 
 
+STAGE_SCORERS = {"codes": evaluate_codes, "dates": evaluate_dates, "places": evaluate_places,
+                 "issues": evaluate_issues}
+
+
 def evaluate_all(paths: list[Path], pipeline=None, folds: int = 0, device: str = "cpu",
-                 log: Callable[[str], None] = lambda s: None) -> list[Report]:
+                 log: Callable[[str], None] = lambda s: None) -> list[Report | StageReport]:
     """Score the coder on labelled files, one report each; with folds > 1, cross-validated
     jointly over the PLOVER and BIO files given."""
     kinds = [kind_of(p) for p in paths]
-    if "codes" in kinds:
+    if any(k in STAGE_SCORERS for k in kinds):
         pipeline = pipeline or _pipeline()
-        others = [p for p, k in zip(paths, kinds) if k != "codes"]
+        others = [p for p, k in zip(paths, kinds) if k not in STAGE_SCORERS]
         scored = iter(evaluate_all(others, pipeline, folds, device, log) if others else [])
-        return [evaluate_codes(p, pipeline) if k == "codes" else next(scored) for p, k in zip(paths, kinds)]
+        return [STAGE_SCORERS[k](p, pipeline) if k in STAGE_SCORERS else next(scored)
+                for p, k in zip(paths, kinds)]
     data = [load_quad(p) if k == "quad" else load_plover(p) if k == "plover" else load_bio(p)
             for p, k in zip(paths, kinds)]
     texts = [[t for t, _ in d] if k == "quad" else [e.text for e in d] for d, k in zip(data, kinds)]

@@ -1,4 +1,4 @@
-"""The pipeline: parse -> actors -> events -> classify -> time -> place, over batches of Documents.
+"""The pipeline: parse -> actors -> events -> classify -> time -> place -> issues, over batches of Documents.
 
 The classifier's forward pass for one batch runs in a worker thread while the next batch
 is parsed: PyTorch and spaCy's matrix products both release the GIL, so on two cores the
@@ -15,6 +15,7 @@ from itertools import islice
 from .document import Document
 from .stages.actors import ActorCoder
 from .stages.events import EventCoder
+from .stages.issues import IssueFinder
 from .stages.parse import Parser
 from .stages.place import Placer
 from .stages.time import EventDater
@@ -39,7 +40,7 @@ class Pipeline:
 
             self.classifier = EventClassifierStage(None if classifier is True else classifier, tagger,
                                                    self.actor_coder)
-        self.back = [EventDater(), Placer()]
+        self.back = [EventDater(), Placer(), IssueFinder(self.parser.nlp)]
         self.batch_size = batch_size
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:

@@ -29,6 +29,14 @@ def patterns(pipeline):
 
 
 @pytest.fixture(scope="session")
+def scoring(pipeline):
+    """The coder as `parley eval` runs it: every sentence's main verb typed."""
+    from parley.pipeline import Pipeline
+
+    return Pipeline(pipeline.parser.nlp, score_all_sentences=True)
+
+
+@pytest.fixture(scope="session")
 def examples() -> dict[str, dict]:
     """The bundled example corpus, by id."""
     lines = (EXAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()

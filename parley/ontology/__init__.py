@@ -2,6 +2,8 @@
 
 QuadClass follows GDELT's convention (roots 01-05 -> 1, 06-09 -> 2, 10-14 -> 3, 15-20 -> 4).
 Statements (root 01) have no PLOVER type; parley does not emit them as events.
+Contexts are the 37 names of the PLOVER manual; the two other names CAMEO2PLOVER-2021 uses
+(humanitarian, democracy) are read as the manual's human_security and pro_democracy.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class CameoCode:
 def cameo_codes() -> dict[str, CameoCode]:
     """Every CAMEO event code, by code string ("044")."""
     out: dict[str, CameoCode] = {}
+    contexts = plover_contexts()
     with resources.files(__package__).joinpath("data/cameo_codes.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
             out[r["code"]] = CameoCode(
@@ -38,8 +41,19 @@ def cameo_codes() -> dict[str, CameoCode]:
                 quad_class=int(r["quad_class"]),
                 plover_type=r["plover_type"] or None,
                 plover_mode=r["plover_mode"] or None,
-                plover_contexts=tuple(c for c in r["plover_contexts"].split(";") if c),
+                plover_contexts=tuple(dict.fromkeys(contexts[c] for c in r["plover_contexts"].split(";") if c)),
             )
+    return out
+
+
+@lru_cache(maxsize=1)
+def plover_contexts() -> dict[str, str]:
+    """Every context name of the PLOVER manual, and each older name for one, -> the manual's name."""
+    out: dict[str, str] = {}
+    with resources.files(__package__).joinpath("data/plover_contexts.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            out[r["context"]] = r["context"]
+            out.update((alias, r["context"]) for alias in r["aliases"].split(";") if alias)
     return out
 
 

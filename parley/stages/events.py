@@ -11,11 +11,12 @@ modality (future, hypothetical) come from the verb's auxiliaries and markers.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Token
 
-from ..document import Actor, Document, Event, Sentence
+from ..document import RECIPROCAL_ROOTS, Actor, Document, Event, Sentence
 from ..ontology import lookup
 from ..vocab import discards
 from ..vocab.verbs import Match, verb_lexicon
@@ -31,7 +32,8 @@ WHERE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "thr
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
-FUTURE_HEADS = {"plan", "intend", "expect", "aim", "prepare", "schedule", "want", "hope", "seek", "decide"}
+FUTURE_HEADS = {"plan", "intend", "expect", "aim", "prepare", "schedule", "want", "hope", "seek", "decide",
+                "due", "set", "slate", "poise"}  # "is due to meet", "is set to visit"
 FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
 VIOLENT_ROOTS = {"17", "18", "19", "20"}
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
@@ -172,6 +174,8 @@ class EventCoder:
                 obj = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
                 if obj is not None:
                     return obj, False
+            return self._subject(tok.head)[0], False  # "X is expected to attack": X acts
+        if tok.dep_ == "acomp":  # "X is due to meet", "X is ready to talk"
             return self._subject(tok.head)
         if tok.dep_ == "conj" and tok.head.pos_ in {"VERB", "AUX"}:
             return self._subject(tok.head)
@@ -239,6 +243,11 @@ class EventCoder:
         else:
             actors = self._actors_of(doc, sent, subject)
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
+        if passive and not actors and m is not None and lookup(m.rule.cameo).root in RECIPROCAL_ROOTS and doc.dyad:
+            # "the issue of the properties was discussed", "steps had been agreed": an agentless
+            # joint act in an article about two parties is theirs; its subject is the topic
+            actors = self._implied_parties(doc, sent.offset + tok.idx)
+            recipients, passive = [], False
         if m is not None and m.rule.reversed_roles:
             actors, recipients = recipients, actors
         if not actors and require_actor:
@@ -270,6 +279,18 @@ class EventCoder:
             event.confidence = self._confidence(m, actors, event.recipients)
             event.pattern = m.rule.describe()
         return event
+
+    @staticmethod
+    def _implied_parties(doc: Document, before: int) -> list[Actor]:
+        """The article's two parties, each as its latest mention before an offset: the
+        evidence for an actor the sentence leaves implicit."""
+        parties = []
+        for party in doc.dyad:
+            mention = max((m for m in doc.mentions if m.country == party.country and m.end <= before),
+                          key=lambda m: m.start, default=None)
+            if mention is not None:
+                parties.append(replace(mention, why=f"implied by an agentless joint act: {mention.why}"))
+        return parties if len(parties) == len(doc.dyad) else []
 
     @staticmethod
     def _modality(tok: Token) -> tuple[bool, str]:

@@ -1,111 +1,101 @@
 """Time stage: the event's own date, resolved against the publication date.
 
-A date expression attached to the event's verb wins, then any date in the sentence;
-otherwise the publication date (date_source "publication"). Without a publication date
-only expressions that carry their own year are resolved; today's date is never used.
-An event dated more than a year before publication is historical.
+Date expressions are found in the event's sentence by `parley.dates`. One in the event
+verb's own clause wins, then one in a clause that governs it ("On Monday, X said Y
+attacked ..."); a date in another clause ("properties that were confiscated in 2016")
+is not the event's. Without one the event takes the publication date (date_source
+"publication"); without a publication date it stays undated: today's date is never used.
+A dated event after publication is future; one begun over a year before it is historical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import lru_cache
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
+from .. import dates
+from ..dates import DateMention, Resolved
 from ..document import Document, Event
 
-YEAR_RANGE = re.compile(r"\b((?:1[89]|20)\d\d)\s*[-–—/]\s*((?:1[89]|20)?\d\d)\b")
-HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
-PRECISION = {"day": "day", "time": "day", "week": "day", "month": "month", "year": "year"}
 HISTORICAL_AFTER = dt.timedelta(days=365)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-BARE_WEEKDAY = re.compile(r"^(?:on |last |this |next )?(" + "|".join(WEEKDAYS) + r")$", re.I)
-
-
-def _weekday(text: str, base: dt.date, prefer: str) -> dt.date | None:
-    """A bare weekday in news means the nearest such day, the publication day itself included."""
-    m = BARE_WEEKDAY.match(text)
-    if not m:
-        return None
-    wanted = WEEKDAYS.index(m.group(1).lower())
-    word = text.split()[0].lower()
-    if prefer == "future" or word == "next":
-        days = (wanted - base.weekday()) % 7 or (7 if word == "next" else 0)
-        return base + dt.timedelta(days=days)
-    days = (base.weekday() - wanted) % 7 or (7 if word == "last" else 0)
-    return base - dt.timedelta(days=days)
-
-
-@lru_cache(maxsize=64)
-def _parser(base: dt.date | None, prefer: str):
-    from dateparser.date import DateDataParser
-
-    settings = {"PREFER_DATES_FROM": prefer, "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
-    if base is not None:
-        settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
-    return DateDataParser(languages=["en"], settings=settings)
-
-
-@lru_cache(maxsize=4096)
-def resolve(expression: str, base: dt.date | None, prefer: str = "past"
-            ) -> tuple[dt.date, dt.date | None, str] | None:
-    """(date, end_date, precision) for a date expression, or None when it names no date."""
-    text = expression.strip()
-    m = YEAR_RANGE.search(text)
-    if m:
-        first, last = m.group(1), m.group(2)
-        if len(last) == 2:
-            last = first[:2] + last
-        if int(last) > int(first):
-            return dt.date(int(first), 1, 1), dt.date(int(last), 12, 31), "year"
-    if base is None and not HAS_YEAR.search(text):
-        return None
-    if base is not None and (day := _weekday(text, base, prefer)):
-        return day, None, "day"
-    text = re.sub(r"^(on|in|since|by|from|during)\s+", "", text, flags=re.I)
-    data = _parser(base, prefer).get_date_data(text)
-    if data is None or data.date_obj is None:
-        return None
-    date, precision = data.date_obj.date(), PRECISION.get(data.period or "day", "day")
-    if precision == "year":
-        date = date.replace(month=1, day=1)
-    elif precision == "month":
-        date = date.replace(day=1)
-    return date, None, precision
+POSSESSIVE = ("'s", "’s")
+# heads of clauses that carry their own time; a participle ("a boat carrying migrants on
+# the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
+CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
 
 
 class EventDater:
-    """Sets date, end_date, date_precision, date_source and historical status on events."""
+    """Sets date, end_date, date_precision, date_source and future/historical status on events."""
 
     def __call__(self, doc: Document) -> None:
+        found: dict[int, list[DateMention]] = {}
         for event in doc.events:
-            self._date(doc, event)
+            sent = event.verb_token.sent
+            if event.sentence_index not in found:
+                found[event.sentence_index] = dates.find(sent.text)
+            self._date(doc, event, sent, found[event.sentence_index])
 
     @staticmethod
-    def _candidates(event: Event) -> list[Span]:
-        tok = event.verb_token
-        sent = tok.sent
-        dates = [e for e in sent.ents if e.label_ == "DATE"]
-        if not dates:
-            return []
-        under_verb = {t.i for t in tok.subtree}
-        attached = [e for e in dates if any(t.i in under_verb for t in e)]
-        return attached + [e for e in dates if e not in attached]
+    def _ranked(verb: Token, sent: Span, mentions: list[DateMention]) -> list[tuple[DateMention, bool]]:
+        """(mention, past only) for the mentions that may date the event: those of its own
+        clause, then of a clause governing it ("On Monday, X said Y attacked ..."), then of a
+        coordinated clause, then of its infinitive complement if they lie in the past or the
+        event is itself to come ("ordered the troops to leave last year", "will debate a bill to
+        bring forward elections on Thursday"; but "agreed to meet next week" is not dated next week).
+        A possessive ("next week's summit") comes after the others at its rank. A date in a
+        clause of its own ("properties that were confiscated in 2016") does not date the event."""
+        own = _clause(verb)
+        governing = [own.i, *(t.i for t in own.ancestors if _is_clause(t))]
+        coordinated = {t.i for t in [*own.children, own.head] if t.dep_ == "conj" or own.dep_ == "conj"} - {own.i}
+        ranked = []
+        for m in mentions:
+            span = sent.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            clause = _clause(span.root)
+            if clause.i in governing:
+                rank = governing.index(clause.i)
+            elif clause.i in coordinated:
+                rank = len(governing)
+            elif clause.dep_ == "xcomp" and clause.head.i == own.i:
+                rank = len(governing) + 1
+            else:
+                continue
+            ranked.append((rank, sent.text.startswith(POSSESSIVE, m.end), m.start, m, rank > len(governing)))
+        return [(m, past_only) for *_, m, past_only in sorted(ranked, key=lambda r: r[:3])]
 
-    def _date(self, doc: Document, event: Event) -> None:
-        prefer = "future" if event.status == "future" else "past"
-        for ent in self._candidates(event):
-            found = resolve(ent.text, doc.date, prefer)
-            if found:
-                event.date, event.end_date, event.date_precision = found
-                event.date_source = "text"
-                break
-        else:
-            event.date = doc.date
-            event.date_precision = "day" if doc.date else None
-            event.date_source = "publication" if doc.date else None
-        if (doc.date and event.date_source == "text" and event.status == "factual"
-                and (event.end_date or event.date) < doc.date - HISTORICAL_AFTER):
+    def _date(self, doc: Document, event: Event, sent: Span, mentions: list[DateMention]) -> None:
+        for mention, past_only in self._ranked(event.verb_token, sent, mentions):
+            prefer = "future" if event.status == "future" or dates.future_expression(mention.text) else "past"
+            found = dates.resolve(mention.text, doc.date, prefer)
+            ahead = doc.date is None or found is not None and found.date > doc.date
+            if found and not (past_only and ahead and event.status != "future"):
+                self._set(doc, event, found)
+                return
+        event.date = doc.date
+        event.date_precision = "day" if doc.date else None
+        event.date_source = "publication" if doc.date else None
+
+    @staticmethod
+    def _set(doc: Document, event: Event, found: Resolved) -> None:
+        event.date, event.end_date, event.date_precision = found.date, found.end_date, found.precision
+        event.date_source = "text"
+        if doc.date is None or event.status != "factual":
+            return
+        if found.date > doc.date:
+            event.status = "future"
+        elif found.date < doc.date - HISTORICAL_AFTER:
             event.status = "historical"
+
+
+def _is_clause(tok: Token) -> bool:
+    """A clause with its own time; an infinitival relative ("a bill to bring forward the
+    elections on Thursday") shares its governor's."""
+    infinitival_relative = tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return tok.pos_ in {"VERB", "AUX"} and tok.dep_ in CLAUSE_DEPS and not infinitival_relative
+
+
+def _clause(tok: Token) -> Token:
+    """The head of the clause a token belongs to (the sentence root if nothing nearer)."""
+    return next((t for t in [tok, *tok.ancestors] if _is_clause(t)), tok.sent.root)
