@@ -7,7 +7,7 @@ setup:
 
 demo: setup
 	.venv/bin/parley code examples/istanbul-talks.txt --date 2025-02-28
-	.venv/bin/parley code examples/articles.jsonl
+	.venv/bin/parley ingest examples/ --date 2025-02-28
 
 test: setup
 	.venv/bin/python -m pytest

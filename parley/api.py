@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
+from . import exports
 from .document import Actor, Document, Event
-from .pipeline import Pipeline
+from .ingest import IngestSummary, ingest
+from .query import Filters, reading, records
 from .sources import DEFAULT_MAX_BYTES, Failure, documents, parse_date
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
+__all__ = ["IngestSummary", "actors", "code", "code_inputs", "default_pipeline", "events", "export", "ingest"]
 
 
 @lru_cache(maxsize=1)
 def default_pipeline() -> Pipeline:
-    """One pipeline per process: the model and tables load once."""
+    """One pipeline per process: the model and tables load once (imported only then: querying
+    the database needs neither spaCy nor torch)."""
+    from .pipeline import Pipeline
+
     return Pipeline()
 
 
@@ -40,13 +53,14 @@ def code(source: str | Document | Iterable[Document], *, date: dt.date | str | N
 
 def code_inputs(inputs: Sequence[str], *, input_format: str = "auto", date: dt.date | str | None = None,
                 max_bytes: int = DEFAULT_MAX_BYTES, on_error: Callable[[Failure], None] | None = None,
-                pipeline: Pipeline | None = None) -> Iterator[Document]:
-    """Code files, directories, '-' and JSON Lines corpora; yields each coded Document.
+                pipeline: Pipeline | None = None, fetch: bool = False) -> Iterator[Document]:
+    """Code files, directories, '-', URLs, HTML pages, feeds and JSON Lines corpora; yields each coded Document.
 
-    Bad inputs are passed to `on_error` (or skipped) and the rest go on.
+    Bad inputs are passed to `on_error` (or skipped) and the rest go on. `fetch` allows
+    fetching the http(s) pages that feed items link to (see `parley.sources.documents`).
     """
     def good() -> Iterator[Document]:
-        for item in documents(inputs, input_format, _as_date(date), max_bytes):
+        for item in documents(inputs, input_format, _as_date(date), max_bytes, fetch=fetch):
             if isinstance(item, Failure):
                 if on_error:
                     on_error(item)
@@ -78,3 +92,23 @@ def actors(text: str, *, date: dt.date | str | None = None, pipeline: Pipeline |
 
 def _actor_row(a: Actor) -> dict:
     return {**a.to_dict(), "why": a.why}
+
+
+def events(filters: Filters | None = None, *, db: str | None = None) -> Iterator[dict]:
+    """Stored events matching `filters`, each with its parties and every mention (the
+    provenance): what `parley events` prints. Streamed; the database is opened for reading.
+
+    >>> for e in events(Filters(dyad="USA-RUS", since="2025-02-01"), db="corpus.duckdb"): ...
+    """
+    with reading(db) as store:
+        yield from records(store, filters or Filters())
+
+
+def export(fmt: str, out: str | Path | TextIO | None = None, filters: Filters | None = None, *,
+           db: str | None = None) -> int:
+    """Write the stored events matching `filters` as `fmt` (gdelt, icews, plover, parquet, csv)
+    to a file or stream (default: standard output); returns how many were written."""
+    out = sys.stdout if out is None else out
+    exports.check(fmt, out)  # a bad format or parquet to a stream is refused before the database is opened
+    with reading(db) as store:
+        return exports.export(store, fmt, out, filters or Filters())

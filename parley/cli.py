@@ -1,4 +1,5 @@
-"""The `parley` command. Exit status: 0 all inputs coded, 1 some input failed, 2 usage error."""
+"""The `parley` command. Exit status: 0 all inputs coded, 1 some input failed, 2 usage error,
+3 the database could not be opened or written."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from .exports import FORMATS as EXPORT_FORMATS
 from .output import FORMATS, Writer
 from .sources import DEFAULT_MAX_BYTES, Failure, InputError, parse_date
+from .sources import FORMATS as SOURCE_FORMATS
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_DATABASE = 0, 1, 2, 3
 
 
 def _date(value: str):
@@ -33,17 +36,54 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley", description="Political event data from news articles.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     p = sub.add_parser("code", help="code articles and print their events",
-                       description="Code news articles (files, directories, '-' for standard input, "
-                                   "JSON Lines corpora) and print the events in them.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a directory, or - for standard input")
+                       description="Code news articles (files, directories, URLs, HTML pages, RSS/Atom feeds, "
+                                   "JSON Lines corpora, '-' for standard input) and print the events in them.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a directory, a URL, or - for standard input")
     p.add_argument("--date", type=_date, help="publication date (YYYY-MM-DD) of text inputs; "
                                               "the default for JSON Lines records without one")
-    p.add_argument("--input", dest="input_format", choices=("auto", "text", "jsonl"), default="auto",
-                   help="input format (auto: *.jsonl and *.ndjson are JSON Lines, the rest text)")
+    p.add_argument("--input", dest="input_format", choices=SOURCE_FORMATS, default="auto",
+                   help="input format (auto: by suffix, else by content)")
+    p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
     p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("ingest", help="code articles and store them, their events and evidence",
+                       description="Code news articles (files, directories, URLs, HTML pages, RSS/Atom feeds, "
+                                   "JSON Lines corpora) and store documents, events and every mention in the "
+                                   "database. Documents already stored are skipped.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a directory, a URL, or - for standard input")
+    p.add_argument("--db", help="database: a DuckDB file path or a postgresql:// URL "
+                                "(default: $PARLEY_DB, else ~/.local/share/parley/parley.duckdb)")
+    p.add_argument("--date", type=_date, help="publication date (YYYY-MM-DD) of inputs that carry none")
+    p.add_argument("--input", dest="input_format", choices=SOURCE_FORMATS, default="auto",
+                   help="input format (auto: by suffix, else by content)")
+    p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
+    p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("events", help="list stored events",
+                       description="List the stored events that match the filters, in date order, "
+                                   "with their evidence (--format jsonl: every mention and its document).")
+    _filter_options(p)
+    p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table",
+                   help="output format (default: table)")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("export", help="export stored events as GDELT, ICEWS, PLOVER, Parquet or CSV",
+                       description="Write the stored events that match the filters in a standard format: "
+                                   "gdelt (GDELT 2.0 event table, no header), icews (ICEWS coded event data), "
+                                   "plover (PLOVER JSON Lines), parquet, csv (the flat events table). GDELT, "
+                                   "ICEWS and PLOVER carry only events reported as having happened.")
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS,
+                   help="export format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default, or -: standard output; "
+                                                          "parquet needs a file)")
+    _filter_options(p)
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("actors", help="show how the actors of a text are coded, and why",
                        description="Code the actor phrases of a text and show, for each, the code "
@@ -90,10 +130,114 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     writer = Writer(sys.stdout, args.format)
     for doc in code_inputs(args.inputs, input_format=args.input_format, date=args.date,
-                           max_bytes=args.max_bytes, on_error=report):
+                           max_bytes=args.max_bytes, on_error=report, fetch=args.fetch):
         writer.write(doc)
     writer.close()
     return EXIT_INPUT_FAILED if failures else EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .api import ingest
+    from .ingest import busiest_dyads, expected_documents, totals
+    from .store import StoreError, describe, open_store
+
+    try:
+        store = open_store(args.db)
+    except StoreError as e:
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_DATABASE
+    progress = _progress(args.quiet, expected_documents(args.inputs, args.input_format))
+    try:
+        summary = ingest(args.inputs, store=store, date=args.date, input_format=args.input_format,
+                         max_bytes=args.max_bytes, fetch=args.fetch, on_document=progress.update,
+                         on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr))
+        progress.close()
+        if not args.quiet:
+            print(f"database: {describe(store.url)}")
+            print("\n".join(summary.lines()))
+            print("stored in all: " + ", ".join(f"{n} {what}" for what, n in totals(store).items()))
+            dyads = busiest_dyads(store)
+            if dyads:
+                print("busiest dyads: " + ", ".join(f"{a}->{r} {n}" for a, r, n in dyads))
+    except StoreError as e:
+        progress.close()
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_DATABASE
+    finally:
+        store.close()
+    return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
+
+
+def _filter_options(p: argparse.ArgumentParser) -> None:
+    """The options of `parley events` and `parley export`: the database and the filters."""
+    p.add_argument("--db", help="database: a DuckDB file path or a postgresql:// URL "
+                                "(default: $PARLEY_DB, else ~/.local/share/parley/parley.duckdb)")
+    p.add_argument("--actor", help="an actor's country or code prefix (USA, USAGOV, IGOUNO)")
+    p.add_argument("--recipient", help="a recipient's country or code prefix")
+    p.add_argument("--dyad", help="two countries, either way round (USA-RUS)")
+    p.add_argument("--type", dest="event_type", help="PLOVER event type (CONSULT, ASSAULT ...)")
+    p.add_argument("--cameo", help="CAMEO code or prefix (04, 044)")
+    p.add_argument("--since", help="events on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="events on or before this date (YYYY-MM-DD)")
+    p.add_argument("--place", help="the event's country (TUR)")
+    p.add_argument("--limit", type=int, help="at most this many events")
+    p.add_argument("--offset", type=int, default=0, help="skip this many events first")
+
+
+def _stored(args: argparse.Namespace, job) -> int:
+    """Run `job(filters)` over the database; a bad filter or output, or a database error, is one line."""
+    from .query import Filters
+    from .store import StoreError
+
+    try:
+        job(Filters(actor=args.actor, recipient=args.recipient, dyad=args.dyad, event_type=args.event_type,
+                    cameo=args.cameo, since=args.since, until=args.until, place=args.place, limit=args.limit,
+                    offset=args.offset))
+    except ValueError as e:
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as e:
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_DATABASE
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        print(f"parley: {e.filename or getattr(args, 'output', None) or '-'}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    import json
+
+    from .api import events, export
+    from .exports import write_table
+
+    def job(filters) -> None:
+        if args.format == "csv":
+            export("csv", sys.stdout, filters, db=args.db)
+        elif args.format == "jsonl":
+            for record in events(filters, db=args.db):
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            write_table(events(filters, db=args.db), sys.stdout)
+
+    return _stored(args, job)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .api import export
+
+    out = None if args.output in (None, "-") else args.output
+    return _stored(args, lambda filters: export(args.format, out, filters, db=args.db))
+
+
+def _progress(quiet: bool, total: int | None):
+    """A progress bar with rate (and ETA when the number of documents is known) on a terminal; silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=" docs", disable=quiet or not sys.stderr.isatty(), file=sys.stderr,
+                dynamic_ncols=True)
 
 
 def cmd_actors(args: argparse.Namespace) -> int:

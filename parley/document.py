@@ -170,6 +170,7 @@ class Document:
     date: dt.date | None = None  # publication date
     title: str | None = None
     url: str | None = None
+    source: str | None = None  # the publisher: a feed's title, a URL's host, a corpus record's "source"
     chunks: list[tuple[int, Any]] = field(default_factory=list, repr=False)  # (offset, spacy Doc)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Actor] = field(default_factory=list)  # every actor mention found in the text

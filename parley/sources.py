@@ -1,105 +1,39 @@
-"""Inputs -> Documents: text files, directories, standard input and JSON Lines corpora.
+"""Inputs -> Documents: text files, HTML pages, RSS/Atom feeds, JSON Lines corpora, directories,
+standard input and http(s) URLs.
 
-Every bad input becomes a Failure naming the input and the reason; the rest go on.
+Every bad input (or feed item, or corpus record) becomes a Failure naming it and the
+reason; the rest go on. The readers of each kind are in `parley.readers`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from .document import Document
-from .language import english_problem
+from .readers import web
+from .readers.base import DEFAULT_MAX_BYTES, Failure, InputError, parse_date, read_bytes
+from .readers.feeds import feed_documents
+from .readers.html import html_document
+from .readers.jsonl import jsonl_file, jsonl_records
+from .readers.kinds import FEED, FORMATS, HTML, JSONL, by_media_type, by_suffix, sniff
+from .readers.text import text_document
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "STDIN", "Failure", "InputError", "documents", "expand", "input_kind",
+           "parse_date"]
+
 STDIN = "-"
-
-
-@dataclass
-class Failure:
-    """An input that could not be coded, and why."""
-
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
-
-
-class InputError(ValueError):
-    """Raised for a bad input; the message is the reason."""
-
-
-def parse_date(value: str) -> dt.date:
-    """An ISO date ("2025-02-28") or timestamp ("2025-02-28T10:00:00Z") -> date."""
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except (TypeError, ValueError):
-        raise InputError(f"not an ISO date: {value!r}") from None
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
-def decode(data: bytes) -> str:
-    """Bytes -> text, refusing binary data and anything that is not UTF-8."""
-    head = data[:8192]
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05:
-        raise InputError("binary data, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})") from None
-
-
-def check_text(text: str) -> str:
-    """The text, stripped, if parley can code it; else InputError."""
-    text = text.strip()
-    if not text:
-        raise InputError("empty")
-    problem = english_problem(text)
-    if problem:
-        raise InputError(problem)
-    return text
-
-
-def os_reason(e: OSError) -> str:
-    """A lower-case one-line reason for a failed file operation."""
-    if isinstance(e, FileNotFoundError):
-        return "no such file or directory"
-    return (e.strerror or str(e)).lower()
-
-
-def read_bytes(path: str, max_bytes: int, stream: BinaryIO | None = None) -> bytes:
-    """The bytes of a file (or stream), refusing more than max_bytes."""
-    if stream is not None:
-        data = stream.read(max_bytes + 1)
-    else:
-        try:
-            size = os.stat(path).st_size
-            if size > max_bytes:
-                raise InputError(f"too large ({_mb(size)}; the limit is {_mb(max_bytes)}, see --max-bytes)")
-            with open(path, "rb") as f:
-                data = f.read(max_bytes + 1)
-        except OSError as e:
-            raise InputError(os_reason(e)) from None
-    if len(data) > max_bytes:
-        raise InputError(f"too large (over {_mb(max_bytes)}; see --max-bytes)")
-    return data
 
 
 def expand(inputs: Sequence[str]) -> Iterator[str]:
     """Inputs with directories replaced by their files (recursively, sorted, hidden ones skipped)."""
     for item in inputs:
-        if item != STDIN and os.path.isdir(item):
+        if item != STDIN and not web.is_url(item) and os.path.isdir(item):
             for root, dirs, files in os.walk(item):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -109,66 +43,68 @@ def expand(inputs: Sequence[str]) -> Iterator[str]:
             yield item
 
 
-def is_jsonl(source: str, input_format: str) -> bool:
-    return input_format == "jsonl" or (input_format == "auto" and Path(source).suffix.lower() in JSONL_SUFFIXES)
+def input_kind(source: str, input_format: str = "auto") -> str | None:
+    """The kind of a file input (text, html, feed, jsonl), None where only its content can tell."""
+    if input_format != "auto":
+        return input_format
+    return None if source == STDIN else by_suffix(source)
 
 
 def documents(inputs: Sequence[str], input_format: str = "auto", date: dt.date | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None) -> Iterator[Document | Failure]:
-    """Documents from files, directories, '-' (standard input) and JSON Lines, with failures inline.
+              max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None, *, fetch: bool = False
+              ) -> Iterator[Document | Failure]:
+    """Documents from files, directories, '-' (standard input) and http(s) URLs, with failures inline.
 
-    For a text input the document id is its path as given ('-' for standard input); for
-    JSON Lines, the record's "id". `date` is the publication date of text inputs and the
-    default for JSON Lines records that carry none.
+    `input_format` is one of FORMATS: auto tells each input's kind by its suffix (a URL's by
+    its Content-Type), else by its first bytes. The document id is the input as given ('-'
+    for standard input); a JSON Lines record's "id"; a feed item's id or link. `date` is the
+    publication date of inputs that name none. URL inputs are always fetched (naming one is
+    asking for it); `fetch` allows fetching the http(s) pages that feed items link to.
     """
+    if input_format not in FORMATS:
+        raise ValueError(f"unknown input format {input_format!r}; one of {', '.join(FORMATS)}")
     for source in expand(inputs):
+        if web.is_url(source):
+            yield from _url(source, input_format, date, max_bytes, fetch)
+            continue
         stream = (stdin or sys.stdin.buffer) if source == STDIN else None
-        if is_jsonl(source, input_format):
-            yield from _jsonl_source(source, stream, date, max_bytes)
+        kind = input_kind(source, input_format)
+        if kind == JSONL:
+            yield from jsonl_file(source, stream, date, max_bytes)
             continue
         try:
-            text = decode(read_bytes(source, max_bytes, stream))
-            yield Document(source, check_text(text), date)
+            data = read_bytes(source, max_bytes, stream)
         except InputError as e:
             yield Failure(source, str(e))
-
-
-def _jsonl_source(source: str, stream: BinaryIO | None, date: dt.date | None, max_bytes: int
-                  ) -> Iterator[Document | Failure]:
-    """Stream a JSON Lines corpus a line at a time: memory stays bounded however large it is."""
-    try:
-        f = stream if stream is not None else open(source, "rb")
-    except OSError as e:
-        yield Failure(source, os_reason(e))
-        return
-    try:
-        yield from _jsonl(source, f, date, max_bytes)
-    finally:
-        if stream is None:
-            f.close()
-
-
-def _jsonl(source: str, lines: BinaryIO, date: dt.date | None, max_bytes: int) -> Iterator[Document | Failure]:
-    for lineno, raw in enumerate(lines, 1):
-        if not raw.strip():
             continue
-        where = f"{source}:{lineno}"
+        yield from _read(source, kind or sniff(data), data, date, location=source, max_bytes=max_bytes, fetch=fetch)
+
+
+def _url(url: str, input_format: str, date: dt.date | None, max_bytes: int, fetch: bool
+         ) -> Iterator[Document | Failure]:
+    """The documents of a URL input: its body read as its Content-Type (else URL suffix, else content) says."""
+    try:
+        response = web.fetch(url, max_bytes)
+    except InputError as e:
+        yield Failure(url, str(e))
+        return
+    kind = input_format if input_format != "auto" else (
+        by_media_type(response.media_type) or by_suffix(urlsplit(response.url).path) or sniff(response.body))
+    yield from _read(url, kind, response.body, date, location=response.url, max_bytes=max_bytes, fetch=fetch,
+                     url=response.url)
+
+
+def _read(source: str, kind: str, data: bytes, date: dt.date | None, *, location: str, max_bytes: int,
+          fetch: bool, url: str | None = None) -> Iterator[Document | Failure]:
+    """The documents in the bytes of one input of a known kind; `url` is where they were fetched from."""
+    if kind == FEED:
+        yield from feed_documents(source, data, date, location=location, max_bytes=max_bytes, fetch=fetch)
+    elif kind == JSONL:
+        yield from jsonl_records(source, io.BytesIO(data), date, max_bytes)
+    else:
         try:
-            if len(raw) > max_bytes:
-                raise InputError(f"record too large ({_mb(len(raw))}; the limit is {_mb(max_bytes)}, see --max-bytes)")
-            try:
-                record = json.loads(decode(raw))
-            except json.JSONDecodeError as e:
-                raise InputError(f"not valid JSON ({e.msg})") from None
-            if not isinstance(record, dict):
-                raise InputError("not a JSON object")
-            body = record.get("text")
-            if not isinstance(body, str):
-                raise InputError('no "text" string')
-            doc_id = str(record["id"]) if record.get("id") is not None else where
-            doc_date = parse_date(str(record["date"])) if record.get("date") else date
-            title = record.get("title") if isinstance(record.get("title"), str) else None
-            url = record.get("url") if isinstance(record.get("url"), str) else None
-            yield Document(doc_id, check_text(body), doc_date, title, url)
+            doc = (html_document if kind == HTML else text_document)(source, data, date, url)
         except InputError as e:
-            yield Failure(where, str(e))
+            yield Failure(source, str(e))
+        else:
+            yield doc

@@ -1,17 +1,24 @@
-"""Shared fixtures: one real pipeline per test session, and the example articles."""
+"""Shared fixtures: one real pipeline per test session, the example articles, the databases."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from parley.api import default_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
+PGTEST = ROOT / ".pgtest"
+SESSION_APP = "parley-test-session"  # application_name of each test session's own connection
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +48,45 @@ def examples() -> dict[str, dict]:
     """The bundled example corpus, by id."""
     lines = (EXAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     return {r["id"]: r for r in map(json.loads, lines)}
+
+
+def postgres(command: str) -> str:
+    """Run `scripts/postgres.sh COMMAND .pgtest`: its output, or the test fails with its error."""
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), command, str(PGTEST)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        pytest.fail(f"scripts/postgres.sh {command} failed: {done.stderr.strip()}", pytrace=False)
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server on loopback (installed if needed), up for the whole session."""
+    url = postgres("start")
+    # this connection marks the session as a user of the server: the last session to end stops it
+    with psycopg.connect(url, autocommit=True, application_name=SESSION_APP) as own:
+        yield url
+        others = own.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
+                             " AND pid <> pg_backend_pid()", [SESSION_APP]).fetchone()[0]
+    if not others:
+        postgres("stop")
+
+
+@pytest.fixture
+def pg_store_url(postgres_url: str) -> Iterator[str]:
+    """A fresh empty PostgreSQL database for one test, dropped after it."""
+    name = f"parley_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def duckdb_url(tmp_path: Path) -> str:
+    """A DuckDB database file not yet created, in the test's own directory."""
+    return str(tmp_path / "parley.duckdb")
 
 
 def countries(actors) -> set[str]:
