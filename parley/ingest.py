@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 BATCH = 32  # documents per transaction
 LOCAL_SOURCE = "local"
+KEPT_FAILURES = 1000  # failures kept in the summary; all are counted and reported as they happen
 
 
 @dataclass
@@ -113,7 +114,8 @@ def _fresh(items: Iterable[Document | Failure], store: Store, summary: IngestSum
     for item in items:
         if isinstance(item, Failure):
             summary.failed += 1
-            summary.failures.append(item)
+            if len(summary.failures) < KEPT_FAILURES:
+                summary.failures.append(item)
             if on_error:
                 on_error(item)
             continue

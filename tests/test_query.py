@@ -101,14 +101,11 @@ def _insert_event(store, key, etype, cameo, goldstein, quad, mode, date, status,
         [key, etype, mode, cameo, cameo[:2], quad, goldstein, date, None, "day" if date else None, status, negated,
          reciprocal, *flat, *place, json.dumps(contexts), json.dumps(issues), 0.9, len(mentions),
          len({DOCUMENTS[d][1] for d in docs}), len(set(docs)), DOC_KEYS[first], DOCUMENTS[first][2], ADDED])
-    store.executemany(
-        "INSERT INTO event_actors (event_key, role, position, text, code, country, sector, name)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(key, role, i, *party) for role, group in (("actor", actors), ("recipient", recipients))
-         for i, party in enumerate(group)])
+    store.insert("event_actors", ("event_key", "role", "position", "text", "code", "country", "sector", "name"),
+                 [(key, role, i, *party) for role, group in (("actor", actors), ("recipient", recipients))
+                  for i, party in enumerate(group)])
     pairs = sorted({(a[2], r[2]) for a in actors for r in recipients if a[2] != r[2]})
-    store.executemany("INSERT INTO event_dyads (event_key, actor_country, recipient_country) VALUES (?, ?, ?)",
-                      [(key, a, r) for a, r in pairs])
+    store.insert("event_dyads", ("event_key", "actor_country", "recipient_country"), [(key, a, r) for a, r in pairs])
     for n, (doc, index, sentence, trigger) in enumerate(mentions):
         start = 100 * index
         at = start + sentence.index(trigger)

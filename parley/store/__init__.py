@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,6 @@ EVENT_COLUMNS = (
     "place_country", "place_admin1", "place_lat", "place_lon", "place_geonameid", "place_precision", "contexts",
     "issues", "confidence", "num_mentions", "num_sources", "num_articles", "first_doc_key", "first_url", "added_at",
 )
-INSERT_ROWS = 500  # rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters)
 
 
 class StoreError(RuntimeError):
@@ -47,6 +46,7 @@ class Store:
     """A connection to the corpus database with the schema migrated to the latest version."""
 
     dialect = ""
+    driver_errors: tuple[type[BaseException], ...] = ()
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -60,35 +60,39 @@ class Store:
         return sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor().execute(self._sql(sql), list(params))
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self._cursor().executemany(self._sql(sql), [list(r) for r in rows])
+        with self.guard():
+            self._cursor().execute(self._sql(sql), list(params))
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert rows with multi-row statements: one round trip per INSERT_ROWS rows, not per row."""
-        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        one = "(" + ", ".join(["?"] * len(columns)) + ")"
-        for start in range(0, len(rows), INSERT_ROWS):
-            block = rows[start:start + INSERT_ROWS]
-            self.execute(head + ", ".join([one] * len(block)), [v for row in block for v in row])
+        """Insert rows in bulk, the fastest way the database offers."""
+        raise NotImplementedError
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Driver errors (a lost connection, a locked file, a full disk) come out as StoreError."""
+        try:
+            yield
+        except self.driver_errors as e:
+            raise StoreError(f"{describe(self.url)}: {_first_line(e)}") from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """(column names, rows) of a SELECT."""
-        cur = self._cursor()
-        cur.execute(self._sql(sql), list(params))
-        return [d[0] for d in cur.description], [tuple(r) for r in cur.fetchall()]
+        with self.guard():
+            cur = self._cursor()
+            cur.execute(self._sql(sql), list(params))
+            return [d[0] for d in cur.description], [tuple(r) for r in cur.fetchall()]
 
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 10_000) -> tuple[list[str], Iterator[tuple]]:
         """(column names, rows fetched a block at a time): for exports of any size."""
-        cur = self._cursor(server_side=True)
-        cur.execute(self._sql(sql), list(params))
+        with self.guard():
+            cur = self._cursor(server_side=True)
+            cur.execute(self._sql(sql), list(params))
         columns = [d[0] for d in cur.description]
 
         def rows() -> Iterator[tuple]:
-            while block := cur.fetchmany(size):
-                yield from (tuple(r) for r in block)
+            with self.guard():
+                while block := cur.fetchmany(size):
+                    yield from (tuple(r) for r in block)
 
         return columns, rows()
 
@@ -103,7 +107,8 @@ class Store:
         try:
             yield
         except BaseException:
-            self.execute("ROLLBACK")
+            with suppress(StoreError):  # a lost connection has rolled back already
+                self.execute("ROLLBACK")
             raise
         self.execute("COMMIT")
 
@@ -134,6 +139,7 @@ class DuckDBStore(Store):
     def _connect(self) -> None:
         import duckdb
 
+        self.driver_errors = (duckdb.Error,)
         path = Path(self.url.removeprefix("duckdb:"))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,6 +169,7 @@ class PostgresStore(Store):
     def _connect(self) -> None:
         import psycopg
 
+        self.driver_errors = (psycopg.Error,)
         try:
             self.conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
@@ -179,7 +186,7 @@ class PostgresStore(Store):
         """PostgreSQL's COPY: rows streamed in one command, several times faster than VALUES rows."""
         if not rows:
             return
-        with self._plain.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with self.guard(), self._plain.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
