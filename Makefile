@@ -8,6 +8,7 @@ setup:
 demo: setup
 	.venv/bin/parley code examples/istanbul-talks.txt --date 2025-02-28
 	.venv/bin/parley ingest examples/ --date 2025-02-28
+	@echo "Explore it: .venv/bin/parley serve, then open http://127.0.0.1:8000/?a=USA&b=RUS"
 
 test: setup
 	.venv/bin/python -m pytest

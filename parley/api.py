@@ -16,9 +16,12 @@ from .query import Filters, reading, records
 from .sources import DEFAULT_MAX_BYTES, Failure, documents, parse_date
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .pipeline import Pipeline
 
-__all__ = ["IngestSummary", "actors", "code", "code_inputs", "default_pipeline", "events", "export", "ingest"]
+__all__ = ["IngestSummary", "actors", "agenda", "alerts", "code", "code_inputs", "default_pipeline", "dyad_series",
+           "events", "export", "ingest", "network"]
 
 
 @lru_cache(maxsize=1)
@@ -112,3 +115,41 @@ def export(fmt: str, out: str | Path | TextIO | None = None, filters: Filters | 
     exports.check(fmt, out)  # a bad format or parquet to a stream is refused before the database is opened
     with reading(db) as store:
         return exports.export(store, fmt, out, filters or Filters())
+
+
+def dyad_series(a: str, b: str | None = None, *, by: str = "week", directed: bool = False,
+                since: dt.date | str | None = None, until: dt.date | str | None = None,
+                db: str | None = None) -> pd.DataFrame:
+    """Events between two countries (or of one) per period: `parley dyad` (see `analysis.dyad_series`)."""
+    from . import analysis  # pandas only when an analysis is asked for
+
+    with reading(db) as store:
+        return analysis.dyad_series(store, a, b, by=by, directed=directed, since=since, until=until)
+
+
+def alerts(*, by: str = "week", window: int = 8, threshold: float = 3.0, min_events: int = 3,
+           since: dt.date | str | None = None, until: dt.date | str | None = None,
+           db: str | None = None) -> pd.DataFrame:
+    """Spikes and turns of every dyad against its own recent past: `parley alerts` (see `analysis.alerts`)."""
+    from . import analysis
+
+    with reading(db) as store:
+        return analysis.alerts(store, by=by, window=window, threshold=threshold, min_events=min_events,
+                               since=since, until=until)
+
+
+def network(*, since: dt.date | str | None = None, until: dt.date | str | None = None, min_events: int = 1,
+            db: str | None = None) -> pd.DataFrame:
+    """The directed, signed network of countries: `parley network` (see `analysis.network`)."""
+    from . import analysis
+
+    with reading(db) as store:
+        return analysis.network(store, since=since, until=until, min_events=min_events)
+
+
+def agenda(a: str, b: str, *, db: str | None = None) -> pd.DataFrame:
+    """The issues between two countries and where each stands: `parley agenda` (see `analysis.agenda`)."""
+    from . import analysis
+
+    with reading(db) as store:
+        return analysis.agenda(store, a, b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .exports import FORMATS as EXPORT_FORMATS
@@ -13,6 +14,8 @@ from .sources import DEFAULT_MAX_BYTES, Failure, InputError, parse_date
 from .sources import FORMATS as SOURCE_FORMATS
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_DATABASE = 0, 1, 2, 3
+DB_HELP = "database: a DuckDB file path or a postgresql:// URL (default: $PARLEY_DB, else ~/.local/share/parley/parley.duckdb)"
+DEFAULT_HOST = "127.0.0.1"
 
 
 def _date(value: str):
@@ -29,6 +32,16 @@ def _positive(value: str) -> int:
         n = 0
     if n <= 0:
         raise argparse.ArgumentTypeError(f"not a positive number of bytes: {value!r}")
+    return n
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive number: {value!r}")
     return n
 
 
@@ -85,6 +98,50 @@ def build_parser() -> argparse.ArgumentParser:
     _filter_options(p)
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("dyad", help="events between two countries per period",
+                       description="Count the events between two countries (or of one country with anyone) "
+                                   "per day, week or month: by quad class and PLOVER type, with Goldstein "
+                                   "sums and means and the cooperation balance. Only events reported as "
+                                   "having happened count.")
+    p.add_argument("a", metavar="COUNTRY", help="a country code such as USA")
+    p.add_argument("b", metavar="OTHER", nargs="?", help="the other country (default: anyone)")
+    p.add_argument("--by", choices=("day", "week", "month"), default="week", help="period (default: week)")
+    p.add_argument("--directed", action="store_true", help="only events of COUNTRY towards OTHER")
+    _window_options(p)
+    p.add_argument("--svg", metavar="FILE", help="also draw the series as an SVG chart in FILE")
+    p.set_defaults(func=cmd_dyad)
+
+    p = sub.add_parser("alerts", help="spikes and turns in the relations of every pair of countries",
+                       description="Find the periods in which a pair of countries had far more events than "
+                                   "in its trailing window (spike), or turned from cooperation to conflict "
+                                   "or back (turn).")
+    p.add_argument("--by", choices=("day", "week", "month"), default="week", help="period (default: week)")
+    p.add_argument("--window", type=_count, default=8, help="trailing periods compared with (default: 8)")
+    p.add_argument("--threshold", type=float, default=3.0, help="standard deviations above the trailing "
+                                                                "mean that make a spike (default: 3)")
+    p.add_argument("--min-events", type=_count, default=3, help="events a period needs (default: 3)")
+    _window_options(p)
+    p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("network", help="who acts towards whom: directed, signed edges between countries",
+                       description="One edge per directed pair of countries: events, Goldstein sum and "
+                                   "mean, sign (+1 cooperative, -1 conflictual), cooperation and conflict "
+                                   "counts.")
+    p.add_argument("--min-events", type=_count, default=1, help="leave out edges with fewer events")
+    _window_options(p)
+    p.set_defaults(func=cmd_network)
+
+    p = sub.add_parser("agenda", help="the issues between two countries and where each stands",
+                       description="List every issue named by the events between two countries, with its "
+                                   "status (open, agreed, rejected, stalled) and its history: who raised, "
+                                   "proposed, demanded, agreed or rejected what, when, and the evidence.")
+    p.add_argument("a", metavar="COUNTRY", help="a country code such as USA")
+    p.add_argument("b", metavar="OTHER", help="the other country")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--csv", metavar="FILE", help="write the issues as CSV to FILE (- for standard output)")
+    p.add_argument("--json", action="store_true", help="print JSON Lines, one issue a line")
+    p.set_defaults(func=cmd_agenda)
+
     p = sub.add_parser("actors", help="show how the actors of a text are coded, and why",
                        description="Code the actor phrases of a text and show, for each, the code "
                                    "it gets and the table entry that gave it.")
@@ -116,6 +173,17 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "classifier's encoder instead; also reads "
                                                         "actor_spans_train.bio")
     p.set_defaults(func=cmd_train)
+    p = sub.add_parser("serve", help="serve the REST API and the dashboard",
+                       description="Serve the REST API (/api, schema at /openapi.json) and the dashboard (/) over "
+                                   "the database. Read-only unless a token is set: then POST /api/ingest accepts "
+                                   "articles from clients that send it as a bearer token.")
+    p.add_argument("--db", help="database: a DuckDB file path or a postgresql:// URL "
+                                "(default: $PARLEY_DB, else ~/.local/share/parley/parley.duckdb)")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this "
+                                                        "machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--token", help="enable POST /api/ingest with this bearer token (default: $PARLEY_TOKEN)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -187,12 +255,19 @@ def _filter_options(p: argparse.ArgumentParser) -> None:
 def _stored(args: argparse.Namespace, job) -> int:
     """Run `job(filters)` over the database; a bad filter or output, or a database error, is one line."""
     from .query import Filters
+
+    return _guarded(lambda: job(Filters(
+        actor=args.actor, recipient=args.recipient, dyad=args.dyad, event_type=args.event_type, cameo=args.cameo,
+        since=args.since, until=args.until, place=args.place, limit=args.limit, offset=args.offset)),
+        getattr(args, "output", None))
+
+
+def _guarded(job: Callable[[], None], output: str | None) -> int:
+    """Run a job; a bad value, a database error or an unwritable output is one line on stderr."""
     from .store import StoreError
 
     try:
-        job(Filters(actor=args.actor, recipient=args.recipient, dyad=args.dyad, event_type=args.event_type,
-                    cameo=args.cameo, since=args.since, until=args.until, place=args.place, limit=args.limit,
-                    offset=args.offset))
+        job()
     except ValueError as e:
         print(f"parley: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -202,7 +277,7 @@ def _stored(args: argparse.Namespace, job) -> int:
     except BrokenPipeError:
         raise
     except OSError as e:
-        print(f"parley: {e.filename or getattr(args, 'output', None) or '-'}: {e.strerror or e}", file=sys.stderr)
+        print(f"parley: {e.filename or output or '-'}: {e.strerror or e}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 
@@ -230,6 +305,109 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     out = None if args.output in (None, "-") else args.output
     return _stored(args, lambda filters: export(args.format, out, filters, db=args.db))
+
+
+def _window_options(p: argparse.ArgumentParser) -> None:
+    """The options the analyses share: the database, the dates and a CSV file."""
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--since", type=_date, help="from this date (YYYY-MM-DD, inclusive)")
+    p.add_argument("--until", type=_date, help="to this date (YYYY-MM-DD, inclusive)")
+    p.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE (- for standard output)")
+
+
+def _analysed(args: argparse.Namespace, job) -> int:
+    """Run `job()`, which returns a DataFrame, then print it (or write --csv); errors are one line."""
+    def run() -> None:
+        frame = job()
+        if args.csv:
+            _write_csv(frame, args.csv)
+        if args.csv != "-":
+            (getattr(args, "show", None) or _table)(frame)
+
+    return _guarded(run, args.csv)
+
+
+def _table(frame) -> None:
+    print(frame.to_string(index=False, float_format="{:.3f}".format) if len(frame) else "(none)")
+
+
+def _write_csv(frame, path: str) -> None:
+    """The frame as CSV, lists and dicts as JSON text, to a file or (for -) standard output."""
+    import json
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, dict))).any():
+            out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False))
+    out.to_csv(sys.stdout if path == "-" else path, index=False, date_format="%Y-%m-%d")
+
+
+def cmd_dyad(args: argparse.Namespace) -> int:
+    from .api import dyad_series
+
+    def job():
+        frame = dyad_series(args.a, args.b, by=args.by, directed=args.directed, since=args.since,
+                            until=args.until, db=args.db)
+        if args.svg:
+            from .analysis.svg import series_svg
+
+            arrow = "->" if args.directed else "-"
+            title = f"{args.a.upper()}{arrow}{(args.b or 'all').upper()} events per {args.by}"
+            Path(args.svg).write_text(series_svg(frame, title), encoding="utf-8")
+        return frame
+
+    return _analysed(args, job)
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from .api import alerts
+
+    return _analysed(args, lambda: alerts(by=args.by, window=args.window, threshold=args.threshold,
+                                          min_events=args.min_events, since=args.since, until=args.until,
+                                          db=args.db))
+
+
+def cmd_network(args: argparse.Namespace) -> int:
+    from .api import network
+
+    return _analysed(args, lambda: network(since=args.since, until=args.until, min_events=args.min_events,
+                                           db=args.db))
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from .api import agenda
+
+    args.show = _agenda_json if args.json else _agenda_table
+    return _analysed(args, lambda: agenda(args.a, args.b, db=args.db))
+
+
+def _day(value) -> str:
+    """A date column's value as YYYY-MM-DD, or - when missing."""
+    import pandas as pd
+
+    return "-" if pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def _agenda_table(frame) -> None:
+    """One line per issue, then its history indented: date, stance, by whom, trigger."""
+    if not len(frame):
+        print("(none)")
+        return
+    width = max(len("issue"), *(len(i) for i in frame["issue"]))
+    print(f"{'issue':<{width}}  {'status':<8} {'first':<10} {'last':<10} raised by")
+    for row in frame.itertuples(index=False):
+        print(f"{row.issue:<{width}}  {row.status:<8} {_day(row.first_date):<10} {_day(row.last_date):<10} "
+              f"{', '.join(row.raised_by) or '-'}")
+        for e in row.history:
+            print(f"    {e['date'] or '-':<10} {e['stance']:<10} {'+'.join(e['by']) or '-':<8} {e['trigger']}")
+
+
+def _agenda_json(frame) -> None:
+    import json
+
+    for row in frame.to_dict("records"):
+        row["first_date"], row["last_date"] = _day(row["first_date"]), _day(row["last_date"])
+        print(json.dumps(row, ensure_ascii=False))
 
 
 def _progress(quiet: bool, total: int | None):
@@ -297,6 +475,35 @@ def cmd_train(args: argparse.Namespace) -> int:
         train_and_save_tagger(args.data, args.out or WEIGHTS, folds=args.folds, log=_log)
         return EXIT_OK
     train_and_save(args.data, args.out or WEIGHTS, folds=args.folds, device=args.device, log=_log)
+    return EXIT_OK
+
+
+def serve_config(args: argparse.Namespace) -> dict:
+    """What `parley serve` runs: the database, the address, and the ingest token (else $PARLEY_TOKEN)."""
+    import os
+
+    return {"db": args.db, "host": args.host, "port": args.port,
+            "token": args.token or os.environ.get("PARLEY_TOKEN") or None}
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .query import open_existing
+    from .store import StoreError, open_store
+    from .web import create_app
+
+    config = serve_config(args)
+    try:  # with a token a new database may be made, to ingest into; else it must exist
+        (open_store if config["token"] else open_existing)(config["db"]).close()
+    except StoreError as e:
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_DATABASE
+    host = f"[{config['host']}]" if ":" in config["host"] else config["host"]
+    print(f"parley: serving http://{host}:{config['port']}/ (API under /api, schema at /openapi.json; "
+          f"ingest {'enabled' if config['token'] else 'disabled'})", flush=True)
+    uvicorn.run(create_app(config["db"], config["token"]), host=config["host"], port=config["port"],
+                log_level="warning")
     return EXIT_OK
 
 

@@ -91,3 +91,26 @@ def duckdb_url(tmp_path: Path) -> str:
 
 def countries(actors) -> set[str]:
     return {a.country for a in actors if a.country}
+
+
+XSS_ARTICLE = {
+    "id": "xss-1", "date": "2025-02-24", "source": "<b>wire</b>", "url": "javascript:window.__pwned=4",
+    "title": '<img src=x onerror="window.__pwned=3">Raid',
+    "text": 'Russian troops attacked Ukrainian forces <script>window.__pwned=1</script> near Kharkiv on Monday, '
+            '<img src=x onerror="window.__pwned=2"> officials said. Protesters said the attack killed two.',
+}
+
+
+@pytest.fixture(scope="session")
+def web_db(pipeline, tmp_path_factory) -> str:
+    """A DuckDB corpus of the bundled examples and one article carrying script payloads; read-only for tests."""
+    import datetime as dt
+
+    from parley.api import ingest
+
+    db = str(tmp_path_factory.mktemp("web") / "corpus.duckdb")
+    hostile = tmp_path_factory.mktemp("hostile") / "xss.jsonl"
+    hostile.write_text(json.dumps(XSS_ARTICLE) + "\n", encoding="utf-8")
+    summary = ingest([str(EXAMPLES), str(hostile)], db, date=dt.date(2025, 2, 28), pipeline=pipeline)
+    assert summary.failed == 0 and summary.new == 7
+    return db

@@ -1,0 +1,259 @@
+"""The REST API and the dashboard: a read-only FastAPI app over the corpus database.
+
+The app keeps one connection, opened on first use, and serves one request at a time on it
+(a DuckDB connection is not safe to share between threads; its cache stays warm). Ingestion
+is served only when a token is configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from ..document import PLOVER_TYPES
+from ..query import Filters, jsonable, open_existing, records, where
+from ..store import Store, StoreError, default_url, describe, open_store
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_LIMIT = 1000
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+T = TypeVar("T")
+Period = Literal["day", "week", "month"]
+
+
+class Article(BaseModel):
+    """One document to ingest, as a JSON Lines corpus record."""
+
+    id: str
+    text: str
+    date: str | None = None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a value from pandas or the database: NaN as null, dates as ISO text."""
+    if value is not None and type(value).__name__ in ("NaTType", "NAType"):
+        return None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy scalars and arrays
+        return plain(value.tolist())
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.time() == dt.time() and value.tzinfo is None:
+        return value.date().isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return jsonable(value)
+
+
+def rows(frame) -> list[dict[str, Any]]:
+    """A DataFrame as a list of JSON-ready dicts."""
+    return [plain(r) for r in frame.to_dict(orient="records")]
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValueError(f"bad country {value!r}: a 3-letter country code such as USA")
+    return code
+
+
+def event_filters(actor: str | None = None, recipient: str | None = None, dyad: str | None = None,
+                  type: str | None = Query(None, description="PLOVER event type"), cameo: str | None = None,
+                  since: str | None = None, until: str | None = None, place: str | None = None,
+                  limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)) -> Filters:
+    """The query parameters of GET /api/events as Filters (a bad value raises ValueError: a 400)."""
+    return Filters(actor=actor or None, recipient=recipient or None, dyad=dyad or None, event_type=type or None,
+                   cameo=cameo or None, since=since or None, until=until or None, place=place or None,
+                   limit=limit, offset=offset)
+
+
+def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
+    """The app over the database `db` (default: PARLEY_DB, else the default DuckDB file);
+    POST /api/ingest exists only when `token` is given, and requires it as a bearer token."""
+    opened_url = db or default_url()
+    lock = threading.Lock()  # one request at a time on the one connection
+    opened: list[Store] = []
+
+    def read(fn: Callable[[Store], T]) -> T:
+        import duckdb
+        import psycopg
+
+        with lock:
+            if not opened:  # opened on first use: with a token, a new database may be made to ingest into
+                opened.append((open_store if token else open_existing)(db))
+            try:
+                return fn(opened[0])
+            except (duckdb.Error, psycopg.Error) as e:  # the next request reconnects
+                _close(opened.pop())
+                raise StoreError(f"{describe(opened_url)}: {(str(e).strip().splitlines() or [type(e).__name__])[0]}"
+                                 ) from None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        with lock:
+            while opened:
+                _close(opened.pop())
+
+    app = FastAPI(title="parley", version="1", description="Political event data from news: events with their "
+                  "evidence, dyad series, alerts, networks and agendas.", docs_url=None, redoc_url=None,
+                  lifespan=lifespan)
+
+    @app.exception_handler(ValueError)
+    async def bad_value(request: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(StoreError)
+    async def no_store(request: Request, exc: StoreError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        where_ = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body"))
+        return JSONResponse({"detail": f"{where_ or 'request'}: {first.get('msg', 'invalid')}"}, status_code=422)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.get("/api/events", summary="Stored events with their parties and evidence, as `parley events` filters them")
+    def events(f: Annotated[Filters, Depends(event_filters)]) -> dict:
+        def run(store: Store) -> dict:
+            clause, params = where(f)
+            total = store.scalar(f"SELECT count(*) FROM events e{clause}", params)
+            return {"total": total, "limit": f.limit, "offset": f.offset, "events": list(records(store, f))}
+        return read(run)
+
+    @app.get("/api/dyads/{a}/{b}/series", summary="A dyad's events per period: quad classes, types, Goldstein")
+    def series(a: str, b: str, by: Period = "week", directed: bool = False, since: dt.date | None = None,
+               until: dt.date | None = None) -> dict:
+        from ..analysis import dyad_series
+
+        a, b = _country(a), _country(b)
+        frame = read(lambda s: dyad_series(s, a, b, by=by, directed=directed, since=since, until=until))
+        return {"a": a, "b": b, "by": by, "directed": directed, "series": rows(frame)}
+
+    @app.get("/api/alerts", summary="Dyad-periods whose events or conflict jump above their recent baseline")
+    def alerts(by: Period = "week", window: int = Query(8, ge=1, le=520), threshold: float = Query(3.0, gt=0),
+               min_events: int = Query(3, ge=1), since: dt.date | None = None, until: dt.date | None = None) -> dict:
+        from ..analysis import alerts as find
+
+        frame = read(lambda s: find(s, by=by, window=window, threshold=threshold, min_events=min_events,
+                                    since=since, until=until))
+        return {"alerts": rows(frame)}
+
+    @app.get("/api/network", summary="Directed actor-to-recipient edges with counts and Goldstein scores")
+    def network(since: dt.date | None = None, until: dt.date | None = None, min_events: int = Query(1, ge=1)) -> dict:
+        from ..analysis import network as edges
+
+        return {"edges": rows(read(lambda s: edges(s, since=since, until=until, min_events=min_events)))}
+
+    @app.get("/api/agenda/{a}/{b}", summary="The issues between two countries, their status and history")
+    def agenda(a: str, b: str) -> dict:
+        from ..analysis import agenda as issues
+
+        a, b = _country(a), _country(b)
+        return {"a": a, "b": b, "issues": rows(read(lambda s: issues(s, a, b)))}
+
+    @app.get("/api/actors", summary="Countries and actor codes with their event counts")
+    def actors(limit: int = Query(200, ge=1, le=MAX_LIMIT)) -> dict:
+        def run(store: Store) -> dict:
+            _, countries = store.query("SELECT country, count(DISTINCT event_key) AS n FROM event_actors"
+                                       " WHERE country IS NOT NULL GROUP BY country ORDER BY n DESC, country")
+            _, codes = store.query("SELECT code, min(name), count(DISTINCT event_key) AS n FROM event_actors"
+                                   " WHERE code IS NOT NULL GROUP BY code ORDER BY n DESC, code LIMIT ?", [limit])
+            return {"countries": [{"country": c, "events": n} for c, n in countries],
+                    "actors": [{"code": c, "name": name, "events": n} for c, name, n in codes]}
+        return read(run)
+
+    @app.get("/api/types", summary="The PLOVER event types")
+    def types() -> dict:
+        return {"types": list(PLOVER_TYPES)}
+
+    @app.get("/api/documents/{doc_key}", summary="A stored document and every event mention in it, with offsets")
+    def document(doc_key: str) -> dict:
+        def run(store: Store) -> dict:
+            names, found = store.query("SELECT doc_key, doc_id, source, url, title, published, story_id, n_chars,"
+                                       " n_sentences, n_events, ingested_at FROM documents WHERE doc_key = ?",
+                                       [doc_key])
+            if not found:
+                raise HTTPException(404, f"no document {doc_key!r}")
+            _, mentions = store.query(
+                "SELECT m.mention_id, m.event_key, m.sentence_index, m.sentence, m.sentence_start, m.trigger_text,"
+                " m.trigger_start, m.trigger_end, m.actors, m.confidence, e.event_type, e.cameo, e.quad_class,"
+                " e.goldstein, e.date, e.status, e.negated FROM mentions m JOIN events e ON e.event_key = m.event_key"
+                " WHERE m.doc_key = ? ORDER BY m.sentence_index, m.trigger_start", [doc_key])
+            return {**{k: jsonable(v) for k, v in zip(names, found[0])},
+                    "mentions": [_mention(m) for m in mentions]}
+        return read(run)
+
+    if token:
+        @app.post("/api/ingest", summary="Code and store documents (requires the bearer token)")
+        def ingest(articles: Article | list[Article], request: Request) -> dict:
+            if request.headers.get("authorization", "") != f"Bearer {token}":
+                raise HTTPException(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
+            summary = read(lambda store: ingest_articles(articles if isinstance(articles, list) else [articles], store))
+            return {"new": summary.new, "present": summary.present, "failed": summary.failed,
+                    "events_new": summary.events_new, "mentions": summary.mentions,
+                    "failures": [str(f) for f in summary.failures]}
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _mention(row: tuple) -> dict[str, Any]:
+    (mention_id, event_key, index, sentence, start, trigger, t_start, t_end, actors, confidence, event_type, cameo,
+     quad, goldstein, date, status, negated) = row
+    return {"mention_id": mention_id, "event_key": event_key, "sentence_index": index, "sentence": sentence,
+            "sentence_start": start, "trigger": {"text": trigger, "start": t_start, "end": t_end},
+            **json.loads(actors), "confidence": confidence, "event_type": event_type, "cameo": cameo,
+            "quad_class": quad, "goldstein": goldstein, "date": jsonable(date), "status": status, "negated": negated}
+
+
+def ingest_articles(articles: list[Article], store: Store):
+    """Code and store posted articles (through a temporary JSON Lines corpus); the IngestSummary."""
+    from ..api import ingest
+
+    with tempfile.TemporaryDirectory(prefix="parley-post-") as tmp:
+        corpus = Path(tmp) / "posted.jsonl"
+        corpus.write_text("".join(json.dumps(a.model_dump(exclude_none=True)) + "\n" for a in articles),
+                          encoding="utf-8")
+        return ingest([str(corpus)], input_format="jsonl", store=store)
+
+
+def _close(store: Store) -> None:
+    with suppress(Exception):  # a connection already lost has nothing left to close
+        store.close()

@@ -1,0 +1,317 @@
+// parley dashboard: a dyad's timeline, agenda, map and events with their evidence.
+// Article text is untrusted: the DOM is built with createElement and textContent only.
+"use strict";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const QUADS = ["quad1", "quad2", "quad3", "quad4"];
+const QUAD_NAMES = ["verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
+const PERIODS = ["day", "week", "month"];
+const PAGE = 100;
+const state = { a: "USA", b: "RUS", by: "week", since: "", until: "", type: "", offset: 0 };
+
+// an element with attributes and children (strings become text nodes)
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c ?? "")));
+  return node;
+}
+
+function svgEl(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function $(id) { return document.getElementById(id); }
+
+function readURL() {
+  const q = new URLSearchParams(location.search);
+  const code = (v, d) => (/^[A-Za-z]{3}$/.test(v || "") ? v.toUpperCase() : d);
+  const date = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v || "") ? v : "");
+  state.a = code(q.get("a"), "USA");
+  state.b = code(q.get("b"), "RUS");
+  state.by = PERIODS.includes(q.get("by")) ? q.get("by") : "week";
+  state.since = date(q.get("since"));
+  state.until = date(q.get("until"));
+  state.type = /^[A-Z_]+$/.test(q.get("type") || "") ? q.get("type") : "";
+  state.offset = Math.max(0, parseInt(q.get("offset") || "0", 10) || 0);
+}
+
+function writeURL() {
+  const q = new URLSearchParams();
+  for (const k of ["a", "b", "by", "since", "until", "type"]) if (state[k]) q.set(k, state[k]);
+  if (state.offset) q.set("offset", String(state.offset));
+  history.pushState(null, "", "?" + q.toString());
+}
+
+function syncForm() {
+  for (const k of ["a", "b", "by", "since", "until"]) $("f-" + k).value = state[k];
+  const type = $("f-type");
+  if (state.type && ![...type.options].some((o) => o.value === state.type)) type.append(el("option", { value: state.type }, state.type));
+  type.value = state.type;
+}
+
+async function api(path, params = {}) {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== undefined));
+  const response = await fetch(path + (q.toString() ? "?" + q : ""), { headers: { Accept: "application/json" } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.detail || response.status + " " + response.statusText);
+  return body;
+}
+
+function dyadPath() {
+  return encodeURIComponent(state.a) + "/" + encodeURIComponent(state.b);
+}
+
+// --- timeline -------------------------------------------------------------------------------
+
+function renderTotals(series) {
+  const sum = (k) => series.reduce((s, r) => s + (Number(r[k]) || 0), 0);
+  $("total-events").textContent = String(sum("events"));
+  for (const q of QUADS) $("total-" + q).textContent = String(sum(q));
+  $("total-goldstein").textContent = sum("goldstein_sum").toFixed(1);
+}
+
+function renderChart(series) {
+  const W = 900, H = 260, left = 40, right = 40, top = 10, bottom = 30;
+  const plotW = W - left - right, plotH = H - top - bottom;
+  const chart = $("chart");
+  chart.replaceChildren();
+  const root = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "events per period by quad class, with the mean Goldstein score" });
+  chart.append(root);
+  if (!series.length) {
+    root.append(svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "axis-label" }, "no events for this dyad"));
+    return;
+  }
+  const most = Math.max(1, ...series.map((r) => QUADS.reduce((s, q) => s + (Number(r[q]) || 0), 0)));
+  const step = plotW / series.length, barW = Math.min(48, Math.max(1, step * 0.8));
+  const y = (n) => top + plotH - (n / most) * plotH;
+  const gy = (g) => top + plotH / 2 - (g / 10) * (plotH / 2);
+  root.append(svgEl("line", { x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH, class: "axis" }));
+  root.append(svgEl("line", { x1: left, y1: gy(0), x2: left + plotW, y2: gy(0), class: "axis", "stroke-dasharray": "3 3" }));
+  root.append(svgEl("text", { x: left - 4, y: top + 8, "text-anchor": "end", class: "axis-label" }, String(most)));
+  root.append(svgEl("text", { x: left - 4, y: top + plotH, "text-anchor": "end", class: "axis-label" }, "0"));
+  for (const [g, label] of [[10, "+10"], [0, "0"], [-10, "−10"]]) {
+    root.append(svgEl("text", { x: left + plotW + 4, y: gy(g) + 3, class: "axis-label" }, label));
+  }
+  const bars = svgEl("g", { class: "bars" });
+  const line = [];
+  series.forEach((r, i) => {
+    const x = left + i * step + (step - barW) / 2;
+    let base = 0;
+    QUADS.forEach((q, k) => {
+      const n = Number(r[q]) || 0;
+      if (!n) return;
+      const rect = svgEl("rect", { x: x.toFixed(2), y: y(base + n).toFixed(2), width: barW.toFixed(2),
+        height: (y(base) - y(base + n)).toFixed(2), class: "bar " + q, "data-period": String(r.period), "data-count": String(n) });
+      rect.append(svgEl("title", {}, `${r.period}: ${n} ${QUAD_NAMES[k]}`));
+      bars.append(rect);
+      base += n;
+    });
+    if (r.goldstein_mean !== null && r.goldstein_mean !== undefined) line.push([x + barW / 2, gy(Number(r.goldstein_mean)), r]);
+    if (i === 0 || i === series.length - 1 || (series.length > 6 && i % Math.ceil(series.length / 6) === 0)) {
+      root.append(svgEl("text", { x: (x + barW / 2).toFixed(2), y: H - 12, "text-anchor": "middle", class: "axis-label" }, String(r.period)));
+    }
+  });
+  root.append(bars);
+  if (line.length) {
+    root.append(svgEl("polyline", { class: "goldstein", points: line.map(([px, py]) => `${px.toFixed(2)},${py.toFixed(2)}`).join(" ") }));
+    for (const [px, py, r] of line) {
+      const dot = svgEl("circle", { cx: px.toFixed(2), cy: py.toFixed(2), r: 2.5, class: "goldstein-dot" });
+      dot.append(svgEl("title", {}, `${r.period}: mean Goldstein ${Number(r.goldstein_mean).toFixed(2)}`));
+      root.append(dot);
+    }
+  }
+}
+
+// --- agenda ---------------------------------------------------------------------------------
+
+function highlighted(sentence, spans) {
+  // the sentence as text nodes, with <mark> around each span (start/end relative to the sentence)
+  // where spans overlap the trigger wins, then the actor, then the recipient
+  const rank = { trigger: 3, actor: 2, recipient: 1, "": 0 };
+  const labels = new Array(sentence.length).fill("");
+  for (const s of spans) {
+    for (let i = Math.max(0, s.start); i < Math.min(sentence.length, s.end); i++) {
+      if (rank[s.cls] > rank[labels[i]]) labels[i] = s.cls;
+    }
+  }
+  const out = el("p", { class: "sentence" });
+  let i = 0;
+  while (i < sentence.length) {
+    let j = i;
+    while (j < sentence.length && labels[j] === labels[i]) j++;
+    const text = sentence.slice(i, j);
+    out.append(labels[i] ? el("mark", { class: labels[i] }, text) : document.createTextNode(text));
+    i = j;
+  }
+  return out;
+}
+
+function token(value) {
+  return String(value || "").toLowerCase().replace(/[^a-z0-9_-]/g, "");
+}
+
+function renderAgenda(issues) {
+  const box = $("agenda");
+  box.replaceChildren();
+  if (!issues.length) { box.append(el("p", { class: "meta" }, "No issues between these countries.")); return; }
+  for (const issue of issues) {
+    const badge = el("span", { class: "badge" }, issue.status || "?");
+    if (token(issue.status)) badge.classList.add(token(issue.status));
+    const summary = el("summary", {}, badge, el("strong", {}, issue.issue),
+      el("span", { class: "meta" }, ` ${issue.first_date || "?"} – ${issue.last_date || "?"}`,
+        issue.raised_by ? `, raised by ${issue.raised_by}` : ""));
+    const list = el("ol", { class: "history" });
+    for (const h of issue.history || []) {
+      const sentence = String(h.sentence || "");
+      const at = h.trigger ? sentence.indexOf(h.trigger) : -1;
+      const spans = at >= 0 ? [{ start: at, end: at + h.trigger.length, cls: "trigger" }] : [];
+      list.append(el("li", {}, el("span", { class: "meta" },
+        `${h.date || "?"} · ${h.by || "?"} · ${h.stance || ""} · ${h.event_type || ""}${h.negated ? " (negated)" : ""}`),
+      highlighted(sentence, spans)));
+    }
+    box.append(el("details", { class: "issue" }, summary, list));
+  }
+}
+
+// --- map ------------------------------------------------------------------------------------
+
+function renderMap(events) {
+  const box = $("map");
+  box.replaceChildren();
+  const root = svgEl("svg", { viewBox: "0 0 360 180", role: "img", "aria-label": "map of event locations" });
+  root.append(svgEl("image", { href: "/static/world.svg", x: 0, y: 0, width: 360, height: 180 }));
+  const places = new Map();
+  for (const e of events) {
+    if (e.place_lat === null || e.place_lon === null || e.place_lat === undefined) continue;
+    const key = `${e.place_lat},${e.place_lon}`;
+    const p = places.get(key) || { lat: e.place_lat, lon: e.place_lon, name: e.place_name, n: 0 };
+    p.n += 1;
+    places.set(key, p);
+  }
+  for (const p of places.values()) {
+    const dot = svgEl("circle", { cx: (p.lon + 180).toFixed(2), cy: (90 - p.lat).toFixed(2), r: (1.5 + Math.sqrt(p.n)).toFixed(2), class: "point" });
+    dot.append(svgEl("title", {}, `${p.name || "?"}: ${p.n} event${p.n === 1 ? "" : "s"}`));
+    root.append(dot);
+  }
+  box.append(root);
+}
+
+// --- events and evidence --------------------------------------------------------------------
+
+function parties(list) {
+  return (list || []).map((p) => p.code || p.text).join(", ") || "?";
+}
+
+function renderEvents(page) {
+  const body = $("events").tBodies[0];
+  body.replaceChildren();
+  for (const e of page.events) {
+    const row = el("tr", { "data-event": e.event_key },
+      el("td", {}, e.date || ""), el("td", {}, e.event_type + (e.negated ? " (not)" : "")),
+      el("td", {}, `${parties(e.actors)} → ${parties(e.recipients)}`), el("td", {}, e.place_name || ""),
+      el("td", {}, String(e.num_mentions)));
+    row.addEventListener("click", () => {
+      for (const r of body.rows) r.classList.remove("selected");
+      row.classList.add("selected");
+      showEvidence(e);
+    });
+    body.append(row);
+  }
+  const last = page.offset + page.events.length;
+  $("events-count").textContent = page.total ? `${page.offset + 1}–${last} of ${page.total}` : "none";
+  $("prev").disabled = page.offset === 0;
+  $("next").disabled = last >= page.total;
+}
+
+function safeLink(url, text) {
+  return /^https?:\/\//i.test(url || "") ? el("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank" }, text) : el("span", {}, text);
+}
+
+function showEvidence(e) {
+  const box = $("evidence-body");
+  box.replaceChildren(el("p", {},
+    el("strong", {}, `${e.event_type} (CAMEO ${e.cameo}, Goldstein ${e.goldstein})`),
+    ` ${parties(e.actors)} → ${parties(e.recipients)}, ${e.date || "undated"}${e.place_name ? ", " + e.place_name : ""}; ${e.status}${e.negated ? ", negated" : ""}`));
+  for (const m of e.mentions) {
+    const start = m.sentence_start;
+    const spans = [];
+    for (const [key, cls] of [["actors", "actor"], ["recipients", "recipient"]]) {
+      for (const p of m[key] || []) {
+        if (Number.isInteger(p.start) && Number.isInteger(p.end)) spans.push({ start: p.start - start, end: p.end - start, cls });
+      }
+    }
+    spans.push({ start: m.trigger.start - start, end: m.trigger.end - start, cls: "trigger" });
+    box.append(el("div", { class: "mention", "data-mention": m.mention_id },
+      el("p", { class: "meta" }, safeLink(m.url, m.title || m.doc_id || m.doc_key), ` · ${m.source || ""} · ${m.published || ""}`),
+      highlighted(String(m.sentence), spans)));
+  }
+  $("evidence").hidden = false;
+  $("evidence").scrollIntoView({ block: "nearest" });
+}
+
+// --- loading --------------------------------------------------------------------------------
+
+function fail(err) {
+  $("status").textContent = String(err.message || err);
+}
+
+async function loadEvents() {
+  const page = await api("/api/events", { dyad: `${state.a}-${state.b}`, type: state.type, since: state.since,
+    until: state.until, limit: PAGE, offset: state.offset });
+  renderEvents(page);
+  renderMap(page.events);
+}
+
+async function load() {
+  $("status").textContent = "";
+  $("evidence").hidden = true;
+  $("dyad-name").textContent = `${state.a} – ${state.b} by ${state.by}`;
+  document.title = `parley: ${state.a} – ${state.b}`;
+  document.body.dataset.loaded = "";
+  const series = api(`/api/dyads/${dyadPath()}/series`, { by: state.by, since: state.since, until: state.until })
+    .then((r) => { renderTotals(r.series); renderChart(r.series); });
+  const agenda = api(`/api/agenda/${dyadPath()}`).then((r) => renderAgenda(r.issues));
+  const results = await Promise.allSettled([series, agenda, loadEvents()]);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) fail(failed.reason);
+  document.body.dataset.loaded = failed ? "error" : "ok";
+}
+
+async function fillChoices() {
+  try {
+    const [actors, types] = await Promise.all([api("/api/actors", { limit: 1 }), api("/api/types")]);
+    $("countries").replaceChildren(...actors.countries.map((c) => el("option", { value: c.country }, `${c.events} events`)));
+    const select = $("f-type");
+    for (const t of types.types) if (![...select.options].some((o) => o.value === t)) select.append(el("option", { value: t }, t));
+    select.value = state.type;
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function start() {
+  readURL();
+  syncForm();
+  $("filters").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    for (const k of ["a", "b", "by", "since", "until", "type"]) state[k] = String(form.get(k) || "").trim();
+    state.a = state.a.toUpperCase();
+    state.b = state.b.toUpperCase();
+    state.offset = 0;
+    writeURL();
+    load();
+  });
+  $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); writeURL(); loadEvents().catch(fail); });
+  $("next").addEventListener("click", () => { state.offset += PAGE; writeURL(); loadEvents().catch(fail); });
+  $("evidence-close").addEventListener("click", () => { $("evidence").hidden = true; });
+  window.addEventListener("popstate", () => { readURL(); syncForm(); load(); });
+  fillChoices();
+  load();
+}
+
+document.addEventListener("DOMContentLoaded", start);

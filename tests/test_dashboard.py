@@ -1,0 +1,146 @@
+"""The dashboard in headless Chromium (Selenium): the dyad page's chart, table and evidence
+against the API's numbers, filters kept in the URL, a screenshot, and article text that
+carries script payloads shown as text, never run."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from parley.web import create_app
+
+from .conftest import ROOT, XSS_ARTICLE
+
+
+def _chromium() -> tuple[str, str]:
+    """The paths of chromium and chromedriver (installed by scripts/chromium.sh when missing, as root)."""
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "chromium.sh")], capture_output=True, text=True, check=False)
+    if done.returncode:
+        pytest.fail(f"scripts/chromium.sh failed: {done.stderr.strip()}", pytrace=False)
+    browser, driver = done.stdout.split()
+    return browser, driver
+
+
+@pytest.fixture(scope="module")
+def server(web_db) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, in a thread."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app_server = uvicorn.Server(uvicorn.Config(create_app(web_db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=app_server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not app_server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    app_server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    binary, driver_path = _chromium()
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1800"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()
+
+
+def _open(browser, url: str) -> None:
+    browser.get(url)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok", \
+        browser.find_element(By.ID, "status").text
+
+
+def _text(browser, element_id: str) -> str:
+    return browser.find_element(By.ID, element_id).text
+
+
+def _rows(browser) -> list:
+    return browser.find_elements(By.CSS_SELECTOR, "#events tbody tr")
+
+
+def test_dyad_page_shows_the_api_numbers(browser, server, tmp_path):
+    series = httpx.get(f"{server}/api/dyads/USA/RUS/series", params={"by": "week"}).json()["series"]
+    page = httpx.get(f"{server}/api/events", params={"dyad": "USA-RUS", "limit": 100}).json()
+    _open(browser, f"{server}/?a=USA&b=RUS")
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
+    assert bars and browser.find_elements(By.CSS_SELECTOR, "#chart svg polyline.goldstein")
+    assert int(_text(browser, "total-events")) == sum(r["events"] for r in series) > 0
+    for q in ("quad1", "quad2", "quad3", "quad4"):
+        assert int(_text(browser, f"total-{q}")) == sum(r[q] for r in series)
+        assert sum(int(b.get_attribute("data-count")) for b in bars if q in b.get_attribute("class")) == \
+            sum(r[q] for r in series)
+    assert _text(browser, "total-goldstein") == f"{sum(r['goldstein_sum'] for r in series):.1f}"
+    rows = _rows(browser)
+    assert len(rows) == min(page["total"], 100) > 0
+    assert [r.get_attribute("data-event") for r in rows] == [e["event_key"] for e in page["events"]]
+    located = {(e["place_lat"], e["place_lon"]) for e in page["events"] if e["place_lat"] is not None}
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map circle.point")) == len(located)
+
+    rows[0].click()
+    event = page["events"][0]
+    evidence = browser.find_element(By.ID, "evidence")
+    assert evidence.is_displayed()
+    triggers = evidence.find_elements(By.CSS_SELECTOR, "mark.trigger")
+    assert [t.text for t in triggers] == [m["trigger"]["text"] for m in event["mentions"]]
+    actors = {p["text"] for m in event["mentions"] for p in m["actors"]}
+    marked = {a.text for a in evidence.find_elements(By.CSS_SELECTOR, "mark.actor")}
+    assert marked and marked <= actors
+
+    shot = tmp_path / "dyad.png"
+    assert browser.save_screenshot(str(shot))
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_filters_survive_a_reload(browser, server):
+    _open(browser, f"{server}/?a=USA&b=RUS")
+    Select(browser.find_element(By.ID, "f-by")).select_by_value("month")
+    Select(browser.find_element(By.ID, "f-type")).select_by_value("CONSULT")
+    browser.find_element(By.ID, "f-go").click()
+    WebDriverWait(browser, 20).until(lambda d: "type=CONSULT" in d.current_url)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
+    browser.refresh()
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    assert "by=month" in browser.current_url and "type=CONSULT" in browser.current_url
+    assert Select(browser.find_element(By.ID, "f-by")).first_selected_option.get_attribute("value") == "month"
+    assert Select(browser.find_element(By.ID, "f-type")).first_selected_option.get_attribute("value") == "CONSULT"
+    expected = httpx.get(f"{server}/api/events", params={"dyad": "USA-RUS", "type": "CONSULT"}).json()
+    assert len(_rows(browser)) == expected["total"] > 0
+    assert {r.find_elements(By.TAG_NAME, "td")[1].text for r in _rows(browser)} == {"CONSULT"}
+
+
+def test_hostile_article_text_never_runs(browser, server):
+    page = httpx.get(f"{server}/api/events", params={"dyad": "RUS-UKR", "limit": 1000}).json()
+    hostile = [e for e in page["events"] if any(m["doc_id"] == XSS_ARTICLE["id"] for m in e["mentions"])]
+    assert hostile, "the hostile article yielded no RUS-UKR event"
+    _open(browser, f"{server}/?a=RUS&b=UKR")
+    row = browser.find_element(By.CSS_SELECTOR, f'#events tr[data-event="{hostile[0]["event_key"]}"]')
+    row.click()
+    evidence = browser.find_element(By.ID, "evidence-body")
+    assert "<script>window.__pwned=1</script>" in evidence.text
+    assert 'onerror="window.__pwned=2"' in evidence.text
+    assert XSS_ARTICLE["title"] in evidence.text
+    assert not evidence.find_elements(By.CSS_SELECTOR, "script, img, a[href^='javascript']")
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
