@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--directed", action="store_true", help="only events of COUNTRY towards OTHER")
     _window_options(p)
     p.add_argument("--svg", metavar="FILE", help="also draw the series as an SVG chart in FILE")
+    p.add_argument("--png", metavar="FILE", help="also draw the series as a PNG chart in FILE")
     p.set_defaults(func=cmd_dyad)
 
     p = sub.add_parser("alerts", help="spikes and turns in the relations of every pair of countries",
@@ -348,12 +349,16 @@ def cmd_dyad(args: argparse.Namespace) -> int:
     def job():
         frame = dyad_series(args.a, args.b, by=args.by, directed=args.directed, since=args.since,
                             until=args.until, db=args.db)
+        arrow = "->" if args.directed else "-"
+        title = f"{args.a.upper()}{arrow}{(args.b or 'all').upper()} events per {args.by}"
         if args.svg:
             from .analysis.svg import series_svg
 
-            arrow = "->" if args.directed else "-"
-            title = f"{args.a.upper()}{arrow}{(args.b or 'all').upper()} events per {args.by}"
             Path(args.svg).write_text(series_svg(frame, title), encoding="utf-8")
+        if args.png:
+            from .analysis.png import series_png
+
+            series_png(frame, title, args.png)
         return frame
 
     return _analysed(args, job)

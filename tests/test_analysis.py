@@ -161,11 +161,13 @@ def test_cli_prints_writes_and_fails_cleanly(examples_db, tmp_path, capsys):
     issues = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {i["issue"]: i["status"] for i in issues}["direct_flights"] == "open"
 
-    csv, svg = tmp_path / "dyad.csv", tmp_path / "dyad.svg"
-    assert main(["dyad", "USA", "RUS", "--db", examples_db, "--by", "day", "--csv", str(csv), "--svg", str(svg)]) == 0
+    csv, svg, png = tmp_path / "dyad.csv", tmp_path / "dyad.svg", tmp_path / "dyad.png"
+    assert main(["dyad", "USA", "RUS", "--db", examples_db, "--by", "day", "--csv", str(csv), "--svg", str(svg),
+                 "--png", str(png)]) == 0
     assert "2025-02-27" in capsys.readouterr().out
     assert pd.read_csv(csv)["events"].sum() == 5
     assert xml.dom.minidom.parse(str(svg)).documentElement.tagName == "svg"
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 5_000
     assert main(["network", "--db", examples_db, "--csv", "-"]) == EXIT_OK
     assert capsys.readouterr().out.startswith("actor,recipient,events,goldstein_sum")
     assert main(["alerts", "--db", examples_db]) == EXIT_OK
