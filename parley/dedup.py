@@ -16,7 +16,6 @@ import hashlib
 import json
 import re
 import zlib
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -82,26 +81,20 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-@dataclass(frozen=True)
-class EventKey:
-    """What makes two coded events the same event."""
-
-    key: str
-
-    @classmethod
-    def of(cls, event: Event) -> EventKey:
-        place = event.location
-        parts = {
-            "cameo": event.cameo,
-            "actors": sorted(_party(a) for a in event.actors),
-            "recipients": sorted(_party(a) for a in event.recipients),
-            "date": event.date.isoformat() if event.date else None,
-            "end": event.end_date.isoformat() if event.end_date else None,
-            "place": (place.geonameid or place.name, place.country) if place else None,
-            "negated": event.negated,
-            "status": event.status,
-        }
-        return cls(hashlib.sha1(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:20])
+def event_key(event: Event) -> str:
+    """What makes two coded events the same event: code, parties, date, place, negation, status."""
+    place = event.location
+    parts = {
+        "cameo": event.cameo,
+        "actors": sorted(_party(a) for a in event.actors),
+        "recipients": sorted(_party(a) for a in event.recipients),
+        "date": event.date.isoformat() if event.date else None,
+        "end": event.end_date.isoformat() if event.end_date else None,
+        "place": (place.geonameid or place.name, place.country) if place else None,
+        "negated": event.negated,
+        "status": event.status,
+    }
+    return hashlib.sha1(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:20]
 
 
 def _party(actor: Actor) -> str:

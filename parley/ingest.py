@@ -147,7 +147,7 @@ def store_documents(store: Store, docs: Sequence[Document], summary: IngestSumma
         (key, d.id, source_of(d), d.url, d.title, d.date, story, len(d.text), len(d.sentences), len(d.events),
          dedup.to_hex(sig), now) for d, key, sig, story in zip(docs, keys, sigs, stories)])
     store.insert("doc_bands", ("bucket", "doc_key"), [(b, key) for key, bs in zip(keys, buckets) for b in bs])
-    coded = [(dedup.EventKey.of(e).key, e, key, d) for d, key in zip(docs, keys) for e in d.events]
+    coded = [(dedup.event_key(e), e, key, d) for d, key in zip(docs, keys) for e in d.events]
     touched = list(dict.fromkeys(event_key for event_key, *_ in coded))
     stored = {r[0] for block in _blocks(touched)
               for r in store.query(f"SELECT event_key FROM events WHERE event_key IN ({_marks(block)})", block)[1]}

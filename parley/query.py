@@ -24,6 +24,7 @@ from .store import (
     StoreError,
     default_url,
     describe,
+    first_line,
     open_store,
 )
 
@@ -152,7 +153,8 @@ def open_existing(db: str | None = None) -> Store:
 
 @contextmanager
 def reading(db: str | None = None) -> Iterator[Store]:
-    """An open database whose driver errors (lost connection, locked file) come out as StoreError."""
+    """An open database whose driver errors come out as StoreError: the store's own calls do
+    that themselves, exports that drive a DuckDB connection directly (Parquet) need it here."""
     import duckdb
     import psycopg
 
@@ -160,7 +162,7 @@ def reading(db: str | None = None) -> Iterator[Store]:
     try:
         yield store
     except (duckdb.Error, psycopg.Error) as e:
-        raise StoreError(f"{describe(store.url)}: {(str(e).strip().splitlines() or [type(e).__name__])[0]}") from None
+        raise StoreError(f"{describe(store.url)}: {first_line(e)}") from None
     finally:
         store.close()
 

@@ -73,7 +73,7 @@ class Store:
         try:
             yield
         except self.driver_errors as e:
-            raise StoreError(f"{describe(self.url)}: {_first_line(e)}") from None
+            raise StoreError(f"{describe(self.url)}: {first_line(e)}") from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """(column names, rows) of a SELECT."""
@@ -145,7 +145,7 @@ class DuckDBStore(Store):
             path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = duckdb.connect(str(path))
         except (OSError, duckdb.Error) as e:
-            raise StoreError(f"{path}: cannot open the database ({_first_line(e)})") from None
+            raise StoreError(f"{path}: cannot open the database ({first_line(e)})") from None
 
     def _cursor(self, server_side: bool = False):
         # a stream reads through a cursor of its own, so queries run meanwhile do not cut it short
@@ -173,7 +173,7 @@ class PostgresStore(Store):
         try:
             self.conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
-            raise StoreError(f"{describe(self.url)}: cannot connect ({_first_line(e)})") from None
+            raise StoreError(f"{describe(self.url)}: cannot connect ({first_line(e)})") from None
         self._plain = self.conn.cursor()
 
     def _sql(self, sql: str) -> str:
@@ -237,5 +237,6 @@ def migrations() -> list[tuple[int, str, str]]:
     return out
 
 
-def _first_line(e: BaseException) -> str:
+def first_line(e: BaseException) -> str:
+    """The first line of an error's message: one line for the user."""
     return (str(e).strip().splitlines() or [type(e).__name__])[0]

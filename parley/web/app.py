@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from ..document import PLOVER_TYPES
 from ..query import Filters, jsonable, open_existing, records, where
-from ..store import Store, StoreError, default_url, describe, open_store
+from ..store import Store, StoreError, default_url, describe, first_line, open_store
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_LIMIT = 1000
@@ -103,10 +103,12 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                 opened.append((open_store if token else open_existing)(db))
             try:
                 return fn(opened[0])
-            except (duckdb.Error, psycopg.Error) as e:  # the next request reconnects
+            except StoreError:  # the store's own calls report driver errors so; the next request reconnects
                 _close(opened.pop())
-                raise StoreError(f"{describe(opened_url)}: {(str(e).strip().splitlines() or [type(e).__name__])[0]}"
-                                 ) from None
+                raise
+            except (duckdb.Error, psycopg.Error) as e:  # and a driver used directly
+                _close(opened.pop())
+                raise StoreError(f"{describe(opened_url)}: {first_line(e)}") from None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
