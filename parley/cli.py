@@ -25,24 +25,19 @@ def _date(value: str):
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def _positive(value: str) -> int:
+def _count(value: str, what: str = "number") -> int:
+    """A positive whole number from the command line, else a usage error naming it."""
     try:
         n = int(value)
     except ValueError:
         n = 0
     if n <= 0:
-        raise argparse.ArgumentTypeError(f"not a positive number of bytes: {value!r}")
+        raise argparse.ArgumentTypeError(f"not a positive {what}: {value!r}")
     return n
 
 
-def _count(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n <= 0:
-        raise argparse.ArgumentTypeError(f"not a positive number: {value!r}")
-    return n
+def _bytes(value: str) -> int:
+    return _count(value, "number of bytes")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input format (auto: by suffix, else by content)")
     p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
+    p.add_argument("--max-bytes", type=_bytes, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
     p.set_defaults(func=cmd_code)
 
@@ -73,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", dest="input_format", choices=SOURCE_FORMATS, default="auto",
                    help="input format (auto: by suffix, else by content)")
     p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
-    p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
+    p.add_argument("--max-bytes", type=_bytes, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     p.set_defaults(func=cmd_ingest)
