@@ -13,7 +13,7 @@ from .output import FORMATS, Writer
 from .sources import DEFAULT_MAX_BYTES, Failure, InputError, parse_date
 from .sources import FORMATS as SOURCE_FORMATS
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_DATABASE = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_DATABASE, EXIT_CLUSTER = 0, 1, 2, 3, 4
 DB_HELP = "database: a DuckDB file path or a postgresql:// URL (default: $PARLEY_DB, else ~/.local/share/parley/parley.duckdb)"
 DEFAULT_HOST = "127.0.0.1"
 
@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
     p.add_argument("--max-bytes", type=_bytes, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
+    p.add_argument("--workers", type=_count, metavar="N",
+                   help="code on a local Dask cluster of N worker processes (one per core)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="code on the Dask cluster at this scheduler "
+                                                           "address (tcp://host:8786)")
+    p.add_argument("--out", metavar="DIR", help="write Parquet files partitioned by publication date to DIR "
+                                                "instead of the database")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     p.set_defaults(func=cmd_ingest)
 
@@ -202,33 +208,39 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .api import ingest
+    from .cluster import ClusterError
     from .ingest import busiest_dyads, expected_documents, totals
     from .store import StoreError, describe, open_store
 
+    if args.out and args.db:
+        print("parley: give either --db or --out, not both", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        store = open_store(args.db)
+        store = None if args.out else open_store(args.db)
     except StoreError as e:
         print(f"parley: {e}", file=sys.stderr)
         return EXIT_DATABASE
     progress = _progress(args.quiet, expected_documents(args.inputs, args.input_format))
     try:
-        summary = ingest(args.inputs, store=store, date=args.date, input_format=args.input_format,
-                         max_bytes=args.max_bytes, fetch=args.fetch, on_document=progress.update,
-                         on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr))
+        summary = ingest(args.inputs, store=store, out=args.out, workers=args.workers, scheduler=args.scheduler,
+                         date=args.date, input_format=args.input_format, max_bytes=args.max_bytes, fetch=args.fetch,
+                         on_document=progress.update, on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr))
         progress.close()
         if not args.quiet:
-            print(f"database: {describe(store.url)}")
+            print(f"database: {describe(store.url)}" if store else f"parquet: {args.out}")
             print("\n".join(summary.lines()))
-            print("stored in all: " + ", ".join(f"{n} {what}" for what, n in totals(store).items()))
-            dyads = busiest_dyads(store)
-            if dyads:
-                print("busiest dyads: " + ", ".join(f"{a}->{r} {n}" for a, r, n in dyads))
-    except StoreError as e:
+            if store:
+                print("stored in all: " + ", ".join(f"{n} {what}" for what, n in totals(store).items()))
+                dyads = busiest_dyads(store)
+                if dyads:
+                    print("busiest dyads: " + ", ".join(f"{a}->{r} {n}" for a, r, n in dyads))
+    except (StoreError, ClusterError) as e:
         progress.close()
         print(f"parley: {e}", file=sys.stderr)
-        return EXIT_DATABASE
+        return EXIT_DATABASE if isinstance(e, StoreError) else EXIT_CLUSTER
     finally:
-        store.close()
+        if store:
+            store.close()
     return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
 
 

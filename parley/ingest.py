@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlparse
 
 from . import dedup
@@ -76,41 +77,75 @@ def expected_documents(inputs: Sequence[str], input_format: str = "auto") -> int
     return total
 
 
+class DatabaseSink:
+    """Where `ingest` puts coded documents by default: the database, one transaction per batch."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def has(self, key: str) -> bool:
+        return bool(self.store.scalar("SELECT 1 FROM documents WHERE doc_key = ?", [key]))
+
+    def write(self, docs: Sequence[Document], summary: IngestSummary) -> None:
+        with self.store.transaction():
+            store_documents(self.store, docs, summary)
+
+
+class Sink(Protocol):
+    """A place for coded documents that knows which it holds (DatabaseSink, `parquet.ParquetSink`)."""
+
+    def has(self, key: str) -> bool: ...
+
+    def write(self, docs: Sequence[Document], summary: IngestSummary) -> None: ...
+
+
 def ingest(inputs: Sequence[str], db: str | None = None, *, date: dt.date | None = None,
            input_format: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES, fetch: bool = False,
-           pipeline: Pipeline | None = None,
-           on_error: Callable[[Failure], None] | None = None, on_document: Callable[[], None] | None = None,
-           store: Store | None = None) -> IngestSummary:
+           pipeline: Pipeline | None = None, workers: int | None = None, scheduler: str | None = None,
+           out: str | None = None, on_error: Callable[[Failure], None] | None = None,
+           on_document: Callable[[], None] | None = None, store: Store | None = None) -> IngestSummary:
     """Code and store the documents of files, directories, URLs, feeds and corpora.
 
-    `fetch`: also fetch the http(s) pages feed items link to. `on_error` hears each bad
-    input, `on_document` each document done (stored or skipped).
+    `fetch`: also fetch the http(s) pages feed items link to. `workers`: code on a local
+    Dask cluster of that many processes; `scheduler`: on the Dask cluster at that address
+    (`parley.cluster`). `out`: write Parquet files partitioned by date to that directory
+    instead of the database (`parley.parquet`). `on_error` hears each bad input,
+    `on_document` each document done (stored or skipped).
     """
     from .api import default_pipeline
+    from .cluster import cluster_pipeline
 
-    own_store = store is None
-    store = store or open_store(db)
     summary = IngestSummary()
-    try:
+    with ExitStack() as stack:
+        if out is not None:
+            from .parquet import ParquetSink
+
+            sink: Sink = stack.enter_context(ParquetSink(out))
+        else:
+            if store is None:
+                store = open_store(db)
+                stack.callback(store.close)
+            sink = DatabaseSink(store)
+        if workers or scheduler:
+            pipeline = stack.enter_context(cluster_pipeline(workers, scheduler))
+        in_flight: set[str] = set()
         items = documents(inputs, input_format, date, max_bytes, fetch=fetch)
-        coded = (pipeline or default_pipeline())(_fresh(items, store, summary, on_error, on_document))
+        coded = (pipeline or default_pipeline())(_fresh(items, sink, in_flight, summary, on_error, on_document),
+                                                  free_memory=True)
         while batch := list(islice(coded, BATCH)):
-            with store.transaction():
-                store_documents(store, batch, summary)
+            sink.write(batch, summary)
+            in_flight.difference_update(dedup.doc_key(d.text) for d in batch)
             summary.new += len(batch)
             if on_document:
                 for _ in batch:
                     on_document()
-    finally:
-        if own_store:
-            store.close()
     return summary
 
 
-def _fresh(items: Iterable[Document | Failure], store: Store, summary: IngestSummary,
+def _fresh(items: Iterable[Document | Failure], sink: Sink, in_flight: set[str], summary: IngestSummary,
            on_error: Callable[[Failure], None] | None, on_document: Callable[[], None] | None) -> Iterator[Document]:
-    """The documents not stored yet (nor seen earlier in this run); failures reported."""
-    seen: set[str] = set()
+    """The documents neither stored nor already on their way (`in_flight`, which the caller
+    empties as it stores them, so it stays small); failures reported."""
     for item in items:
         if isinstance(item, Failure):
             summary.failed += 1
@@ -120,12 +155,12 @@ def _fresh(items: Iterable[Document | Failure], store: Store, summary: IngestSum
                 on_error(item)
             continue
         key = dedup.doc_key(item.text)
-        if key in seen or store.scalar("SELECT 1 FROM documents WHERE doc_key = ?", [key]):
+        if key in in_flight or sink.has(key):
             summary.present += 1
             if on_document:
                 on_document()
             continue
-        seen.add(key)
+        in_flight.add(key)
         yield item
 
 

@@ -1,16 +1,18 @@
 """The pipeline: parse -> actors -> events -> classify -> time -> place -> issues, over batches of Documents.
 
-The classifier's forward pass for one batch runs in a worker thread while the next batch
-is parsed: PyTorch and spaCy's matrix products both release the GIL, so on two cores the
-two largest costs overlap. Everything that reads or writes documents stays in the main
-thread.
+By default the classifier's forward pass for one batch runs in a worker thread while the
+next batch is parsed: PyTorch and spaCy's matrix products both release the GIL, so on two
+cores the two largest costs overlap. A process that has one core to itself (a Dask worker)
+runs them in turn (`overlap=False`). Everything that reads or writes documents stays in
+the calling thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import islice
+from contextlib import nullcontext
+from itertools import chain, islice
 
 from .document import Document
 from .stages.actors import ActorCoder
@@ -20,17 +22,20 @@ from .stages.parse import Parser
 from .stages.place import Placer
 from .stages.time import EventDater
 
+ZONE_BATCHES = 16  # batches coded in one spaCy memory zone (see `__call__`)
+
 
 class Pipeline:
     """Builds every stage once and streams Documents through them in batches."""
 
     def __init__(self, nlp=None, batch_size: int = 64, classifier=True, score_all_sentences: bool = False,
-                 tagger=True) -> None:
+                 tagger=True, overlap: bool = True) -> None:
         """`classifier`: True for the shipped event classifier, False for verb patterns
         alone, or a trained `parley.learn.model.EventClassifier` to use instead.
         `tagger`: True for the shipped span tagger (it reads the classifier's encoder), a
         trained `parley.learn.spans.SpanTagger`, or None for the verb rules' actors alone.
-        `score_all_sentences`: type every sentence's main verb, for `parley eval`."""
+        `score_all_sentences`: type every sentence's main verb, for `parley eval`.
+        `overlap`: classify one batch in a thread while the next is parsed."""
         self.parser = Parser(nlp, batch_size=batch_size)
         self.actor_coder = ActorCoder(self.parser.nlp)
         self.front = [self.actor_coder, EventCoder(self.parser.nlp, score_all_sentences)]
@@ -42,29 +47,44 @@ class Pipeline:
                                                    self.actor_coder)
         self.back = [EventDater(), Placer(), IssueFinder(self.parser.nlp)]
         self.batch_size = batch_size
+        self.overlap = overlap
 
-    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Code each document; yields them in input order, their `events` filled in."""
-        it = iter(docs)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-classify") as pool:
-            pending: tuple[list[Document], object, Future] | None = None
-            while True:
-                batch = list(islice(it, self.batch_size))
-                ready = None
-                if batch:
-                    docs_ = list(self.parser.pipe(batch))
-                    for stage in self.front:
-                        for doc in docs_:
-                            stage(doc)
-                    ready = docs_
-                if pending is not None:
-                    yield from self._finish(*pending)
-                    pending = None
-                if ready is None:
-                    return
-                prepared = self.classifier.prepare(ready) if self.classifier else None
-                future = pool.submit(self.classifier.predict, prepared) if self.classifier else None
-                pending = (ready, prepared, future)
+    def __call__(self, docs: Iterable[Document], *, free_memory: bool = False) -> Iterator[Document]:
+        """Code each document; yields them in input order, their `events` filled in and
+        their parse released once the consumer moves on.
+
+        `free_memory`: parse in spaCy memory zones, so that the strings and vocabulary
+        entries of a long stream's texts are freed every ZONE_BATCHES batches and resident
+        memory stays flat. Only for a consumer that uses this model alone while it iterates
+        (ingestion does): a zone frees what any user of the model added during it.
+        """
+        batches = _batches(docs, self.batch_size)
+        with ThreadPoolExecutor(1, thread_name_prefix="parley-classify") if self.overlap else nullcontext() as pool:
+            for first in batches:
+                with self.parser.nlp.memory_zone() if free_memory else nullcontext():
+                    yield from self._run(chain([first], islice(batches, ZONE_BATCHES - 1)), pool)
+
+    def _run(self, batches: Iterable[list[Document]], pool: ThreadPoolExecutor | None) -> Iterator[Document]:
+        """Code batches; each one's classifier pass overlaps the next one's parse when `pool` is given."""
+        pending: tuple[list[Document], object, Future | None] | None = None
+        for batch in batches:
+            docs = list(self.parser.pipe(batch))
+            for stage in self.front:
+                for doc in docs:
+                    stage(doc)
+            if pending is not None:
+                yield from self._finish(*pending)
+            prepared = self.classifier.prepare(docs) if self.classifier else None
+            pending = (docs, prepared, self._predict(prepared, pool) if self.classifier else None)
+        if pending is not None:
+            yield from self._finish(*pending)
+
+    def _predict(self, prepared, pool: ThreadPoolExecutor | None) -> Future:
+        if pool is not None:
+            return pool.submit(self.classifier.predict, prepared)
+        done: Future = Future()
+        done.set_result(self.classifier.predict(prepared))
+        return done
 
     def _finish(self, docs: list[Document], prepared, future: Future | None) -> Iterator[Document]:
         if future is not None:
@@ -75,3 +95,9 @@ class Pipeline:
         for doc in docs:
             yield doc
             doc.release()  # the consumer is done with it: memory stays flat
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(docs)
+    while batch := list(islice(it, size)):
+        yield batch

@@ -1,0 +1,107 @@
+"""Coding on one and two cores: parley against spaCy's bare `nlp.pipe` with the same process count.
+
+For each cluster size (--workers, default 1 and 2) a local Dask cluster of that many
+single-threaded worker processes is started and warmed (models loaded), then the same
+texts go through it twice, best of --repeat rounds each:
+
+- bare: each task runs spaCy's `nlp.pipe` over its texts and counts sentences;
+- parley: the full pipeline (patterns, classifier and span tagger, time, place, issues),
+  coded documents shipped back, as `parley ingest --workers N` does; then the same run
+  stored into a fresh DuckDB file (`ingest`, everything on).
+
+Reported: sentences per second, parley / bare ratio, the speed-up from 1 to 2 workers
+and each worker's peak resident memory. Usage:
+
+    python benchmarks/scale.py [--docs 600] [--workers 1 2] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throughput import DEFAULT_CORPUS, load_texts
+
+TASK_DOCS = 64
+
+
+def bare_sentences(texts: list[str]) -> int:
+    """A task: spaCy's own pipeline over texts, nothing else; the number of sentences."""
+    from parley.stages.parse import load_model
+
+    return sum(len(list(doc.sents)) for doc in load_model().pipe(texts, batch_size=TASK_DOCS))
+
+
+def timed(job) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = job()
+    return time.perf_counter() - started, result
+
+
+def measure(workers: int, texts: list[str], repeat: int) -> dict:
+    from distributed import Client, LocalCluster
+
+    from parley.cluster import ClusterPipeline, peak_memory, warm
+    from parley.document import Document
+    from parley.ingest import ingest
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None, silence_logs=40) as cluster, \
+            Client(cluster) as client:
+        client.run(warm)
+        pipeline = ClusterPipeline(client, task_docs=TASK_DOCS)
+
+        def bare() -> int:
+            tasks = [client.submit(bare_sentences, texts[i:i + TASK_DOCS], pure=False)
+                     for i in range(0, len(texts), TASK_DOCS)]
+            return sum(client.gather(tasks))
+
+        def coded() -> int:
+            return sum(len(d.sentences) for d in pipeline(Document(f"d{i}", t) for i, t in enumerate(texts)))
+
+        def stored() -> int:
+            with tempfile.TemporaryDirectory() as tmp:
+                corpus = Path(tmp) / "corpus.jsonl"
+                corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
+                                  encoding="utf-8")
+                return ingest([str(corpus)], str(Path(tmp) / "scale.duckdb"), pipeline=pipeline).new
+
+        runs = {name: min(timed(job) for _ in range(repeat)) for name, job in
+                (("bare", bare), ("parley", coded), ("ingest", stored))}
+        peaks = sorted(client.run(peak_memory).values())
+    sentences = runs["bare"][1]
+    return {"workers": workers, "sentences": sentences, "peaks": peaks,
+            **{name: sentences / seconds for name, (seconds, _) in runs.items()}}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="CSV with a 'text' column")
+    ap.add_argument("--docs", type=int, default=600)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+    if not args.corpus.is_file():
+        print(f"skipped: corpus {args.corpus} not found (it lives in ../shared/data)")
+        return 0
+    texts = list(dict.fromkeys(load_texts(args.corpus, args.docs)))  # ingest would skip a repeated text
+    results = [measure(n, texts, args.repeat) for n in args.workers]
+    print(f"corpus: {args.corpus.name}, {len(texts)} documents, {results[0]['sentences']} sentences")
+    print("workers  bare sent/s  parley sent/s  ratio  ingest sent/s  peak memory per worker")
+    for r in results:
+        peaks = ", ".join(f"{p / 2 ** 20:.0f} MiB" for p in r["peaks"])
+        print(f"{r['workers']:7d}  {r['bare']:11.1f}  {r['parley']:13.1f}  {r['parley'] / r['bare']:5.2f}"
+              f"  {r['ingest']:13.1f}  {peaks}")
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        print(f"speed-up {first['workers']} -> {last['workers']} workers: parley {last['parley'] / first['parley']:.2f}x,"
+              f" bare {last['bare'] / first['bare']:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Coding on a Dask cluster (`parley ingest --workers N` or `--scheduler tcp://host:8786`).
+
+Workers code batches of documents; the process that runs `ingest` reads the inputs, skips
+documents already stored, and writes what comes back in input order. The database keeps a
+single writer with its one-transaction-per-batch commits, so a cluster run is as
+idempotent and crash-safe as a single process and stores exactly the same rows.
+
+Each worker process builds its pipeline once, on its first task, and codes with one thread
+(start workers with one thread each and one worker per core).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .document import Document
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from .pipeline import Pipeline
+
+TASK_DOCS = 64  # documents per task: one spaCy batch
+TASKS_PER_THREAD = 2  # tasks in flight per worker thread: the next one waits while one is coded
+RETRIES = 2  # a task whose worker died is run again this many times
+_lock = threading.Lock()
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be reached or a task failed on it; the message says which and why."""
+
+
+@lru_cache(maxsize=1)
+def worker_pipeline() -> Pipeline:
+    """The pipeline of this worker process: built on first use, one thread, no overlap."""
+    import torch
+
+    from .pipeline import Pipeline
+
+    torch.set_num_threads(1)
+    return Pipeline(overlap=False)
+
+
+def code_batch(docs: list[Document]) -> list[Document]:
+    """A task: code documents with this process's pipeline (one task at a time per process,
+    since a memory zone frees what any concurrent user of the model allocated)."""
+    with _lock:
+        return list(worker_pipeline()(docs, free_memory=True))
+
+
+def warm() -> int:
+    """Build the worker's pipeline before the first task (for timing); returns its pid."""
+    worker_pipeline()
+    return os.getpid()
+
+
+def peak_memory() -> int:
+    """This process's peak resident memory in bytes."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class ClusterPipeline:
+    """A Pipeline whose coding runs on a Dask cluster: same interface, same output, same order."""
+
+    def __init__(self, client: Client, task_docs: int = TASK_DOCS) -> None:
+        self.client = client
+        self.task_docs = task_docs
+
+    def threads(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def __call__(self, docs: Iterable[Document], *, free_memory: bool = True) -> Iterator[Document]:
+        """Code documents on the workers; at most TASKS_PER_THREAD tasks per worker thread
+        are in flight, so memory stays bounded here too. `free_memory` is accepted for the
+        Pipeline interface: workers always free their parses' memory."""
+        pending: deque = deque()
+        it = iter(docs)
+        while batch := [doc for _, doc in zip(range(self.task_docs), it)]:
+            pending.append(self.client.submit(code_batch, batch, pure=False, retries=RETRIES))
+            if len(pending) >= TASKS_PER_THREAD * self.threads():
+                yield from _result(pending.popleft())
+        while pending:
+            yield from _result(pending.popleft())
+
+
+def _result(future) -> list[Document]:
+    try:
+        return future.result()
+    except Exception as e:  # a worker's exception or the scheduler's: one clear line
+        raise ClusterError(f"a coding task failed on the cluster: {type(e).__name__}: {e}".splitlines()[0]) from e
+
+
+@contextmanager
+def cluster_pipeline(workers: int | None = None, scheduler: str | None = None) -> Iterator[ClusterPipeline]:
+    """A ClusterPipeline on the scheduler at `scheduler`, else on a local cluster of
+    `workers` processes with one thread each, closed on exit."""
+    from distributed import Client, LocalCluster
+
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+            cluster = None
+        else:
+            cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+    except OSError as e:
+        raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {e}".splitlines()[0]) from e
+    try:
+        yield ClusterPipeline(client)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
