@@ -78,3 +78,51 @@ def test_training_runs_end_to_end_on_a_few_sentences(tmp_path):
     model.save(tmp_path)
     reloaded = EventClassifier.load(tmp_path)
     assert logits(reloaded, data[:3]) == pytest.approx(raw[:3], abs=0.05)  # saved in float16
+
+
+def test_reading_without_padding_matches_the_padded_forward():
+    import torch
+
+    model = EventClassifier.load()  # float32, adapters not merged: the training forward
+    texts = ["Iran *condemned* the strike.", "The two leaders *signed* a trade agreement in Hanoi on Monday.",
+             "Police *arrested* dozens of protesters.", "Rebels *ambushed* an army convoy."]
+    patterns = ["ACCUSE", "AGREE", "NONE", "ASSAULT"]
+    with torch.inference_mode():
+        padded, hidden = model.encode(**model.batch(texts, patterns))
+        ids = model.tokenize(texts)["input_ids"]
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        packed, states = model.encode_packed([ids[i] for i in order], [patterns[i] for i in order])
+    assert packed.numpy() == pytest.approx(padded[order].numpy(), abs=1e-4)
+    first = order.index(0)
+    start = sum(len(ids[i]) for i in order[:first])
+    assert states[3][start:start + len(ids[0])].numpy() == pytest.approx(hidden[3][0, :len(ids[0])].numpy(), abs=1e-4)
+
+
+def test_int8_linear_is_close_and_each_token_independent():
+    import torch
+
+    from parley.learn.model import Int8Linear
+
+    torch.manual_seed(0)
+    linear, x = torch.nn.Linear(384, 1536), torch.randn(50, 384)
+    y = Int8Linear(linear)(x)
+    assert ((y - linear(x)).norm() / linear(x).norm()).item() < 0.02
+    assert torch.equal(Int8Linear(linear)(x[7:9]), y[7:9])
+
+
+def test_a_reading_has_the_same_result_whatever_it_is_read_with(pipeline):
+    import numpy as np
+
+    from parley.learn.spans import Reading, read
+
+    stage = pipeline.classifier
+    readings = [Reading(text, pattern, None) for text, pattern in [
+        ("Rebels *ambushed* an army convoy, killing twelve soldiers.", "ASSAULT"),
+        ("Thousands of farmers *marched* on the capital to demand higher prices.", "PROTEST"),
+        ("The two leaders *signed* a trade agreement in Hanoi.", "AGREE"),
+        ("Police *arrested* dozens of protesters in Nairobi.", "COERCE"),
+        ("The minister *said* that talks would resume next week in Geneva with both sides.", "NONE")]]
+    together = read(stage.model, stage.tagger, readings, tokens=40)
+    for i, reading in enumerate(readings):
+        alone = read(stage.model, stage.tagger, [reading])
+        assert np.array_equal(alone[0][0], together[0][i]) and alone[1][0] == together[1][i]
