@@ -50,7 +50,7 @@ def measure(workers: int, texts: list[str], repeat: int) -> dict:
     from parley.document import Document
     from parley.ingest import ingest
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None, silence_logs=40) as cluster, \
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as cluster, \
             Client(cluster) as client:
         client.run(warm)
         pipeline = ClusterPipeline(client, task_docs=TASK_DOCS)

@@ -126,7 +126,7 @@ def cluster_pipeline(workers: int | None = None, scheduler: str | None = None) -
             cluster = None
         else:
             cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
     except OSError as e:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {e}".splitlines()[0]) from e

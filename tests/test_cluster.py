@@ -29,7 +29,7 @@ def cluster() -> Iterator:
     """A local Dask cluster of two worker processes with their pipelines loaded."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as local, Client(local) as client:
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as local, Client(local) as client:
         assert len(set(client.run(warm).values())) == 2
         yield local, client
 
