@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .document import Document
+from .document import Document, batched
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -90,18 +90,15 @@ class ClusterPipeline:
         self.client = client
         self.task_docs = task_docs
 
-    def threads(self) -> int:
-        return max(1, sum(self.client.nthreads().values()))
-
     def __call__(self, docs: Iterable[Document], *, free_memory: bool = True) -> Iterator[Document]:
         """Code documents on the workers; at most TASKS_PER_THREAD tasks per worker thread
         are in flight, so memory stays bounded here too. `free_memory` is accepted for the
         Pipeline interface: workers always free their parses' memory."""
+        window = TASKS_PER_THREAD * max(1, sum(self.client.nthreads().values()))
         pending: deque = deque()
-        it = iter(docs)
-        while batch := [doc for _, doc in zip(range(self.task_docs), it)]:
+        for batch in batched(docs, self.task_docs):
             pending.append(self.client.submit(code_batch, batch, pure=False, retries=RETRIES))
-            if len(pending) >= TASKS_PER_THREAD * self.threads():
+            if len(pending) >= window:
                 yield from _result(pending.popleft())
         while pending:
             yield from _result(pending.popleft())

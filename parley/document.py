@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from .ontology import lookup
@@ -190,3 +192,10 @@ class Document:
         self.uncoded = []
         for event in self.events:
             event.verb_token = None
+
+
+def batched(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Documents in lists of `size` (the last may be shorter), read lazily from the stream."""
+    it = iter(docs)
+    while batch := list(islice(it, size)):
+        yield batch

@@ -16,12 +16,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlparse
 
 from . import dedup
-from .document import Document, Event
+from .document import Document, Event, batched
 from .readers.kinds import HTML, JSONL, TEXT
 from .sources import DEFAULT_MAX_BYTES, Failure, documents, expand, input_kind
 from .store import EVENT_COLUMNS, Store, open_store
@@ -132,7 +131,7 @@ def ingest(inputs: Sequence[str], db: str | None = None, *, date: dt.date | None
         items = documents(inputs, input_format, date, max_bytes, fetch=fetch)
         coded = (pipeline or default_pipeline())(_fresh(items, sink, in_flight, summary, on_error, on_document),
                                                   free_memory=True)
-        while batch := list(islice(coded, BATCH)):
+        for batch in batched(coded, BATCH):
             sink.write(batch, summary)
             in_flight.difference_update(dedup.doc_key(d.text) for d in batch)
             summary.new += len(batch)

@@ -3,9 +3,10 @@
 For backfills too large for one database. The tables are the database's (documents,
 events, event_actors, event_dyads, mentions), written per batch of documents to
 `DIR/<table>/published_date=YYYY-MM-DD/part-<batch>.parquet` (`published_date=unknown`
-without a publication date). A batch is built in an in-memory DuckDB with the same code that fills the database,
-so near-duplicate stories and event merges are those of its batch: the same event in two
-batches has one `event_key` and two rows, which a reader merges by that key.
+without a publication date). A batch is built in an in-memory DuckDB with the same code
+that fills the database, so near-duplicate stories and event merges are those of its
+batch: the same event in two batches has one `event_key` and two rows, which a reader
+merges by that key.
 
 Idempotent and crash-safe like the database: a batch counts once its marker
 `DIR/_batches/<batch>.done` exists, written after all its files; a run starts by deleting
@@ -91,7 +92,7 @@ class ParquetSink:
                 folder = self.root / table / f"{PARTITION}={day.isoformat() if day else 'unknown'}"
                 folder.mkdir(parents=True, exist_ok=True)
                 self.memory.execute(f"COPY ({rows}) TO ? (FORMAT PARQUET)", [*params, str(folder / f"part-{batch}.parquet")])
-        (self.root / MARKERS / f"{batch}.done").write_text("\n".join(keys) + "\n", encoding="utf-8")
+        (self.root / MARKERS / f"{batch}.done").touch()
         self.memory.insert("stored", ("doc_key",), [(k,) for k in keys])
         for table in (*TABLES, "doc_bands"):
             self.memory.execute(f"DELETE FROM {table}")

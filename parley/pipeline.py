@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from itertools import chain, islice
 
-from .document import Document
+from .document import Document, batched
 from .stages.actors import ActorCoder
 from .stages.events import EventCoder
 from .stages.issues import IssueFinder
@@ -54,11 +54,11 @@ class Pipeline:
         their parse released once the consumer moves on.
 
         `free_memory`: parse in spaCy memory zones, so that the strings and vocabulary
-        entries of a long stream's texts are freed every ZONE_BATCHES batches and resident
-        memory stays flat. Only for a consumer that uses this model alone while it iterates
+        entries of a long stream's texts are freed every ZONE_BATCHES batches and spaCy's
+        vocabulary does not grow. Only for a consumer that uses this model alone while it iterates
         (ingestion does): a zone frees what any user of the model added during it.
         """
-        batches = _batches(docs, self.batch_size)
+        batches = batched(docs, self.batch_size)
         with ThreadPoolExecutor(1, thread_name_prefix="parley-classify") if self.overlap else nullcontext() as pool:
             for first in batches:
                 with self.parser.nlp.memory_zone() if free_memory else nullcontext():
@@ -95,9 +95,3 @@ class Pipeline:
         for doc in docs:
             yield doc
             doc.release()  # the consumer is done with it: memory stays flat
-
-
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    it = iter(docs)
-    while batch := list(islice(it, size)):
-        yield batch
