@@ -56,14 +56,16 @@ def code(source: str | Document | Iterable[Document], *, date: dt.date | str | N
 
 def code_inputs(inputs: Sequence[str], *, input_format: str = "auto", date: dt.date | str | None = None,
                 max_bytes: int = DEFAULT_MAX_BYTES, on_error: Callable[[Failure], None] | None = None,
-                pipeline: Pipeline | None = None, fetch: bool = False) -> Iterator[Document]:
+                pipeline: Pipeline | None = None, fetch: bool = False, allow_net: Sequence[str] = ()
+                ) -> Iterator[Document]:
     """Code files, directories, '-', URLs, HTML pages, feeds and JSON Lines corpora; yields each coded Document.
 
     Bad inputs are passed to `on_error` (or skipped) and the rest go on. `fetch` allows
-    fetching the http(s) pages that feed items link to (see `parley.sources.documents`).
+    fetching the http(s) pages that feed items link to; `allow_net` lists networks beyond
+    the public internet that URLs may point into (see `parley.sources.documents`).
     """
     def good() -> Iterator[Document]:
-        for item in documents(inputs, input_format, _as_date(date), max_bytes, fetch=fetch):
+        for item in documents(inputs, input_format, _as_date(date), max_bytes, fetch=fetch, allow_net=allow_net):
             if isinstance(item, Failure):
                 if on_error:
                     on_error(item)

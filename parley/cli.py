@@ -40,6 +40,16 @@ def _bytes(value: str) -> int:
     return _count(value, "number of bytes")
 
 
+def _network(value: str) -> str:
+    """An IP network or address from the command line (10.0.0.0/8, ::1), else a usage error."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an IP network or address: {value!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley", description="Political event data from news articles.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -52,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", dest="input_format", choices=SOURCE_FORMATS, default="auto",
                    help="input format (auto: by suffix, else by content)")
     p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
+    p.add_argument("--allow-net", action="append", type=_network, default=[], metavar="CIDR",
+                   help="let URLs point into this network (10.0.0.0/8, 127.0.0.1); by default only public "
+                        "addresses are fetched. Repeatable")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--max-bytes", type=_bytes, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
@@ -68,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", dest="input_format", choices=SOURCE_FORMATS, default="auto",
                    help="input format (auto: by suffix, else by content)")
     p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
+    p.add_argument("--allow-net", action="append", type=_network, default=[], metavar="CIDR",
+                   help="let URLs point into this network (10.0.0.0/8, 127.0.0.1); by default only public "
+                        "addresses are fetched. Repeatable")
     p.add_argument("--max-bytes", type=_bytes, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})")
     p.add_argument("--workers", type=_count, metavar="N",
@@ -200,7 +216,8 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     writer = Writer(sys.stdout, args.format)
     for doc in code_inputs(args.inputs, input_format=args.input_format, date=args.date,
-                           max_bytes=args.max_bytes, on_error=report, fetch=args.fetch):
+                           max_bytes=args.max_bytes, on_error=report, fetch=args.fetch,
+                           allow_net=args.allow_net):
         writer.write(doc)
     writer.close()
     return EXIT_INPUT_FAILED if failures else EXIT_OK
@@ -224,6 +241,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         summary = ingest(args.inputs, store=store, out=args.out, workers=args.workers, scheduler=args.scheduler,
                          date=args.date, input_format=args.input_format, max_bytes=args.max_bytes, fetch=args.fetch,
+                         allow_net=args.allow_net,
                          on_document=progress.update, on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr))
         progress.close()
         if not args.quiet:

@@ -100,12 +100,13 @@ class Sink(Protocol):
 
 def ingest(inputs: Sequence[str], db: str | None = None, *, date: dt.date | None = None,
            input_format: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES, fetch: bool = False,
-           pipeline: Pipeline | None = None, workers: int | None = None, scheduler: str | None = None,
+           allow_net: Sequence[str] = (), pipeline: Pipeline | None = None, workers: int | None = None, scheduler: str | None = None,
            out: str | None = None, on_error: Callable[[Failure], None] | None = None,
            on_document: Callable[[], None] | None = None, store: Store | None = None) -> IngestSummary:
     """Code and store the documents of files, directories, URLs, feeds and corpora.
 
-    `fetch`: also fetch the http(s) pages feed items link to. `workers`: code on a local
+    `fetch`: also fetch the http(s) pages feed items link to; `allow_net`: networks beyond
+    the public internet that URLs may point into. `workers`: code on a local
     Dask cluster of that many processes; `scheduler`: on the Dask cluster at that address
     (`parley.cluster`). `out`: write Parquet files partitioned by date to that directory
     instead of the database (`parley.parquet`). `on_error` hears each bad input,
@@ -128,7 +129,7 @@ def ingest(inputs: Sequence[str], db: str | None = None, *, date: dt.date | None
         if workers or scheduler:
             pipeline = stack.enter_context(cluster_pipeline(workers, scheduler))
         in_flight: set[str] = set()
-        items = documents(inputs, input_format, date, max_bytes, fetch=fetch)
+        items = documents(inputs, input_format, date, max_bytes, fetch=fetch, allow_net=allow_net)
         coded = (pipeline or default_pipeline())(_fresh(items, sink, in_flight, summary, on_error, on_document),
                                                   free_memory=True)
         for batch in batched(coded, BATCH):

@@ -219,7 +219,9 @@ def test_parley_code_reads_feeds_and_pages(capsys, monkeypatch, pipeline):
     assert any(r["event_type"] == "ACCUSE" and r["doc_id"] == "pw-2025-0411-iran" for r in records)
 
 
-# -- URLs, against a server on 127.0.0.1
+# -- URLs, against a server on 127.0.0.1 (a loopback address: allowed by name, tests/test_ssrf.py)
+
+LOCAL = ["127.0.0.1/32"]
 
 
 PLAIN_PAGE = LINKED.read_bytes()  # no canonical link: its URL is where it was fetched from
@@ -297,7 +299,7 @@ def no_proxy(monkeypatch):
 
 def test_url_inputs_are_read_by_content_type(server):
     page, article, protest, poland, note, corpus = read(*(server + p for p in ("/page.html", "/article", "/atom.xml", "/note",
-                                                                   "/corpus")), date=dt.date(2025, 3, 1))
+                                                                   "/corpus")), date=dt.date(2025, 3, 1), allow_net=LOCAL)
     assert page.id == server + "/page.html" and page.url == server + "/page.html" and page.source == "127.0.0.1"
     assert "a team of medical workers" in page.text and page.date == dt.date(2025, 3, 4)
     assert article.url == "https://news.example.com/world/2025/ukraine-russia-prisoner-swap"
@@ -308,37 +310,37 @@ def test_url_inputs_are_read_by_content_type(server):
 
 
 def test_redirects_are_followed_three_times_at_most(server):
-    doc = one(server + "/redirect/3")
+    doc = one(server + "/redirect/3", allow_net=LOCAL)
     assert doc.url == server + "/page.html"
-    assert failures(read(server + "/redirect/4")) == {server + "/redirect/4": "too many redirects (more than 3)"}
-    assert failures(read(server + "/to-ftp")) == {server + "/to-ftp": "redirected to a URL that is not http(s): "
+    assert failures(read(server + "/redirect/4", allow_net=LOCAL)) == {server + "/redirect/4": "too many redirects (more than 3)"}
+    assert failures(read(server + "/to-ftp", allow_net=LOCAL)) == {server + "/to-ftp": "redirected to a URL that is not http(s): "
                                                                       "ftp://127.0.0.1/page.html"}
-    assert "not allowed" in failures(read(server + "/to-file"))[server + "/to-file"]  # urllib's own refusal
+    assert "not allowed" in failures(read(server + "/to-file", allow_net=LOCAL))[server + "/to-file"]  # urllib's own refusal
 
 
 def test_network_failures_are_one_line_reasons(server):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}/x"
-    got = failures(read(server + "/missing", server + "/big", closed, max_bytes=1000))
+    got = failures(read(server + "/missing", server + "/big", closed, max_bytes=1000, allow_net=LOCAL))
     assert got == {server + "/missing": "HTTP error 404 (Not Found)",
                    server + "/big": "too large (over 0.0 MB; see --max-bytes)",
                    closed: "cannot fetch: connection refused"}
     with pytest.raises(InputError, match="timed out"):
-        web.fetch(server + "/slow", 1000, timeout=0.5)
+        web.fetch(server + "/slow", 1000, timeout=0.5, allow_net=LOCAL)
     with pytest.raises(InputError, match="too large"):
-        web.fetch(server + "/page.html", 100)  # refused on its Content-Length
+        web.fetch(server + "/page.html", 100, allow_net=LOCAL)  # refused on its Content-Length
     with pytest.raises(InputError, match="not an http"):
         web.fetch("ftp://127.0.0.1/x", 100)
 
 
 def test_feed_links_are_fetched_only_when_allowed(server):
-    pdf, japan, live = read(server + "/feed")
+    pdf, japan, live = read(server + "/feed", allow_net=LOCAL)
     # not allowed: the summaries; the local file a web feed links to is never opened
     assert pdf.text.startswith("Iran condemned on Friday") and pdf.url == server + "/pdf"
     assert japan.text == "Tokyo promises tents, water purifiers and doctors."
     assert isinstance(live, Failure) and live.source == server + "/feed#item 3"
-    pdf, japan, live = read(server + "/feed", fetch=True)
+    pdf, japan, live = read(server + "/feed", fetch=True, allow_net=LOCAL)
     assert pdf.text.startswith("Iran condemned on Friday")  # not HTML: the item's own content
     assert "a team of medical workers" in japan.text and japan.url == server + "/page.html"
     assert japan.date == dt.date(2025, 3, 3)  # the item's date before the page's

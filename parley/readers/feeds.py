@@ -13,7 +13,7 @@ import io
 import os
 import re
 import xml.sax
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
@@ -31,12 +31,13 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def feed_documents(source: str, data: bytes, date: dt.date | None, *, location: str, max_bytes: int,
-                   fetch: bool = False) -> Iterator[Document | Failure]:
+                   fetch: bool = False, allow_net: Sequence[str] = ()) -> Iterator[Document | Failure]:
     """One Document per item of a feed, or a Failure naming "source#item N"; one Failure for
     a feed that has no items (malformed or empty).
 
     `location` is the feed's path or (final) URL, against which item links are resolved;
-    `date` stands in for items without one; `fetch` allows fetching http(s) item links.
+    `date` stands in for items without one; `fetch` allows fetching http(s) item links
+    (from public addresses, or those in `allow_net`).
     """
     parsed = feedparser.parse(io.BytesIO(data))  # a stream: feedparser never fetches it
     if not any(entry.get(k) for entry in parsed.entries for k in ("title", "link", "summary", "content")):
@@ -47,13 +48,13 @@ def feed_documents(source: str, data: bytes, date: dt.date | None, *, location: 
     for n, entry in enumerate(parsed.entries, 1):
         where = f"{source}#item {n}"
         try:
-            yield _item(entry, where, date, publisher, location, max_bytes, fetch)
+            yield _item(entry, where, date, publisher, location, max_bytes, fetch, allow_net)
         except InputError as e:
             yield Failure(where, str(e))
 
 
 def _item(entry: Any, where: str, date: dt.date | None, publisher: str | None, location: str, max_bytes: int,
-          fetch: bool) -> Document:
+          fetch: bool, allow_net: Sequence[str]) -> Document:
     """The item's Document: its page's main text if the page can be read, else its content or summary."""
     link = None if entry.get("guidislink") else entry.get("link")  # feedparser copies a permalink guid to link
     if link and web.is_url(location):
@@ -63,7 +64,7 @@ def _item(entry: Any, where: str, date: dt.date | None, publisher: str | None, l
     page, page_problem = None, None
     if link:
         try:
-            page = _page(doc_id, link, location, published or date, max_bytes, fetch)
+            page = _page(doc_id, link, location, published or date, max_bytes, fetch, allow_net)
         except InputError as e:
             page_problem = f"the linked page: {e}"
     title = _plain(entry.get("title_detail")) or None
@@ -80,15 +81,15 @@ def _item(entry: Any, where: str, date: dt.date | None, publisher: str | None, l
     raise InputError(f"{reason}; {page_problem}" if page_problem else reason)
 
 
-def _page(doc_id: str, link: str, location: str, date: dt.date | None, max_bytes: int, fetch: bool
-          ) -> Document | None:
+def _page(doc_id: str, link: str, location: str, date: dt.date | None, max_bytes: int, fetch: bool,
+          allow_net: Sequence[str]) -> Document | None:
     """The linked page as a Document, None when there is none to read; InputError when it cannot be read."""
     parts = urlsplit(link)
     scheme = parts.scheme.lower()
     if scheme in web.SCHEMES:
         if not fetch:
             return None
-        response = web.fetch(link, max_bytes)
+        response = web.fetch(link, max_bytes, allow_net=allow_net)
         if by_media_type(response.media_type) != HTML:
             raise InputError(f"not an HTML page ({response.media_type})")
         return html_document(doc_id, response.body, date, response.url)
