@@ -100,8 +100,8 @@ class Sink(Protocol):
 
 def ingest(inputs: Sequence[str], db: str | None = None, *, date: dt.date | None = None,
            input_format: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES, fetch: bool = False,
-           allow_net: Sequence[str] = (), pipeline: Pipeline | None = None, workers: int | None = None, scheduler: str | None = None,
-           out: str | None = None, on_error: Callable[[Failure], None] | None = None,
+           allow_net: Sequence[str] = (), pipeline: Pipeline | None = None, workers: int | None = None,
+           scheduler: str | None = None, out: str | None = None, on_error: Callable[[Failure], None] | None = None,
            on_document: Callable[[], None] | None = None, store: Store | None = None) -> IngestSummary:
     """Code and store the documents of files, directories, URLs, feeds and corpora.
 
