@@ -15,6 +15,7 @@ import ctypes
 import logging
 import os
 import resource
+import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -63,6 +64,13 @@ def _reuse_freed_memory() -> None:
         return
     for option, value in MALLOC_THRESHOLDS.items():
         libc.mallopt(option, value)
+
+
+def dask_setup(worker: object) -> None:
+    """Run in each local worker process as it starts (a Dask preload): a terminal's Ctrl-C
+    reaches the whole process group, but the driver stops its workers itself when it is
+    interrupted, so they ignore it rather than each print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def code_batch(docs: list[Document]) -> list[Document]:
@@ -123,7 +131,7 @@ def cluster_pipeline(workers: int | None = None, scheduler: str | None = None) -
             cluster = None
         else:
             cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR, preload=[__name__])
             client = Client(cluster)
     except OSError as e:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {e}".splitlines()[0]) from e

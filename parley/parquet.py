@@ -46,9 +46,9 @@ class ParquetSink:
         self.root = Path(directory)
         try:
             (self.root / MARKERS).mkdir(parents=True, exist_ok=True)
+            self._sweep()
         except OSError as e:
             raise StoreError(f"{self.root}: cannot write Parquet files here ({first_line(e)})") from None
-        self._sweep()
         self.memory = open_store("duckdb::memory:")
         self.memory.execute("CREATE TABLE stored (doc_key TEXT PRIMARY KEY)")
         if any((self.root / "documents").glob("*/*.parquet")):
@@ -69,6 +69,19 @@ class ParquetSink:
                 if path.stem.removeprefix("part-") not in finished:
                     path.unlink()
 
+    def _copy_out(self, batch: str) -> None:
+        """Copy the in-memory tables to this batch's files, one per table and publication date."""
+        dates = [r[0] for r in self.memory.query("SELECT DISTINCT published FROM documents")[1]]
+        for table, sql in TABLES.items():
+            for day in dates:
+                rows = f"SELECT * EXCLUDE (_day) FROM ({sql}) WHERE " + ("_day IS NULL" if day is None else "_day = ?")
+                params = [day] if day else []
+                if not self.memory.scalar(f"SELECT count(*) FROM ({rows})", params):
+                    continue
+                folder = self.root / table / f"{PARTITION}={day.isoformat() if day else 'unknown'}"
+                folder.mkdir(parents=True, exist_ok=True)
+                self.memory.execute(f"COPY ({rows}) TO ? (FORMAT PARQUET)", [*params, str(folder / f"part-{batch}.parquet")])
+
     def has(self, key: str) -> bool:
         return bool(self.memory.scalar("SELECT 1 FROM stored WHERE doc_key = ?", [key]))
 
@@ -82,17 +95,13 @@ class ParquetSink:
         batch = hashlib.sha256("".join(keys).encode()).hexdigest()[:20]
         with self.memory.transaction():
             store_documents(self.memory, docs, summary)
-        dates = [r[0] for r in self.memory.query("SELECT DISTINCT published FROM documents")[1]]
-        for table, sql in TABLES.items():
-            for day in dates:
-                rows = f"SELECT * EXCLUDE (_day) FROM ({sql}) WHERE " + ("_day IS NULL" if day is None else "_day = ?")
-                params = [day] if day else []
-                if not self.memory.scalar(f"SELECT count(*) FROM ({rows})", params):
-                    continue
-                folder = self.root / table / f"{PARTITION}={day.isoformat() if day else 'unknown'}"
-                folder.mkdir(parents=True, exist_ok=True)
-                self.memory.execute(f"COPY ({rows}) TO ? (FORMAT PARQUET)", [*params, str(folder / f"part-{batch}.parquet")])
-        (self.root / MARKERS / f"{batch}.done").touch()
+        try:
+            self._copy_out(batch)
+            (self.root / MARKERS / f"{batch}.done").touch()
+        except (OSError, StoreError) as e:  # a full disk, a lost mount: the next run sweeps the batch's files
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else \
+                str(e).removeprefix(f"{self.memory.url}: ")
+            raise StoreError(f"{self.root}: cannot write Parquet files ({reason})") from None
         self.memory.insert("stored", ("doc_key",), [(k,) for k in keys])
         for table in (*TABLES, "doc_bands"):
             self.memory.execute(f"DELETE FROM {table}")

@@ -30,7 +30,9 @@ from .store import (
 
 CODE = re.compile(r"^[A-Z]{3}[A-Z0-9]{0,9}$")  # a country (USA), an organisation (IGOUNO) or a longer actor code
 DYAD = re.compile(r"^([A-Z]{3})-([A-Z]{3})$")
-CAMEO = re.compile(r"^\d{2,4}$")
+CAMEO = re.compile(r"[0-9]{2,4}")  # matched whole (fullmatch): "$" would let a trailing newline through
+MAX_ROWS = 2**63 - 1  # the largest LIMIT or OFFSET the databases take (a BIGINT)
+SHOWN = 40  # characters of a bad value that its error message quotes
 
 ORDER = "e.date NULLS LAST, e.event_key"
 PARTY_COLUMNS = ("role", "position", "text", "code", "country", "sector", "name")
@@ -60,20 +62,20 @@ class Filters:
         if self.dyad is not None:
             self.dyad = self.dyad.strip().upper()
             if not DYAD.match(self.dyad):
-                raise ValueError(f"bad dyad {self.dyad!r}: two 3-letter country codes such as USA-RUS")
+                raise ValueError(f"bad dyad {shown(self.dyad)}: two 3-letter country codes such as USA-RUS")
         if self.event_type is not None:
             self.event_type = self.event_type.strip().upper()
             if self.event_type not in PLOVER_TYPES:
-                raise ValueError(f"unknown event type {self.event_type!r}: one of {', '.join(PLOVER_TYPES)}")
-        if self.cameo is not None and not CAMEO.match(self.cameo):
-            raise ValueError(f"bad CAMEO code {self.cameo!r}: 2 to 4 digits such as 04 or 044")
+                raise ValueError(f"unknown event type {shown(self.event_type)}: one of {', '.join(PLOVER_TYPES)}")
+        if self.cameo is not None and not CAMEO.fullmatch(self.cameo):
+            raise ValueError(f"bad CAMEO code {shown(self.cameo)}: 2 to 4 digits such as 04 or 044")
         self.since, self.until = _date("since", self.since), _date("until", self.until)
         if self.since and self.until and self.since > self.until:
             raise ValueError(f"--since {self.since} is after --until {self.until}")
-        if self.limit is not None and (not isinstance(self.limit, int) or self.limit < 1):
-            raise ValueError(f"bad limit {self.limit!r}: a positive number")
-        if not isinstance(self.offset, int) or self.offset < 0:
-            raise ValueError(f"bad offset {self.offset!r}: zero or a positive number")
+        if self.limit is not None and (not isinstance(self.limit, int) or not 1 <= self.limit <= MAX_ROWS):
+            raise ValueError(f"bad limit {shown(self.limit)}: a positive number up to {MAX_ROWS}")
+        if not isinstance(self.offset, int) or not 0 <= self.offset <= MAX_ROWS:
+            raise ValueError(f"bad offset {shown(self.offset)}: zero or a positive number up to {MAX_ROWS}")
 
 
 def _code(name: str, value: str | None) -> str | None:
@@ -81,7 +83,7 @@ def _code(name: str, value: str | None) -> str | None:
         return None
     code = value.strip().upper()
     if not CODE.match(code):
-        raise ValueError(f"bad {name} code {value!r}: a country code such as USA, or an actor code such as "
+        raise ValueError(f"bad {name} code {shown(value)}: a country code such as USA, or an actor code such as "
                          "USAGOV or IGOUNO")
     return code
 
@@ -92,7 +94,13 @@ def _date(name: str, value: dt.date | str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"bad --{name} date {value!r}: an ISO date such as 2025-02-28") from None
+        raise ValueError(f"bad --{name} date {shown(value)}: an ISO date such as 2025-02-28") from None
+
+
+def shown(value: Any) -> str:
+    """A bad value as an error message quotes it: its repr, cut short (a hostile one may be 100 KB)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}... ({len(text):,} characters)"
 
 
 def where(filters: Filters) -> tuple[str, list[Any]]:

@@ -8,6 +8,7 @@ a `postgresql://` URL; without one, `PARLEY_DB`, else the default DuckDB file.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -147,6 +148,18 @@ class DuckDBStore(Store):
         except (OSError, duckdb.Error) as e:
             raise StoreError(f"{path}: cannot open the database ({first_line(e)})") from None
 
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """As Store's; and Ctrl-C during a statement, which DuckDB turns into a RuntimeError,
+        stays a KeyboardInterrupt (the CLI's "interrupted", not a traceback)."""
+        try:
+            with super().guard():
+                yield
+        except RuntimeError as e:
+            if str(e) != "Query interrupted":
+                raise
+            raise KeyboardInterrupt from None
+
     def _cursor(self, server_side: bool = False):
         # a stream reads through a cursor of its own, so queries run meanwhile do not cut it short
         return self.conn.cursor() if server_side else self.conn
@@ -238,5 +251,11 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def first_line(e: BaseException) -> str:
-    """The first line of an error's message: one line for the user."""
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+    """The first line of an error's message: one line for the user. DuckDB gives some I/O
+    errors as a JSON object after their kind; then the kind and the object's message."""
+    line = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    start = line.find('{"exception_type"')
+    if start > 0:
+        with suppress(ValueError, KeyError, TypeError):
+            return f"{line.split(':', 1)[0]}: {json.loads(line[start:])['exception_message']}"
+    return line

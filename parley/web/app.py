@@ -2,33 +2,40 @@
 
 The app keeps one connection, opened on first use, and serves one request at a time on it
 (a DuckDB connection is not safe to share between threads; its cache stays warm). Ingestion
-is served only when a token is configured.
+is served only when a token is configured; it codes documents outside that one-at-a-time
+section, taking it for each read and write, so requests are answered meanwhile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import math
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError, field_validator
+from starlette.concurrency import run_in_threadpool
 
 from ..document import PLOVER_TYPES
-from ..query import Filters, jsonable, open_existing, records, where
+from ..query import Filters, jsonable, open_existing, records, shown, where
 from ..store import Store, StoreError, default_url, describe, first_line, open_store
+
+if TYPE_CHECKING:
+    from ..ingest import IngestSummary
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_LIMIT = 1000
+MAX_POST = 16 * 1024 * 1024  # bytes of articles one POST /api/ingest may send
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 T = TypeVar("T")
@@ -44,6 +51,17 @@ class Article(BaseModel):
     title: str | None = None
     url: str | None = None
     source: str | None = None
+
+    @field_validator("*")
+    @classmethod
+    def no_nul(cls, value: str | None) -> str | None:
+        """Refuse NUL characters: PostgreSQL cannot store them, and no article needs one."""
+        if value is not None and "\x00" in value:
+            raise ValueError("a NUL character is not allowed")
+        return value
+
+
+ONE, MANY = TypeAdapter(Article), TypeAdapter(list[Article])
 
 
 def plain(value: Any) -> Any:
@@ -73,7 +91,7 @@ def rows(frame) -> list[dict[str, Any]]:
 def _country(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise ValueError(f"bad country {value!r}: a 3-letter country code such as USA")
+        raise ValueError(f"bad country {shown(value)}: a 3-letter country code such as USA")
     return code
 
 
@@ -91,7 +109,8 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     """The app over the database `db` (default: PARLEY_DB, else the default DuckDB file);
     POST /api/ingest exists only when `token` is given, and requires it as a bearer token."""
     opened_url = db or default_url()
-    lock = threading.Lock()  # one request at a time on the one connection
+    lock = threading.RLock()  # one request at a time on the one connection (an ingestion's writes take it again)
+    coding = threading.Lock()  # one ingestion at a time: it codes documents without holding `lock`
     opened: list[Store] = []
 
     def read(fn: Callable[[Store], T]) -> T:
@@ -199,12 +218,15 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.get("/api/documents/{doc_key}", summary="A stored document and every event mention in it, with offsets")
     def document(doc_key: str) -> dict:
+        if "\x00" in doc_key:  # no key holds one, and PostgreSQL refuses one in a query
+            raise HTTPException(404, f"no document {shown(doc_key)}")
+
         def run(store: Store) -> dict:
             names, found = store.query("SELECT doc_key, doc_id, source, url, title, published, story_id, n_chars,"
                                        " n_sentences, n_events, ingested_at FROM documents WHERE doc_key = ?",
                                        [doc_key])
             if not found:
-                raise HTTPException(404, f"no document {doc_key!r}")
+                raise HTTPException(404, f"no document {shown(doc_key)}")
             _, mentions = store.query(
                 "SELECT m.mention_id, m.event_key, m.sentence_index, m.sentence, m.sentence_start, m.trigger_text,"
                 " m.trigger_start, m.trigger_end, m.actors, m.confidence, e.event_type, e.cameo, e.quad_class,"
@@ -215,11 +237,23 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return read(run)
 
     if token:
-        @app.post("/api/ingest", summary="Code and store documents (requires the bearer token)")
-        def ingest(articles: Article | list[Article], request: Request) -> dict:
-            if request.headers.get("authorization", "") != f"Bearer {token}":
+        expected = f"Bearer {token}".encode()
+
+        def code_and_store(articles: list[Article]) -> IngestSummary:
+            """Code the articles without the connection's lock, and store them taking it."""
+            with coding:
+                return ingest_articles(articles, SharedStore(read, lock))
+
+        @app.post("/api/ingest", summary="Code and store documents (requires the bearer token)",
+                  openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                      "schema": {"anyOf": [one := Article.model_json_schema(), {"type": "array", "items": one}]}}}}})
+        async def ingest(request: Request) -> dict:
+            # the token is checked before the body is read: a client without it cannot make the server parse one
+            sent = request.headers.get("authorization", "").encode("latin-1")  # the header's own bytes
+            if not hmac.compare_digest(sent, expected):  # in constant time: no guessing it a byte at a time
                 raise HTTPException(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
-            summary = read(lambda store: ingest_articles(articles if isinstance(articles, list) else [articles], store))
+            articles = posted(await body(request, MAX_POST))
+            summary = await run_in_threadpool(code_and_store, articles)
             return {"new": summary.new, "present": summary.present, "failed": summary.failed,
                     "events_new": summary.events_new, "mentions": summary.mentions,
                     "failures": [str(f) for f in summary.failures]}
@@ -234,6 +268,49 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+class SharedStore(Store):
+    """The app's one store as an ingestion uses it: each call takes the app's lock (a transaction
+    holds it throughout), so requests are served while documents are coded, not after."""
+
+    def __init__(self, read: Callable[[Callable[[Store], Any]], Any], lock: threading.RLock) -> None:
+        self.read, self.lock = read, lock  # no connection of its own: Store.__init__ is not run
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.read(lambda store: store.execute(sql, params))
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self.read(lambda store: store.insert(table, columns, rows))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
+        return self.read(lambda store: store.query(sql, params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.lock, self.read(lambda store: store.transaction()):
+            yield
+
+
+async def body(request: Request, most: int) -> bytes:
+    """The request body, refused (413) as soon as more than `most` bytes of it have come."""
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > most:
+            raise HTTPException(413, f"request body over {most // 1024 // 1024} MB")
+    return bytes(data)
+
+
+def posted(data: bytes) -> list[Article]:
+    """The articles of a POST /api/ingest body (one, or a list); a one-line 422 when it is not that."""
+    many = data.lstrip()[:1] == b"["
+    try:
+        return MANY.validate_json(data) if many else [ONE.validate_json(data)]
+    except ValidationError as e:  # bad JSON (nested too deep included) or not articles
+        first = e.errors()[0]
+        where_ = ".".join(str(p) for p in first.get("loc", ()))
+        raise HTTPException(422, f"{where_ or 'body'}: {first.get('msg', 'invalid')}") from None
 
 
 def _mention(row: tuple) -> dict[str, Any]:
