@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from ..query import Filters
 from ..store import Store
-from .common import COUNTED, continuous, dates, period_sql, start_of
+from .common import COUNTED, dates, period_sql, start_of
 
 COLUMNS = ("dyad", "period", "kind", "events", "baseline", "score", "event_keys")
 
@@ -39,32 +40,51 @@ def alerts(store: Store, *, by: str = "week", window: int = 8, threshold: float 
         f" WHERE {COUNTED} AND e.date IS NOT NULL{when} GROUP BY 1, 2, 3", params)
     raw = pd.DataFrame(rows, columns=["a", "b", "period", "events", "net", "keys"])
     raw["period"] = pd.to_datetime(raw["period"])
-    found = [_changes(f"{a}-{b}", group.set_index("period")[["events", "net", "keys"]], by, window, threshold,
-                      min_events) for (a, b), group in raw.groupby(["a", "b"])]
-    out = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=list(COLUMNS))
+    out = _changes(raw, by, window, threshold, min_events)
     if since is not None:
         out = out[out["period"] >= start_of(since, by)]
     return out.sort_values(["period", "score"], ascending=False, ignore_index=True)[list(COLUMNS)]
 
 
-def _changes(dyad: str, series: pd.DataFrame, by: str, window: int, threshold: float,
-             min_events: int) -> pd.DataFrame:
-    """The spikes and turns of one dyad's series (events, net cooperation, event keys per period)."""
-    s = continuous(series[["events", "net"]].astype(int), by)
-    s["keys"] = series["keys"].reindex(s.index, fill_value="")
-    past = s[["events", "net"]].rolling(window, min_periods=window)
-    mean, std = past.mean()["events"].shift(1), past.std(ddof=0)["events"].shift(1).clip(lower=1)
-    sums = past.sum().shift(1)
-    trailing = sums["net"] / sums["events"].where(sums["events"] > 0)
-    balance = s["net"] / s["events"].where(s["events"] > 0)
-    enough = s["events"] >= min_events
-    spikes = enough & (s["events"] > mean + threshold * std)
-    turns = enough & (balance * trailing < 0) & ((balance - trailing).abs() >= 1)
-    parts = [pd.DataFrame({"kind": "spike", "events": s["events"], "baseline": mean,
-                           "score": (s["events"] - mean) / std, "keys": s["keys"]})[spikes],
-             pd.DataFrame({"kind": "turn", "events": s["events"], "baseline": trailing,
-                           "score": (balance - trailing).abs(), "keys": s["keys"]})[turns]]
-    out = pd.concat(parts).rename_axis("period").reset_index()
-    out.insert(0, "dyad", dyad)
+def _ordinal(periods: pd.Series, by: str) -> np.ndarray:
+    """Period starts as consecutive whole numbers (days, weeks or months since 1970)."""
+    if by == "month":
+        return (periods.dt.year * 12 + periods.dt.month).to_numpy(np.int64)
+    days = (periods - pd.Timestamp(0)).dt.days.to_numpy(np.int64)
+    return days // 7 if by == "week" else days
+
+
+def _changes(raw: pd.DataFrame, by: str, window: int, threshold: float, min_events: int) -> pd.DataFrame:
+    """The spikes and turns of every dyad at once: trailing sums over `window` periods come from
+    running totals, empty periods counting as zeros, so no dyad's series is filled in."""
+    raw = raw.sort_values(["a", "b", "period"], ignore_index=True)
+    dyad = raw.groupby(["a", "b"], sort=False).ngroup().to_numpy(np.int64)
+    when = _ordinal(raw["period"], by)
+    key = dyad * (when.max() - when.min() + window + 2) + (when - when.min())  # increasing: by dyad, then period
+    first = raw.groupby(dyad)["period"].transform("min")
+    full = when - _ordinal(first, by) >= window  # a whole trailing window lies within the dyad's series
+    events, net = raw["events"].to_numpy(np.int64), raw["net"].to_numpy(np.int64)
+
+    def trailing(values: np.ndarray) -> np.ndarray:
+        """The sum of a dyad's values over the `window` periods before each row's."""
+        totals = np.concatenate(([0], np.cumsum(values)))
+        return totals[np.arange(len(values))] - totals[np.searchsorted(key, key - window)]
+
+    n, squares, balance_sum = trailing(events), trailing(events * events), trailing(net)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(full, n / window, np.nan)
+        std = np.maximum(np.sqrt(np.maximum(window * squares - n * n, 0)) / window, 1)
+        before = np.where(full & (n > 0), balance_sum / n, np.nan)
+        balance = net / events
+    enough = events >= min_events
+    spikes = enough & (events > mean + threshold * std)
+    turns = enough & (balance * before < 0) & (np.abs(balance - before) >= 1)
+    names = raw["b"].radd(raw["a"] + "-")
+    parts = [pd.DataFrame({"dyad": names, "period": raw["period"], "kind": kind, "events": events,
+                           "baseline": base, "score": score, "order": order, "keys": raw["keys"]})[found]
+             for kind, base, score, order, found in (
+                 ("spike", mean, (events - mean) / std, 0, spikes),
+                 ("turn", before, np.abs(balance - before), 1, turns))]
+    out = pd.concat(parts).sort_values(["dyad", "order", "period"], kind="stable", ignore_index=True)
     out["event_keys"] = out.pop("keys").str.split()
-    return out
+    return out.drop(columns="order")
