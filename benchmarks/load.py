@@ -13,8 +13,7 @@ own calls among them, for --seconds (or --requests in all), while new articles a
 
 Printed: per endpoint and overall the requests, errors (any status but 200, any connection
 error), p50, p99 and max latency; and the ingest's rate while the clients ran. Articles come
-from ../shared/data/synthetic_stories.csv. /api/alerts is left out unless --alerts: over the
-whole history it takes seconds, and the server runs one request at a time. Usage:
+from ../shared/data/synthetic_stories.csv. Usage:
 
     python benchmarks/load.py [--clients 4] [--seconds 60] [--seed 32] [--events 100000]
     python benchmarks/load.py --postgres
@@ -190,7 +189,7 @@ def known(port: int) -> dict[str, list]:
             "dyads": dyads[:40] + [(a, b) for a in COUNTRIES[:8] for b in COUNTRIES[:8] if a != b]}
 
 
-def mix(rng: random.Random, seen: dict[str, list], alerts: bool) -> tuple[str, str]:
+def mix(rng: random.Random, seen: dict[str, list]) -> tuple[str, str]:
     """One request of the mix: (the endpoint it counts under, the path with its query)."""
     a, b = rng.choice(seen["dyads"])
     start = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(1700))
@@ -214,9 +213,8 @@ def mix(rng: random.Random, seen: dict[str, list], alerts: bool) -> tuple[str, s
         (12, "/api/documents/{doc_key}", lambda: (f"/api/documents/{quote(rng.choice(seen['docs']))}", {})),
         (5, "/api/network", lambda: ("/api/network", rng.choice([{}, {"since": since, "until": until}]))),
         (5, "/ (dashboard page)", lambda: ("/", {})),
+        (2, "/api/alerts", lambda: ("/api/alerts", rng.choice([{"by": "month", "since": since}, {}]))),
     ]
-    if alerts:
-        choices.append((1, "/api/alerts", lambda: ("/api/alerts", {"by": "month", "since": since})))
     weights, labels, makers = zip(*choices)
     i = rng.choices(range(len(labels)), weights)[0]
     path, params = makers[i]()
@@ -224,7 +222,7 @@ def mix(rng: random.Random, seen: dict[str, list], alerts: bool) -> tuple[str, s
     return labels[i], path + ("?" + urlencode(params) if params else "")
 
 
-def drive(port: int, seen: dict[str, list], clients: int, seconds: float, total: int, alerts: bool,
+def drive(port: int, seen: dict[str, list], clients: int, seconds: float, total: int,
           ) -> tuple[list[tuple[str, float, str | None]], float]:
     """Run the clients until `seconds` pass or `total` requests are sent: (endpoint, seconds,
     error or None) per request, and the time they took."""
@@ -239,7 +237,7 @@ def drive(port: int, seen: dict[str, list], clients: int, seconds: float, total:
             with lock:
                 if next(sent, None) is None:
                     return
-            label, path = mix(rng, seen, alerts)
+            label, path = mix(rng, seen)
             started = time.perf_counter()
             try:
                 status, body = client.get(path)
@@ -398,7 +396,6 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=8, help="articles per POST /api/ingest (DuckDB; default 8)")
     ap.add_argument("--postgres", action="store_true", help="on a private PostgreSQL server, stopped after")
     ap.add_argument("--db", help="a postgresql:// URL of an empty database to use instead")
-    ap.add_argument("--alerts", action="store_true", help="put /api/alerts in the mix too")
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="CSV of articles with a 'text' column")
     args = ap.parse_args()
     if not args.corpus.is_file():
@@ -424,7 +421,7 @@ def main() -> int:
                 print(f"backend: {backend}; {args.clients} clients for {args.seconds:.0f} s; ingest warmed up in "
                       f"{warm:.0f} s; {len(seen['docs'])} documents to ask for", flush=True)
                 ingest.start()
-                results, took = drive(port, seen, args.clients, args.seconds, args.requests, args.alerts)
+                results, took = drive(port, seen, args.clients, args.seconds, args.requests)
                 said = ingest.stop()
     rows: dict[str, list[tuple[float, str | None]]] = defaultdict(list)
     for label, seconds, error in results:
