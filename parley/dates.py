@@ -110,7 +110,7 @@ def resolve(expression: str, base: dt.date | None, prefer: str = "past") -> Reso
             if m:
                 try:
                     return RESOLVERS[name](m, base, prefer)
-                except ValueError:  # 31 February and the like
+                except (ValueError, OverflowError):  # 31 February and the like, or past year 9999
                     return None
     return None
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from ..document import Document
 from ..language import english_problem
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -33,7 +34,8 @@ def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value[:10])
     except (TypeError, ValueError):
-        raise InputError(f"not an ISO date: {value!r}") from None
+        shown = value if len(value) <= 40 else f"{value[:40]}..."
+        raise InputError(f"not an ISO date: {shown!r}") from None
 
 
 def mb(n: int) -> str:
@@ -50,6 +52,8 @@ def refuse_binary(data: bytes) -> None:
 
 def decode(data: bytes) -> str:
     """Bytes -> text, refusing binary data and anything that is not UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # its NUL bytes would pass for binary data
+        raise InputError("not UTF-8 text (UTF-16 or UTF-32, by its byte order mark)")
     refuse_binary(data)
     try:
         return data.decode("utf-8-sig")
@@ -57,11 +61,33 @@ def decode(data: bytes) -> str:
         raise InputError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})") from None
 
 
+def refuse_bad_characters(text: str) -> None:
+    """InputError when a decoded string holds a NUL or a lone surrogate (from a JSON or XML escape):
+    no article needs one, and PostgreSQL cannot store a NUL."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(f"a NUL character (at character {nul})")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(f"not valid Unicode (lone surrogate U+{ord(text[e.start]):04X} at character {e.start})"
+                         ) from None
+
+
+def check_fields(doc: Document) -> Document:
+    """The document, if its id, title, URL and publisher hold no NUL or lone surrogate; else InputError."""
+    for value in (doc.id, doc.title, doc.url, doc.source):
+        if value:
+            refuse_bad_characters(value)
+    return doc
+
+
 def check_text(text: str) -> str:
     """The text, stripped, if parley can code it; else InputError."""
     text = text.strip()
     if not text:
         raise InputError("empty")
+    refuse_bad_characters(text)
     problem = english_problem(text)
     if problem:
         raise InputError(problem)
@@ -97,5 +123,8 @@ def host(url: str | None) -> str | None:
     """The host name of an http(s) URL (the publisher of what it points to), else None."""
     if not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "//[": an unclosed IPv6 address
+        return None
     return parts.hostname if parts.scheme.lower() in ("http", "https") else None

@@ -7,6 +7,7 @@ http(s) URL. A feed from the web never opens local files.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import io
@@ -22,7 +23,7 @@ import feedparser
 
 from ..document import Document
 from . import web
-from .base import Failure, InputError, check_text, host, read_bytes
+from .base import Failure, InputError, check_fields, check_text, host, read_bytes
 from .html import html_document, html_text
 from .kinds import HTML, by_media_type
 
@@ -39,7 +40,11 @@ def feed_documents(source: str, data: bytes, date: dt.date | None, *, location: 
     `date` stands in for items without one; `fetch` allows fetching http(s) item links
     (from public addresses, or those in `allow_net`).
     """
-    parsed = feedparser.parse(io.BytesIO(data))  # a stream: feedparser never fetches it
+    try:
+        parsed = feedparser.parse(io.BytesIO(data))  # a stream: feedparser never fetches it
+    except ValueError as e:  # odd bytes or a NUL in the encoding declaration, a reference to a lone surrogate
+        yield Failure(source, f"malformed feed (bad characters: {e.reason if isinstance(e, UnicodeError) else e})")
+        return
     if not any(entry.get(k) for entry in parsed.entries for k in ("title", "link", "summary", "content")):
         yield Failure(source, f"malformed feed ({_reason(parsed.get('bozo_exception'))})" if parsed.bozo
                       else "no items in the feed")
@@ -48,7 +53,7 @@ def feed_documents(source: str, data: bytes, date: dt.date | None, *, location: 
     for n, entry in enumerate(parsed.entries, 1):
         where = f"{source}#item {n}"
         try:
-            yield _item(entry, where, date, publisher, location, max_bytes, fetch, allow_net)
+            yield check_fields(_item(entry, where, date, publisher, location, max_bytes, fetch, allow_net))
         except InputError as e:
             yield Failure(where, str(e))
 
@@ -58,7 +63,8 @@ def _item(entry: Any, where: str, date: dt.date | None, publisher: str | None, l
     """The item's Document: its page's main text if the page can be read, else its content or summary."""
     link = None if entry.get("guidislink") else entry.get("link")  # feedparser copies a permalink guid to link
     if link and web.is_url(location):
-        link = urljoin(location, link)
+        with contextlib.suppress(ValueError):  # a link urllib cannot parse: `_page` says why
+            link = urljoin(location, link)
     doc_id = entry.get("id") or link or where
     published = _date(entry)
     page, page_problem = None, None
@@ -84,7 +90,10 @@ def _item(entry: Any, where: str, date: dt.date | None, publisher: str | None, l
 def _page(doc_id: str, link: str, location: str, date: dt.date | None, max_bytes: int, fetch: bool,
           allow_net: Sequence[str]) -> Document | None:
     """The linked page as a Document, None when there is none to read; InputError when it cannot be read."""
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError as e:  # "//[": an unclosed IPv6 address
+        raise InputError(f"not a valid link ({e})") from None
     scheme = parts.scheme.lower()
     if scheme in web.SCHEMES:
         if not fetch:
@@ -119,7 +128,7 @@ def _plain(detail: Any) -> str:
 def _date(entry: Any) -> dt.date | None:
     """The item's publication (else update) date, as a calendar date where it was published."""
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
+        raw = dict.get(entry, key)  # the item's own field: feedparser's get() falls back from one to another, warning
         if not raw:
             continue
         try:
@@ -130,9 +139,12 @@ def _date(entry: Any) -> dt.date | None:
             return email.utils.parsedate_to_datetime(raw).date()
         except (TypeError, ValueError):
             pass
-        parsed = entry.get(f"{key}_parsed")  # other formats feedparser knows, in UTC
-        if parsed:
-            return dt.date(*parsed[:3])
+        parsed = dict.get(entry, f"{key}_parsed")  # other formats feedparser knows, in UTC
+        try:
+            if parsed:
+                return dt.date(*parsed[:3])
+        except ValueError:  # "0000-00-00": a struct_time no calendar date matches
+            pass
     return None
 
 

@@ -25,6 +25,7 @@ BLOCKS = ("address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", 
 CLEANER = Cleaner(scripts=True, javascript=True, style=True, comments=True, processing_instructions=True,
                   embedded=True, forms=True, meta=True, page_structure=False, kill_tags={"noscript", "template"})
 SPACE = re.compile(r"\s+")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml refuses these in a tree
 
 
 def html_document(doc_id: str, data: bytes, date: dt.date | None = None, url: str | None = None) -> Document:
@@ -36,9 +37,12 @@ def html_document(doc_id: str, data: bytes, date: dt.date | None = None, url: st
     """
     refuse_binary(data)
     # precision over recall, no comments; only the page's own metadata dates it (no guessing from the text)
-    found = bare_extraction(data, url=url, favor_precision=True, include_comments=False, with_metadata=True,
-                            date_extraction_params={"original_date": True, "extensive_search": False,
-                                                    "max_date": dt.date.today().isoformat()})
+    try:
+        found = bare_extraction(data, url=url, favor_precision=True, include_comments=False, with_metadata=True,
+                                date_extraction_params={"original_date": True, "extensive_search": False,
+                                                        "max_date": dt.date.today().isoformat()})
+    except Exception as e:  # noqa: BLE001 - the extractor's own failure on a malformed tree ("<svg>x<div>")
+        raise InputError(f"HTML the extractor cannot read ({type(e).__name__})") from None
     if found is None or not (found.text or "").strip():
         raise InputError(NO_MAIN_TEXT)
     text = check_text(found.text)
@@ -56,12 +60,13 @@ def _date(value: str | None) -> dt.date | None:
 
 def html_text(fragment: str) -> str:
     """The plain text of an HTML fragment: one line per block, scripts and styles dropped."""
+    fragment = NOT_XML.sub("", fragment)
     if not fragment.strip():
         return ""
     try:
         root = CLEANER.clean_html(lxml_html.fragment_fromstring(fragment, create_parent="div"))
-    except (etree.ParserError, ValueError):  # nothing parseable, or an encoding declaration in a str
-        return ""
+    except (etree.ParserError, ValueError, AssertionError):
+        return ""  # nothing parseable, an encoding declaration in a str, a page cut off before <body> (lxml asserts)
     for el in root.iter():
         el.text = SPACE.sub(" ", el.text) if el.text else el.text
         el.tail = SPACE.sub(" ", el.tail) if el.tail else el.tail

@@ -8,7 +8,16 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from ..document import Document
-from .base import Failure, InputError, check_text, decode, mb, os_reason, parse_date
+from .base import (
+    Failure,
+    InputError,
+    check_fields,
+    check_text,
+    decode,
+    mb,
+    os_reason,
+    parse_date,
+)
 
 
 def jsonl_file(source: str, stream: BinaryIO | None, date: dt.date | None, max_bytes: int
@@ -43,13 +52,17 @@ def _record(where: str, raw: bytes, date: dt.date | None, max_bytes: int) -> Doc
     try:
         record = json.loads(decode(raw))
     except json.JSONDecodeError as e:
-        raise InputError(f"not valid JSON ({e.msg})") from None
+        raise InputError(f"not valid JSON ({e.msg.removesuffix(' at')} at column {e.colno})") from None
+    except RecursionError:
+        raise InputError("not valid JSON (nested too deeply)") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise InputError("not valid JSON (a number too long)") from None
     if not isinstance(record, dict):
         raise InputError("not a JSON object")
     body = record.get("text")
     if not isinstance(body, str):
         raise InputError('no "text" string')
-    doc_id = str(record["id"]) if record.get("id") is not None else where
+    doc_id = str(record["id"]) if record.get("id") not in (None, "") else where
     doc_date = parse_date(str(record["date"])) if record.get("date") else date
     title, url, source = (record.get(k) if isinstance(record.get(k), str) else None for k in ("title", "url", "source"))
-    return Document(doc_id, check_text(body), doc_date, title, url, source)
+    return check_fields(Document(doc_id, check_text(body), doc_date, title, url, source))

@@ -35,6 +35,7 @@ VISITS = {"042", "043"}  # "visited Moscow"
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
+MAX_SENTENCE_TOKENS = 250  # a longer "sentence" is a list or run-on text: placing each of its events costs n^2
 
 
 class Placer:
@@ -52,6 +53,8 @@ class Placer:
 
     def _from_sentence(self, doc: Document, event: Event, context: set[str]) -> Location | None:
         verb: Token | None = event.verb_token
+        if len(verb.sent) > MAX_SENTENCE_TOKENS:
+            return None  # only the dateline places its events
         offset = doc.sentences[event.sentence_index].offset
         names = [n for n in _names(verb.sent) if _is_place_phrase(n, event)
                  and not _institution(doc, offset + n.start_char, offset + n.end_char)]

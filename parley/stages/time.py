@@ -85,7 +85,7 @@ class EventDater:
             return
         if found.date > doc.date:
             event.status = "future"
-        elif found.date < doc.date - HISTORICAL_AFTER:
+        elif doc.date - found.date > HISTORICAL_AFTER:  # not found.date < ...: no overflow before year 1
             event.status = "historical"
 
 
