@@ -155,3 +155,11 @@ def test_cli_refuses_and_allows(server, capsys):
 def test_unresolvable_hosts_are_one_line_failures():
     got = reason("http://no-such-host.invalid/x")
     assert got.startswith("cannot fetch: ") and "\n" not in got
+
+
+def test_https_goes_through_the_same_guard(server):
+    """No TLS server here: refused before connecting, or (allowed) a one-line handshake failure."""
+    https = url(server).replace("http://", "https://")
+    assert reason(https).startswith("refused: 127.0.0.1 is a loopback address")
+    got = reason(https, allow_net=["127.0.0.1"])
+    assert got.startswith("cannot fetch: ") and "\n" not in got

@@ -146,34 +146,30 @@ def _connection(base: type[http.client.HTTPConnection], req: urllib.request.Requ
     return make
 
 
-class _HTTP(urllib.request.HTTPHandler):
-    """http:// with guarded connections."""
+class _Allowing:
+    """A handler that knows the networks beyond the public internet its fetch may reach."""
 
     def __init__(self, allow: Sequence[Network]) -> None:
         super().__init__()
         self.allow = allow
+
+
+class _HTTP(_Allowing, urllib.request.HTTPHandler):
+    """http:// with guarded connections."""
 
     def http_open(self, req):
         return self.do_open(_connection(http.client.HTTPConnection, req, self.allow), req)
 
 
-class _HTTPS(urllib.request.HTTPSHandler):
+class _HTTPS(_Allowing, urllib.request.HTTPSHandler):
     """https:// with guarded connections (certificates and host names verified as usual)."""
-
-    def __init__(self, allow: Sequence[Network]) -> None:
-        super().__init__()
-        self.allow = allow
 
     def https_open(self, req):
         return self.do_open(_connection(http.client.HTTPSConnection, req, self.allow), req)
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
+class _Redirects(_Allowing, urllib.request.HTTPRedirectHandler):
     """Follows at most MAX_REDIRECTS redirects, only to http(s) URLs whose hosts may be reached."""
-
-    def __init__(self, allow: Sequence[Network]) -> None:
-        super().__init__()
-        self.allow = allow
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if len(getattr(req, "redirect_dict", ())) >= MAX_REDIRECTS:  # the URLs redirected to so far
