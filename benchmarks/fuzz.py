@@ -398,7 +398,7 @@ def reason_class(reason: str) -> str:
     """A refusal's kind: its reason without the particulars (numbers, quoted text, parenthesised details)."""
     head = reason.split(";")[0].split(": ")[0]
     head = re.sub(r"\s*\(.*", "", head)
-    return re.sub(r"\d+(\.\d+)?", "N", head).strip() or reason[:40]
+    return re.sub(r"(?<![\w-])\d+(\.\d+)?", "N", head).strip() or reason[:40]  # not the 8 of "UTF-8"
 
 
 def run_reader(read: Callable[[bytes], list], data: bytes) -> tuple[list[Document], list[str]]:
