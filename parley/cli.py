@@ -545,31 +545,35 @@ class Terminated(KeyboardInterrupt):
 
 
 @contextmanager
-def _terminable() -> Iterator[None]:
-    """While a command runs in the main thread, SIGTERM raises Terminated; the old handler comes back after."""
+def _terminable() -> Iterator[list[int]]:
+    """While a command runs in the main thread, SIGTERM raises Terminated and is noted in the list
+    yielded (a database may report it as a plain interrupt); the old handler comes back after."""
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
     def terminate(signum, frame):
+        received.append(signum)
         raise Terminated
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    received: list[int] = []
     try:
-        with _terminable():
+        with _terminable() as received:
             return args.func(args)
-    except Terminated:
-        print("parley: terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (Terminated, or a statement DuckDB stopped for it)
+        if received:
+            print("parley: terminated", file=sys.stderr)
+            return 128 + signal.SIGTERM
         print("parley: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
