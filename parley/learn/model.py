@@ -136,14 +136,26 @@ def packed_states(bert: nn.Module, ids: torch.Tensor, lengths: list[int]) -> lis
 
 def _attention(attention: nn.Module, x: torch.Tensor, lengths: list[int]) -> torch.Tensor:
     """BERT self-attention over packed sentences, one batch per run of equal length."""
-    projected = attention.query(x), attention.key(x), attention.value(x)
+    qkv = getattr(attention, "qkv", None)
+    projected = qkv(x).chunk(3, dim=-1) if qkv else (attention.query(x), attention.key(x), attention.value(x))
     out = torch.empty_like(projected[0])
     start = 0
     for count, n in runs(lengths):
         end = start + count * n
-        q, k, v = (t[start:end].view(count, n, attention.num_attention_heads, -1).transpose(1, 2) for t in projected)
+        q, k, v = (t[start:end].reshape(count, n, attention.num_attention_heads, -1).transpose(1, 2)
+                   for t in projected)
         out[start:end] = nn.functional.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(count * n, -1)
         start = end
+    return out
+
+
+def _stacked(*linears: nn.Linear) -> nn.Linear:
+    """One linear layer giving the outputs of several side by side. Int8Linear quantizes
+    each output channel on its own, so their products are those of the layers apart."""
+    out = nn.Linear(linears[0].in_features, sum(lin.out_features for lin in linears))
+    with torch.no_grad():
+        out.weight.copy_(torch.cat([lin.weight for lin in linears]))
+        out.bias.copy_(torch.cat([lin.bias for lin in linears]))
     return out
 
 
@@ -276,6 +288,9 @@ class EventClassifier(nn.Module):
             if isinstance(module, LoRALinear):
                 _replace(self.encoder, name, module.merged())
         if self.head.weight.is_cpu and int8_supported():
+            for layer in self.encoder.encoder.layer:  # one product for query, key and value: x is quantized once
+                attention = layer.attention.self
+                attention.qkv = Int8Linear(_stacked(attention.query, attention.key, attention.value))
             for name, module in list(self.encoder.encoder.named_modules()):
                 if isinstance(module, nn.Linear):
                     _replace(self.encoder.encoder, name, Int8Linear(module))
