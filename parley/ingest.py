@@ -207,12 +207,17 @@ def _stories(store: Store, keys: list[str], sigs: list, buckets: list[list[str]]
     """Each document's story: that of its most similar near-duplicate, stored or earlier in
     the batch, else a new one (its own key)."""
     known: dict[str, list[tuple[object, str]]] = {}  # bucket -> (signature, story)
+    shared: dict[str, list[str]] = {}  # stored document -> the wanted buckets it is in
     wanted = list(dict.fromkeys(b for bs in buckets for b in bs))
-    for block in _blocks(wanted):
-        _, rows = store.query("SELECT b.bucket, d.signature, d.story_id FROM doc_bands b"
-                              f" JOIN documents d ON d.doc_key = b.doc_key WHERE b.bucket IN ({_marks(block)})", block)
-        for bucket, sig, story in rows:
-            known.setdefault(bucket, []).append((dedup.from_hex(sig), story))
+    for block in _blocks(wanted):  # two plain lookups: a join would read every stored signature
+        for bucket, key in store.query(f"SELECT bucket, doc_key FROM doc_bands WHERE bucket IN ({_marks(block)})",
+                                       block)[1]:
+            shared.setdefault(key, []).append(bucket)
+    for block in _blocks(list(shared)):
+        for key, sig, story in store.query("SELECT doc_key, signature, story_id FROM documents"
+                                           f" WHERE doc_key IN ({_marks(block)})", block)[1]:
+            for bucket in shared[key]:
+                known.setdefault(bucket, []).append((dedup.from_hex(sig), story))
     stories = []
     for key, sig, bs in zip(keys, sigs, buckets):
         candidates = [c for b in bs for c in known.get(b, [])]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .document import PLOVER_TYPES
@@ -24,6 +23,7 @@ from .store import (
     StoreError,
     default_url,
     describe,
+    duckdb_target,
     first_line,
     open_store,
 )
@@ -152,10 +152,9 @@ def open_existing(db: str | None = None) -> Store:
     DuckDB file that does not exist is an error, not created."""
     url = db or default_url()
     if not POSTGRES.match(url):
-        path = Path(url.removeprefix("duckdb:")).expanduser()
+        path = duckdb_target(url)[0]
         if not path.is_file():
             raise StoreError(f"no database at {path}; run parley ingest first")
-        url = str(path)
     return open_store(url)
 
 

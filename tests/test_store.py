@@ -26,6 +26,45 @@ def test_migrations_are_recorded_once(url: str) -> None:
     store.close()
 
 
+def test_a_first_schema_database_is_upgraded_with_its_rows(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus written under migration 1 alone keeps its bands through migration 2, whose
+    band table has no unique key; PostgreSQL gains an index on the bucket, DuckDB keeps no
+    secondary index (each would live in its memory)."""
+    import parley.store
+
+    shipped = parley.store.migrations
+    monkeypatch.setattr(parley.store, "migrations", lambda dialect="": shipped(dialect)[:1])
+    store = open_store(url)
+    store.execute("INSERT INTO doc_bands (bucket, doc_key) VALUES ('0:ab', 'k1'), ('1:cd', 'k1')")
+    store.close()
+    monkeypatch.setattr(parley.store, "migrations", shipped)
+    store = open_store(url)
+    assert store.query("SELECT bucket, doc_key FROM doc_bands ORDER BY bucket")[1] == [("0:ab", "k1"), ("1:cd", "k1")]
+    store.execute("INSERT INTO doc_bands (bucket, doc_key) VALUES ('0:ab', 'k1')")
+    assert store.scalar("SELECT count(*) FROM doc_bands") == 3
+    if store.dialect == "postgresql":
+        assert store.scalar("SELECT count(*) FROM pg_indexes WHERE indexname IN ('doc_bands_bucket', 'mentions_event')") == 2
+    else:
+        assert store.scalar("SELECT count(*) FROM duckdb_indexes()") == 0
+    assert store.scalar("SELECT max(version) FROM schema_migrations") == shipped()[-1][0]
+    store.close()
+
+
+def test_duckdb_settings_ride_on_the_url(tmp_path) -> None:
+    from parley.query import open_existing
+
+    url = f"duckdb:{tmp_path / 'c.duckdb'}?memory_limit=200MB&threads=1"
+    with pytest.raises(StoreError, match=f"no database at {tmp_path / 'c.duckdb'}; run parley ingest first"):
+        open_existing(url)
+    open_store(url).close()
+    store = open_existing(url)
+    assert store.scalar("SELECT current_setting('threads')") == 1
+    assert store.scalar("SELECT current_setting('memory_limit')").startswith("190")  # DuckDB shows MiB
+    store.close()
+    with pytest.raises(StoreError, match="cannot open the database.*no_such_setting"):
+        open_store(f"duckdb:{tmp_path / 'c.duckdb'}?no_such_setting=1")
+
+
 def test_failed_transaction_leaves_nothing(url: str) -> None:
     store = open_store(url)
     store.execute("CREATE TABLE t (x INTEGER)")
@@ -58,8 +97,8 @@ def test_failed_stream_leaves_the_store_usable(url: str) -> None:
     with pytest.raises(Exception, match="no_such_column"):
         store.stream("SELECT no_such_column FROM documents")
     assert store.scalar("SELECT count(*) FROM documents") == 0
-    columns, rows = store.stream("SELECT version FROM schema_migrations")
-    assert (columns, list(rows)) == (["version"], [(1,)])
+    columns, rows = store.stream("SELECT version FROM schema_migrations ORDER BY version")
+    assert (columns, list(rows)) == (["version"], [(v,) for v, _, _ in migrations()])
     store.close()
 
 

@@ -1,9 +1,11 @@
 """The corpus database: an embedded DuckDB file by default, PostgreSQL for teams.
 
-One schema for both (`migrations/*.sql`, applied in order and recorded in
-`schema_migrations`). SQL in parley is written once with `?` placeholders; the PostgreSQL
+One schema for both (`migrations/NNNN_name.sql`, applied in order and recorded in
+`schema_migrations`; a `NNNN_name.<dialect>.sql` beside one adds statements for that
+database alone). SQL in parley is written once with `?` placeholders; the PostgreSQL
 connection turns them into its own. `open_store(url)` takes a file path, `duckdb:PATH`, or
-a `postgresql://` URL; without one, `PARLEY_DB`, else the default DuckDB file.
+a `postgresql://` URL; without one, `PARLEY_DB`, else the default DuckDB file. DuckDB
+settings may follow a `duckdb:` path as a query (`duckdb:corpus.duckdb?memory_limit=512MB`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 DEFAULT_PATH = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "parley" / "parley.duckdb"
 POSTGRES = re.compile(r"^postgres(?:ql)?://")
@@ -118,7 +121,7 @@ class Store:
         self.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                      " applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)")
         done = {r[0] for r in self.query("SELECT version FROM schema_migrations")[1]}
-        for version, name, sql in migrations():
+        for version, name, sql in migrations(self.dialect):
             if version in done:
                 continue
             with self.transaction():
@@ -141,10 +144,10 @@ class DuckDBStore(Store):
         import duckdb
 
         self.driver_errors = (duckdb.Error,)
-        path = Path(self.url.removeprefix("duckdb:"))
+        path, settings = duckdb_target(self.url)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = duckdb.connect(str(path))
+            self.conn = duckdb.connect(str(path), config=settings)
         except (OSError, duckdb.Error) as e:
             raise StoreError(f"{path}: cannot open the database ({first_line(e)})") from None
 
@@ -233,20 +236,33 @@ class PostgresStore(Store):
         self.conn.close()
 
 
+def duckdb_target(url: str) -> tuple[Path, dict[str, str]]:
+    """(file, settings) of a DuckDB URL: a path, or `duckdb:PATH` with an optional query of
+    DuckDB settings (`?memory_limit=512MB&threads=2`)."""
+    if not url.startswith("duckdb:"):
+        return Path(url).expanduser(), {}
+    path, _, query = url.removeprefix("duckdb:").partition("?")
+    return Path(path).expanduser(), dict(parse_qsl(query, keep_blank_values=True))
+
+
 def open_store(url: str | None = None) -> Store:
     """The database at `url` (a path, duckdb:PATH or postgresql://...), migrated."""
     url = url or default_url()
     return PostgresStore(url) if POSTGRES.match(url) else DuckDBStore(url)
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, SQL) of every shipped migration, in order."""
+def migrations(dialect: str = "") -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every shipped migration, in order; with a dialect, each one's
+    statements for that database alone follow its shared ones."""
     folder = resources.files(__package__).joinpath("migrations")
+    files = {entry.name: entry for entry in folder.iterdir()}
     out = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        m = re.match(r"^(\d+)_(.+)\.sql$", entry.name)
+    for filename in sorted(files):
+        m = re.match(r"^(\d+)_([^.]+)\.sql$", filename)
         if m:
-            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+            own = files.get(f"{m.group(1)}_{m.group(2)}.{dialect}.sql")
+            sql = files[filename].read_text(encoding="utf-8") + (";\n" + own.read_text(encoding="utf-8") if own else "")
+            out.append((int(m.group(1)), m.group(2), sql))
     return out
 
 

@@ -1,0 +1,1 @@
+CREATE INDEX doc_bands_bucket ON doc_bands (bucket);
