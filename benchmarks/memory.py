@@ -6,7 +6,7 @@ the time), ingests them in one process into a fresh DuckDB file with everything 
 and samples the process's resident memory every --every documents. With --workers N the
 coding runs on a local Dask cluster and the workers' memory is sampled too. Usage:
 
-    python benchmarks/memory.py [--docs 100000] [--every 5000] [--workers N]
+    python benchmarks/memory.py [--docs 100000] [--every 5000] [--workers N] [--duckdb memory_limit=256MB]
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--every", type=int, default=5000)
     ap.add_argument("--workers", type=int, help="code on a local Dask cluster of N processes")
+    ap.add_argument("--duckdb", default="", metavar="SETTINGS",
+                    help="DuckDB settings for the database, as a URL query: memory_limit=256MB")
     args = ap.parse_args()
     if not args.corpus.is_file():
         print(f"skipped: corpus {args.corpus} not found (it lives in ../shared/data)")
@@ -82,15 +84,16 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "stream.jsonl"
+        db = f"duckdb:{Path(tmp) / 'm.duckdb'}" + (f"?{args.duckdb}" if args.duckdb else "")
         write_corpus(corpus, args.docs, sentences(args.corpus))
         if args.workers:
             from parley.cluster import cluster_pipeline
 
             with cluster_pipeline(args.workers) as pipeline:
                 client = pipeline.client
-                summary = ingest([str(corpus)], str(Path(tmp) / "m.duckdb"), pipeline=pipeline, on_document=tick)
+                summary = ingest([str(corpus)], db, pipeline=pipeline, on_document=tick)
         else:
-            summary = ingest([str(corpus)], str(Path(tmp) / "m.duckdb"), on_document=tick)
+            summary = ingest([str(corpus)], db, on_document=tick)
     print("\n".join(summary.lines()))
     if len(samples) >= 3:
         (n0, _, r0, w0), (n1, _, r1, w1) = samples[1], samples[-1]  # the first sample still warms up

@@ -11,7 +11,6 @@ Each worker process builds its pipeline once, on its first task, and codes with 
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import resource
@@ -24,6 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .document import Document, batched
+from .heap import reuse_freed_memory
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 TASK_DOCS = 64  # documents per task: one spaCy batch
 TASKS_PER_THREAD = 2  # tasks in flight per worker thread: the next one waits while one is coded
 RETRIES = 2  # a task whose worker died is run again this many times
-MALLOC_THRESHOLDS = {-3: 32 * 2 ** 20, -1: 64 * 2 ** 20}  # glibc's M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
 _lock = threading.Lock()
 
 
@@ -48,22 +47,9 @@ def worker_pipeline() -> Pipeline:
 
     from .pipeline import Pipeline
 
-    _reuse_freed_memory()
+    reuse_freed_memory()
     torch.set_num_threads(1)
     return Pipeline(overlap=False)
-
-
-def _reuse_freed_memory() -> None:
-    """Let glibc reuse freed blocks of up to 32 MiB. Dask's nanny starts workers with
-    MALLOC_TRIM_THRESHOLD_ set, which fixes glibc's mmap threshold at 128 KiB: every larger
-    array (the classifier's activations, spaCy's batches) is then mapped and unmapped
-    afresh, and coding takes twice as long (measured). No-op without glibc."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    for option, value in MALLOC_THRESHOLDS.items():
-        libc.mallopt(option, value)
 
 
 def dask_setup(worker: object) -> None:

@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from itertools import chain, islice
 
 from .document import Document, batched
+from .heap import return_freed_memory
 from .stages.actors import ActorCoder
 from .stages.events import EventCoder
 from .stages.issues import IssueFinder
@@ -48,6 +49,7 @@ class Pipeline:
         self.back = [EventDater(), Placer(), IssueFinder(self.parser.nlp)]
         self.batch_size = batch_size
         self.overlap = overlap
+        self._batches = self._trimmed_at = 0  # batches coded, and when freed heap pages were last given back
 
     def __call__(self, docs: Iterable[Document], *, free_memory: bool = False) -> Iterator[Document]:
         """Code each document; yields them in input order, their `events` filled in and
@@ -55,14 +57,24 @@ class Pipeline:
 
         `free_memory`: parse in spaCy memory zones, so that the strings and vocabulary
         entries of a long stream's texts are freed every ZONE_BATCHES batches and spaCy's
-        vocabulary does not grow. Only for a consumer that uses this model alone while it iterates
-        (ingestion does): a zone frees what any user of the model added during it.
+        vocabulary does not grow; and after every ZONE_BATCHES batches, counted over calls
+        (a Dask worker codes one batch a call), give the freed heap pages back to the system
+        (`heap.return_freed_memory`). Only for a consumer that uses this model alone while it
+        iterates (ingestion does): a zone frees what any user of the model added during it.
         """
         batches = batched(docs, self.batch_size)
         with ThreadPoolExecutor(1, thread_name_prefix="parley-classify") if self.overlap else nullcontext() as pool:
             for first in batches:
                 with self.parser.nlp.memory_zone() if free_memory else nullcontext():
-                    yield from self._run(chain([first], islice(batches, ZONE_BATCHES - 1)), pool)
+                    yield from self._run(self._counted(chain([first], islice(batches, ZONE_BATCHES - 1))), pool)
+                if free_memory and self._batches - self._trimmed_at >= ZONE_BATCHES:
+                    return_freed_memory()
+                    self._trimmed_at = self._batches
+
+    def _counted(self, batches: Iterable[list[Document]]) -> Iterator[list[Document]]:
+        for batch in batches:
+            self._batches += 1
+            yield batch
 
     def _run(self, batches: Iterable[list[Document]], pool: ThreadPoolExecutor | None) -> Iterator[Document]:
         """Code batches; each one's classifier pass overlaps the next one's parse when `pool` is given."""
