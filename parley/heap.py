@@ -23,7 +23,9 @@ def reuse_freed_memory() -> None:
     array (the classifier's activations, spaCy's batches) is then mapped and unmapped
     afresh, and coding takes twice as long (measured)."""
     libc = _libc()
-    for option, value in MALLOC_THRESHOLDS.items() if libc else ():
+    if libc is None:
+        return
+    for option, value in MALLOC_THRESHOLDS.items():
         libc.mallopt(option, value)
 
 
