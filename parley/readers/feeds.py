@@ -45,6 +45,9 @@ def feed_documents(source: str, data: bytes, date: dt.date | None, *, location: 
     except ValueError as e:  # odd bytes or a NUL in the encoding declaration, a reference to a lone surrogate
         yield Failure(source, f"malformed feed (bad characters: {e.reason if isinstance(e, UnicodeError) else e})")
         return
+    except Exception as e:  # noqa: BLE001 - the parser's own failure on broken markup ("<item<channel<link</item</link>")
+        yield Failure(source, f"malformed feed (the feed parser cannot read it: {type(e).__name__})")
+        return
     if not any(entry.get(k) for entry in parsed.entries for k in ("title", "link", "summary", "content")):
         yield Failure(source, f"malformed feed ({_reason(parsed.get('bozo_exception'))})" if parsed.bozo
                       else "no items in the feed")
