@@ -62,7 +62,8 @@ def test_the_cache_keeps_two_generations_and_what_is_in_use(pipeline):
     assert attributes.young[talks] is attributes.old[talks]
 
 
-@pytest.mark.parametrize("change", ["no lemmatizer", "another component after", "a pattern on the lemma"])
+@pytest.mark.parametrize("change", ["no lemmatizer", "another component after", "a pattern on the lemma",
+                                    "an entity model that reads POS"])
 def test_other_pipelines_keep_spacys_own_components(pipeline, change):
     import spacy
 
@@ -72,6 +73,10 @@ def test_other_pipelines_keep_spacys_own_components(pipeline, change):
         nlp.remove_pipe("lemmatizer")
     elif change == "another component after":
         nlp.add_pipe("sentencizer")
-    else:
+    elif change == "a pattern on the lemma":
         nlp.get_pipe("attribute_ruler").add([[{"LEMMA": "be"}]], {"POS": "AUX"})
+    else:
+        config = nlp.config.copy()
+        config["components"]["ner"]["model"]["tok2vec"]["embed"]["attrs"] = ["NORM", "PREFIX", "SUFFIX", "POS"]
+        nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     assert not TokenAttributes.applies(nlp)

@@ -24,6 +24,7 @@ RULER, LEMMATIZER = "attribute_ruler", "lemmatizer"
 WORD_KEYS = frozenset({"ORTH", "TEXT", "LOWER", "SHAPE", "PREFIX", "SUFFIX", "LENGTH", "IS_ALPHA", "IS_ASCII",
                        "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP",
                        "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "TAG", "DEP"})
+WORD_FORMS = frozenset({"ORTH", "LOWER", "NORM", "PREFIX", "SUFFIX", "SHAPE"})  # what a model may read to run first
 GENERATION = 30_000  # outcomes per cache generation: at most two are kept, about 25 MiB
 
 
@@ -63,7 +64,7 @@ class TokenAttributes:
         names = nlp.pipe_names
         if RULER not in names or LEMMATIZER not in names or names.index(LEMMATIZER) != names.index(RULER) + 1:
             return False
-        if names[names.index(LEMMATIZER) + 1:] not in ([], ["ner"]):
+        if names[names.index(LEMMATIZER) + 1:] not in ([], ["ner"]) or ("ner" in names and not _reads_forms(nlp, "ner")):
             return False
         lemmatizer = nlp.get_pipe(LEMMATIZER)
         if getattr(lemmatizer, "mode", None) != "rule" or lemmatizer.overwrite:
@@ -120,3 +121,11 @@ class TokenAttributes:
     def _outcome(self, token: Token) -> Outcome:
         self._set(token, self._rules(token))
         return Outcome(token.pos, token.morph, token.lemma_, token.tag, token.dep)
+
+
+def _reads_forms(nlp: Language, name: str) -> bool:
+    """Whether component `name`'s model sees only word forms, or listens to a tok2vec that runs first."""
+    tok2vec = nlp.config["components"][name].get("model", {}).get("tok2vec", {})
+    if "Listener" in tok2vec.get("@architectures", ""):
+        return True
+    return set(tok2vec.get("embed", {}).get("attrs", ["?"])) <= WORD_FORMS
