@@ -59,7 +59,11 @@ class Parser:
         self.batch_size = batch_size
         # the attribute ruler and lemmatizer, remembered per word: same annotations, a fifth less spaCy time
         self.attributes = TokenAttributes(self.nlp) if TokenAttributes.applies(self.nlp) else None
-        self.skipped = [RULER, LEMMATIZER] if self.attributes else []
+
+    @property
+    def skipped(self) -> list[str]:
+        """The spaCy components that `attributes` stands in for (none without it)."""
+        return [RULER, LEMMATIZER] if self.attributes else []
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
         docs = list(docs)
