@@ -49,17 +49,14 @@ def test_rules_over_several_tokens_are_applied(pipeline):
     assert doc[1].pos_ == "VERB"  # "There are": the verb after an expletive
 
 
-def test_the_cache_keeps_two_generations_and_what_is_in_use(pipeline):
+def test_outcomes_are_remembered_per_word_tag_and_label(pipeline):
     parser = pipeline.parser
     attributes = TokenAttributes(parser.nlp)
-    attributes.young = {(n, 0, 0): None for n in range(GENERATION)}
-    doc = attributes(next(parser.nlp.pipe(["Talks resumed."], disable=parser.skipped)))
-    assert len(attributes.old) == GENERATION and len(attributes.young) == len(doc) == 3
-    # an outcome in the old generation moves back into the young one as it is
-    talks = (doc[0].orth, doc[0].tag, doc[0].dep)
-    attributes.old, attributes.young = {talks: attributes.young[talks]}, {}
-    attributes(next(parser.nlp.pipe(["Talks resumed."], disable=parser.skipped)))
-    assert attributes.young[talks] is attributes.old[talks]
+    first = attributes(next(parser.nlp.pipe(["Talks resumed. Talks resumed."], disable=parser.skipped)))
+    assert len(attributes.outcomes) == 3  # "Talks", "resumed" and "." once each, though met twice
+    assert attributes.outcomes.size == GENERATION
+    again = attributes(next(parser.nlp.pipe(["Talks resumed."], disable=parser.skipped)))
+    assert [t.lemma_ for t in again] == [t.lemma_ for t in first[:3]] == ["talk", "resume", "."]
 
 
 @pytest.mark.parametrize("change", ["no lemmatizer", "another component after", "a pattern on the lemma",

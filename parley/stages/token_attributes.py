@@ -19,6 +19,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, MorphAnalysis, Token
 from spacy.tokens._retokenize import set_token_attrs
 
+from ..memo import Generations
+
 RULER, LEMMATIZER = "attribute_ruler", "lemmatizer"
 # what a one-token pattern may test for its outcome to follow from (word, tag, label)
 WORD_KEYS = frozenset({"ORTH", "TEXT", "LOWER", "SHAPE", "PREFIX", "SUFFIX", "LENGTH", "IS_ALPHA", "IS_ASCII",
@@ -51,10 +53,7 @@ class TokenAttributes:
             longer = [pattern for pattern in rule["patterns"] if len(pattern) > 1]
             if longer:
                 self.phrases.add(str(number), longer)
-        # (word, tag, label) -> outcome, in two generations: when the young one is full it becomes the
-        # old one, and what is still in use moves back into the young one, so memory stays bounded
-        self.young: dict[tuple[int, int, int], Outcome] = {}
-        self.old: dict[tuple[int, int, int], Outcome] = {}
+        self.outcomes: Generations[tuple[int, int, int], Outcome] = Generations(GENERATION)  # (word, tag, label)
 
     @staticmethod
     def applies(nlp: Language) -> bool:
@@ -75,19 +74,16 @@ class TokenAttributes:
 
     def __call__(self, doc: Doc) -> Doc:
         phrases = self._phrase_rules(doc)
-        young = self.young
+        outcomes = self.outcomes
         for token in doc:
             if token.i in phrases or token.lemma:
                 self._set(token, self._rules(token) + phrases.get(token.i, ()))
                 continue
             key = (token.orth, token.tag, token.dep)
-            outcome = young.get(key)
+            outcome = outcomes.get(key)
             if outcome is None:
-                outcome = self.old.get(key) or self._outcome(token)
-                if len(young) >= GENERATION:
-                    self.old, self.young = young, {}
-                    young = self.young
-                young[key] = outcome
+                outcome = self._outcome(token)
+                outcomes.put(key, outcome)
             token.pos = outcome.pos
             token.morph = outcome.morph
             token.lemma_ = outcome.lemma

@@ -16,6 +16,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from ..memo import Generations
+
+_UNKNOWN = object()  # a phrase the agent cache has not seen (None is a remembered answer)
+
 
 def read_table(name: str) -> Iterator[dict[str, str]]:
     """Rows of a packaged table, then of the user's table of the same name, as dicts."""
@@ -127,11 +131,12 @@ class AgentTable:
     """Agent words (minister, embassy, rebels) -> sector code, from agents.tsv and agents_own.tsv.
 
     Entries marked 'word' match a lemma exactly, 'stem' entries match its prefix, as in
-    PETRARCH's dictionaries. Lookups are cached per phrase, up to CACHE_SIZE phrases: a
-    long stream brings new ones all the time (about 1,500 per 1,000 short documents).
+    PETRARCH's dictionaries. Lookups are remembered per phrase, in two generations of
+    CACHE_SIZE phrases: a long stream brings new ones all the time (about 1,500 per 1,000
+    short documents).
     """
 
-    CACHE_SIZE = 50_000
+    CACHE_SIZE = 25_000
 
     def __init__(self) -> None:
         self.words: dict[str, str] = {}
@@ -147,12 +152,13 @@ class AgentTable:
                 head, _, last = phrase.rpartition(" ")
                 self.stems.setdefault((head, last[:3]), []).append((last, code))
         self._max_len = max(lengths)
-        self._cache: dict[str, str | None] = {}
+        self._cache: Generations[str, str | None] = Generations(self.CACHE_SIZE)
 
     def code(self, phrase: str) -> str | None:
         """Role code for a lower-case phrase of lemmas ('foreign minister'), or None."""
-        if phrase in self._cache:
-            return self._cache[phrase]
+        found = self._cache.get(phrase, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
         found = self.words.get(phrase)
         if found is None:
             head, _, last = phrase.rpartition(" ")
@@ -160,9 +166,7 @@ class AgentTable:
             for stem, code in self.stems.get((head, last[:3]), ()):
                 if last.startswith(stem) and last[len(stem):] in STEM_ENDINGS and len(stem) > len(best):
                     best, found = stem, code
-        if len(self._cache) >= self.CACHE_SIZE:
-            self._cache.clear()
-        self._cache[phrase] = found
+        self._cache.put(phrase, found)
         return found
 
     def sector(self, lemmas: list[str]) -> tuple[str | None, str | None]:
