@@ -126,3 +126,21 @@ def test_a_reading_has_the_same_result_whatever_it_is_read_with(pipeline):
     for i, reading in enumerate(readings):
         alone = read(stage.model, stage.tagger, [reading])
         assert np.array_equal(alone[0][0], together[0][i]) and alone[1][0] == together[1][i]
+
+
+def test_a_model_made_ready_for_inference_can_be_handed_to_a_pipeline(pipeline):
+    """`parley eval --folds` readies each fold's model, then builds a pipeline with it,
+    which readies it again: the second time changes nothing."""
+    import numpy as np
+
+    from parley.learn.spans import Reading, read
+    from parley.stages.classify import EventClassifierStage
+
+    model = EventClassifier.load().for_inference()
+    stage = EventClassifierStage(model, tagger=None)
+    assert stage.model is model
+    readings = [Reading("Rebels *ambushed* an army convoy.", "ASSAULT", None),
+                Reading("The two leaders *signed* a trade agreement.", "AGREE", None)]
+    ours, _ = read(stage.model, None, readings)
+    shipped, _ = read(pipeline.classifier.model, None, readings)
+    assert np.array_equal(ours, shipped)
