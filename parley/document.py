@@ -106,6 +106,7 @@ class Event:
     pattern: str | None = None  # the verb rule that coded it
     directed: bool = False  # the parse named the recipient (object, passive subject): never reciprocal
     sentence_label: str | None = None  # the classifier's type for the whole sentence (15-type scheme)
+    main: bool = False  # the event that type and the tagged source and target describe (classify stage)
     verb_token: Any = field(default=None, repr=False)  # spaCy Token of the trigger, for later stages
 
     def recode(self, cameo: str) -> None:

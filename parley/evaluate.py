@@ -111,7 +111,11 @@ class Report:
 
 
 def main_event(events: list[Event]) -> Event | None:
-    """The event a sentence-level label describes: the most confident non-negated one."""
+    """The event a sentence-level label describes: the one the classify stage gave the
+    sentence's type and tagged parties, else the most confident non-negated one."""
+    chosen = next((e for e in events if e.main), None)
+    if chosen is not None:
+        return chosen
     factual = [e for e in events if not e.negated] or events
     return max(factual, key=lambda e: e.confidence) if factual else None
 

@@ -91,3 +91,30 @@ def test_a_meeting_venue_is_not_a_party_but_a_struck_place_is(pipeline):
     (place,) = pipeline.actor_coder.code_span(doc, start, start + len("Brussels"))
     assert place.country == "BEL"
     doc.release()
+
+
+def test_coordinated_parties_of_a_tagged_span_share_its_words(pipeline):
+    text = "The armies of Brazil and Argentina held joint exercises."
+    doc = next(iter(pipeline.parser.pipe([Document("t", text)])))
+    pipeline.actor_coder(doc)
+    parties = pipeline.actor_coder.code_span(doc, 0, text.index(" held"))
+    assert [a.text for a in parties] == ["The armies of Brazil", "Argentina"]
+    assert [a.country for a in parties] == ["BRA", "ARG"]
+    assert all(text[a.start:a.end] == a.text for a in parties)
+    doc.release()
+
+
+def test_the_main_event_of_a_sentence_is_the_one_its_type_and_tagged_parties_describe(pipeline):
+    from parley.evaluate import main_event
+
+    (doc,) = pipeline([Document("t", "Greece has asked NATO to help patrol its airspace.")])
+    assert sum(e.main for e in doc.events) == 1
+    main_one = main_event(doc.events)
+    assert main_one.main and main_one.event_type == "REQUEST"
+    assert [a.text for a in main_one.actors] == ["Greece"] and [a.text for a in main_one.recipients] == ["NATO"]
+
+
+def test_no_target_read_leaves_no_plain_noun_phrase_as_recipient(pipeline):
+    (doc,) = pipeline([Document("t", "Somali opposition leaders have agreed to postpone a protest over election delays.")])
+    (event,) = [e for e in doc.events if e.main]
+    assert event.event_type == "AGREE" and event.recipients == []

@@ -16,6 +16,7 @@ bomb"). Unknown actors keep their text with country null; a country is never gue
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -38,6 +39,7 @@ PLACE_NE = {"GPE", "LOC", "FAC"}
 EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not start or end with
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}  # "met in Istanbul"
 STATELESS = {"IGO", "NGO"}
+COORDINATION = re.compile(r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b", re.IGNORECASE)
 
 
 def actor_code(mention: Actor, sector: str | None) -> str:
@@ -47,6 +49,26 @@ def actor_code(mention: Actor, sector: str | None) -> str:
                                                                    and mention.code):
         return mention.code or ""
     return f"{mention.country}{sector or ''}"
+
+
+def _share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Actor]:
+    """Several parties one span names ("the armies of Brazil and Argentina", "NATO Secretary
+    General Jens Stoltenberg"), each stretched over the span's words that are its own: the
+    first from the span's start, the last to its end, and each later one back over the
+    words after the last conjunction or comma before it ("and the United Nations")."""
+    out: list[Actor] = []
+    for i, party in enumerate(parties):
+        a, b = party.start, party.end
+        if i == 0:
+            a = min(a, start)
+        else:
+            gap = text[out[-1].end:a]
+            own = gap[max((m.end() for m in COORDINATION.finditer(gap)), default=0):]
+            a -= len(own.lstrip())
+        if i == len(parties) - 1:
+            b = max(b, end)
+        out.append(replace(party, text=text[a:b], start=a, end=b))
+    return out
 
 
 def _lower_tokens(tokens) -> str:
@@ -142,7 +164,7 @@ class ActorCoder:
             return [Actor(text, start, end, None, None, None, None, "unknown name" if named else PLAIN_PHRASE)]
         if len(found) == 1:
             return [replace(found[0], text=text, start=start, end=end)]
-        return list(found)  # coordinated parties keep their own words
+        return _share_out(doc.text, sorted(found, key=lambda a: a.start), start, end)
 
     def _mention(self, span: Span, offset: int, doc: Document) -> Actor | None:
         """The coded mention a matched span stands for (None: a country name inside a person's)."""

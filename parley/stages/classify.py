@@ -130,6 +130,7 @@ class EventClassifierStage:
             if not main.cameo:
                 main.sentence_label = LABELS[int(p.argmax())]
                 main.pattern = "classifier (no verb rule)"
+                main.main = True
                 self._retype(main, p)
                 if found:
                     self._set_actors(doc, main, found)
@@ -138,6 +139,7 @@ class EventClassifierStage:
                     doc.uncoded.remove(main)
                 continue
             holder = self._holder(events, main, p)
+            holder.main = True
             if found:
                 self._set_actors(doc, holder, found)
             for event in events:
@@ -168,7 +170,9 @@ class EventClassifierStage:
 
     def _set_actors(self, doc: Document, event: Event, spans: dict[str, list[tuple[int, int]]]) -> None:
         """Take the tagger's source and target where it found them; the verb rules' where
-        it did not. A named target makes the event directed, never reciprocal."""
+        it did not, except a target that is a plain noun phrase: where the tagger, which reads
+        the whole sentence, sees no target, the rules' object is mostly a thing ("agreed to
+        postpone a protest"). A named target makes the event directed, never reciprocal."""
         start = doc.sentences[event.sentence_index].start
         places = event.cameo_root not in RECIPROCAL_ROOTS  # talks "in Brussels": a venue, not a party
 
@@ -186,6 +190,8 @@ class EventClassifierStage:
             event.actors = actors
         if recipients:
             event.recipients, event.reciprocal, event.directed = recipients, False, True
+        elif not event.reciprocal:  # no target read: the rules' plain noun phrase ("ended the strike") is none
+            event.recipients = [r for r in event.recipients if not r.plain]
         elif actors and event.reciprocal:
             event.recipients, event.reciprocal = [], False
             event.recode(event.cameo)  # reciprocity follows the new actors
