@@ -121,9 +121,11 @@ def cluster_pipeline(workers: int | None = None, scheduler: str | None = None) -
             client = Client(scheduler, timeout="10s")
             cluster = None
         else:
+            # Dask's own log lines stay quiet: what fails reaches the driver, which says it in one
+            # line; a worker's heartbeat that meets the scheduler closing on Ctrl-C logs a traceback
             with dask.config.set(WORKER_CONFIG):  # the nannies hand it to the worker processes they start
                 cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0", silence_logs=logging.ERROR, preload=[__name__])
+                                       dashboard_address=":0", silence_logs=logging.CRITICAL, preload=[__name__])
             client = Client(cluster)
     except OSError as e:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {e}".splitlines()[0]) from e

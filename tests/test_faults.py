@@ -148,13 +148,25 @@ def _finish(child: subprocess.Popen) -> tuple[int, list[str]]:
 
 
 @contextlib.contextmanager
-def _paused(child: subprocess.Popen) -> Iterator[None]:
-    """The child stopped wherever it is (SIGSTOP) for the duration, then let go on."""
-    os.kill(child.pid, signal.SIGSTOP)
+def _paused_when(condition: Callable[[], bool], child: subprocess.Popen, what: str) -> Iterator[None]:
+    """The child and all it started stopped (SIGSTOP) once `condition()` holds, for the duration.
+
+    The condition is only read while they stand still, so a fast run cannot finish between
+    the test seeing it and pausing it; between reads they run for a moment."""
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        if child.poll() is not None:  # reaped only here: until then an ended child stays a signallable zombie
+            pytest.fail(f"parley ended (status {child.returncode}) before {what}: {child.stderr.read()}")
+        os.killpg(child.pid, signal.SIGSTOP)
+        if condition():
+            break
+        os.killpg(child.pid, signal.SIGCONT)
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.05)
     try:
         yield
     finally:
-        os.kill(child.pid, signal.SIGCONT)
+        os.killpg(child.pid, signal.SIGCONT)
 
 
 def _stored(url: str) -> int:
@@ -248,8 +260,7 @@ def test_a_full_disk_under_a_duckdb_file_then_rerun(corpus, reference, disk, cap
     db = disk.path / "corpus.duckdb"
     child = _launch("ingest", corpus, "--db", str(db), "--quiet")
     wal = Path(f"{db}.wal")  # DuckDB appends each commit here; the schema's own commit is ~6 KB
-    _wait(lambda: _size(wal) > 64 * 1024, child, "a batch was committed")
-    with _paused(child):
+    with _paused_when(lambda: _size(wal) > 64 * 1024, child, "a batch was committed"):
         reason = disk.fill(child)
     status, err = _finish(child)
     assert status == EXIT_DATABASE, err
@@ -273,8 +284,7 @@ def test_a_full_disk_under_parquet_output_then_rerun(corpus, pipeline, disk, tmp
     assert ingest([corpus], out=str(clean), pipeline=pipeline).new == DOCS
     out = disk.path / "out"
     child = _launch("ingest", corpus, "--out", str(out), "--quiet")
-    _wait(lambda: any((out / "_batches").glob("*.done")), child, "a batch was written")
-    with _paused(child):
+    with _paused_when(lambda: any((out / "_batches").glob("*.done")), child, "a batch was written"):
         reason = disk.fill(child)
     status, err = _finish(child)
     assert status == EXIT_DATABASE, err
@@ -316,9 +326,8 @@ def test_a_dask_worker_killed_mid_run_then_rerun(corpus, reference, server, caps
 def test_ctrl_c_mid_cluster_ingest_then_rerun(corpus, reference, tmp_path, capsys):
     db = tmp_path / "corpus.duckdb"
     child = _launch("ingest", corpus, "--db", str(db), "--workers", "2", "--quiet")
-    _wait(lambda: _size(Path(f"{db}.wal")) > 64 * 1024, child, "a batch was committed")
-    workers = _workers(child)
-    with _paused(child):
+    with _paused_when(lambda: _size(Path(f"{db}.wal")) > 64 * 1024, child, "a batch was committed"):
+        workers = _workers(child)
         os.killpg(child.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the driver and its workers
     status, err = _finish(child)
     assert (status, err) == (130, ["parley: interrupted"])
