@@ -118,3 +118,30 @@ def test_no_target_read_leaves_no_plain_noun_phrase_as_recipient(pipeline):
     (doc,) = pipeline([Document("t", "Somali opposition leaders have agreed to postpone a protest over election delays.")])
     (event,) = [e for e in doc.events if e.main]
     assert event.event_type == "AGREE" and event.recipients == []
+
+
+def test_parties_of_a_tagged_span_do_not_reach_into_each_other(pipeline):
+    text = "Ethiopia let free some 74 political leaders and members of a tiny rebel group."
+    doc = next(iter(pipeline.parser.pipe([Document("t", text)])))
+    pipeline.actor_coder(doc)
+    parties = pipeline.actor_coder.code_span(doc, text.index("some"), len(text) - 1)
+    assert [a.text for a in parties] == ["some 74 political leaders", "members of a tiny rebel group"]
+    doc.release()
+
+
+def test_an_event_names_each_party_once_when_two_tagged_spans_reach_it(pipeline):
+    # the tagger marks "Japan" and "United States"; the first brings its conjunct "the United States" along
+    (doc,) = pipeline([Document("t", "Japan and the United States last month formally signed the limited trade deal "
+                                     "to cut tariffs on U.S. farm goods.")])
+    (event,) = [e for e in doc.events if e.main]
+    for parties in (event.actors, event.recipients):
+        assert not any(a.start < b.end and b.start < a.end for i, a in enumerate(parties) for b in parties[i + 1:])
+    assert sorted(a.country for a in event.actors) == ["JPN", "USA"]
+
+
+def test_the_parties_a_group_noun_names_share_its_words(pipeline):
+    (doc,) = pipeline([Document("t", "Russia and Ukraine held talks in Istanbul on Monday. "
+                                     "The two countries agreed to exchange prisoners.")])
+    (event,) = [e for e in doc.events if e.main and e.sentence_index == 1]
+    assert sorted((a.country, a.text) for a in event.actors) == [("RUS", "The two countries"),
+                                                                  ("UKR", "The two countries")]

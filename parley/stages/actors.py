@@ -40,6 +40,7 @@ EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not sta
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}  # "met in Istanbul"
 STATELESS = {"IGO", "NGO"}
 COORDINATION = re.compile(r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b", re.IGNORECASE)
+TRAILING_JOIN = re.compile(r"(?:\s|,|;|&|\b(?:and|or|nor|as well as|plus|with)\b)*$", re.IGNORECASE)  # always matches
 
 
 def actor_code(mention: Actor, sector: str | None) -> str:
@@ -55,7 +56,8 @@ def _share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Ac
     """Several parties one span names ("the armies of Brazil and Argentina", "NATO Secretary
     General Jens Stoltenberg"), each stretched over the span's words that are its own: the
     first from the span's start, the last to its end, and each later one back over the
-    words after the last conjunction or comma before it ("and the United Nations")."""
+    words after the last conjunction or comma before it ("and the United Nations"). None
+    reaches into the next ("political leaders" of "political leaders and members of ...")."""
     out: list[Actor] = []
     for i, party in enumerate(parties):
         a, b = party.start, party.end
@@ -67,6 +69,8 @@ def _share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Ac
             a -= len(own.lstrip())
         if i == len(parties) - 1:
             b = max(b, end)
+        elif a < parties[i + 1].start < b:  # parties that start together (one group noun's) keep its words
+            b = a + TRAILING_JOIN.search(text[a:parties[i + 1].start]).start()
         out.append(replace(party, text=text[a:b], start=a, end=b))
     return out
 

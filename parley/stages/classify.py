@@ -177,7 +177,12 @@ class EventClassifierStage:
         places = event.cameo_root not in RECIPROCAL_ROOTS  # talks "in Brussels": a venue, not a party
 
         def coded(role: str) -> list[Actor]:
-            return [a for s, e in spans.get(role, []) for a in self.actors.code_span(doc, start + s, start + e, places)]
+            out: list[Actor] = []
+            for s, e in spans.get(role, []):
+                # two spans may reach one party ("Japan" brings its conjunct "the United States")
+                out += [a for a in self.actors.code_span(doc, start + s, start + e, places)
+                        if not any(a.start < o.end and o.start < a.end for o in out)]
+            return out
 
         actors, recipients = coded("S"), coded("T")
         own = {a.country for a in actors or event.actors if a.country}
