@@ -39,8 +39,9 @@ PLACE_NE = {"GPE", "LOC", "FAC"}
 EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not start or end with
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}  # "met in Istanbul"
 STATELESS = {"IGO", "NGO"}
-COORDINATION = re.compile(r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b", re.IGNORECASE)
-TRAILING_JOIN = re.compile(r"(?:\s|,|;|&|\b(?:and|or|nor|as well as|plus|with)\b)*$", re.IGNORECASE)  # always matches
+JOIN = r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b"  # what joins coordinated parties
+COORDINATION = re.compile(JOIN, re.IGNORECASE)
+TRAILING_JOIN = re.compile(rf"(?:\s|{JOIN})*$", re.IGNORECASE)  # always matches
 
 
 def actor_code(mention: Actor, sector: str | None) -> str:

@@ -58,6 +58,11 @@ class Batch:
     readings: list[Reading]
 
 
+def _overlap(a: Actor, b: Actor) -> bool:
+    """True when two parties share any of the sentence's characters."""
+    return a.start < b.end and b.start < a.end
+
+
 def _depth(event: Event) -> int:
     """How deep the trigger sits in its sentence's parse: the main verb has depth 0."""
     return sum(1 for _ in event.verb_token.ancestors)
@@ -181,14 +186,14 @@ class EventClassifierStage:
             for s, e in spans.get(role, []):
                 # two spans may reach one party ("Japan" brings its conjunct "the United States")
                 out += [a for a in self.actors.code_span(doc, start + s, start + e, places)
-                        if not any(a.start < o.end and o.start < a.end for o in out)]
+                        if not any(_overlap(a, o) for o in out)]
             return out
 
         actors, recipients = coded("S"), coded("T")
         own = {a.country for a in actors or event.actors if a.country}
         if len({r.country for r in recipients}) > 1:  # "flights between the two countries": the other one
             recipients = [r for r in recipients if r.country not in own]
-        if event.reciprocal and recipients and all(any(a.start < r.end and r.start < a.end for a in event.actors)
+        if event.reciprocal and recipients and all(any(_overlap(a, r) for a in event.actors)
                                                    for r in recipients):
             return  # the tagger split a joint subject ("France and Germany held talks"): it stays joint
         if actors:
