@@ -3,22 +3,24 @@
 Formats: PLOVER-labelled CSV (text, event_type, source_text, target_text: the development
 set's format and parley's own gold files), quad-class TSV (text, quad; 0 = no event) and
 BIO-tagged actor spans (*.bio: a token and its tag a line; S source, T target). Each
-sentence is coded as a document of its own. Two type scores are kept apart:
+sentence is coded as a document of its own, by the pipeline `parley code` runs, and
+scored on what a user gets: the sentence's main event as its records show it (the most
+confident event that is not negated, else the most confident one), typed as emitted; a
+sentence with no event counts as wrong (quad 0). This is the product figure.
 
-- type accuracy: the type parley gives the sentence's main event, or, where it emits no
-  event (no actor found, or too little confidence), the type its classifier gives the
-  sentence's main verb; comparable with classifiers that label every sentence;
-- end-to-end accuracy: only emitted events count, a sentence without one is NONE.
+With `diagnostic` the figure `parley eval` used to give is printed beside it, never
+instead: a second pipeline types every sentence's main verb, also where no event is
+emitted (no actor, or too little confidence), and a negated main event is read by the
+classifier's label for the whole sentence ("did not agree" labelled a rejection). It says
+how good the classifier is, not what the product emits.
 
-A sentence-level label describes a negated event by what the sentence does: "did not
-agree" is labelled a rejection, where parley emits AGREE with `negated` set. For a
-negated main event the score therefore reads the classifier's label for the sentence.
+Whole articles with hand-read labels are scored by `parley.evaluate_articles`.
 
 Gold files of dated or located sentences and of texts with their issues
 (tests/data/dates_gold.tsv, places_gold.tsv, issues_gold.tsv) are scored by `parley.evaluate_stages`; actor-coding gold files by `evaluate_codes`.
 
 Actor and recipient spans are scored by token-F1 between the gold text and the words of
-the emitted main event's actors (recipients): a sentence with no emitted event scores 0.
+the main event's actors (recipients): a sentence with no emitted event scores 0.
 
 With `folds` > 1 the classifier (on PLOVER files) and the span tagger (on PLOVER and BIO
 files) are retrained for each held-out fold on the other folds of every file given, so
@@ -27,7 +29,7 @@ every sentence is scored by models that never saw it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,10 +70,11 @@ class Report:
     source: str
     n: int
     gold: list[str] = field(default_factory=list)
-    pred: list[str] = field(default_factory=list)  # typed, emitted or not
-    emitted: list[str] = field(default_factory=list)  # NONE where no event was emitted
+    pred: list[str] = field(default_factory=list)  # the emitted main event's type, NONE where none was emitted
     quad_gold: list[int] = field(default_factory=list)
     quad_pred: list[int] = field(default_factory=list)
+    typed: list[str] = field(default_factory=list)  # diagnostic: every main verb typed
+    typed_quad: list[int] = field(default_factory=list)
     actor_f1: list[float] = field(default_factory=list)
     recipient_f1: list[float] = field(default_factory=list)
     code_misses: list[str] = field(default_factory=list)  # actor coding: phrase, gold, got
@@ -83,11 +86,14 @@ class Report:
         if self.gold:
             out |= {"accuracy": round(accuracy(self.gold, self.pred), 4),
                     "macro_f1": round(macro_f1(self.gold, self.pred, LABELS), 4),
-                    "end_to_end_accuracy": round(accuracy(self.gold, self.emitted), 4),
-                    "end_to_end_macro_f1": round(macro_f1(self.gold, self.emitted, LABELS), 4),
-                    "coverage": round(sum(p != NONE for p in self.emitted) / self.n, 4)}
+                    "coverage": round(sum(p != NONE for p in self.pred) / self.n, 4)}
         if self.quad_gold:
             out["quad_accuracy"] = round(accuracy(self.quad_gold, self.quad_pred), 4)
+        if self.typed:
+            out |= {"diagnostic_typed_accuracy": round(accuracy(self.gold, self.typed), 4),
+                    "diagnostic_typed_macro_f1": round(macro_f1(self.gold, self.typed, LABELS), 4)}
+        if self.typed_quad:
+            out["diagnostic_typed_quad_accuracy"] = round(accuracy(self.quad_gold, self.typed_quad), 4)
         if self.actor_f1:
             out["actor_token_f1"] = round(sum(self.actor_f1) / len(self.actor_f1), 4)
             out["recipient_token_f1"] = round(sum(self.recipient_f1) / len(self.recipient_f1), 4)
@@ -108,6 +114,13 @@ class Report:
             lines += ["", "most frequent confusions: " + ", ".join(
                 f"{g}->{p} {n}" for (g, p), n in confusion(self.gold, self.pred).most_common(8))]
         return "\n".join(lines)
+
+
+def record_main(events: list[Event]) -> Event | None:
+    """A sentence's main event as its records show it: the most confident event that is
+    not negated, else the most confident one (the first in text order on a tie)."""
+    factual = [e for e in events if not e.negated] or events
+    return max(factual, key=lambda e: e.confidence) if factual else None
 
 
 def main_event(events: list[Event]) -> Event | None:
@@ -131,19 +144,34 @@ def _actor_text(actors) -> str:
     return " ".join(a.text for a in actors)
 
 
-def _code(texts: list[str], pipeline) -> list[tuple[Event | None, Event | None]]:
-    """(main emitted event, main typed event) per text."""
-    out = []
-    for doc in pipeline(Document(str(i), t) for i, t in enumerate(texts)):
-        emitted = main_event(doc.events)
-        out.append((emitted, emitted or main_event([e for e in doc.uncoded if e.cameo])))
-    return out
+def _docs(texts: list[str]) -> Iterator[Document]:
+    return (Document(str(i), t) for i, t in enumerate(texts))
 
 
-def _pipeline(nlp=None, classifier=True, tagger=True):
+def _code(texts: list[str], product, diagnostic=None) -> list[tuple[Event | None, Event | None]]:
+    """(main event of what `product` emits, main typed event by `diagnostic` or None) per text."""
+    emitted = [record_main(doc.events) for doc in product(_docs(texts))]
+    if diagnostic is None:
+        return [(e, None) for e in emitted]
+    typed = []
+    for doc in diagnostic(_docs(texts)):
+        main = main_event(doc.events)
+        typed.append(main or main_event([e for e in doc.uncoded if e.cameo]))
+    return list(zip(emitted, typed))
+
+
+def _pipeline(nlp=None, classifier=True, tagger=True, diagnostic: bool = False):
+    """The pipeline `parley code` runs (with these models), or the diagnostic one that
+    types every sentence's main verb."""
     from .pipeline import Pipeline
 
-    return Pipeline(nlp, classifier=classifier, score_all_sentences=True, tagger=tagger)
+    return Pipeline(nlp, classifier=classifier, score_all_sentences=diagnostic, tagger=tagger)
+
+
+def _default_pipeline():
+    from .api import default_pipeline
+
+    return default_pipeline()
 
 
 CODES_HEADER = ["date", "text", "phrase", "country", "sector"]
@@ -192,32 +220,38 @@ STAGE_SCORERS = {"codes": evaluate_codes, "dates": evaluate_dates, "places": eva
 
 
 def evaluate_all(paths: list[Path], pipeline=None, folds: int = 0, device: str = "cpu",
-                 log: Callable[[str], None] = lambda s: None) -> list[Report | StageReport]:
+                 log: Callable[[str], None] = lambda s: None, diagnostic: bool = False) -> list[Report | StageReport]:
     """Score the coder on labelled files, one report each; with folds > 1, cross-validated
-    jointly over the PLOVER and BIO files given."""
+    jointly over the PLOVER and BIO files given. `pipeline` is the product pipeline to score
+    (default: the one `parley code` runs); `diagnostic` adds the typed-main-verb figures."""
     kinds = [kind_of(p) for p in paths]
     if any(k in STAGE_SCORERS for k in kinds):
-        pipeline = pipeline or _pipeline()
+        pipeline = pipeline or _default_pipeline()
+        stages = _pipeline(pipeline.parser.nlp, diagnostic=True)
         others = [p for p, k in zip(paths, kinds) if k not in STAGE_SCORERS]
-        scored = iter(evaluate_all(others, pipeline, folds, device, log) if others else [])
-        return [STAGE_SCORERS[k](p, pipeline) if k in STAGE_SCORERS else next(scored)
+        scored = iter(evaluate_all(others, pipeline, folds, device, log, diagnostic) if others else [])
+        return [STAGE_SCORERS[k](p, stages) if k in STAGE_SCORERS else next(scored)
                 for p, k in zip(paths, kinds)]
     data = [load_quad(p) if k == "quad" else load_plover(p) if k == "plover" else load_bio(p)
             for p, k in zip(paths, kinds)]
     texts = [[t for t, _ in d] if k == "quad" else [e.text for e in d] for d, k in zip(data, kinds)]
     if folds > 1:
-        coded = _cross_validated(data, kinds, folds, device, log)
+        coded = _cross_validated(data, kinds, folds, device, log, diagnostic)
     else:
-        pipeline = pipeline or _pipeline()
-        coded = [_code(t, pipeline) for t in texts]
-    return [_report(str(p), k, d, c) for p, k, d, c in zip(paths, kinds, data, coded)]
+        pipeline = pipeline or _default_pipeline()
+        typing = _pipeline(pipeline.parser.nlp, diagnostic=True) if diagnostic else None
+        coded = [_code(t, pipeline, typing) for t in texts]
+    return [_report(str(p), k, d, c, diagnostic) for p, k, d, c in zip(paths, kinds, data, coded)]
 
 
-def _report(source: str, kind: str, data: list, events: list[tuple[Event | None, Event | None]]) -> Report:
+def _report(source: str, kind: str, data: list, events: list[tuple[Event | None, Event | None]],
+            diagnostic: bool = False) -> Report:
     report = Report(source, len(data))
     if kind == "quad":
         report.quad_gold = [q for _, q in data]
         report.quad_pred = [e.quad_class if e else 0 for e, _ in events]  # no event: quad 0
+        if diagnostic:
+            report.typed_quad = [QUAD_OF[sentence_type(t)] if t else 0 for _, t in events]
         return report
     for ex, (emitted, typed) in zip(data, events):
         gold_source, gold_target = (ex.source, ex.target) if kind == "plover" else (ex.role_text("S"),
@@ -226,10 +260,12 @@ def _report(source: str, kind: str, data: list, events: list[tuple[Event | None,
         report.recipient_f1.append(token_f1(gold_target, _actor_text(emitted.recipients) if emitted else ""))
         if kind == "plover":
             report.gold.append(ex.label)
-            report.pred.append(sentence_type(typed) if typed else NONE)
-            report.emitted.append(sentence_type(emitted) if emitted else NONE)
+            report.pred.append(to_label(emitted.event_type) if emitted else NONE)
             report.quad_gold.append(QUAD_OF[ex.label])
-            report.quad_pred.append(QUAD_OF[report.pred[-1]] if typed else 0)
+            report.quad_pred.append(emitted.quad_class if emitted else 0)
+            if diagnostic:
+                report.typed.append(sentence_type(typed) if typed else NONE)
+                report.typed_quad.append(QUAD_OF[report.typed[-1]] if typed else 0)
     return report
 
 
@@ -244,7 +280,7 @@ def _fold_of(n: int, folds: int, labels: list | None, seed: int) -> list[int]:
     return out
 
 
-def _cross_validated(data: list[list], kinds: list[str], folds: int, device: str, log
+def _cross_validated(data: list[list], kinds: list[str], folds: int, device: str, log, diagnostic: bool
                      ) -> list[list[tuple[Event | None, Event | None]]]:
     from .learn.model import EventClassifier, shipped_config
     from .learn.spans import SpanConfig, fit_tagger, training_items
@@ -252,7 +288,7 @@ def _cross_validated(data: list[list], kinds: list[str], folds: int, device: str
     from .learn.views import pattern_views
 
     config = shipped_config()  # same hyperparameters and calibration as the shipped model
-    patterns = _pipeline(classifier=False)
+    patterns = _pipeline(classifier=False, diagnostic=True)
     plover = [i for i, k in enumerate(kinds) if k == "plover"]
     fold = [_fold_of(len(d), folds, [e.label for e in d] if k == "plover" else None, config.seed)
             if k != "quad" else [f % folds for f in range(len(d))] for d, k in zip(data, kinds)]
@@ -272,10 +308,11 @@ def _cross_validated(data: list[list], kinds: list[str], folds: int, device: str
         if examples:
             log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences")
             tagger = fit_tagger(training_items(examples, model, SpanConfig(), patterns), SpanConfig(), log)
-        pipeline = _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger)
+        product = _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger)
+        typing = _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger, diagnostic=True) if diagnostic else None
         for i, d in enumerate(data):
             held = [j for j in range(len(d)) if fold[i][j] == f]
             texts = [d[j][0] if kinds[i] == "quad" else d[j].text for j in held]
-            for j, ev in zip(held, _code(texts, pipeline)):
+            for j, ev in zip(held, _code(texts, product, typing)):
                 out[i][j] = ev
     return out

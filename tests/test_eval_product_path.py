@@ -1,0 +1,58 @@
+"""`parley eval` on labelled sentences scores what `parley code` emits for each sentence;
+the typed-main-verb figures are a flagged diagnostic beside it."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+
+from parley.api import code
+from parley.cli import main
+from parley.evaluate import record_main
+from parley.learn.data import to_label
+
+ROWS = [  # (text, gold type): an emitted event, a sentence with none, a second emitted one, a negation
+    ("The foreign minister of Ghana visited Lagos to discuss trade.", "CONSULT"),
+    ("Prices rose sharply in the capital last year, economists noted.", "AID"),
+    ("Police in Kenya arrested twelve protesters in Nairobi.", "COERCE"),
+    ("Norway did not agree to the proposal by Chile.", "REJECT"),
+]
+
+
+def _write(path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text", "event_type", "source_text", "target_text"])
+        for i, (text, label) in enumerate(ROWS):
+            w.writerow([i, text, label, "", ""])
+
+
+def test_sentence_scores_are_the_events_parley_code_emits(tmp_path, pipeline, capsys):
+    path = tmp_path / "gold.csv"
+    _write(path)
+    emitted = [record_main(code(text, pipeline=pipeline)) for text, _ in ROWS]
+    assert emitted[1] is None  # the sentence with no event counts as wrong, not as its main verb's type
+    right = sum(e is not None and to_label(e.event_type) == gold for e, (_, gold) in zip(emitted, ROWS))
+    assert main(["eval", str(path), "--json"]) == 0
+    product = json.loads(capsys.readouterr().out)
+    assert product["accuracy"] == round(right / len(ROWS), 4)
+    assert product["coverage"] == round(sum(e is not None for e in emitted) / len(ROWS), 4)
+    assert product["quad_accuracy"] == round(sum(
+        (e.quad_class if e else 0) == q for e, q in zip(emitted, (1, 2, 4, 3))) / len(ROWS), 4)
+    assert not any(k.startswith("diagnostic") for k in product)
+
+    assert main(["eval", str(path), "--json", "--diagnostic"]) == 0
+    both = json.loads(capsys.readouterr().out)
+    assert both["accuracy"] == product["accuracy"]  # the product figure stays what it is
+    assert {"diagnostic_typed_accuracy", "diagnostic_typed_macro_f1", "diagnostic_typed_quad_accuracy"} <= set(both)
+
+
+def test_the_main_event_of_the_records_is_the_most_confident_one_not_negated(pipeline):
+    event = code("Police in Kenya arrested twelve protesters in Nairobi.", pipeline=pipeline)[0]
+    sure_but_negated = replace(event, negated=True, confidence=0.9)
+    unsure = replace(event, negated=False, confidence=0.4)
+    surer = replace(event, negated=False, confidence=0.6)
+    assert record_main([sure_but_negated, unsure, surer]) is surer
+    assert record_main([sure_but_negated, replace(unsure, negated=True)]) is sure_but_negated
+    assert record_main([]) is None
