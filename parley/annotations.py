@@ -10,6 +10,7 @@ Stored line: {"id", "date", "sha1" (of the article text), "events": [{"sentence_
 "sentence_end", "trigger_start", "trigger_end", "type", "negated", "status", "joint",
 "date", "place", "place_country", "source", "target", "check"}]} where a party is
 {"start", "end", "country", "sector"} or null and `check` fingerprints the event's spans.
+A key whose value is its default (false, null) is left out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from .document import PLOVER_TYPES, STATUSES
 SECTORS = {"GOV", "MIL", "COP", "JUD", "REB", "OPP", "CVL", "MED", "BUS", "EDU", "HLH", "REF", "IGO", "NGO"}
 PARTY_COUNTRY = re.compile(r"[A-Z]{3}")  # ISO 3166 alpha-3, or IGO / NGO
 GOLD_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+DEFAULTS = {"negated": False, "joint": False, "date": None, "place": None, "place_country": None, "source": None,
+            "target": None}  # left out of a stored event when they hold these
+PARTY_DEFAULTS = {"country": None, "sector": None}
 
 
 class LabelError(ValueError):
@@ -145,6 +149,24 @@ def _convert_event(text: str, event: dict, cursor: int, where: str) -> dict:
            "target": _convert_party(text, event.get("target"), (start, end), f"{where} target")}
     out["check"] = _fingerprint(text, out)
     _validate(text, out, where)
+    return _compact(out)
+
+
+def _compact(event: dict) -> dict:
+    """The stored form: keys that hold their default are left out."""
+    out = {k: v for k, v in event.items() if k not in DEFAULTS or v != DEFAULTS[k]}
+    for role in ("source", "target"):
+        if out.get(role):
+            out[role] = {k: v for k, v in out[role].items() if k not in PARTY_DEFAULTS or v is not None}
+    return out
+
+
+def _expand(event: dict) -> dict:
+    """A stored event with its left-out keys back."""
+    out = DEFAULTS | event
+    for role in ("source", "target"):
+        if isinstance(out[role], dict):
+            out[role] = PARTY_DEFAULTS | out[role]
     return out
 
 
@@ -195,6 +217,8 @@ def _validate(text: str, e: dict, where: str) -> None:
         p = e.get(role)
         if p is None:
             continue
+        if not isinstance(p, dict):
+            raise LabelError(f"{where}: {role} must be an object or null")
         if not (0 <= p.get("start", -1) < p.get("end", -1) <= n):
             raise LabelError(f"{where}: {role} offsets {p.get('start')}-{p.get('end')} do not fit the article")
         if p.get("country") is not None and not PARTY_COUNTRY.fullmatch(str(p["country"])):
@@ -241,6 +265,7 @@ def load(labels: Path, articles: Path) -> dict[str, Article]:
                 at = f"{where} event {i + 1}"
                 if not isinstance(e, dict):
                     raise LabelError(f"{at}: not an object")
+                e = _expand(e)
                 _validate(text, e, at)
                 if e.get("check") != _fingerprint(text, e):
                     raise LabelError(f"{at}: its offsets cover other words than the reader's (fingerprint "

@@ -309,7 +309,8 @@ def _cross_validated(data: list[list], kinds: list[str], folds: int, device: str
             log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences")
             tagger = fit_tagger(training_items(examples, model, SpanConfig(), patterns), SpanConfig(), log)
         product = _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger)
-        typing = _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger, diagnostic=True) if diagnostic else None
+        typing = (_pipeline(patterns.parser.nlp, classifier=model, tagger=tagger, diagnostic=True)
+                  if diagnostic else None)
         for i, d in enumerate(data):
             held = [j for j in range(len(d)) if fold[i][j] == f]
             texts = [d[j][0] if kinds[i] == "quad" else d[j].text for j in held]
