@@ -31,7 +31,7 @@ def main() -> int:
 
     from fastapi.testclient import TestClient
 
-    from parley.store import open_store
+    from parley.corpus.store import open_store
     from parley.web import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -49,8 +49,10 @@ def main() -> int:
             response.raise_for_status()
             weeks = len(response.json()["series"])
         best, median = min(times), statistics.median(times)
-        print(f"GET /api/dyads/USA/RUS/series?by=week: {weeks} weeks; best {best:.1f} ms, median {median:.1f} ms "
-              f"over {args.repeat} requests (target < {TARGET_MS} ms)")
+        print(
+            f"GET /api/dyads/USA/RUS/series?by=week: {weeks} weeks; best {best:.1f} ms, median {median:.1f} ms "
+            f"over {args.repeat} requests (target < {TARGET_MS} ms)"
+        )
     return 0 if median < TARGET_MS else 1
 
 

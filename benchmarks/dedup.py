@@ -34,7 +34,7 @@ def variants(text: str, rng: random.Random) -> dict[str, str]:
     return {
         "wire": "By staff reporters. " + " ".join(wire),
         "update": " ".join(update),
-        "truncated": " ".join(sentences[:max(1, int(len(sentences) * 0.7))]),
+        "truncated": " ".join(sentences[: max(1, int(len(sentences) * 0.7))]),
         "republished": "World news in brief\n\n" + "\n\n".join(sentences),
     }
 
@@ -49,10 +49,10 @@ def main() -> int:
         print(f"skipped: corpus {args.corpus} not found (it lives in ../shared/data)")
         return 0
 
-    from parley.dedup import doc_key
-    from parley.document import Document
-    from parley.ingest import IngestSummary, store_documents
-    from parley.store import open_store
+    from parley.corpus.dedup import doc_key
+    from parley.corpus.store import open_store
+    from parley.corpus.store.rows import IngestSummary, store_documents
+    from parley.nlp.document import Document
 
     rng = random.Random(7)
     texts = list(dict.fromkeys(load_texts(args.corpus, args.docs)))  # the corpus itself has a few repeats
@@ -66,7 +66,7 @@ def main() -> int:
         unique = list({doc_key(text): (doc_id, text) for doc_id, _, text in reversed(docs)}.values())[::-1]
         for start_at in range(0, len(unique), 32):  # the same text again is the same document, as in ingest
             with store.transaction():
-                store_documents(store, [Document(i, t) for i, t in unique[start_at:start_at + 32]], IngestSummary())
+                store_documents(store, [Document(i, t) for i, t in unique[start_at : start_at + 32]], IngestSummary())
         seconds = time.perf_counter() - start
         story = dict(store.query("SELECT doc_id, story_id FROM documents")[1])
         store.close()

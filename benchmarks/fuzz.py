@@ -1,7 +1,7 @@
 """Fuzz the text pipeline: every reader, the coder and `ingest`, on random and mutated inputs.
 
 Targets: text, html, feed and jsonl (each reader on its own bytes), auto (a file of any
-kind through `parley.sources.documents`: suffix, sniffing, size limit), pipeline (accepted
+kind through `parley.corpus.sources.documents`: suffix, sniffing, size limit), pipeline (accepted
 documents coded in batches) and ingest (mixed good and bad files into a real DuckDB file).
 A crash is an exception other than InputError escaping a reader, any exception from the
 coder, a case over its time bound, or a broken invariant on what comes out (see `check_*`).
@@ -31,42 +31,66 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parley.document import Document
-from parley.readers.base import Failure, InputError
-from parley.readers.feeds import feed_documents
-from parley.readers.html import html_document, html_text
-from parley.readers.jsonl import jsonl_records
-from parley.readers.text import text_document
-from parley.sources import documents
+from parley.corpus.readers.base import Failure, InputError
+from parley.corpus.readers.feeds import feed_documents
+from parley.corpus.readers.html import html_document, html_text
+from parley.corpus.readers.jsonl import jsonl_records
+from parley.corpus.readers.text import text_document
+from parley.corpus.sources import documents
+from parley.nlp.document import Document
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_FILES = [ROOT / "examples" / "istanbul-talks.txt", ROOT.parent / "shared" / "acceptance" / "istanbul-talks.txt",
-              *sorted((ROOT / "tests" / "data" / "inputs").glob("*")),
-              *sorted((ROOT / "tests" / "data" / "nasty").glob("*"))]
+SEED_FILES = [
+    ROOT / "examples" / "istanbul-talks.txt",
+    ROOT.parent / "shared" / "acceptance" / "istanbul-talks.txt",
+    *sorted((ROOT / "tests" / "data" / "inputs").glob("*")),
+    *sorted((ROOT / "tests" / "data" / "nasty").glob("*")),
+]
 MAX_BYTES = 2 * 1024 * 1024  # the readers' size limit here: over it is a refusal, and cases stay quick
 READER_SECONDS = 20.0  # one reader case over this is a hang
 SHARES = {"text": 0.25, "html": 0.14, "feed": 0.14, "jsonl": 0.32, "auto": 0.125, "pipeline": 0.015, "ingest": 0.01}
 PIPELINE_BATCH = 64
 INGEST_FILES = 12  # inputs per ingest run
 
-ENGLISH = ("The minister said on Monday that the government would meet the opposition in the capital. "
-           "Russia and Ukraine held talks in Istanbul, and both sides agreed to exchange prisoners. ")
+ENGLISH = (
+    "The minister said on Monday that the government would meet the opposition in the capital. "
+    "Russia and Ukraine held talks in Istanbul, and both sides agreed to exchange prisoners. "
+)
 SCRIPTS = {
     "cyrillic": "Москва заявила о переговорах в Стамбуле",
-    "arabic": "\u0627\u0644\u0633\u0644\u0627\u0645 \u0639\u0644\u064a\u0643\u0645 \u0641\u064a \u062f\u0645\u0634\u0642",
+    "arabic": "\u0627\u0644\u0633\u0644\u0627\u0645 \u0639\u0644\u064a\u0643\u0645"
+    " \u0641\u064a \u062f\u0645\u0634\u0642",
     "hebrew": "\u05e9\u05dc\u05d5\u05dd \u05d9\u05e8\u05d5\u05e9\u05dc\u05d9\u05dd",
     "cjk": "北京和莫斯科举行会谈。東京で会談が行われた。서울에서 회담",
     "marks": "\u202e\u202d\u200f\u200e\u2066\u2069\u200b\u200c\u200d\ufeff\u2028\u2029\u00ad",
     "combining": "e\u0301\u0302\u0303\u0304a\u0308\u0323\u0331\u20dd\u0489",
-    "emoji": "\U0001F1FA\U0001F1F8\U0001F468\u200d\U0001F469\u200d\U0001F467\U0001F600\u2764\ufe0f",
-    "control": "".join(map(chr, [*range(1, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xa0)])),
-    "odd": "\ufffd\ufffe\uffff\U0010FFFF\U000E0001",
+    "emoji": "\U0001f1fa\U0001f1f8\U0001f468\u200d\U0001f469\u200d\U0001f467\U0001f600\u2764\ufe0f",
+    "control": "".join(map(chr, [*range(1, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0)])),
+    "odd": "\ufffd\ufffe\uffff\U0010ffff\U000e0001",
 }
-BAD_DATES = ["", "0000-00-00", "9999-12-31T25:00:00", "2025-02-30", "Mon, 99 Feb 99999 99:99:99 GMT", "-0001-01-01",
-             "yesterday", "2025-W01", "1.1.1", "Sat, 01 Jan 0001 00:00:00 +9999", "2025-13-45T00:00:00Z", "NaN",
-             "Fri, 11 Apr 2025 23:30:00 -0400", "2025-04-11T10:00:00Z", "\u0661\u0669\u0668\u0660-01-01", "9" * 400]
-LAUGHS = ('<!DOCTYPE rss [<!ENTITY a "lol">' + "".join(
-    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)) + "]>")
+BAD_DATES = [
+    "",
+    "0000-00-00",
+    "9999-12-31T25:00:00",
+    "2025-02-30",
+    "Mon, 99 Feb 99999 99:99:99 GMT",
+    "-0001-01-01",
+    "yesterday",
+    "2025-W01",
+    "1.1.1",
+    "Sat, 01 Jan 0001 00:00:00 +9999",
+    "2025-13-45T00:00:00Z",
+    "NaN",
+    "Fri, 11 Apr 2025 23:30:00 -0400",
+    "2025-04-11T10:00:00Z",
+    "\u0661\u0669\u0668\u0660-01-01",
+    "9" * 400,
+]
+LAUGHS = (
+    '<!DOCTYPE rss [<!ENTITY a "lol">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    + "]>"
+)
 XXE = '<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
@@ -77,8 +101,10 @@ class Hang(BaseException):
 @contextlib.contextmanager
 def bounded(seconds: float) -> Iterator[None]:
     """Raise Hang in the calling (main) thread after `seconds`."""
+
     def alarm(signum, frame):
         raise Hang(f"over {seconds:g} s")
+
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -147,16 +173,20 @@ def check_coded(doc: Document) -> None:
     n = len(doc.text)
     for i, sent in enumerate(doc.sentences):
         expect(sent.index == i and 0 <= sent.start <= sent.end <= n, f"sentence {i} at {sent.start}:{sent.end}")
-        expect(doc.text[sent.start:sent.end] == sent.text, f"sentence {i} text differs from its offsets")
+        expect(doc.text[sent.start : sent.end] == sent.text, f"sentence {i} text differs from its offsets")
     for event in doc.events:
         expect(0 <= event.sentence_index < len(doc.sentences), f"event in sentence {event.sentence_index}")
         sent = doc.sentences[event.sentence_index]
-        expect(sent.start <= event.trigger_start < event.trigger_end <= sent.end,
-               f"trigger {event.trigger_start}:{event.trigger_end} outside its sentence {sent.start}:{sent.end}")
-        expect(doc.text[event.trigger_start:event.trigger_end] == event.trigger_text, "trigger text differs")
+        expect(
+            sent.start <= event.trigger_start < event.trigger_end <= sent.end,
+            f"trigger {event.trigger_start}:{event.trigger_end} outside its sentence {sent.start}:{sent.end}",
+        )
+        expect(doc.text[event.trigger_start : event.trigger_end] == event.trigger_text, "trigger text differs")
         for actor in event.actors + event.recipients:
-            expect((actor.start, actor.end) == (-1, -1) or 0 <= actor.start < actor.end <= n,
-                   f"actor {actor.text!r} at {actor.start}:{actor.end}")
+            expect(
+                (actor.start, actor.end) == (-1, -1) or 0 <= actor.start < actor.end <= n,
+                f"actor {actor.text!r} at {actor.start}:{actor.end}",
+            )
         expect(event.quad_class in (1, 2, 3, 4) and -10 <= event.goldstein <= 10, "quad class or Goldstein")
         expect(0 <= event.confidence <= 1, f"confidence {event.confidence}")
         record = event.to_dict()
@@ -165,6 +195,7 @@ def check_coded(doc: Document) -> None:
 
 
 # --- inputs -------------------------------------------------------------------------------------------------
+
 
 def seed_bytes() -> list[bytes]:
     """The real inputs the mutations start from: example and acceptance articles, test pages and feeds."""
@@ -181,7 +212,7 @@ def nasty_text(rng: random.Random, size: int = 2000) -> str:
     while total < size:
         piece = rng.choice(pools)
         start = rng.randrange(len(piece))
-        chunk = piece[start:start + rng.randint(1, 40)]
+        chunk = piece[start : start + rng.randint(1, 40)]
         out.append(chunk)
         total += len(chunk)
     return "".join(out)
@@ -214,20 +245,39 @@ def mutate(rng: random.Random, data: bytes, seeds: list[bytes]) -> bytes:
         elif op == 1:
             buf[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
         elif op == 2:
-            del buf[at:at + rng.randint(1, 200)]
+            del buf[at : at + rng.randint(1, 200)]
         elif op == 3:
-            buf[at:at] = buf[at:at + rng.randint(1, 500)] * rng.randint(1, 5)
+            buf[at:at] = buf[at : at + rng.randint(1, 500)] * rng.randint(1, 5)
         elif op == 4:
             del buf[at:]
         elif op == 5:
             other = rng.choice(seeds)
             start = rng.randrange(len(other))
-            buf[at:at] = other[start:start + rng.randint(1, 400)]
+            buf[at:at] = other[start : start + rng.randint(1, 400)]
         elif op == 6:
             buf[at:at] = rng.choice(list(SCRIPTS.values())).encode("utf-8", "surrogatepass")
         else:
-            buf[at:at] = rng.choice([b"<", b">", b"&", b"&amp;", b"&#xD800;", b"&#0;", b"]]>", b"<![CDATA[", b"\x00",
-                                     b"\xff\xfe", b"\xef\xbb\xbf", b"\"", b"{", b"}", b"\\u", b"\\ud800", b"\r\n"])
+            buf[at:at] = rng.choice(
+                [
+                    b"<",
+                    b">",
+                    b"&",
+                    b"&amp;",
+                    b"&#xD800;",
+                    b"&#0;",
+                    b"]]>",
+                    b"<![CDATA[",
+                    b"\x00",
+                    b"\xff\xfe",
+                    b"\xef\xbb\xbf",
+                    b'"',
+                    b"{",
+                    b"}",
+                    b"\\u",
+                    b"\\ud800",
+                    b"\r\n",
+                ]
+            )
     return bytes(buf)
 
 
@@ -256,19 +306,36 @@ def text_case(rng: random.Random, seeds: list[bytes]) -> bytes:
 
 
 def html_page(rng: random.Random, body: str) -> str:
-    head = rng.choice(["", "<title>A &amp; B</title>", '<meta charset="latin-1">',
-                       f'<meta property="article:published_time" content="{rng.choice(BAD_DATES)}">'])
-    extras = rng.sample(['<script>alert("x")</script>', "<style>p{color:red}</style>", '<iframe src="http://x"></iframe>',
-                         "<nav>Home | World | Sport</nav>", "<!-- comment -->", "<noscript>enable js</noscript>",
-                         '<object data="x.swf"></object>', "<svg><script>1</script></svg>", "<template>t</template>"],
-                        rng.randint(0, 4))
+    head = rng.choice(
+        [
+            "",
+            "<title>A &amp; B</title>",
+            '<meta charset="latin-1">',
+            f'<meta property="article:published_time" content="{rng.choice(BAD_DATES)}">',
+        ]
+    )
+    extras = rng.sample(
+        [
+            '<script>alert("x")</script>',
+            "<style>p{color:red}</style>",
+            '<iframe src="http://x"></iframe>',
+            "<nav>Home | World | Sport</nav>",
+            "<!-- comment -->",
+            "<noscript>enable js</noscript>",
+            '<object data="x.swf"></object>',
+            "<svg><script>1</script></svg>",
+            "<template>t</template>",
+        ],
+        rng.randint(0, 4),
+    )
     return f"<!DOCTYPE html><html><head>{head}</head><body>{''.join(extras)}<article>{body}</article></body></html>"
 
 
 def html_case(rng: random.Random, seeds: list[bytes]) -> bytes:
     kind = rng.random()
-    paragraphs = "".join(f"<p>{p}</p>" for p in sprinkle(rng, rng.choice(seeds).decode("utf-8", "replace"), 3)
-                         .split("\n") if p.strip())
+    paragraphs = "".join(
+        f"<p>{p}</p>" for p in sprinkle(rng, rng.choice(seeds).decode("utf-8", "replace"), 3).split("\n") if p.strip()
+    )
     if kind < 0.3:
         return mutate(rng, rng.choice(seeds), seeds)
     if kind < 0.6:
@@ -284,12 +351,17 @@ def html_case(rng: random.Random, seeds: list[bytes]) -> bytes:
 
 def feed_xml(rng: random.Random, items: list[str], atom: bool = False, prolog: str = "") -> str:
     if atom:
-        body = "".join(f"<entry><title>{t}</title><id>urn:{i}</id><updated>{rng.choice(BAD_DATES)}</updated>"
-                       f"<content type=\"{rng.choice(['html', 'text', 'xhtml'])}\">{x}</content></entry>"
-                       for i, (t, x) in enumerate(items))
+        body = "".join(
+            f"<entry><title>{t}</title><id>urn:{i}</id><updated>{rng.choice(BAD_DATES)}</updated>"
+            f'<content type="{rng.choice(["html", "text", "xhtml"])}">{x}</content></entry>'
+            for i, (t, x) in enumerate(items)
+        )
         return f'{prolog}<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>{body}</feed>'
-    body = "".join(f"<item><title>{t}</title><guid>g{i}</guid><pubDate>{rng.choice(BAD_DATES)}</pubDate>"
-                   f"<description>{x}</description></item>" for i, (t, x) in enumerate(items))
+    body = "".join(
+        f"<item><title>{t}</title><guid>g{i}</guid><pubDate>{rng.choice(BAD_DATES)}</pubDate>"
+        f"<description>{x}</description></item>"
+        for i, (t, x) in enumerate(items)
+    )
     return f'{prolog}<rss version="2.0"><channel><title>Wire</title>{body}</channel></rss>'
 
 
@@ -309,31 +381,42 @@ def feed_case(rng: random.Random, seeds: list[bytes]) -> bytes:
         if style < 0.6:
             return text.replace("&", "&amp;").replace("<", "&lt;")
         return nasty_text(rng, 200).replace("&", "&amp;").replace("<", "&lt;")
+
     items = [(nasty_text(rng, 20).replace("&", "").replace("<", ""), item_text()) for _ in range(count)]
-    prolog = rng.choice(["", '<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="latin-1"?>',
-                         LAUGHS, XXE])
+    prolog = rng.choice(
+        ["", '<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="latin-1"?>', LAUGHS, XXE]
+    )
     xml = feed_xml(rng, items, atom=rng.random() < 0.4, prolog=prolog)
     if prolog in (LAUGHS, XXE):
         xml = xml.replace("<title>Wire</title>", "<title>&b;&xxe;</title>" if prolog == XXE else "<title>&j;</title>")
     data = encoded(rng, xml)
     if kind > 0.85:
-        data = data[:rng.randrange(len(data) + 1)]  # truncated
+        data = data[: rng.randrange(len(data) + 1)]  # truncated
     return data
 
 
 def json_value(rng: random.Random, depth: int = 0) -> object:
     kind = rng.randrange(10 if depth < 3 else 7)
-    return [lambda: None, lambda: rng.random() < 0.5, lambda: rng.randint(-10**20, 10**20),
-            lambda: rng.choice([math.nan, math.inf, -math.inf, 1e308, -0.0]), lambda: nasty_text(rng, 30),
-            lambda: rng.choice(BAD_DATES), lambda: "", lambda: [json_value(rng, depth + 1) for _ in range(3)],
-            lambda: {nasty_text(rng, 5): json_value(rng, depth + 1) for _ in range(3)},
-            lambda: {"text": json_value(rng, depth + 1)}][kind]()
+    return [
+        lambda: None,
+        lambda: rng.random() < 0.5,
+        lambda: rng.randint(-(10**20), 10**20),
+        lambda: rng.choice([math.nan, math.inf, -math.inf, 1e308, -0.0]),
+        lambda: nasty_text(rng, 30),
+        lambda: rng.choice(BAD_DATES),
+        lambda: "",
+        lambda: [json_value(rng, depth + 1) for _ in range(3)],
+        lambda: {nasty_text(rng, 5): json_value(rng, depth + 1) for _ in range(3)},
+        lambda: {"text": json_value(rng, depth + 1)},
+    ][kind]()
 
 
 def jsonl_line(rng: random.Random, seeds: list[bytes]) -> bytes:
     kind = rng.random()
-    record: dict = {"id": rng.choice([None, "a", 7, 1.5, math.nan, [1], {"x": 1}, "\ud800", "\u202e"]),
-                    "text": sprinkle(rng, rng.choice(seeds).decode("utf-8", "replace"), rng.randint(0, 3))}
+    record: dict = {
+        "id": rng.choice([None, "a", 7, 1.5, math.nan, [1], {"x": 1}, "\ud800", "\u202e"]),
+        "text": sprinkle(rng, rng.choice(seeds).decode("utf-8", "replace"), rng.randint(0, 3)),
+    }
     for key in ("date", "title", "url", "source"):
         if rng.random() < 0.5:
             record[key] = rng.choice([rng.choice(BAD_DATES), "2025-02-28", json_value(rng)])
@@ -389,8 +472,11 @@ def read_jsonl(data: bytes) -> list:
 
 
 READERS: dict[str, tuple[Callable[[bytes], list], Callable]] = {
-    "text": (read_text, text_case), "html": (read_html, html_case), "feed": (read_feed, feed_case),
-    "jsonl": (read_jsonl, jsonl_case)}
+    "text": (read_text, text_case),
+    "html": (read_html, html_case),
+    "feed": (read_feed, feed_case),
+    "jsonl": (read_jsonl, jsonl_case),
+}
 SUFFIXES = ["", ".txt", ".html", ".xml", ".rss", ".atom", ".jsonl", ".bin"]
 
 
@@ -459,7 +545,7 @@ def shrink(fails: Callable[[bytes], bool], data: bytes, tries: int = 300) -> byt
     while chunk >= 1 and tries > 0:
         at, shrunk = 0, False
         while at < len(data) and tries > 0:
-            candidate = data[:at] + data[at + chunk:]
+            candidate = data[:at] + data[at + chunk :]
             tries -= 1
             if fails(candidate):
                 data, shrunk = candidate, True
@@ -470,14 +556,18 @@ def shrink(fails: Callable[[bytes], bool], data: bytes, tries: int = 300) -> byt
     return data
 
 
-def fuzz_readers(name: str, n: int, rng: random.Random, seeds: list[bytes], tally: Tally,
-                 keep: list[Document], folder: Path) -> None:
+def fuzz_readers(
+    name: str, n: int, rng: random.Random, seeds: list[bytes], tally: Tally, keep: list[Document], folder: Path
+) -> None:
     """n cases of one reader target (or `auto`); a sample of the accepted documents kept for the coder."""
     for _ in range(n):
         if name == "auto":
             reader = rng.choice(list(READERS))
             data, suffix = READERS[reader][1](rng, seeds), rng.choice(SUFFIXES)
-            run = lambda d, s=suffix: run_auto(d, s, folder)
+
+            def run(d, s=suffix):
+                return run_auto(d, s, folder)
+
         else:
             data, run = READERS[name][1](rng, seeds), (lambda d, r=READERS[name][0]: run_reader(r, d))
         tally.cases += 1
@@ -492,15 +582,15 @@ def fuzz_readers(name: str, n: int, rng: random.Random, seeds: list[bytes], tall
             keep.append(rng.choice(docs))
 
 
-def fuzz_pipeline(pipeline, n: int, rng: random.Random, seeds: list[bytes], pool: list[Document],
-                  tally: Tally) -> None:
+def fuzz_pipeline(pipeline, n: int, rng: random.Random, seeds: list[bytes], pool: list[Document], tally: Tally) -> None:
     """n documents coded in batches: reader output kept from the other targets, and nasty English texts."""
     texts = [s.decode("utf-8", "replace") for s in seeds if not s.lstrip().startswith(b"<")]
     docs = [pool[i] for i in rng.sample(range(len(pool)), min(len(pool), n // 2))]
-    docs += [Document(f"nasty-{i}", sprinkle(rng, rng.choice(texts)).strip() or "x", None)
-             for i in range(n - len(docs))]
+    docs += [
+        Document(f"nasty-{i}", sprinkle(rng, rng.choice(texts)).strip() or "x", None) for i in range(n - len(docs))
+    ]
     for start in range(0, len(docs), PIPELINE_BATCH):
-        batch = docs[start:start + PIPELINE_BATCH]
+        batch = docs[start : start + PIPELINE_BATCH]
         fresh = [Document(d.id, d.text, d.date, d.title, d.url, d.source) for d in batch]
         tally.cases += len(batch)
         try:
@@ -515,13 +605,14 @@ def fuzz_pipeline(pipeline, n: int, rng: random.Random, seeds: list[bytes], pool
                     tally.crash(e, doc.text.encode("utf-8", "surrogatepass"))
 
 
-def fuzz_ingest(pipeline, n: int, rng: random.Random, seeds: list[bytes], tally: Tally, folder: Path,
-                files: int = INGEST_FILES) -> None:
+def fuzz_ingest(
+    pipeline, n: int, rng: random.Random, seeds: list[bytes], tally: Tally, folder: Path, files: int = INGEST_FILES
+) -> None:
     """Runs of `ingest` over mixed good and bad inputs into a fresh DuckDB file: every bad item a
     one-line failure naming it, every good document stored once, the failure count right."""
-    from parley import dedup
-    from parley.ingest import ingest
-    from parley.store import open_store
+    from parley.corpus import dedup
+    from parley.corpus.ingest import ingest
+    from parley.corpus.store import open_store
 
     done, run = 0, 0
     while done < n:
@@ -589,6 +680,7 @@ def rerun_signature(name: str) -> Callable[[bytes], str | None] | None:
         except (Exception, Hang) as e:  # noqa: BLE001 - every failure is what a fuzzer counts
             return signature(e)
         return None
+
     return again
 
 
@@ -601,8 +693,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000, help="cases over all targets (default 100000)")
     parser.add_argument("--seed", default="0", help="random seed (default 0)")
-    parser.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "parley-fuzz"),
-                        help="folder for the reproducers of crashes")
+    parser.add_argument(
+        "--out", default=str(Path(tempfile.gettempdir()) / "parley-fuzz"), help="folder for the reproducers of crashes"
+    )
     parser.add_argument("--no-pipeline", action="store_true", help="readers only (no model load)")
     args = parser.parse_args()
     out = Path(args.out)
@@ -619,16 +712,18 @@ def main() -> int:
             fuzz_readers(name, counts[name], random.Random(f"{args.seed}-{name}"), seeds, tallies[name], pool, folder)
             print(f"{name}: {tallies[name].cases} cases in {time.perf_counter() - t:.0f} s", file=sys.stderr)
         if not args.no_pipeline:
-            from parley.api import default_pipeline
+            from parley.nlp.pipeline import default_pipeline
 
             pipeline = default_pipeline()
             t = time.perf_counter()
-            fuzz_pipeline(pipeline, counts["pipeline"], random.Random(f"{args.seed}-pipeline"), seeds, pool,
-                          tallies["pipeline"])
+            fuzz_pipeline(
+                pipeline, counts["pipeline"], random.Random(f"{args.seed}-pipeline"), seeds, pool, tallies["pipeline"]
+            )
             print(f"pipeline: {tallies['pipeline'].cases} cases in {time.perf_counter() - t:.0f} s", file=sys.stderr)
             t = time.perf_counter()
-            fuzz_ingest(pipeline, counts["ingest"], random.Random(f"{args.seed}-ingest"), seeds, tallies["ingest"],
-                        folder)
+            fuzz_ingest(
+                pipeline, counts["ingest"], random.Random(f"{args.seed}-ingest"), seeds, tallies["ingest"], folder
+            )
             print(f"ingest: {tallies['ingest'].cases} cases in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     total = sum(t.cases for t in tallies.values())
     crashes = sum(sum(t.crashes.values()) for t in tallies.values())
@@ -637,8 +732,10 @@ def main() -> int:
     for name, tally in tallies.items():
         if not tally.cases:
             continue
-        print(f"{name:<10}{tally.cases:>8}{tally.accepted:>10}{sum(tally.refused.values()):>9}"
-              f"{sum(tally.crashes.values()):>9}")
+        print(
+            f"{name:<10}{tally.cases:>8}{tally.accepted:>10}{sum(tally.refused.values()):>9}"
+            f"{sum(tally.crashes.values()):>9}"
+        )
         for reason, count in tally.refused.most_common():
             print(f"{'':<12}refused {count:>6}  {reason}")
         for line in save(name, tally, out, rerun_signature(name)):

@@ -30,11 +30,12 @@ def main() -> int:
         print(f"skipped: corpus {args.corpus} not found (it lives in ../shared/data)")
         return 0
 
-    from parley.dedup import doc_key
-    from parley.document import Document
-    from parley.ingest import BATCH, IngestSummary, store_documents
-    from parley.pipeline import Pipeline
-    from parley.store import describe, open_store
+    from parley.corpus.dedup import doc_key
+    from parley.corpus.ingest import BATCH
+    from parley.corpus.store import describe, open_store
+    from parley.corpus.store.rows import IngestSummary, store_documents
+    from parley.nlp.document import Document
+    from parley.nlp.pipeline import Pipeline
 
     texts = list({doc_key(t): t for t in load_texts(args.corpus, args.docs)}.values())
     pipeline = Pipeline()
@@ -47,7 +48,7 @@ def main() -> int:
         summary = IngestSummary()
         started = time.perf_counter()
         for first in range(0, len(coded), BATCH):
-            batch = coded[first:first + BATCH]
+            batch = coded[first : first + BATCH]
             for doc in batch:  # what `parley ingest` asks before coding a document
                 store.scalar("SELECT 1 FROM documents WHERE doc_key = ?", [doc_key(doc.text)])
             with store.transaction():

@@ -53,6 +53,7 @@ TIMEOUT = 120  # seconds a client waits for one answer before counting it an err
 
 # --- the articles and the database ---------------------------------------------------------------
 
+
 def articles(path: Path, first: int, n: int) -> list[dict]:
     """n stories from the corpus as JSON Lines records, from row `first` on, dated over early 2025."""
     csv.field_size_limit(10_000_000)
@@ -63,8 +64,15 @@ def articles(path: Path, first: int, n: int) -> list[dict]:
                 break
             if i >= first and row.get("text", "").strip():
                 day = dt.date(2025, 1, 1) + dt.timedelta(days=i % 90)
-                out.append({"id": f"story-{i}", "text": row["text"], "title": row.get("title") or None,
-                            "source": row.get("source") or None, "date": day.isoformat()})
+                out.append(
+                    {
+                        "id": f"story-{i}",
+                        "text": row["text"],
+                        "title": row.get("title") or None,
+                        "source": row.get("source") or None,
+                        "date": day.isoformat(),
+                    }
+                )
     return out
 
 
@@ -80,11 +88,18 @@ def parley(*args: str, **kw) -> subprocess.Popen:
 
 def seed(db: str, records: list[dict], events: int, tmp: Path) -> None:
     """Code and store `records` with `parley ingest`, then add `events` generated events."""
-    from parley.store import open_store
+    from parley.corpus.store import open_store
 
     started = time.perf_counter()
-    done = parley("ingest", str(write_jsonl(tmp / "seed.jsonl", records)), "--db", db,
-                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = parley(
+        "ingest",
+        str(write_jsonl(tmp / "seed.jsonl", records)),
+        "--db",
+        db,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _, err = done.communicate()
     if done.returncode:
         raise SystemExit(f"seeding failed (exit {done.returncode}): {err.strip()[-500:]}")
@@ -95,8 +110,11 @@ def seed(db: str, records: list[dict], events: int, tmp: Path) -> None:
             store.execute("ANALYZE")
     finally:
         store.close()
-    print(f"seeded: {len(records)} articles coded and {events:,} events generated "
-          f"in {time.perf_counter() - started:.0f} s (generating {seconds:.0f} s)", flush=True)
+    print(
+        f"seeded: {len(records)} articles coded and {events:,} events generated "
+        f"in {time.perf_counter() - started:.0f} s (generating {seconds:.0f} s)",
+        flush=True,
+    )
 
 
 @contextmanager
@@ -117,6 +135,7 @@ def postgres_database(tmp: Path) -> Iterator[str]:
 
 # --- the server ----------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -129,8 +148,18 @@ def server(db: str, token: str | None, log: Path) -> Iterator[int]:
     port = free_port()
     env = {**os.environ, "PARLEY_TOKEN": token or ""}
     with open(log, "wb") as out:
-        proc = parley("serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), env=env, stdout=out,
-                      stderr=subprocess.STDOUT)
+        proc = parley(
+            "serve",
+            "--db",
+            db,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -159,8 +188,9 @@ class Client:
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         try:
             self.conn.request(method, path, body=body, headers=headers or {})
             response = self.conn.getresponse()
@@ -175,6 +205,7 @@ class Client:
 
 # --- the load ------------------------------------------------------------------------------------
 
+
 def known(port: int) -> dict[str, list]:
     """What the requests ask about: stored documents, countries with events, dyads."""
     client = Client(port)
@@ -185,8 +216,11 @@ def known(port: int) -> dict[str, list]:
         docs += [m["doc_key"] for e in body["events"] for m in e["mentions"]]
     edges = json.loads(client.get("/api/network?min_events=2")[1])["edges"]
     dyads = [(e["actor"], e["recipient"]) for e in edges if len(e["actor"]) == len(e["recipient"]) == 3]
-    return {"docs": sorted(set(docs)) or ["no-document"], "countries": countries or COUNTRIES,
-            "dyads": dyads[:40] + [(a, b) for a in COUNTRIES[:8] for b in COUNTRIES[:8] if a != b]}
+    return {
+        "docs": sorted(set(docs)) or ["no-document"],
+        "countries": countries or COUNTRIES,
+        "dyads": dyads[:40] + [(a, b) for a in COUNTRIES[:8] for b in COUNTRIES[:8] if a != b],
+    }
 
 
 def mix(rng: random.Random, seen: dict[str, list]) -> tuple[str, str]:
@@ -194,19 +228,39 @@ def mix(rng: random.Random, seen: dict[str, list]) -> tuple[str, str]:
     a, b = rng.choice(seen["dyads"])
     start = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(1700))
     since, until = start.isoformat(), (start + dt.timedelta(days=rng.choice((30, 90, 365)))).isoformat()
-    dashboard = {"dyad": f"{a}-{b}", "type": rng.choice(["", "", *(t for t, _, _ in TYPES)]), "since": since,
-                 "until": until, "limit": PAGE, "offset": PAGE * rng.choice((0, 0, 0, 1, 2))}
-    filters = rng.choice([{"actor": rng.choice(seen["countries"])}, {"recipient": rng.choice(seen["countries"])},
-                          {"type": rng.choice(TYPES)[0], "since": since, "until": until},
-                          {"cameo": rng.choice(TYPES)[1][:2]}, {"place": rng.choice(seen["countries"])},
-                          {"actor": rng.choice(seen["countries"]), "since": since}])
+    dashboard = {
+        "dyad": f"{a}-{b}",
+        "type": rng.choice(["", "", *(t for t, _, _ in TYPES)]),
+        "since": since,
+        "until": until,
+        "limit": PAGE,
+        "offset": PAGE * rng.choice((0, 0, 0, 1, 2)),
+    }
+    filters = rng.choice(
+        [
+            {"actor": rng.choice(seen["countries"])},
+            {"recipient": rng.choice(seen["countries"])},
+            {"type": rng.choice(TYPES)[0], "since": since, "until": until},
+            {"cameo": rng.choice(TYPES)[1][:2]},
+            {"place": rng.choice(seen["countries"])},
+            {"actor": rng.choice(seen["countries"]), "since": since},
+        ]
+    )
     choices: list[tuple[int, str, Callable[[], tuple[str, dict]]]] = [
         (20, "/api/events (dashboard)", lambda: ("/api/events", dashboard)),
-        (15, "/api/events (filters)", lambda: ("/api/events", {**filters, "limit": rng.choice((50, 200)),
-                                                               "offset": rng.choice((0, 0, 50, 100))})),
-        (15, "/api/dyads/{a}/{b}/series", lambda: (f"/api/dyads/{a}/{b}/series",
-                                                   rng.choice([{"by": "week"}, {"by": "month"},
-                                                               {"by": "week", "since": since, "until": until}]))),
+        (
+            15,
+            "/api/events (filters)",
+            lambda: ("/api/events", {**filters, "limit": rng.choice((50, 200)), "offset": rng.choice((0, 0, 50, 100))}),
+        ),
+        (
+            15,
+            "/api/dyads/{a}/{b}/series",
+            lambda: (
+                f"/api/dyads/{a}/{b}/series",
+                rng.choice([{"by": "week"}, {"by": "month"}, {"by": "week", "since": since, "until": until}]),
+            ),
+        ),
         (10, "/api/agenda/{a}/{b}", lambda: (f"/api/agenda/{a}/{b}", {})),
         (8, "/api/actors", lambda: ("/api/actors", rng.choice([{"limit": 1}, {}]))),
         (5, "/api/types", lambda: ("/api/types", {})),
@@ -222,8 +276,13 @@ def mix(rng: random.Random, seen: dict[str, list]) -> tuple[str, str]:
     return labels[i], path + ("?" + urlencode(params) if params else "")
 
 
-def drive(port: int, seen: dict[str, list], clients: int, seconds: float, total: int,
-          ) -> tuple[list[tuple[str, float, str | None]], float]:
+def drive(
+    port: int,
+    seen: dict[str, list],
+    clients: int,
+    seconds: float,
+    total: int,
+) -> tuple[list[tuple[str, float, str | None]], float]:
     """Run the clients until `seconds` pass or `total` requests are sent: (endpoint, seconds,
     error or None) per request, and the time they took."""
     results: list[tuple[str, float, str | None]] = []
@@ -281,8 +340,12 @@ class EndpointIngest(Ingest):
         self.port, self.token, self.records, self.batch = port, token, records, batch
 
     def post(self, client: Client, records: list[dict]) -> tuple[int, bytes]:
-        return client.request("POST", "/api/ingest", json.dumps(records).encode(),
-                              {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        return client.request(
+            "POST",
+            "/api/ingest",
+            json.dumps(records).encode(),
+            {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+        )
 
     def warm(self) -> float:
         """One article first, outside the measurement: the server loads its coder on the first POST."""
@@ -305,7 +368,7 @@ class EndpointIngest(Ingest):
                 return
             started = time.perf_counter()
             try:
-                status, body = self.post(client, self.records[first:first + self.batch])
+                status, body = self.post(client, self.records[first : first + self.batch])
                 error = None if status == 200 else f"{status} {body[:120]!r}"
             except (OSError, http.client.HTTPException) as e:
                 status, error = 0, f"{type(e).__name__}: {e}"
@@ -369,6 +432,7 @@ class ProcessIngest(Ingest):
 
 # --- the report ----------------------------------------------------------------------------------
 
+
 def quantile(sorted_values: list[float], q: float) -> float:
     """The q-quantile by the nearest rank."""
     return sorted_values[min(len(sorted_values) - 1, max(0, round(q * len(sorted_values) + 0.5) - 1))]
@@ -381,8 +445,10 @@ def table(rows: dict[str, list[tuple[float, str | None]]]) -> list[str]:
     for label, found in [*sorted(rows.items()), ("all", everything)]:
         took = sorted(t * 1000 for t, _ in found)
         errors = sum(1 for _, e in found if e)
-        lines.append(f"{label:<30} {len(found):>8} {errors:>6} {quantile(took, 0.5):>8.1f} "
-                     f"{quantile(took, 0.99):>8.1f} {took[-1]:>8.1f}")
+        lines.append(
+            f"{label:<30} {len(found):>8} {errors:>6} {quantile(took, 0.5):>8.1f} "
+            f"{quantile(took, 0.99):>8.1f} {took[-1]:>8.1f}"
+        )
     return lines
 
 
@@ -408,18 +474,22 @@ def main() -> int:
         with postgres_database(tmp) if private else nullcontext(args.db or str(tmp / "load.duckdb")) as db:
             backend = "postgresql" if db.startswith("postgresql") else "duckdb"
             stories = articles(args.corpus, 0, args.seed + 2000)
-            seed(db, stories[:args.seed], args.events, tmp)
+            seed(db, stories[: args.seed], args.events, tmp)
             token = secrets.token_urlsafe(16) if backend == "duckdb" else None
             with server(db, token, tmp / "serve.log") as port:
                 if token:
-                    ingest: Ingest = EndpointIngest(port, token, stories[args.seed:], args.batch)
+                    ingest: Ingest = EndpointIngest(port, token, stories[args.seed :], args.batch)
                 else:
-                    ingest = ProcessIngest(db, write_jsonl(tmp / "load.jsonl", stories[args.seed:]),
-                                           tmp / "ingest.log")
+                    ingest = ProcessIngest(
+                        db, write_jsonl(tmp / "load.jsonl", stories[args.seed :]), tmp / "ingest.log"
+                    )
                 warm = ingest.warm()
                 seen = known(port)
-                print(f"backend: {backend}; {args.clients} clients for {args.seconds:.0f} s; ingest warmed up in "
-                      f"{warm:.0f} s; {len(seen['docs'])} documents to ask for", flush=True)
+                print(
+                    f"backend: {backend}; {args.clients} clients for {args.seconds:.0f} s; ingest warmed up in "
+                    f"{warm:.0f} s; {len(seen['docs'])} documents to ask for",
+                    flush=True,
+                )
                 ingest.start()
                 results, took = drive(port, seen, args.clients, args.seconds, args.requests)
                 said = ingest.stop()
@@ -432,8 +502,10 @@ def main() -> int:
     if isinstance(ingest, EndpointIngest) and ingest.posts:
         posts = sorted(t for t, _ in ingest.posts)
         failed = [e for _, e in ingest.posts if e]
-        print(f"POST /api/ingest: {len(posts)} requests, {len(failed)} errors, p50 {quantile(posts, 0.5):.1f} s, "
-              f"max {posts[-1]:.1f} s")
+        print(
+            f"POST /api/ingest: {len(posts)} requests, {len(failed)} errors, p50 {quantile(posts, 0.5):.1f} s, "
+            f"max {posts[-1]:.1f} s"
+        )
         for error in failed[:5]:
             print(f"  ingest error: {error}")
     errors = [e for _, _, e in results if e]

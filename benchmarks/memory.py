@@ -59,14 +59,18 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--every", type=int, default=5000)
     ap.add_argument("--workers", type=int, help="code on a local Dask cluster of N processes")
-    ap.add_argument("--duckdb", default="", metavar="SETTINGS",
-                    help="DuckDB settings for the database, as a URL query: memory_limit=256MB")
+    ap.add_argument(
+        "--duckdb",
+        default="",
+        metavar="SETTINGS",
+        help="DuckDB settings for the database, as a URL query: memory_limit=256MB",
+    )
     args = ap.parse_args()
     if not args.corpus.is_file():
         print(f"skipped: corpus {args.corpus} not found (it lives in ../shared/data)")
         return 0
 
-    from parley.ingest import ingest
+    from parley.corpus.ingest import ingest
 
     samples: list[tuple[int, float, int, list[int]]] = []
     done = 0
@@ -79,15 +83,15 @@ def main() -> int:
         if done % args.every == 0:
             workers = sorted(client.run(rss).values()) if client else []
             samples.append((done, time.perf_counter() - started, rss(), workers))
-            line = f"{done:7d} docs  {samples[-1][1]:7.0f} s  driver {samples[-1][2] / 2 ** 20:6.0f} MiB"
-            print(line + "".join(f"  worker {w / 2 ** 20:6.0f} MiB" for w in workers), flush=True)
+            line = f"{done:7d} docs  {samples[-1][1]:7.0f} s  driver {samples[-1][2] / 2**20:6.0f} MiB"
+            print(line + "".join(f"  worker {w / 2**20:6.0f} MiB" for w in workers), flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "stream.jsonl"
         db = f"duckdb:{Path(tmp) / 'm.duckdb'}" + (f"?{args.duckdb}" if args.duckdb else "")
         write_corpus(corpus, args.docs, sentences(args.corpus))
         if args.workers:
-            from parley.cluster import cluster_pipeline
+            from parley.corpus.cluster import cluster_pipeline
 
             with cluster_pipeline(args.workers) as pipeline:
                 client = pipeline.client
@@ -98,11 +102,15 @@ def main() -> int:
     if len(samples) >= 3:
         (n0, _, r0, w0), (n1, _, r1, w1) = samples[1], samples[-1]  # the first sample still warms up
         per = 10_000 / (n1 - n0)
-        print(f"driver resident memory {r0 / 2 ** 20:.0f} MiB at {n0} docs, {r1 / 2 ** 20:.0f} MiB at {n1}:"
-              f" {(r1 - r0) * per / 2 ** 20:+.1f} MiB per 10,000 documents")
+        print(
+            f"driver resident memory {r0 / 2**20:.0f} MiB at {n0} docs, {r1 / 2**20:.0f} MiB at {n1}:"
+            f" {(r1 - r0) * per / 2**20:+.1f} MiB per 10,000 documents"
+        )
         for a, b in zip(w0, w1):
-            print(f"worker resident memory {a / 2 ** 20:.0f} -> {b / 2 ** 20:.0f} MiB:"
-                  f" {(b - a) * per / 2 ** 20:+.1f} MiB per 10,000 documents")
+            print(
+                f"worker resident memory {a / 2**20:.0f} -> {b / 2**20:.0f} MiB:"
+                f" {(b - a) * per / 2**20:+.1f} MiB per 10,000 documents"
+            )
     return 0
 
 

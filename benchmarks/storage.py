@@ -21,20 +21,66 @@ import tempfile
 import time
 from pathlib import Path
 
-COUNTRIES = ["USA", "RUS", "CHN", "UKR", "TUR", "IRN", "ISR", "FRA", "DEU", "GBR", "IND", "PAK", "JPN", "KOR", "PRK",
-             "SYR", "IRQ", "EGY", "SAU", "ARE", "QAT", "BRA", "MEX", "NGA", "ETH", "SDN", "KEN", "ZAF", "POL", "AZE"]
-TYPES = [("AGREE", "030", 1), ("CONSULT", "040", 1), ("SUPPORT", "050", 1), ("CONCEDE", "080", 2),
-         ("COOPERATE", "060", 2), ("AID", "070", 2), ("RETREAT", "087", 2), ("REQUEST", "100", 3),
-         ("ACCUSE", "112", 3), ("REJECT", "120", 3), ("THREATEN", "130", 3), ("PROTEST", "140", 3),
-         ("SANCTION", "163", 4), ("MOBILIZE", "150", 4), ("COERCE", "170", 4), ("ASSAULT", "190", 4)]
-DYAD_BY_WEEK = ("SELECT date_trunc('week', e.date) AS week, e.quad_class, count(*) AS events,"
-                " sum(e.goldstein) AS goldstein FROM event_dyads d JOIN events e ON e.event_key = d.event_key"
-                " WHERE d.actor_country = ? AND d.recipient_country = ? GROUP BY 1, 2 ORDER BY 1, 2")
+COUNTRIES = [
+    "USA",
+    "RUS",
+    "CHN",
+    "UKR",
+    "TUR",
+    "IRN",
+    "ISR",
+    "FRA",
+    "DEU",
+    "GBR",
+    "IND",
+    "PAK",
+    "JPN",
+    "KOR",
+    "PRK",
+    "SYR",
+    "IRQ",
+    "EGY",
+    "SAU",
+    "ARE",
+    "QAT",
+    "BRA",
+    "MEX",
+    "NGA",
+    "ETH",
+    "SDN",
+    "KEN",
+    "ZAF",
+    "POL",
+    "AZE",
+]
+TYPES = [
+    ("AGREE", "030", 1),
+    ("CONSULT", "040", 1),
+    ("SUPPORT", "050", 1),
+    ("CONCEDE", "080", 2),
+    ("COOPERATE", "060", 2),
+    ("AID", "070", 2),
+    ("RETREAT", "087", 2),
+    ("REQUEST", "100", 3),
+    ("ACCUSE", "112", 3),
+    ("REJECT", "120", 3),
+    ("THREATEN", "130", 3),
+    ("PROTEST", "140", 3),
+    ("SANCTION", "163", 4),
+    ("MOBILIZE", "150", 4),
+    ("COERCE", "170", 4),
+    ("ASSAULT", "190", 4),
+]
+DYAD_BY_WEEK = (
+    "SELECT date_trunc('week', e.date) AS week, e.quad_class, count(*) AS events,"
+    " sum(e.goldstein) AS goldstein FROM event_dyads d JOIN events e ON e.event_key = d.event_key"
+    " WHERE d.actor_country = ? AND d.recipient_country = ? GROUP BY 1, 2 ORDER BY 1, 2"
+)
 
 
 def generate(store, n: int, block: int = 20_000) -> float:
     """Write n random events (and their dyads); seconds taken."""
-    from parley.store import EVENT_COLUMNS
+    from parley.corpus.store import EVENT_COLUMNS
 
     rng = random.Random(1)
     start_day = dt.date(2021, 1, 1)
@@ -46,11 +92,30 @@ def generate(store, n: int, block: int = 20_000) -> float:
             kind, cameo, quad = rng.choice(TYPES)
             key = f"e{i:09d}"
             values = {c: None for c in EVENT_COLUMNS}
-            values.update(event_key=key, event_type=kind, cameo=cameo, cameo_root=cameo[:2], quad_class=quad,
-                          goldstein=round(rng.uniform(-10, 10), 1), date=start_day + dt.timedelta(rng.randrange(1826)),
-                          status="factual", negated=False, reciprocal=False, actor_code=a, actor_country=a,
-                          recipient_code=r, recipient_country=r, contexts="[]", issues="[]", confidence=0.9,
-                          num_mentions=1, num_sources=1, num_articles=1, first_doc_key="d", added_at=dt.datetime(2025, 1, 1))
+            values.update(
+                event_key=key,
+                event_type=kind,
+                cameo=cameo,
+                cameo_root=cameo[:2],
+                quad_class=quad,
+                goldstein=round(rng.uniform(-10, 10), 1),
+                date=start_day + dt.timedelta(rng.randrange(1826)),
+                status="factual",
+                negated=False,
+                reciprocal=False,
+                actor_code=a,
+                actor_country=a,
+                recipient_code=r,
+                recipient_country=r,
+                contexts="[]",
+                issues="[]",
+                confidence=0.9,
+                num_mentions=1,
+                num_sources=1,
+                num_articles=1,
+                first_doc_key="d",
+                added_at=dt.datetime(2025, 1, 1),
+            )
             events.append(tuple(values[c] for c in EVENT_COLUMNS))
             dyads.append((key, a, r))
         with store.transaction():
@@ -66,7 +131,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
 
-    from parley.store import describe, open_store
+    from parley.corpus.store import describe, open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(args.db or str(Path(tmp) / "storage.duckdb"))
@@ -80,8 +145,10 @@ def main() -> int:
             started = time.perf_counter()
             rows = store.query(DYAD_BY_WEEK, ["USA", "RUS"])[1]
             times.append(1000 * (time.perf_counter() - started))
-        print(f"dyad-by-week query (USA->RUS, {sum(r[2] for r in rows):,} events, {len(rows)} rows): "
-              f"best {min(times):.1f} ms, median {statistics.median(times):.1f} ms over {args.repeat} runs")
+        print(
+            f"dyad-by-week query (USA->RUS, {sum(r[2] for r in rows):,} events, {len(rows)} rows): "
+            f"best {min(times):.1f} ms, median {statistics.median(times):.1f} ms over {args.repeat} runs"
+        )
         store.close()
     return 0
 

@@ -3,7 +3,7 @@
 Machines here are noisy, so the number that matters is the ratio of the two rates,
 measured back to back (best of --repeat rounds each). The bare run loads the model as
 spaCy ships it, and again as parley does (its matrix products on numpy's OpenBLAS,
-`parley.stages.blas_ops`). Usage:
+`parley.nlp.stages.blas_ops`). Usage:
 
     python benchmarks/throughput.py [--corpus ../shared/data/synthetic_stories.csv] [--docs 600]
 """
@@ -38,10 +38,10 @@ def main() -> int:
 
     import spacy
 
-    from parley.document import Document
-    from parley.pipeline import Pipeline
-    from parley.stages.blas_ops import one_blas_thread
-    from parley.stages.parse import MODEL, load_model
+    from parley.nlp.document import Document
+    from parley.nlp.pipeline import Pipeline
+    from parley.nlp.stages.blas_ops import one_blas_thread
+    from parley.nlp.stages.parse import MODEL, load_model
 
     texts = load_texts(args.corpus, args.docs)
     shipped, nlp = spacy.load(MODEL), load_model()

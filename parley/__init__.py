@@ -3,7 +3,7 @@
     >>> from parley import code
     >>> events = code(text, date="2025-02-28")
 
-Names are imported on first use, so that `parley.learn` and the CLI's argument parsing
+Names are imported on first use, so that `parley.training` and the CLI's argument parsing
 do not pay for loading spaCy.
 """
 
@@ -14,9 +14,13 @@ from typing import Any
 
 __version__ = "0.1.0"
 _EXPORTS = {
-    "code": "parley.api", "code_inputs": "parley.api", "Pipeline": "parley.pipeline",
-    "Actor": "parley.document", "Document": "parley.document", "Event": "parley.document",
-    "Location": "parley.document",
+    "code": "parley.api",
+    "code_inputs": "parley.api",
+    "Pipeline": "parley.nlp.pipeline",
+    "Actor": "parley.nlp.document",
+    "Document": "parley.nlp.document",
+    "Event": "parley.nlp.document",
+    "Location": "parley.nlp.document",
 }
 __all__ = list(_EXPORTS)
 

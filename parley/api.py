@@ -5,32 +5,43 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import exports
-from .document import Actor, Document, Event
-from .ingest import IngestSummary, ingest
-from .query import Filters, reading, records
-from .sources import DEFAULT_MAX_BYTES, Failure, documents, parse_date
+from .corpus import exports
+from .corpus.ingest import ingest
+from .corpus.query import Filters, reading, records
+from .corpus.sources import DEFAULT_MAX_BYTES, Failure, documents, parse_date
+from .corpus.store.rows import IngestSummary
+from .nlp.document import Actor, Document, Event
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .pipeline import Pipeline
+    from .nlp.pipeline import Pipeline
 
-__all__ = ["IngestSummary", "actors", "agenda", "alerts", "code", "code_inputs", "default_pipeline", "dyad_series",
-           "events", "export", "ingest", "network"]
+__all__ = [
+    "IngestSummary",
+    "actors",
+    "agenda",
+    "alerts",
+    "code",
+    "code_inputs",
+    "default_pipeline",
+    "dyad_series",
+    "events",
+    "export",
+    "ingest",
+    "network",
+]
 
 
-@lru_cache(maxsize=1)
 def default_pipeline() -> Pipeline:
-    """One pipeline per process: the model and tables load once (imported only then: querying
-    the database needs neither spaCy nor torch)."""
-    from .pipeline import Pipeline
+    """The process's one pipeline (`parley.nlp.pipeline.default_pipeline`), imported on
+    first use: querying the database needs neither spaCy nor torch."""
+    from .nlp.pipeline import default_pipeline as shared
 
-    return Pipeline()
+    return shared()
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:
@@ -39,8 +50,13 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
     return parse_date(value)
 
 
-def code(source: str | Document | Iterable[Document], *, date: dt.date | str | None = None,
-         doc_id: str = "text", pipeline: Pipeline | None = None) -> list[Event]:
+def code(
+    source: str | Document | Iterable[Document],
+    *,
+    date: dt.date | str | None = None,
+    doc_id: str = "text",
+    pipeline: Pipeline | None = None,
+) -> list[Event]:
     """Code a text (or Documents) and return its events.
 
     >>> events = code("Russia and Ukraine met in Istanbul on Monday.", date="2025-05-20")
@@ -54,16 +70,24 @@ def code(source: str | Document | Iterable[Document], *, date: dt.date | str | N
     return [e for doc in (pipeline or default_pipeline())(docs) for e in doc.events]
 
 
-def code_inputs(inputs: Sequence[str], *, input_format: str = "auto", date: dt.date | str | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES, on_error: Callable[[Failure], None] | None = None,
-                pipeline: Pipeline | None = None, fetch: bool = False, allow_net: Sequence[str] = ()
-                ) -> Iterator[Document]:
+def code_inputs(
+    inputs: Sequence[str],
+    *,
+    input_format: str = "auto",
+    date: dt.date | str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_error: Callable[[Failure], None] | None = None,
+    pipeline: Pipeline | None = None,
+    fetch: bool = False,
+    allow_net: Sequence[str] = (),
+) -> Iterator[Document]:
     """Code files, directories, '-', URLs, HTML pages, feeds and JSON Lines corpora; yields each coded Document.
 
     Bad inputs are passed to `on_error` (or skipped) and the rest go on. `fetch` allows
     fetching the http(s) pages that feed items link to; `allow_net` lists networks beyond
-    the public internet that URLs may point into (see `parley.sources.documents`).
+    the public internet that URLs may point into (see `parley.corpus.sources.documents`).
     """
+
     def good() -> Iterator[Document]:
         for item in documents(inputs, input_format, _as_date(date), max_bytes, fetch=fetch, allow_net=allow_net):
             if isinstance(item, Failure):
@@ -88,9 +112,13 @@ def actors(text: str, *, date: dt.date | str | None = None, pipeline: Pipeline |
     pipe.actor_coder(doc)
     coded = {(a.start, a.end, a.code): a for found in doc.np_actors.values() for a in found if not a.plain}
     # a phrase inside a larger one ("Deputy" in "Deputy Secretary of State Sonata Coulter") is not shown
-    outer = [a for a in coded.values()
-             if not any(b.start <= a.start and a.end <= b.end and (b.start, b.end) != (a.start, a.end)
-                        for b in coded.values())]
+    outer = [
+        a
+        for a in coded.values()
+        if not any(
+            b.start <= a.start and a.end <= b.end and (b.start, b.end) != (a.start, a.end) for b in coded.values()
+        )
+    ]
     doc.release()
     return [_actor_row(a) for a in sorted(outer, key=lambda a: (a.start, a.end))]
 
@@ -109,8 +137,9 @@ def events(filters: Filters | None = None, *, db: str | None = None) -> Iterator
         yield from records(store, filters or Filters())
 
 
-def export(fmt: str, out: str | Path | TextIO | None = None, filters: Filters | None = None, *,
-           db: str | None = None) -> int:
+def export(
+    fmt: str, out: str | Path | TextIO | None = None, filters: Filters | None = None, *, db: str | None = None
+) -> int:
     """Write the stored events matching `filters` as `fmt` (gdelt, icews, plover, parquet, csv)
     to a file or stream (default: standard output); returns how many were written."""
     out = sys.stdout if out is None else out
@@ -119,31 +148,51 @@ def export(fmt: str, out: str | Path | TextIO | None = None, filters: Filters | 
         return exports.export(store, fmt, out, filters or Filters())
 
 
-def dyad_series(a: str, b: str | None = None, *, by: str = "week", directed: bool = False,
-                since: dt.date | str | None = None, until: dt.date | str | None = None,
-                db: str | None = None) -> pd.DataFrame:
+def dyad_series(
+    a: str,
+    b: str | None = None,
+    *,
+    by: str = "week",
+    directed: bool = False,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    db: str | None = None,
+) -> pd.DataFrame:
     """Events between two countries (or of one) per period: `parley dyad` (see `analysis.dyad_series`)."""
-    from . import analysis  # pandas only when an analysis is asked for
+    from .corpus import analysis  # pandas only when an analysis is asked for
 
     with reading(db) as store:
         return analysis.dyad_series(store, a, b, by=by, directed=directed, since=since, until=until)
 
 
-def alerts(*, by: str = "week", window: int = 8, threshold: float = 3.0, min_events: int = 3,
-           since: dt.date | str | None = None, until: dt.date | str | None = None,
-           db: str | None = None) -> pd.DataFrame:
+def alerts(
+    *,
+    by: str = "week",
+    window: int = 8,
+    threshold: float = 3.0,
+    min_events: int = 3,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    db: str | None = None,
+) -> pd.DataFrame:
     """Spikes and turns of every dyad against its own recent past: `parley alerts` (see `analysis.alerts`)."""
-    from . import analysis
+    from .corpus import analysis
 
     with reading(db) as store:
-        return analysis.alerts(store, by=by, window=window, threshold=threshold, min_events=min_events,
-                               since=since, until=until)
+        return analysis.alerts(
+            store, by=by, window=window, threshold=threshold, min_events=min_events, since=since, until=until
+        )
 
 
-def network(*, since: dt.date | str | None = None, until: dt.date | str | None = None, min_events: int = 1,
-            db: str | None = None) -> pd.DataFrame:
+def network(
+    *,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    min_events: int = 1,
+    db: str | None = None,
+) -> pd.DataFrame:
     """The directed, signed network of countries: `parley network` (see `analysis.network`)."""
-    from . import analysis
+    from .corpus import analysis
 
     with reading(db) as store:
         return analysis.network(store, since=since, until=until, min_events=min_events)
@@ -151,7 +200,7 @@ def network(*, since: dt.date | str | None = None, until: dt.date | str | None =
 
 def agenda(a: str, b: str, *, db: str | None = None) -> pd.DataFrame:
     """The issues between two countries and where each stands: `parley agenda` (see `analysis.agenda`)."""
-    from . import analysis
+    from .corpus import analysis
 
     with reading(db) as store:
         return analysis.agenda(store, a, b)

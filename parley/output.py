@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from .document import Actor, Document, Event
+from .nlp.document import Actor, Document, Event
 
 FORMATS = ("table", "jsonl", "json")
 TABLE_COLUMNS = ("TYPE", "CAMEO", "ACTOR -> RECIPIENT", "DATE", "PLACE", "TRIGGER")

@@ -65,16 +65,18 @@ def build_cameo(shared: Path) -> None:
                     break
             if mapped is None:
                 mapped = ROOT_FALLBACK.get(root, ("", "", ""))
-            rows.append({
-                "code": code,
-                "name": r["name"].strip(),
-                "root": root,
-                "goldstein": float(r["goldstein"]),
-                "quad_class": quad_class(root),
-                "plover_type": mapped[0],
-                "plover_mode": mapped[1],
-                "plover_contexts": mapped[2],
-            })
+            rows.append(
+                {
+                    "code": code,
+                    "name": r["name"].strip(),
+                    "root": root,
+                    "goldstein": float(r["goldstein"]),
+                    "quad_class": quad_class(root),
+                    "plover_type": mapped[0],
+                    "plover_mode": mapped[1],
+                    "plover_contexts": mapped[2],
+                }
+            )
     with open(ONTOLOGY / "cameo_codes.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
@@ -157,10 +159,12 @@ def build_verbs(shared: Path) -> None:
         if body.startswith("-"):
             m = CODE_RE.search(body)
             code = _parse_code(m.group(1)) if m else None
-            pat = body[1:m.start()].strip() if m else ""
+            pat = body[1 : m.start()].strip() if m else ""
             if code and "*" in pat:
                 before, after = pat.split("*", 1)
-                patterns.append((block, " ".join(_pattern_tokens(before)), " ".join(_pattern_tokens(after)), *fmt(code)))
+                patterns.append(
+                    (block, " ".join(_pattern_tokens(before)), " ".join(_pattern_tokens(after)), *fmt(code))
+                )
             continue
         # a verb line: VERB {IRREGULAR FORMS} [code]
         m = CODE_RE.search(body)
@@ -192,7 +196,9 @@ def build_agents(shared: Path) -> None:
     """agents.tsv: agent phrase -> role code, from PETRARCH-2's Phoenix.agents.txt."""
     subs: dict[str, list[str]] = {}
     rows: set[tuple[str, str, str]] = set()
-    for line in (shared / "petrarch2" / "Phoenix.agents.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in (
+        (shared / "petrarch2" / "Phoenix.agents.txt").read_text(encoding="utf-8", errors="replace").splitlines()
+    ):
         body = line.split("#", 1)[0].strip()
         m = re.match(r"^!(\w+)!\s*=\s*(.*)$", body)
         if m:
@@ -214,7 +220,9 @@ def build_agents(shared: Path) -> None:
             if words:
                 rows.add((" ".join(words), "word" if exact else "stem", code))
     with open(VOCAB / "agents.tsv", "w", encoding="utf-8") as f:
-        f.write("# Derived from PETRARCH-2 Phoenix.agents.txt (MIT, Open Event Data Alliance) by scripts/build_vocab.py\n")
+        f.write(
+            "# Derived from PETRARCH-2 Phoenix.agents.txt (MIT, Open Event Data Alliance) by scripts/build_vocab.py\n"
+        )
         f.write("phrase\tmatch\tcode\n")
         for row in sorted(rows):
             f.write("\t".join(row) + "\n")
@@ -242,8 +250,10 @@ def _phoenix_period(body: str) -> str | None:
 
 def _person_form(raw: str) -> str:
     """'BAN_KI-MOON_' -> 'Ban Ki-Moon' (acronyms too become capitalised words: matching ignores case)."""
+
     def word(w: str) -> str:
         return "-".join(p.capitalize() if p.isalpha() else p for p in w.split("-"))
+
     return " ".join(word(w) for w in raw.strip("_+ ").replace("_", " ").split())
 
 
@@ -275,11 +285,17 @@ def build_people(shared: Path) -> None:
     country file is a person where PETRARCH marks it as one (CountryInfo); in the other
     files, where any of its codes is dated."""
     people, named = [], []
-    for line_marker, name in ((True, "Phoenix.Countries.actors.txt"), (False, "Phoenix.International.actors.txt"),
-                              (False, "Phoenix.MilNonState.actors.txt")):
+    for line_marker, name in (
+        (True, "Phoenix.Countries.actors.txt"),
+        (False, "Phoenix.International.actors.txt"),
+        (False, "Phoenix.MilNonState.actors.txt"),
+    ):
         path = shared / "petrarch2" / name
-        marked = {_person_form(line.split("#", 1)[0]) for line in path.read_text(encoding="utf-8", errors="replace")
-                  .splitlines() if "CountryInfo.txt" in line and not line.startswith(("+", "\t", " "))}
+        marked = {
+            _person_form(line.split("#", 1)[0])
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if "CountryInfo.txt" in line and not line.startswith(("+", "\t", " "))
+        }
         for entry in _phoenix_entries(path):
             dated = any(" " in code for code in entry[2])
             if (entry[0] in marked) if line_marker else dated:
@@ -288,15 +304,19 @@ def build_people(shared: Path) -> None:
                 named.append(entry)
     rows = [(n, "|".join(dict.fromkeys(a for a in aliases if a != n)), "|".join(codes)) for n, aliases, codes in people]
     with open(VOCAB / "people.tsv", "w", encoding="utf-8") as f:
-        f.write("# Derived from PETRARCH-2's Phoenix .actors files (MIT, Open Event Data Alliance) by\n"
-                "# scripts/build_vocab.py. codes: CODE START/END with ISO dates (either side open), or a\n"
-                "# bare CODE for the rest of the person's life. Stale after 2014: leaders.tsv adds newer.\n")
+        f.write(
+            "# Derived from PETRARCH-2's Phoenix .actors files (MIT, Open Event Data Alliance) by\n"
+            "# scripts/build_vocab.py. codes: CODE START/END with ISO dates (either side open), or a\n"
+            "# bare CODE for the rest of the person's life. Stale after 2014: leaders.tsv adds newer.\n"
+        )
         f.write("name\taliases\tcodes\n")
         for row in rows:
             f.write("\t".join(row) + "\n")
     with open(VOCAB / "named_actors.tsv", "w", encoding="utf-8") as f:
-        f.write("# Derived from PETRARCH-2's Phoenix.International.actors.txt and Phoenix.MilNonState.actors.txt\n"
-                "# (MIT, Open Event Data Alliance) by scripts/build_vocab.py: organisations and armed groups.\n")
+        f.write(
+            "# Derived from PETRARCH-2's Phoenix.International.actors.txt and Phoenix.MilNonState.actors.txt\n"
+            "# (MIT, Open Event Data Alliance) by scripts/build_vocab.py: organisations and armed groups.\n"
+        )
         f.write("name\taliases\tcode\n")
         for n, aliases, codes in named:
             f.write(f"{n}\t{'|'.join(dict.fromkeys(a for a in aliases if a != n))}\t{codes[0]}\n")
@@ -307,28 +327,76 @@ def build_people(shared: Path) -> None:
 # sentence about them can still report a political event ("Japan sent aid after the
 # typhoon", "the WHO urged ... to contain Ebola"), so these stay codeable in parley.
 CODEABLE = {
-    "typhoon", "tsunami", "tropical storm", "tropical depression", "landslide", "mudslide", "widespread flood",
-    "blizzard", "pollution", "polio", "ebola", "bird flu", "avian flu", "avian influenza", "dengue fever",
-    "rift valley fever", "west nile fever", "west nile virus", "bacteria epidemic", "contracted cholera",
-    "years ago", "weeks ago", "months ago", "years later", "weeks later", "months later", "fifty years ago",
-    "second world war", "world war i", "world war ii", "world war one", "world war two", "napoleonic wars",
-    "post world war ii", "attack on pearl harbor", "world trade center", "presidential debate",
-    "presidential vote recount", "poll published", "osaka district court", "initial public offering",
-    "medical tests", "routine medical check up", "storm warning center", "millennium", "champion", "champions",
-    "championship", "national team", "british empire", "anita hill", "oliver north", "rick lazio",
+    "typhoon",
+    "tsunami",
+    "tropical storm",
+    "tropical depression",
+    "landslide",
+    "mudslide",
+    "widespread flood",
+    "blizzard",
+    "pollution",
+    "polio",
+    "ebola",
+    "bird flu",
+    "avian flu",
+    "avian influenza",
+    "dengue fever",
+    "rift valley fever",
+    "west nile fever",
+    "west nile virus",
+    "bacteria epidemic",
+    "contracted cholera",
+    "years ago",
+    "weeks ago",
+    "months ago",
+    "years later",
+    "weeks later",
+    "months later",
+    "fifty years ago",
+    "second world war",
+    "world war i",
+    "world war ii",
+    "world war one",
+    "world war two",
+    "napoleonic wars",
+    "post world war ii",
+    "attack on pearl harbor",
+    "world trade center",
+    "presidential debate",
+    "presidential vote recount",
+    "poll published",
+    "osaka district court",
+    "initial public offering",
+    "medical tests",
+    "routine medical check up",
+    "storm warning center",
+    "millennium",
+    "champion",
+    "champions",
+    "championship",
+    "national team",
+    "british empire",
+    "anita hill",
+    "oliver north",
+    "rick lazio",
 }
 
 
 def build_discards(shared: Path) -> None:
     """discards.tsv: phrases that mark a sentence as sport, entertainment or the like."""
     phrases = set()
-    for line in (shared / "petrarch2" / "Phoenix.discards.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in (
+        (shared / "petrarch2" / "Phoenix.discards.txt").read_text(encoding="utf-8", errors="replace").splitlines()
+    ):
         body = line.split("#", 1)[0].split(";", 1)[0].strip().lstrip("+").strip()
         phrase = " ".join(body.lower().split())
         if phrase and re.fullmatch(r"[a-z][a-z .'&-]*", phrase) and phrase not in CODEABLE:
             phrases.add(phrase)
     with open(VOCAB / "discards.tsv", "w", encoding="utf-8") as f:
-        f.write("# Derived from PETRARCH-2 Phoenix.discards.txt (MIT, Open Event Data Alliance) by scripts/build_vocab.py\n")
+        f.write(
+            "# Derived from PETRARCH-2 Phoenix.discards.txt (MIT, Open Event Data Alliance) by scripts/build_vocab.py\n"
+        )
         f.write("phrase\n")
         f.writelines(p + "\n" for p in sorted(phrases))
     print(f"discards.tsv: {len(phrases)} phrases")

@@ -62,15 +62,18 @@ def main() -> None:
     paths = []
     for geometry in topology["objects"]["countries"]["geometries"]:
         polygons = {"Polygon": [geometry.get("arcs", [])], "MultiPolygon": geometry.get("arcs", [])}.get(
-            geometry["type"], [])
+            geometry["type"], []
+        )
         d = path([ring(r, arcs) for polygon in polygons for r in polygon])
         if d:
             paths.append(f'<path d="{d}"/>')
-    OUT.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 180">\n'
-                   "<!-- Natural Earth 1:110m country outlines (public domain), via world-atlas 2 (ISC,"
-                   " Michael Bostock); built by scripts/build_worldmap.py -->\n"
-                   '<g fill="#dfe3e8" stroke="#ffffff" stroke-width="0.2">\n' + "\n".join(paths) + "\n</g>\n</svg>\n",
-                   encoding="utf-8")
+    OUT.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 180">\n'
+        "<!-- Natural Earth 1:110m country outlines (public domain), via world-atlas 2 (ISC,"
+        " Michael Bostock); built by scripts/build_worldmap.py -->\n"
+        '<g fill="#dfe3e8" stroke="#ffffff" stroke-width="0.2">\n' + "\n".join(paths) + "\n</g>\n</svg>\n",
+        encoding="utf-8",
+    )
     print(f"{OUT}: {len(paths)} countries, {OUT.stat().st_size:,} bytes")
 
 

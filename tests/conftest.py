@@ -12,13 +12,31 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from parley.api import default_pipeline
+from parley.nlp.pipeline import default_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 PGTEST = ROOT / ".pgtest"
 SESSION_APP = "parley-test-session"  # application_name of each test session's own connection
+
+
+# markers (pyproject.toml): `make test-fast` leaves these out; the full suite runs them all
+SLOW_FILES = {"test_cluster.py", "test_faults.py", "test_fuzz.py", "test_learn.py", "test_heap.py"}
+POSTGRES = {"postgres_url", "pg_store_url", "postgres", "postgresql"}  # fixtures, and parameters that choose them
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow, PostgreSQL and browser tests from their file, fixtures and parameters."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        chosen = {v for v in params.values() if isinstance(v, str)}
+        if POSTGRES & (set(getattr(item, "fixturenames", ())) | chosen):
+            item.add_marker(pytest.mark.postgres)
+        if item.path.name == "test_dashboard.py":
+            item.add_marker(pytest.mark.browser)
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +48,7 @@ def pipeline():
 @pytest.fixture(scope="session")
 def patterns(pipeline):
     """The dictionary coder alone (no classifier), sharing the loaded spaCy model."""
-    from parley.pipeline import Pipeline
+    from parley.nlp.pipeline import Pipeline
 
     return Pipeline(pipeline.parser.nlp, classifier=False)
 
@@ -38,7 +56,7 @@ def patterns(pipeline):
 @pytest.fixture(scope="session")
 def scoring(pipeline):
     """The coder as `parley eval` runs it: every sentence's main verb typed."""
-    from parley.pipeline import Pipeline
+    from parley.nlp.pipeline import Pipeline
 
     return Pipeline(pipeline.parser.nlp, score_all_sentences=True)
 
@@ -52,8 +70,12 @@ def examples() -> dict[str, dict]:
 
 def postgres(command: str) -> str:
     """Run `scripts/postgres.sh COMMAND .pgtest`: its output, or the test fails with its error."""
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), command, str(PGTEST)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "postgres.sh"), command, str(PGTEST)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         pytest.fail(f"scripts/postgres.sh {command} failed: {done.stderr.strip()}", pytrace=False)
     return done.stdout.strip()
@@ -66,8 +88,10 @@ def postgres_url() -> Iterator[str]:
     # this connection marks the session as a user of the server: the last session to end stops it
     with psycopg.connect(url, autocommit=True, application_name=SESSION_APP) as own:
         yield url
-        others = own.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
-                             " AND pid <> pg_backend_pid()", [SESSION_APP]).fetchone()[0]
+        others = own.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()",
+            [SESSION_APP],
+        ).fetchone()[0]
     if not others:
         postgres("stop")
 
@@ -94,10 +118,13 @@ def countries(actors) -> set[str]:
 
 
 XSS_ARTICLE = {
-    "id": "xss-1", "date": "2025-02-24", "source": "<b>wire</b>", "url": "javascript:window.__pwned=4",
+    "id": "xss-1",
+    "date": "2025-02-24",
+    "source": "<b>wire</b>",
+    "url": "javascript:window.__pwned=4",
     "title": '<img src=x onerror="window.__pwned=3">Raid',
-    "text": 'Russian troops attacked Ukrainian forces <script>window.__pwned=1</script> near Kharkiv on Monday, '
-            '<img src=x onerror="window.__pwned=2"> officials said. Protesters said the attack killed two.',
+    "text": "Russian troops attacked Ukrainian forces <script>window.__pwned=1</script> near Kharkiv on Monday, "
+    '<img src=x onerror="window.__pwned=2"> officials said. Protesters said the attack killed two.',
 }
 
 

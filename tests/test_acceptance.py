@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from parley.ontology import plover_contexts
+from parley.nlp.ontology import plover_contexts
 
 from .conftest import SHARED
 
@@ -19,8 +19,12 @@ pytestmark = pytest.mark.skipif(not ARTICLE.is_file(), reason="../shared/accepta
 
 @pytest.fixture(scope="module")
 def records():
-    result = subprocess.run([sys.executable, "-m", "parley", "code", str(ARTICLE), "--date", "2025-02-28",
-                             "--format", "jsonl"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "parley", "code", str(ARTICLE), "--date", "2025-02-28", "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
@@ -37,14 +41,24 @@ def test_istanbul_meeting(records):
 
 
 def test_agreements_demand_and_proposal(records):
-    assert any(r["event_type"] == "AGREE" and r["date"] == "2025-02-27" and {"USA", "RUS"} <= parties(r)
-               for r in records)
+    assert any(
+        r["event_type"] == "AGREE" and r["date"] == "2025-02-27" and {"USA", "RUS"} <= parties(r) for r in records
+    )
     assert any(r["cameo"] == "036" and {"USA", "RUS"} <= parties(r) for r in records)
-    assert any(r["event_type"] == "REQUEST" and r["cameo_root"] == "10"
-               and [a["country"] for a in r["actors"]] == ["USA"] and "RUS" in parties(r) for r in records)
-    assert any(r["event_type"] in {"AGREE", "REQUEST"} and r["trigger"]["text"] == "proposed"
-               and [a["country"] for a in r["actors"]] == ["RUS"]
-               and [a["country"] for a in r["recipients"]] == ["USA"] for r in records)
+    assert any(
+        r["event_type"] == "REQUEST"
+        and r["cameo_root"] == "10"
+        and [a["country"] for a in r["actors"]] == ["USA"]
+        and "RUS" in parties(r)
+        for r in records
+    )
+    assert any(
+        r["event_type"] in {"AGREE", "REQUEST"}
+        and r["trigger"]["text"] == "proposed"
+        and [a["country"] for a in r["actors"]] == ["RUS"]
+        and [a["country"] for a in r["recipients"]] == ["USA"]
+        for r in records
+    )
 
 
 def test_nothing_factual_from_unreached_agreement(records):
@@ -55,7 +69,7 @@ def test_evidence(records):
     text = ARTICLE.read_text(encoding="utf-8")
     for r in records:
         assert r["sentence"] in text
-        assert text[r["trigger"]["start"]:r["trigger"]["end"]] == r["trigger"]["text"]
+        assert text[r["trigger"]["start"] : r["trigger"]["end"]] == r["trigger"]["text"]
 
 
 def test_issues_on_the_right_events(records):
@@ -67,9 +81,12 @@ def test_issues_on_the_right_events(records):
     [flights] = [r for r in records if r["trigger"]["text"] == "proposed"]
     assert flights["issues"][0] == "direct_flights"
     # sentences the event coder does not (yet) code: their events, once there, carry these
-    for phrase, issue in (("banking services", "banking_access_for_diplomats"), ("six properties", "diplomatic_property"),
-                          ("Russian real estate", "diplomatic_property"),
-                          ("financing of diplomatic missions", "diplomatic_mission_financing")):
+    for phrase, issue in (
+        ("banking services", "banking_access_for_diplomats"),
+        ("six properties", "diplomatic_property"),
+        ("Russian real estate", "diplomatic_property"),
+        ("financing of diplomatic missions", "diplomatic_mission_financing"),
+    ):
         assert all(issue in r["issues"] for r in records if phrase in r["sentence"])
 
 

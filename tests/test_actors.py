@@ -12,18 +12,21 @@ def first(sentence, pipeline, date="2024-03-01"):
     return events[0]
 
 
-@pytest.mark.parametrize("sentence,actor_code", [
-    ("The United States condemned the attack on the convoy.", "USA"),
-    ("The U.S. condemned the attack on the convoy.", "USA"),
-    ("American officials condemned the attack on the convoy.", "USAGOV"),
-    ("Turkish police arrested two journalists.", "TURCOP"),
-    ("Washington condemned the attack on the convoy.", "USA"),
-    ("The Kremlin condemned the attack on the convoy.", "RUSGOV"),
-    ("The State Department condemned the attack on the convoy.", "USAGOV"),
-    ("Russia's foreign minister condemned the attack on the convoy.", "RUSGOV"),
-    ("NATO condemned the attack on the convoy.", "IGOWSTNAT"),
-    ("Amnesty International condemned the arrest of the journalists.", "NGOHRI"),
-])
+@pytest.mark.parametrize(
+    "sentence,actor_code",
+    [
+        ("The United States condemned the attack on the convoy.", "USA"),
+        ("The U.S. condemned the attack on the convoy.", "USA"),
+        ("American officials condemned the attack on the convoy.", "USAGOV"),
+        ("Turkish police arrested two journalists.", "TURCOP"),
+        ("Washington condemned the attack on the convoy.", "USA"),
+        ("The Kremlin condemned the attack on the convoy.", "RUSGOV"),
+        ("The State Department condemned the attack on the convoy.", "USAGOV"),
+        ("Russia's foreign minister condemned the attack on the convoy.", "RUSGOV"),
+        ("NATO condemned the attack on the convoy.", "IGOWSTNAT"),
+        ("Amnesty International condemned the arrest of the journalists.", "NGOHRI"),
+    ],
+)
 def test_actor_codes(pipeline, sentence, actor_code):
     assert [a.code for a in first(sentence, pipeline).actors] == [actor_code]
 
@@ -32,7 +35,7 @@ def test_actor_span_offsets_point_at_the_text(pipeline):
     sentence = "Russian troops shelled Ukrainian positions."
     event = first(sentence, pipeline)
     for actor in event.actors + event.recipients:
-        assert sentence[actor.start:actor.end] == actor.text
+        assert sentence[actor.start : actor.end] == actor.text
 
 
 def test_coordinated_actors_make_a_reciprocal_consultation(pipeline):
@@ -43,8 +46,10 @@ def test_coordinated_actors_make_a_reciprocal_consultation(pipeline):
 
 
 def test_group_nouns_resolve_to_the_articles_dyad(pipeline):
-    text = ("Officials from India and Pakistan met in Dubai on Monday. "
-            "Both sides agreed to restore the ceasefire along the border.")
+    text = (
+        "Officials from India and Pakistan met in Dubai on Monday. "
+        "Both sides agreed to restore the ceasefire along the border."
+    )
     agree = [e for e in code(text, date="2024-03-04", pipeline=pipeline) if e.event_type == "AGREE"][0]
     assert {a.country for a in agree.actors} == {"IND", "PAK"}
     assert agree.actors[0].text == "Both sides"

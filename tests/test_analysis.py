@@ -12,8 +12,8 @@ import pytest
 
 from parley import api
 from parley.cli import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, main
-from parley.store import EVENT_COLUMNS, open_store
-from parley.vocab.stances import stance
+from parley.corpus.store import EVENT_COLUMNS, open_store
+from parley.nlp.vocab.stances import stance
 
 from .conftest import EXAMPLES
 
@@ -44,11 +44,28 @@ def _plant(url: str, events: list[tuple[str, dt.date, int, str, str]]) -> None:
     rows, dyads, parties = [], [], []
     for key, day, quad, actor, recipient in events:
         row = dict.fromkeys(EVENT_COLUMNS)
-        row.update(event_key=key, event_type="CONSULT" if quad <= 2 else "ASSAULT", cameo="040" if quad <= 2 else "190",
-                   cameo_root="04" if quad <= 2 else "19", quad_class=quad, goldstein=1.0 if quad <= 2 else -10.0,
-                   date=day, status="factual", negated=False, reciprocal=False, actor_country=actor,
-                   recipient_country=recipient, contexts="[]", issues="[]", confidence=1.0, num_mentions=1,
-                   num_sources=1, num_articles=1, first_doc_key="planted", added_at=dt.datetime(2025, 4, 1))
+        row.update(
+            event_key=key,
+            event_type="CONSULT" if quad <= 2 else "ASSAULT",
+            cameo="040" if quad <= 2 else "190",
+            cameo_root="04" if quad <= 2 else "19",
+            quad_class=quad,
+            goldstein=1.0 if quad <= 2 else -10.0,
+            date=day,
+            status="factual",
+            negated=False,
+            reciprocal=False,
+            actor_country=actor,
+            recipient_country=recipient,
+            contexts="[]",
+            issues="[]",
+            confidence=1.0,
+            num_mentions=1,
+            num_sources=1,
+            num_articles=1,
+            first_doc_key="planted",
+            added_at=dt.datetime(2025, 4, 1),
+        )
         rows.append(tuple(row[c] for c in EVENT_COLUMNS))
         dyads.append((key, actor, recipient))
         parties += [(key, "actor", 0, actor, actor, actor), (key, "recipient", 0, recipient, recipient, recipient)]
@@ -62,8 +79,11 @@ def _plant(url: str, events: list[tuple[str, dt.date, int, str, str]]) -> None:
 
 
 def _weekly(prefix: str, counts: list[int], quads: list[int], actor: str, recipient: str) -> list[tuple]:
-    return [(f"{prefix}-{week}-{i}", MONDAY + dt.timedelta(weeks=week, days=i % 5), quads[week], actor, recipient)
-            for week, n in enumerate(counts) for i in range(n)]
+    return [
+        (f"{prefix}-{week}-{i}", MONDAY + dt.timedelta(weeks=week, days=i % 5), quads[week], actor, recipient)
+        for week, n in enumerate(counts)
+        for i in range(n)
+    ]
 
 
 def test_istanbul_agenda_follows_each_issue(corpus):
@@ -77,7 +97,9 @@ def test_istanbul_agenda_follows_each_issue(corpus):
     assert agenda.loc["embassy_staffing", "raised_by"] == ["USA"]
     assert agenda.loc["direct_flights", "raised_by"] == ["RUS"]
     assert [(e["stance"], e["negated"]) for e in agenda.loc["diplomatic_property", "history"]] == [
-        ("discussed", False), ("not agreed", True)]
+        ("discussed", False),
+        ("not agreed", True),
+    ]
     flights = agenda.loc["direct_flights", "history"][0]
     assert flights["by"] == ["RUS"] and flights["trigger"] == "proposed" and flights["date"] == "2025-02-28"
     assert "direct flights" in flights["sentence"] and flights["doc_key"] and flights["event_key"]
@@ -88,11 +110,15 @@ def test_istanbul_agenda_follows_each_issue(corpus):
 def test_dyad_series_counts_each_stored_event_once(corpus):
     store = open_store(corpus)
     try:
-        stored = store.scalar("SELECT count(*) FROM events e WHERE NOT e.negated AND e.status = 'factual'"
-                              " AND e.event_key IN (SELECT event_key FROM event_dyads WHERE actor_country IN"
-                              " ('USA', 'RUS') AND recipient_country IN ('USA', 'RUS'))")
-        usa_to_rus = store.scalar("SELECT count(*) FROM events e JOIN event_dyads y ON y.event_key = e.event_key"
-                                  " WHERE NOT e.negated AND y.actor_country = 'USA' AND y.recipient_country = 'RUS'")
+        stored = store.scalar(
+            "SELECT count(*) FROM events e WHERE NOT e.negated AND e.status = 'factual'"
+            " AND e.event_key IN (SELECT event_key FROM event_dyads WHERE actor_country IN"
+            " ('USA', 'RUS') AND recipient_country IN ('USA', 'RUS'))"
+        )
+        usa_to_rus = store.scalar(
+            "SELECT count(*) FROM events e JOIN event_dyads y ON y.event_key = e.event_key"
+            " WHERE NOT e.negated AND y.actor_country = 'USA' AND y.recipient_country = 'RUS'"
+        )
     finally:
         store.close()
     series = api.dyad_series("USA", "RUS", by="day", db=corpus)
@@ -121,8 +147,7 @@ def test_dyad_series_fills_empty_periods(duckdb_url):
 
 def test_alerts_find_a_planted_spike_and_turn(db):
     quiet = [1, 2] * 5
-    _plant(db, _weekly("s", quiet + [9], [1] * 11, "USA", "RUS")
-           + _weekly("t", [3] * 11, [4] * 10 + [1], "PHL", "CHN"))
+    _plant(db, _weekly("s", quiet + [9], [1] * 11, "USA", "RUS") + _weekly("t", [3] * 11, [4] * 10 + [1], "PHL", "CHN"))
     found = api.alerts(db=db)
     assert found[["dyad", "kind"]].values.tolist() == [["RUS-USA", "spike"], ["CHN-PHL", "turn"]]
     spike, turn = found.iloc[0], found.iloc[1]
@@ -146,7 +171,13 @@ def test_network_edges_and_signs(corpus):
 
 def test_stances_from_trigger_lemma_then_type():
     assert [stance(w, "AGREE") for w in ("proposed", "demanding", "agreed", "refuses", "talks", "reached")] == [
-        "proposed", "demanded", "agreed", "rejected", "discussed", "agreed"]
+        "proposed",
+        "demanded",
+        "agreed",
+        "rejected",
+        "discussed",
+        "agreed",
+    ]
     assert stance("met", "CONSULT") == "discussed" and stance("shelled", "ASSAULT") == "raised"
     assert stance("warned", "REQUEST") == "demanded"
 
@@ -162,8 +193,26 @@ def test_cli_prints_writes_and_fails_cleanly(examples_db, tmp_path, capsys):
     assert {i["issue"]: i["status"] for i in issues}["direct_flights"] == "open"
 
     csv, svg, png = tmp_path / "dyad.csv", tmp_path / "dyad.svg", tmp_path / "dyad.png"
-    assert main(["dyad", "USA", "RUS", "--db", examples_db, "--by", "day", "--csv", str(csv), "--svg", str(svg),
-                 "--png", str(png)]) == 0
+    assert (
+        main(
+            [
+                "dyad",
+                "USA",
+                "RUS",
+                "--db",
+                examples_db,
+                "--by",
+                "day",
+                "--csv",
+                str(csv),
+                "--svg",
+                str(svg),
+                "--png",
+                str(png),
+            ]
+        )
+        == 0
+    )
     assert "2025-02-27" in capsys.readouterr().out
     assert pd.read_csv(csv)["events"].sum() == 5
     assert xml.dom.minidom.parse(str(svg)).documentElement.tagName == "svg"
@@ -173,9 +222,11 @@ def test_cli_prints_writes_and_fails_cleanly(examples_db, tmp_path, capsys):
     assert main(["alerts", "--db", examples_db]) == EXIT_OK
     assert capsys.readouterr().out.strip() == "(none)"
 
-    for argv, status in ((["dyad", "USAX", "RUS", "--db", examples_db], EXIT_USAGE),
-                         (["agenda", "USA", "RUS", "--db", str(tmp_path / "missing.duckdb")], EXIT_DATABASE),
-                         (["network", "--db", examples_db, "--csv", str(tmp_path / "no" / "x.csv")], EXIT_USAGE)):
+    for argv, status in (
+        (["dyad", "USAX", "RUS", "--db", examples_db], EXIT_USAGE),
+        (["agenda", "USA", "RUS", "--db", str(tmp_path / "missing.duckdb")], EXIT_DATABASE),
+        (["network", "--db", examples_db, "--csv", str(tmp_path / "no" / "x.csv")], EXIT_USAGE),
+    ):
         assert main(argv) == status
         err = capsys.readouterr().err
         assert err.startswith("parley: ") and len(err.strip().splitlines()) == 1

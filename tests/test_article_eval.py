@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from parley.annotations import LabelError, convert, load
 from parley.cli import main
-from parley.evaluate_articles import Scored, agreement, evaluate_articles, pair, split_by_article
+from parley.evaluation.annotations import LabelError, convert, load
+from parley.evaluation.articles import (
+    Scored,
+    agreement,
+    evaluate_articles,
+    pair,
+    split_by_article,
+)
 
 HERE = Path(__file__).parent / "data" / "articles"
 ARTICLES = HERE / "articles.jsonl"
@@ -41,9 +47,9 @@ def test_stored_labels_are_offsets_that_load_back_onto_the_words_read(labels):
     assert "bombed" not in stored and "Kurdish" not in stored  # no article words, only offsets
     article = load(labels[0], ARTICLES)["a1"]
     first = article.events[0]
-    assert text[first.trigger_start:first.trigger_end] == "bombed"
-    assert text[first.source.start:first.source.end] == "Turkish jets"
-    assert text[first.sentence_start:first.sentence_end].startswith("Turkish jets bombed")
+    assert text[first.trigger_start : first.trigger_end] == "bombed"
+    assert text[first.source.start : first.source.end] == "Turkish jets"
+    assert text[first.sentence_start : first.sentence_end].startswith("Turkish jets bombed")
 
 
 def test_the_scorer_on_a_match_a_wrong_type_an_event_outside_gold_a_miss_and_two_events_in_a_sentence(labels):
@@ -101,7 +107,7 @@ def test_a_changed_article_or_a_shifted_offset_is_one_clear_error(labels, tmp_pa
     shifted.write_text(json.dumps(record) + "\n")
     with pytest.raises(LabelError, match=r"shifted.jsonl:1 event 1: its offsets cover other words"):
         load(shifted, ARTICLES)
-    record["events"][0]["trigger_end"] = 10 ** 6
+    record["events"][0]["trigger_end"] = 10**6
     shifted.write_text(json.dumps(record) + "\n")
     with pytest.raises(LabelError, match="lie outside the sentence"):
         load(shifted, ARTICLES)
@@ -148,7 +154,10 @@ def test_eval_needs_files_or_articles_with_labels(capsys):
 
 @pytest.mark.skipif(not SHARED_ARTICLES.is_file(), reason="needs ../shared/data/realnews")
 def test_the_development_labels_load_and_ship_no_article_text():
-    for path, at_least in ((DEV_LABELS / "guardian_dev.jsonl", 80), (DEV_LABELS / "guardian_dev.second_reading.jsonl", 15)):
+    for path, at_least in (
+        (DEV_LABELS / "guardian_dev.jsonl", 80),
+        (DEV_LABELS / "guardian_dev.second_reading.jsonl", 15),
+    ):
         labelled = load(path, SHARED_ARTICLES)
         assert len(labelled) >= at_least
         for line in path.read_text(encoding="utf-8").splitlines():

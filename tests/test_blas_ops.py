@@ -7,8 +7,14 @@ import numpy as np
 import pytest
 import spacy
 
-from parley.stages.blas_ops import MIN_ROWS, NumpyBLASOps, one_blas_thread, product_ops, rows_independent
-from parley.stages.parse import MODEL
+from parley.nlp.stages.blas_ops import (
+    MIN_ROWS,
+    NumpyBLASOps,
+    one_blas_thread,
+    product_ops,
+    rows_independent,
+)
+from parley.nlp.stages.parse import MODEL
 
 from .test_token_attributes import annotations, texts
 
@@ -30,7 +36,7 @@ def test_a_rows_product_does_not_depend_on_the_rows_beside_it(threads):
             whole = ops.gemm(x, w, trans2=True)
             for rows in [*range(1, MIN_ROWS + 3), 100, 257, 1000]:
                 start = int(rng.integers(0, len(x) - rows))
-                assert np.array_equal(ops.gemm(x[start:start + rows], w, trans2=True), whole[start:start + rows])
+                assert np.array_equal(ops.gemm(x[start : start + rows], w, trans2=True), whole[start : start + rows])
 
 
 @pytest.mark.parametrize("rows", [5, MIN_ROWS + 5])

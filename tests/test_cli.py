@@ -41,14 +41,34 @@ def test_jsonl_records_and_stable_ids(capsys, monkeypatch, article, pipeline):
     _, out2, _ = run(capsys, monkeypatch, ["code", str(article), "--date", "2025-03-05", "--format", "jsonl"])
     records = [json.loads(line) for line in out1.splitlines()]
     assert records and out1 == out2
-    required = {"doc_id", "event_id", "event_type", "mode", "contexts", "cameo", "cameo_root", "quad_class",
-                "goldstein", "actors", "recipients", "date", "date_precision", "location", "negated", "status",
-                "issues", "sentence", "sentence_index", "trigger", "confidence"}
+    required = {
+        "doc_id",
+        "event_id",
+        "event_type",
+        "mode",
+        "contexts",
+        "cameo",
+        "cameo_root",
+        "quad_class",
+        "goldstein",
+        "actors",
+        "recipients",
+        "date",
+        "date_precision",
+        "location",
+        "negated",
+        "status",
+        "issues",
+        "sentence",
+        "sentence_index",
+        "trigger",
+        "confidence",
+    }
     for r in records:
         assert required <= set(r)
         assert r["doc_id"] == str(article)
         assert r["cameo"].startswith(r["cameo_root"])
-        assert ARTICLE[r["trigger"]["start"]:r["trigger"]["end"]] == r["trigger"]["text"]
+        assert ARTICLE[r["trigger"]["start"] : r["trigger"]["end"]] == r["trigger"]["text"]
         assert 0 <= r["confidence"] <= 1
     assert len({r["event_id"] for r in records}) == len(records)
 
@@ -70,8 +90,9 @@ def test_several_files_a_directory_and_stdin(capsys, monkeypatch, tmp_path, arti
 
 
 def test_jsonl_input(capsys, monkeypatch, pipeline):
-    status, out, err = run(capsys, monkeypatch, ["code", "--input", "jsonl", str(EXAMPLES / "articles.jsonl"),
-                                                 "--format", "jsonl"])
+    status, out, err = run(
+        capsys, monkeypatch, ["code", "--input", "jsonl", str(EXAMPLES / "articles.jsonl"), "--format", "jsonl"]
+    )
     assert status == 0, err
     records = [json.loads(line) for line in out.splitlines()]
     assert {r["doc_id"] for r in records} >= {"tbilisi-protest", "sudan-aid"}
@@ -83,8 +104,11 @@ BAD_INPUTS = {
     "empty.txt": (b"   \n", "empty"),
     "binary.bin": (bytes(range(256)) * 8, "binary"),
     "latin1.txt": ("Le président a rencontré le ministre à Genève.".encode("latin-1"), "not UTF-8"),
-    "french.txt": ("Le président de la République a rencontré hier à Genève le ministre russe des Affaires "
-                   "étrangères pour discuter de la guerre en Ukraine et des sanctions.".encode(), "not English"),
+    "french.txt": (
+        "Le président de la République a rencontré hier à Genève le ministre russe des Affaires "
+        "étrangères pour discuter de la guerre en Ukraine et des sanctions.".encode(),
+        "not English",
+    ),
 }
 
 
@@ -117,10 +141,13 @@ def test_large_and_missing_inputs(capsys, monkeypatch, tmp_path, article, pipeli
 
 def test_bad_jsonl_lines_are_reported_by_line(capsys, monkeypatch, tmp_path, pipeline):
     corpus = tmp_path / "docs.jsonl"
-    corpus.write_text('{"id": "a", "text": "Iran condemned the attack on the embassy."}\n'
-                      "not json\n"
-                      '{"id": "c"}\n'
-                      '{"id": "d", "text": "Peru recalled its ambassador.", "date": "yesterday"}\n', encoding="utf-8")
+    corpus.write_text(
+        '{"id": "a", "text": "Iran condemned the attack on the embassy."}\n'
+        "not json\n"
+        '{"id": "c"}\n'
+        '{"id": "d", "text": "Peru recalled its ambassador.", "date": "yesterday"}\n',
+        encoding="utf-8",
+    )
     status, out, err = run(capsys, monkeypatch, ["code", str(corpus), "--format", "jsonl"])
     assert status == 1
     assert [line.split(":")[2] for line in err.strip().splitlines()] == ["2", "3", "4"]
@@ -136,7 +163,10 @@ def test_usage_errors_exit_2_without_traceback():
 
 def test_installed_command_runs(article):
     command = Path(sys.executable).parent / "parley"  # the console script installed beside this Python
-    result = subprocess.run([str(command), "code", str(article), "--date", "2025-03-05", "--format", "jsonl"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(command), "code", str(article), "--date", "2025-03-05", "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert any(json.loads(line)["event_type"] == "CONSULT" for line in result.stdout.splitlines())

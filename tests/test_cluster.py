@@ -14,9 +14,9 @@ import pytest
 
 from parley.api import ingest
 from parley.cli import EXIT_CLUSTER, EXIT_OK, main
-from parley.cluster import ClusterPipeline, peak_memory, warm
-from parley.document import Document
-from parley.store import open_store
+from parley.corpus.cluster import ClusterPipeline, peak_memory, warm
+from parley.corpus.store import open_store
+from parley.nlp.document import Document
 
 from .conftest import EXAMPLES
 
@@ -48,8 +48,13 @@ def _rows(url: str) -> dict[str, list[tuple]]:
     """Every stored row of every table, less ingestion times, in a fixed order."""
     store = open_store(url)
     try:
-        return {t: sorted(store.query(f"SELECT * EXCLUDE ({STAMPS[t]}) FROM {t}" if t in STAMPS
-                                      else f"SELECT * FROM {t}")[1], key=repr) for t in TABLES}
+        return {
+            t: sorted(
+                store.query(f"SELECT * EXCLUDE ({STAMPS[t]}) FROM {t}" if t in STAMPS else f"SELECT * FROM {t}")[1],
+                key=repr,
+            )
+            for t in TABLES
+        }
     finally:
         store.close()
 
@@ -58,8 +63,11 @@ def test_memory_zones_free_a_streams_strings_and_change_nothing(patterns):
     texts = [f"The Zorblatt{i} ministry of Quenvia{i} condemned the Vexmoor{i} militia on Tuesday." for i in range(40)]
     strings = patterns.parser.nlp.vocab.strings
     before = len(strings)
-    zoned = [e.to_dict() for d in patterns((Document(str(i), t) for i, t in enumerate(texts)), free_memory=True)
-             for e in d.events]
+    zoned = [
+        e.to_dict()
+        for d in patterns((Document(str(i), t) for i, t in enumerate(texts)), free_memory=True)
+        for e in d.events
+    ]
     assert len(strings) == before  # the new words were freed with their zone
     plain = [e.to_dict() for d in patterns(Document(str(i), t) for i, t in enumerate(texts)) for e in d.events]
     assert zoned == plain and len(zoned) == len(texts)
@@ -75,15 +83,17 @@ def test_a_cluster_run_stores_what_a_single_process_stores(cluster, corpus, pipe
     assert _rows(clustered) == expected and len(expected["events"]) > 20
     again = ingest([str(corpus)], clustered, pipeline=ClusterPipeline(client, task_docs=3))
     assert again.new == 0 and again.present == 29 and _rows(clustered) == expected
-    assert all(0 < peak < 4 * 2 ** 30 for peak in client.run(peak_memory).values())
+    assert all(0 < peak < 4 * 2**30 for peak in client.run(peak_memory).values())
 
 
 def test_parley_ingest_on_a_running_scheduler(cluster, corpus, pg_store_url, pipeline, tmp_path):
     local, _ = cluster
     reference = str(tmp_path / "single.duckdb")
     ingest([str(corpus)], reference, pipeline=pipeline)
-    assert main(["ingest", str(corpus), "--db", pg_store_url, "--scheduler", local.scheduler_address,
-                 "--quiet"]) == EXIT_OK
+    assert (
+        main(["ingest", str(corpus), "--db", pg_store_url, "--scheduler", local.scheduler_address, "--quiet"])
+        == EXIT_OK
+    )
     assert _mentions(pg_store_url) == _mentions(reference) and len(_mentions(reference)) > 20
 
 
@@ -96,8 +106,9 @@ def _mentions(url: str) -> list[tuple]:
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(corpus, tmp_path, capsys):
-    code = main(["ingest", str(corpus), "--db", str(tmp_path / "x.duckdb"), "--scheduler", "tcp://127.0.0.1:9",
-                 "--quiet"])
+    code = main(
+        ["ingest", str(corpus), "--db", str(tmp_path / "x.duckdb"), "--scheduler", "tcp://127.0.0.1:9", "--quiet"]
+    )
     err = capsys.readouterr().err.strip()
     assert code == EXIT_CLUSTER
     assert err.startswith("parley: cannot reach the Dask scheduler tcp://127.0.0.1:9") and "\n" not in err
@@ -105,8 +116,14 @@ def test_an_unreachable_scheduler_is_a_clear_error(corpus, tmp_path, capsys):
 
 def _parquet(root: Path, table: str) -> list[tuple]:
     files = list((root / table).glob("*/*.parquet"))
-    return sorted(duckdb.sql(f"SELECT * EXCLUDE (published_date) FROM read_parquet({[str(f) for f in files]})"
-                             ).fetchall(), key=repr) if files else []
+    return (
+        sorted(
+            duckdb.sql(f"SELECT * EXCLUDE (published_date) FROM read_parquet({[str(f) for f in files]})").fetchall(),
+            key=repr,
+        )
+        if files
+        else []
+    )
 
 
 def test_parquet_output_is_partitioned_by_date_idempotent_and_crash_safe(corpus, pipeline, tmp_path):
@@ -116,7 +133,8 @@ def test_parquet_output_is_partitioned_by_date_idempotent_and_crash_safe(corpus,
     assert first.new == 29
     stored = _rows(reference)
     assert {p.name for p in (out / "documents").iterdir()} == {
-        f"published_date={r[5].isoformat() if r[5] else 'unknown'}" for r in stored["documents"]}
+        f"published_date={r[5].isoformat() if r[5] else 'unknown'}" for r in stored["documents"]
+    }
     mentions = _parquet(out, "mentions")
     assert mentions == stored["mentions"]
     assert {r[0] for r in _parquet(out, "events")} == {r[0] for r in stored["events"]}

@@ -56,7 +56,13 @@ def browser() -> Iterator[webdriver.Chrome]:
     binary, driver_path = _chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1800"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1800",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     yield driver
@@ -66,8 +72,9 @@ def browser() -> Iterator[webdriver.Chrome]:
 def _open(browser, url: str) -> None:
     browser.get(url)
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
-    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok", \
-        browser.find_element(By.ID, "status").text
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok", browser.find_element(
+        By.ID, "status"
+    ).text
 
 
 def _text(browser, element_id: str) -> str:
@@ -87,8 +94,9 @@ def test_dyad_page_shows_the_api_numbers(browser, server, tmp_path):
     assert int(_text(browser, "total-events")) == sum(r["events"] for r in series) > 0
     for q in ("quad1", "quad2", "quad3", "quad4"):
         assert int(_text(browser, f"total-{q}")) == sum(r[q] for r in series)
-        assert sum(int(b.get_attribute("data-count")) for b in bars if q in b.get_attribute("class")) == \
-            sum(r[q] for r in series)
+        assert sum(int(b.get_attribute("data-count")) for b in bars if q in b.get_attribute("class")) == sum(
+            r[q] for r in series
+        )
     assert _text(browser, "total-goldstein") == f"{sum(r['goldstein_sum'] for r in series):.1f}"
     rows = _rows(browser)
     assert len(rows) == min(page["total"], 100) > 0

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from parley.api import code
 from parley.cli import main
-from parley.evaluate import record_main
-from parley.learn.data import to_label
+from parley.evaluation.mains import record_main
+from parley.nlp.models.labels import to_label
 
 ROWS = [  # (text, gold type): an emitted event, a sentence with none, a second emitted one, a negation
     ("The foreign minister of Ghana visited Lagos to discuss trade.", "CONSULT"),
@@ -38,8 +38,9 @@ def test_sentence_scores_are_the_events_parley_code_emits(tmp_path, pipeline, ca
     product = json.loads(capsys.readouterr().out)
     assert product["accuracy"] == round(right / len(ROWS), 4)
     assert product["coverage"] == round(sum(e is not None for e in emitted) / len(ROWS), 4)
-    assert product["quad_accuracy"] == round(sum(
-        (e.quad_class if e else 0) == q for e, q in zip(emitted, (1, 2, 4, 3))) / len(ROWS), 4)
+    assert product["quad_accuracy"] == round(
+        sum((e.quad_class if e else 0) == q for e, q in zip(emitted, (1, 2, 4, 3))) / len(ROWS), 4
+    )
     assert not any(k.startswith("diagnostic") for k in product)
 
     assert main(["eval", str(path), "--json", "--diagnostic"]) == 0

@@ -12,9 +12,11 @@ from parley import code
 
 from .conftest import countries
 
-ROWS = [line.rstrip("\n").split("\t")
-        for line in (Path(__file__).parent / "data" / "roots.tsv").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")]
+ROWS = [
+    line.rstrip("\n").split("\t")
+    for line in (Path(__file__).parent / "data" / "roots.tsv").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
 
 
 def test_every_root_from_02_to_20_is_covered():
@@ -34,14 +36,17 @@ def test_sentence_codes_to_its_root(patterns, root, etype, actor, recipient, sen
     if recipient != "-":
         assert recipient in countries(event.recipients)
     assert event.sentence == sentence
-    assert sentence[event.trigger_start:event.trigger_end] == event.trigger_text
+    assert sentence[event.trigger_start : event.trigger_end] == event.trigger_text
 
 
-@pytest.mark.parametrize("sentence", [
-    "Manchester United beat Chelsea 3-1 on Saturday.",
-    "Oil prices rose 2 percent on Monday.",
-    "The minister said the weather would be sunny.",
-    "Heavy rain fell across the region overnight.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Manchester United beat Chelsea 3-1 on Saturday.",
+        "Oil prices rose 2 percent on Monday.",
+        "The minister said the weather would be sunny.",
+        "Heavy rain fell across the region overnight.",
+    ],
+)
 def test_no_event_without_political_action(pipeline, sentence):
     assert code(sentence, date="2024-05-01", pipeline=pipeline) == []

@@ -14,8 +14,8 @@ import pytest
 
 from parley.api import export
 from parley.cli import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, main
-from parley.exports import GDELT_COLUMNS, ICEWS_COLUMNS, event_id, split_code
-from parley.query import EVENT_COLUMNS, Filters
+from parley.corpus.exports import GDELT_COLUMNS, ICEWS_COLUMNS, event_id, split_code
+from parley.corpus.query import EVENT_COLUMNS, Filters
 
 from .test_query import DOCUMENTS, EVENTS, KEYS, corpus_url
 
@@ -23,16 +23,72 @@ HAPPENED = {"consult", "request", "protest", "assault", "aid"}  # not the negate
 ID_TO_LABEL = {event_id(key): label for label, key in KEYS.items()}
 
 # the PLOVER manual's JSON record fields, its entity object's and its location object's
-PLOVER_FIELDS = {"id", "has_event", "date", "time", "enddate", "endtime", "actor", "recipient", "event", "event_loc",
-                 "event_text", "quad_code", "event_scale", "mode", "context", "link", "text", "text_info",
-                 "cite_info", "coder", "coded_date", "coded_time", "comment"}
-PLOVER_ENTITY = {"code", "sector", "entity_text", "identifier_id", "identifier_text", "religion", "ethnicity",
-                 "office", "gender", "age"}
-PLOVER_LOCATION = {"extracted_place", "resolved_place", "geonameid", "lat", "lon", "city", "district", "province",
-                   "country", "country_code", "feature_class", "feature_code", "resolution"}
+PLOVER_FIELDS = {
+    "id",
+    "has_event",
+    "date",
+    "time",
+    "enddate",
+    "endtime",
+    "actor",
+    "recipient",
+    "event",
+    "event_loc",
+    "event_text",
+    "quad_code",
+    "event_scale",
+    "mode",
+    "context",
+    "link",
+    "text",
+    "text_info",
+    "cite_info",
+    "coder",
+    "coded_date",
+    "coded_time",
+    "comment",
+}
+PLOVER_ENTITY = {
+    "code",
+    "sector",
+    "entity_text",
+    "identifier_id",
+    "identifier_text",
+    "religion",
+    "ethnicity",
+    "office",
+    "gender",
+    "age",
+}
+PLOVER_LOCATION = {
+    "extracted_place",
+    "resolved_place",
+    "geonameid",
+    "lat",
+    "lon",
+    "city",
+    "district",
+    "province",
+    "country",
+    "country_code",
+    "feature_class",
+    "feature_code",
+    "resolution",
+}
 PLOVER_TEXT = {"sequence", "start", "end", "text_story"}
-PLOVER_CITE = {"corpus", "citation", "url", "title", "language", "publication", "license", "copyright", "coder",
-               "codebook", "version"}
+PLOVER_CITE = {
+    "corpus",
+    "citation",
+    "url",
+    "title",
+    "language",
+    "publication",
+    "license",
+    "copyright",
+    "coder",
+    "codebook",
+    "version",
+}
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
@@ -64,18 +120,29 @@ def test_gdelt(corpus):
     assert (consult["Actor2Code"], consult["Actor2CountryCode"], consult["Actor2Name"]) == ("RUSGOV", "RUS", "RUSSIA")
     assert (consult["EventCode"], consult["EventBaseCode"], consult["EventRootCode"]) == ("044", "044", "04")
     assert (consult["QuadClass"], float(consult["GoldsteinScale"]), consult["IsRootEvent"]) == ("1", 2.5, "1")
-    assert (consult["NumMentions"], consult["NumSources"], consult["NumArticles"], consult["AvgTone"]) == \
-        ("2", "2", "2", "")
-    assert (consult["ActionGeo_Type"], consult["ActionGeo_CountryCode"], consult["ActionGeo_ADM1Code"]) == \
-        ("4", "TU", "TU34")
+    assert (consult["NumMentions"], consult["NumSources"], consult["NumArticles"], consult["AvgTone"]) == (
+        "2",
+        "2",
+        "2",
+        "",
+    )
+    assert (consult["ActionGeo_Type"], consult["ActionGeo_CountryCode"], consult["ActionGeo_ADM1Code"]) == (
+        "4",
+        "TU",
+        "TU34",
+    )
     assert consult["ActionGeo_FullName"] == "Istanbul, Turkey" and consult["ActionGeo_FeatureID"] == "745044"
     assert float(consult["ActionGeo_Lat"]) == 41.01384 and float(consult["ActionGeo_Long"]) == 28.94966
     assert all(consult[f"Actor1Geo_{c}"] == consult[f"Actor2Geo_{c}"] == "" for c in ("Type", "CountryCode", "Lat"))
     assert consult["DATEADDED"] == "20250305123000" and consult["SOURCEURL"] == DOCUMENTS["ap"][2]
     assert rows["request"]["IsRootEvent"] == "0" and rows["request"]["EventBaseCode"] == "100"
     aid = rows["aid"]  # the UN: no country, type IGO, known group UNO; a country-level place
-    assert (aid["Actor1Code"], aid["Actor1CountryCode"], aid["Actor1KnownGroupCode"], aid["Actor1Type1Code"]) == \
-        ("IGOUNO", "", "UNO", "IGO")
+    assert (aid["Actor1Code"], aid["Actor1CountryCode"], aid["Actor1KnownGroupCode"], aid["Actor1Type1Code"]) == (
+        "IGOUNO",
+        "",
+        "UNO",
+        "IGO",
+    )
     assert (aid["ActionGeo_Type"], aid["ActionGeo_CountryCode"], aid["ActionGeo_ADM1Code"]) == ("1", "UP", "UP")
     protest = rows["protest"]  # a US city
     assert (protest["ActionGeo_Type"], protest["ActionGeo_ADM1Code"]) == ("3", "USTX")
@@ -89,16 +156,19 @@ def test_gdelt_follows_the_filters(corpus):
     assert {ID_TO_LABEL[int(line.split("\t")[0])] for line in lines} == {"consult", "request"}
 
 
-@pytest.mark.parametrize(("code", "country", "parts"), [
-    ("USAGOV", "USA", ("USA", "", [], ["GOV"])),
-    ("RUS", "RUS", ("RUS", "", [], [])),
-    ("IGOUNO", "IGO", ("", "UNO", [], ["IGO"])),
-    ("IGOWSTNAT", "IGO", ("", "NAT", [], ["IGO"])),
-    ("IGOG7", "IGO", ("", "G7", [], ["IGO"])),
-    ("NGOICRC", "NGO", ("", "ICRC", [], ["NGO"])),
-    ("IRQREBMUSSHI", "IRQ", ("IRQ", "", ["MUS", "SHI"], ["REB"])),
-    ("COP", None, ("", "", [], ["COP"])),
-])
+@pytest.mark.parametrize(
+    ("code", "country", "parts"),
+    [
+        ("USAGOV", "USA", ("USA", "", [], ["GOV"])),
+        ("RUS", "RUS", ("RUS", "", [], [])),
+        ("IGOUNO", "IGO", ("", "UNO", [], ["IGO"])),
+        ("IGOWSTNAT", "IGO", ("", "NAT", [], ["IGO"])),
+        ("IGOG7", "IGO", ("", "G7", [], ["IGO"])),
+        ("NGOICRC", "NGO", ("", "ICRC", [], ["NGO"])),
+        ("IRQREBMUSSHI", "IRQ", ("IRQ", "", ["MUS", "SHI"], ["REB"])),
+        ("COP", None, ("", "", [], ["COP"])),
+    ],
+)
 def test_actor_codes_split_as_gdelt_has_them(code, country, parts):
     got = split_code(code, country)
     assert (got["country"], got["group"], got["religions"], got["types"]) == parts
@@ -112,8 +182,11 @@ def test_icews(corpus):
     consult = rows["consult"]
     assert consult["Event Date"] == "2025-02-27" and consult["CAMEO Code"] == "044"
     assert consult["Event Text"] == "Meet at a 'third' location" and float(consult["Intensity"]) == 2.5
-    assert (consult["Source Name"], consult["Source Sectors"], consult["Source Country"]) == \
-        ("Government (United States)", "Government", "United States")
+    assert (consult["Source Name"], consult["Source Sectors"], consult["Source Country"]) == (
+        "Government (United States)",
+        "Government",
+        "United States",
+    )
     assert (consult["Target Country"], consult["Publisher"], consult["Sentence Number"]) == ("Russia", "AP", "1")
     assert (consult["City"], consult["Province"], consult["Country"]) == ("Istanbul", "", "Turkey")
     assert float(consult["Latitude"]) == 41.01384 and consult["Story ID"]
@@ -171,13 +244,17 @@ def test_parquet(corpus, tmp_path):
         rel = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
         columns = [d[0] for d in rel.description]
         rows = [dict(zip(columns, r)) for r in rel.fetchall()]
-        types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
-                                 [str(path)]).fetchall())
+        types = dict(
+            con.execute(
+                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [str(path)]
+            ).fetchall()
+        )
     finally:
         con.close()
     assert tuple(columns) == EVENT_COLUMNS
-    assert [r["event_key"] for r in rows] == [KEYS[k] for k in sorted(["consult", "request", "not_agree"],
-                                                                        key=lambda k: (EVENTS[k][5], KEYS[k]))]
+    assert [r["event_key"] for r in rows] == [
+        KEYS[k] for k in sorted(["consult", "request", "not_agree"], key=lambda k: (EVENTS[k][5], KEYS[k]))
+    ]
     assert (types["date"], types["negated"], types["goldstein"]) == ("DATE", "BOOLEAN", "DOUBLE")
     assert rows[0]["cameo"] == "044" and rows[0]["place_lat"] == 41.01384
     assert not (tmp_path / "events.parquet.part").exists()
@@ -231,13 +308,16 @@ def test_cli_unreachable_postgresql(capsys):
     assert err.count("\n") == 1 and "secret" not in err
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["events", "--actor", "USA' OR 1=1 --"], "parley: bad actor code"),
-    (["events", "--dyad", "USA-RUS'; DROP TABLE events; --"], "parley: bad dyad"),
-    (["events", "--type", "MEET"], "parley: unknown event type 'MEET'"),
-    (["export", "--format", "icews", "--since", "last week"], "parley: bad --since date"),
-    (["export", "--format", "parquet"], "parley: parquet is binary: give an output file with -o FILE"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["events", "--actor", "USA' OR 1=1 --"], "parley: bad actor code"),
+        (["events", "--dyad", "USA-RUS'; DROP TABLE events; --"], "parley: bad dyad"),
+        (["events", "--type", "MEET"], "parley: unknown event type 'MEET'"),
+        (["export", "--format", "icews", "--since", "last week"], "parley: bad --since date"),
+        (["export", "--format", "parquet"], "parley: parquet is binary: give an output file with -o FILE"),
+    ],
+)
 def test_cli_bad_filters(capsys, corpus, args, message):
     status, out, err = run(capsys, [*args, "--db", corpus])
     assert status == EXIT_USAGE and out == ""
@@ -256,7 +336,11 @@ def test_cli_unwritable_output(capsys, corpus, tmp_path):
 
 
 def test_cli_runs_as_a_program(corpus):
-    proc = subprocess.run([sys.executable, "-m", "parley", "export", "--format", "plover", "--db", corpus,
-                           "--cameo", "19"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "parley", "export", "--format", "plover", "--db", corpus, "--cameo", "19"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and proc.stderr == ""
     assert [json.loads(line)["event"] for line in proc.stdout.splitlines()] == [["ASSAULT"]]

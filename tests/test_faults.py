@@ -37,15 +37,43 @@ DOCS = 256  # 8 write batches of 32, 4 cluster tasks of 64
 STARTED = 32  # documents stored before a fault is injected: one batch
 WAIT_S = 240  # the longest wait for a child to get somewhere (a loaded 2-core machine is slow)
 # per table, the columns that say which rows there are and what they count
-KEYS = {"documents": "doc_key, story_id, n_events", "doc_bands": "bucket, doc_key",
-        "events": "event_key, num_mentions, num_sources, num_articles, first_doc_key",
-        "event_actors": "event_key, role, position, code", "event_dyads": "event_key, actor_country, recipient_country",
-        "mentions": "mention_id, event_key, doc_key"}
+KEYS = {
+    "documents": "doc_key, story_id, n_events",
+    "doc_bands": "bucket, doc_key",
+    "events": "event_key, num_mentions, num_sources, num_articles, first_doc_key",
+    "event_actors": "event_key, role, position, code",
+    "event_dyads": "event_key, actor_country, recipient_country",
+    "mentions": "mention_id, event_key, doc_key",
+}
 PARQUET_TABLES = ("documents", "events", "event_actors", "event_dyads", "mentions")
-NATIONS = ("Russia", "Ukraine", "China", "Japan", "France", "Germany", "Turkey", "Iran", "Israel", "Egypt", "India",
-           "Pakistan", "Brazil", "Mexico", "Kenya", "Nigeria")
-ACTS = ("met officials from", "accused", "threatened", "praised", "signed a trade deal with", "condemned",
-        "demanded concessions from", "agreed to cooperate with")
+NATIONS = (
+    "Russia",
+    "Ukraine",
+    "China",
+    "Japan",
+    "France",
+    "Germany",
+    "Turkey",
+    "Iran",
+    "Israel",
+    "Egypt",
+    "India",
+    "Pakistan",
+    "Brazil",
+    "Mexico",
+    "Kenya",
+    "Nigeria",
+)
+ACTS = (
+    "met officials from",
+    "accused",
+    "threatened",
+    "praised",
+    "signed a trade deal with",
+    "condemned",
+    "demanded concessions from",
+    "agreed to cooperate with",
+)
 CITIES = ("Geneva", "Istanbul", "Nairobi", "Paris", "Cairo", "Delhi", "Tokyo", "Berlin")
 
 
@@ -56,8 +84,10 @@ def corpus(tmp_path_factory) -> str:
     for i in range(DOCS):
         actor, target = NATIONS[i % 16], NATIONS[(i * 7 + 3) % 16]
         target = NATIONS[(i + 1) % 16] if target == actor else target
-        text = (f"The government of {actor} {ACTS[i % 8]} {target} in {CITIES[i // 8 % 8]} on Tuesday, report {i}. "
-                "Officials said talks would continue.")
+        text = (
+            f"The government of {actor} {ACTS[i % 8]} {target} in {CITIES[i // 8 % 8]} on Tuesday, report {i}. "
+            "Officials said talks would continue."
+        )
         lines.append(json.dumps({"id": f"doc-{i}", "text": text, "date": f"2025-03-{1 + i % 28:02d}"}) + "\n")
     path = tmp_path_factory.mktemp("faults") / "corpus.jsonl"
     path.write_text("".join(lines), encoding="utf-8")
@@ -74,7 +104,7 @@ def reference(corpus, pipeline, tmp_path_factory) -> dict[str, list[tuple]]:
 
 def _content(url: str) -> dict[str, list[tuple]]:
     """Per table, the sorted key and count columns of every row (a doubled row shows twice)."""
-    from parley.store import open_store
+    from parley.corpus.store import open_store
 
     store = open_store(url)
     try:
@@ -90,8 +120,12 @@ class Server:
         self.folder = folder
 
     def _script(self, command: str) -> str:
-        done = subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), command, str(self.folder)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "postgres.sh"), command, str(self.folder)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert done.returncode == 0, f"postgres.sh {command}: {done.stderr.strip()}"
         return done.stdout.strip()
 
@@ -127,8 +161,14 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 def _launch(*args: str) -> subprocess.Popen:
     """`parley ARGS` in a child process of its own session (so a signal can reach all it starts)."""
-    return subprocess.Popen([sys.executable, "-m", "parley", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "parley", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
 
 
 def _wait(condition: Callable[[], bool], child: subprocess.Popen, what: str) -> None:
@@ -186,9 +226,16 @@ def test_postgres_stopped_mid_ingest_then_rerun(corpus, reference, server, capsy
     # block the run inside its next batch's transaction, then stop the server under it
     with contextlib.closing(psycopg.connect(url)) as blocker, psycopg.connect(url, autocommit=True) as watcher:
         blocker.execute("LOCK TABLE mentions IN EXCLUSIVE MODE")
-        _wait(lambda: watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
-                                      " AND wait_event_type = 'Lock'", [name]).fetchone()[0] > 0,
-              child, "its next batch waited on the lock")
+        _wait(
+            lambda: (
+                watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'", [name]
+                ).fetchone()[0]
+                > 0
+            ),
+            child,
+            "its next batch waited on the lock",
+        )
         server.stop()
     status, err = _finish(child)
     assert status == EXIT_DATABASE, err
@@ -203,8 +250,10 @@ def test_postgres_stopped_mid_ingest_then_rerun(corpus, reference, server, capsy
     partial = _content(again)
     assert 0 < len(partial["documents"]) < DOCS and len(partial["documents"]) % 32 == 0
     assert main(["ingest", corpus, "--db", again]) == EXIT_OK
-    assert f"{DOCS - len(partial['documents'])} new, {len(partial['documents'])} already present" \
+    assert (
+        f"{DOCS - len(partial['documents'])} new, {len(partial['documents'])} already present"
         in capsys.readouterr().out
+    )
     assert _content(again) == reference
 
 
@@ -218,8 +267,9 @@ class Disk:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.mkdir()
-        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={self.SIZE}", "tmpfs", str(path)],
-                                 capture_output=True, check=False)
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={self.SIZE}", "tmpfs", str(path)], capture_output=True, check=False
+        )
         self.tmpfs = mounted.returncode == 0
         self.filler = path / "filler"
 
@@ -230,7 +280,7 @@ class Disk:
 
             resource.prlimit(child.pid, resource.RLIMIT_FSIZE, (1, resource.RLIM_INFINITY))
             return os.strerror(27)  # EFBIG: Python ignores SIGXFSZ, so the write fails instead
-        block = b"\0" * 2 ** 20
+        block = b"\0" * 2**20
         with self.filler.open("wb") as f, contextlib.suppress(OSError):
             while True:
                 f.write(block)
@@ -275,8 +325,12 @@ def test_a_full_disk_under_a_duckdb_file_then_rerun(corpus, reference, disk, cap
 
 def _parquet(root: Path) -> dict[str, list[tuple]]:
     """Per table, the sorted key and count columns of every row of the Parquet files."""
-    return {t: sorted(duckdb.sql(f"SELECT {KEYS[t]} FROM read_parquet(?)", params=[str(root / t / "*" / "*.parquet")]
-                                 ).fetchall()) for t in PARQUET_TABLES}
+    return {
+        t: sorted(
+            duckdb.sql(f"SELECT {KEYS[t]} FROM read_parquet(?)", params=[str(root / t / "*" / "*.parquet")]).fetchall()
+        )
+        for t in PARQUET_TABLES
+    }
 
 
 def test_a_full_disk_under_parquet_output_then_rerun(corpus, pipeline, disk, tmp_path, capsys):

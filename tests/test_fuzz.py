@@ -36,13 +36,18 @@ from benchmarks.fuzz import (
     run_reader,
     seed_bytes,
 )
-from parley.document import Document
-from parley.readers.html import html_text
+from parley.corpus.readers.html import html_text
+from parley.nlp.document import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = seed_bytes()
-FAST = settings(max_examples=120, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=120,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 read_text, read_html, read_feed, read_jsonl = (READERS[k][0] for k in ("text", "html", "feed", "jsonl"))
 
 NASTY_CHARS = "".join(SCRIPTS.values())
@@ -54,27 +59,49 @@ any_text = st.text(st.characters(exclude_categories=()), max_size=300)  # lone s
 encodings = st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "utf-32", "koi8-r"])
 mutated = st.builds(mutate, st.randoms(use_true_random=False), st.sampled_from(SEEDS), st.just(SEEDS))
 text_bytes = st.one_of(
-    st.binary(max_size=2000), mutated,
+    st.binary(max_size=2000),
+    mutated,
     st.tuples(english | any_text, encodings).map(lambda t: t[0].encode(t[1], "replace")),
-    (english | any_text).map(lambda t: t.encode("utf-8", "surrogatepass")))
+    (english | any_text).map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
 
 json_scalar = st.none() | st.booleans() | st.integers() | st.floats() | any_text | st.sampled_from(BAD_DATES)
-json_value = st.recursive(json_scalar, lambda inner: st.lists(inner, max_size=3)
-                          | st.dictionaries(any_text, inner, max_size=3), max_leaves=8)
-records = st.fixed_dictionaries({}, optional={
-    "id": json_value, "text": english | json_value, "date": st.sampled_from(BAD_DATES + ["2025-02-28"]) | json_value,
-    "title": json_value, "url": json_value, "source": json_value})
+json_value = st.recursive(
+    json_scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3), max_leaves=8
+)
+records = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": json_value,
+        "text": english | json_value,
+        "date": st.sampled_from(BAD_DATES + ["2025-02-28"]) | json_value,
+        "title": json_value,
+        "url": json_value,
+        "source": json_value,
+    },
+)
 json_lines = st.one_of(
-    st.tuples(records, st.booleans()).map(lambda r: json.dumps(r[0], ensure_ascii=r[1]).encode("utf-8", "surrogatepass")),
+    st.tuples(records, st.booleans()).map(
+        lambda r: json.dumps(r[0], ensure_ascii=r[1]).encode("utf-8", "surrogatepass")
+    ),
     st.builds(jsonl_line, st.randoms(use_true_random=False), st.just(SEEDS)),
-    st.binary(max_size=300))
+    st.binary(max_size=300),
+)
 jsonl_files = st.lists(json_lines, max_size=6).map(lambda lines: b"\n".join(lines) + b"\n")
 
 TAGS = ["div", "p", "span", "script", "style", "iframe", "table", "td", "li", "article", "noscript", "svg", "br"]
-html_tree = st.recursive(english | nasty, lambda inner: st.tuples(st.sampled_from(TAGS), st.lists(inner, max_size=4))
-                         .map(lambda t: f"<{t[0]}>{''.join(t[1])}</{t[0]}>"), max_leaves=20)
-html_bytes = st.one_of(html_tree.map(lambda body: html_page(random.Random(0), body).encode()), mutated,
-                       st.tuples(html_tree, st.integers(0, 5000)).map(lambda t: t[0].encode()[:t[1]]))
+html_tree = st.recursive(
+    english | nasty,
+    lambda inner: st.tuples(st.sampled_from(TAGS), st.lists(inner, max_size=4)).map(
+        lambda t: f"<{t[0]}>{''.join(t[1])}</{t[0]}>"
+    ),
+    max_leaves=20,
+)
+html_bytes = st.one_of(
+    html_tree.map(lambda body: html_page(random.Random(0), body).encode()),
+    mutated,
+    st.tuples(html_tree, st.integers(0, 5000)).map(lambda t: t[0].encode()[: t[1]]),
+)
 
 
 def escape(text: str) -> str:
@@ -82,14 +109,30 @@ def escape(text: str) -> str:
 
 
 items = st.lists(st.tuples(english, english | any_text, st.sampled_from(BAD_DATES) | any_text), max_size=6)
-feeds = st.builds(lambda entries, atom, cut: (
-    ('<feed xmlns="http://www.w3.org/2005/Atom"><title>W</title>' + "".join(
-        f"<entry><title>{escape(t)}</title><updated>{escape(d)}</updated><content>{escape(x)}</content></entry>"
-        for t, x, d in entries) + "</feed>") if atom else
-    ('<rss version="2.0"><channel><title>W</title>' + "".join(
-        f"<item><title>{escape(t)}</title><pubDate>{escape(d)}</pubDate><description>{escape(x)}</description></item>"
-        for t, x, d in entries) + "</channel></rss>")).encode("utf-8", "surrogatepass")[:cut],
-    items, st.booleans(), st.integers(0, 10**6))
+feeds = st.builds(
+    lambda entries, atom, cut: (
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom"><title>W</title>'
+            + "".join(
+                f"<entry><title>{escape(t)}</title><updated>{escape(d)}</updated><content>{escape(x)}</content></entry>"
+                for t, x, d in entries
+            )
+            + "</feed>"
+        )
+        if atom
+        else (
+            '<rss version="2.0"><channel><title>W</title>'
+            + "".join(
+                f"<item><title>{escape(t)}</title><pubDate>{escape(d)}</pubDate><description>{escape(x)}</description></item>"
+                for t, x, d in entries
+            )
+            + "</channel></rss>"
+        )
+    ).encode("utf-8", "surrogatepass")[:cut],
+    items,
+    st.booleans(),
+    st.integers(0, 10**6),
+)
 feed_bytes = st.one_of(feeds, st.builds(mutate, st.randoms(use_true_random=False), feeds, st.just(SEEDS)))
 
 
@@ -118,8 +161,10 @@ def test_jsonl_reader_refuses_or_reads_any_lines(data):
 
 
 @settings(FAST, max_examples=60)
-@given(st.one_of(text_bytes, html_bytes, feed_bytes, jsonl_files),
-       st.sampled_from(["", ".txt", ".html", ".xml", ".jsonl", ".bin"]))
+@given(
+    st.one_of(text_bytes, html_bytes, feed_bytes, jsonl_files),
+    st.sampled_from(["", ".txt", ".html", ".xml", ".jsonl", ".bin"]),
+)
 def test_any_file_is_read_by_its_kind_or_refused(tmp_path_factory, data, suffix):
     run_auto(data, suffix, tmp_path_factory.mktemp("auto"))
 
@@ -133,10 +178,16 @@ EXTREMES = {
     "html, 100,000 nested divs": (read_html, b"<div>" * DEEP + ENGLISH.encode() + b"</div>" * DEEP),
     "html, 100,000 unclosed tags": (read_html, b"<b><i>" * DEEP + ENGLISH.encode()),
     "html, a 1 MB attribute": (read_html, b'<p title="' + TOKEN + b'">' + ENGLISH.encode() + b"</p>"),
-    "feed, 100,000 nested elements": (read_feed, b'<rss version="2.0"><channel><item><description>'
-                                      + b"<x>" * DEEP + b"</description></item></channel></rss>"),
-    "feed, an item of 100,000 nested divs": (read_feed, b'<rss version="2.0"><channel><item><description>'
-                                             + b"&lt;div&gt;" * DEEP + b"</description></item></channel></rss>"),
+    "feed, 100,000 nested elements": (
+        read_feed,
+        b'<rss version="2.0"><channel><item><description>' + b"<x>" * DEEP + b"</description></item></channel></rss>",
+    ),
+    "feed, an item of 100,000 nested divs": (
+        read_feed,
+        b'<rss version="2.0"><channel><item><description>'
+        + b"&lt;div&gt;" * DEEP
+        + b"</description></item></channel></rss>",
+    ),
     "jsonl, 100,000 nested arrays": (read_jsonl, b"[" * DEEP + b"]" * DEEP),
     "jsonl, a 1 MB token": (read_jsonl, b'{"text": "' + TOKEN + b'"}'),
     "jsonl, NaN and Infinity": (read_jsonl, b'{"id": NaN, "date": Infinity, "text": "' + ENGLISH.encode() + b'"}'),
@@ -152,24 +203,51 @@ def test_extreme_inputs_are_read_or_refused(name):
 # inputs that crashed a reader before, and the refusals they now give
 REGRESSIONS = {
     "jsonl, nested too deeply": (read_jsonl, b"[" * 3000, ["not valid JSON (nested too deeply)"]),
-    "jsonl, a 5,000-digit id": (read_jsonl, b'{"id": ' + b"9" * 5000 + b', "text": "x"}',
-                                ["not valid JSON (a number too long)"]),
-    "jsonl, a lone surrogate": (read_jsonl, b'{"text": "Talks \\ud800 resumed"}',
-                                ["not valid Unicode (lone surrogate U+D800 at character 6)"]),
-    "jsonl, a lone surrogate in the title": (read_jsonl, b'{"text": "Talks resumed.", "title": "\\udfff"}',
-                                             ["not valid Unicode (lone surrogate U+DFFF at character 0)"]),
-    "feed, a bad byte in the encoding declaration": (read_feed, b'<?encoding="UTF-\x91"?>',
-                                                     ["malformed feed (bad characters: invalid start byte)"]),
-    "feed, a character reference to a surrogate": (read_feed, b"<>&#xD800;",
-                                                   ["malformed feed (bad characters: surrogates not allowed)"]),
-    "feed, a NUL in the encoding declaration": (read_feed, b'<?encoding="\x00"?>',
-                                                ["malformed feed (bad characters: embedded null character)"]),
-    "feed, a link with an unclosed IPv6 address": (read_feed, b'<entry<link href="//<["', [
-        "empty (no content or description); the linked page: not a valid link (Invalid IPv6 URL)"]),
-    "feed, tags the loose parser loses track of": (read_feed, b"<item<channel<link</item</link>",
-                                                   ["malformed feed (the feed parser cannot read it: KeyError)"]),
-    "html, an svg root the extractor asserts on": (read_html, b"<svg>The<div></div><div>",
-                                                   ["HTML the extractor cannot read (AssertionError)"]),
+    "jsonl, a 5,000-digit id": (
+        read_jsonl,
+        b'{"id": ' + b"9" * 5000 + b', "text": "x"}',
+        ["not valid JSON (a number too long)"],
+    ),
+    "jsonl, a lone surrogate": (
+        read_jsonl,
+        b'{"text": "Talks \\ud800 resumed"}',
+        ["not valid Unicode (lone surrogate U+D800 at character 6)"],
+    ),
+    "jsonl, a lone surrogate in the title": (
+        read_jsonl,
+        b'{"text": "Talks resumed.", "title": "\\udfff"}',
+        ["not valid Unicode (lone surrogate U+DFFF at character 0)"],
+    ),
+    "feed, a bad byte in the encoding declaration": (
+        read_feed,
+        b'<?encoding="UTF-\x91"?>',
+        ["malformed feed (bad characters: invalid start byte)"],
+    ),
+    "feed, a character reference to a surrogate": (
+        read_feed,
+        b"<>&#xD800;",
+        ["malformed feed (bad characters: surrogates not allowed)"],
+    ),
+    "feed, a NUL in the encoding declaration": (
+        read_feed,
+        b'<?encoding="\x00"?>',
+        ["malformed feed (bad characters: embedded null character)"],
+    ),
+    "feed, a link with an unclosed IPv6 address": (
+        read_feed,
+        b'<entry<link href="//<["',
+        ["empty (no content or description); the linked page: not a valid link (Invalid IPv6 URL)"],
+    ),
+    "feed, tags the loose parser loses track of": (
+        read_feed,
+        b"<item<channel<link</item</link>",
+        ["malformed feed (the feed parser cannot read it: KeyError)"],
+    ),
+    "html, an svg root the extractor asserts on": (
+        read_html,
+        b"<svg>The<div></div><div>",
+        ["HTML the extractor cannot read (AssertionError)"],
+    ),
 }
 
 
@@ -180,16 +258,23 @@ def test_inputs_that_crashed_a_reader_are_refused(name):
 
 
 def test_a_channel_link_with_an_unclosed_ipv6_address_leaves_the_publisher_unknown():
-    feed = (b"<rss><channel><link>http://[x</link><item><title>T</title><description>Talks resumed."
-            b"</description></item></channel></rss>")
+    feed = (
+        b"<rss><channel><link>http://[x</link><item><title>T</title><description>Talks resumed."
+        b"</description></item></channel></rss>"
+    )
     docs, reasons = run_reader(read_feed, feed)
     assert reasons == [] and [(d.text, d.source) for d in docs] == [("Talks resumed.", None)]
 
 
 def test_feed_dates_no_calendar_has_leave_the_item_undated():
-    feed = b'<rss version="2.0"><channel>' + b"".join(
-        b"<item><title>T</title><pubDate>%s</pubDate><description>Talks resumed.</description></item>" % d
-        for d in (b"0000-00-00", b"9999-12-31T25:00:00")) + b"</channel></rss>"
+    feed = (
+        b'<rss version="2.0"><channel>'
+        + b"".join(
+            b"<item><title>T</title><pubDate>%s</pubDate><description>Talks resumed.</description></item>" % d
+            for d in (b"0000-00-00", b"9999-12-31T25:00:00")
+        )
+        + b"</channel></rss>"
+    )
     docs, reasons = run_reader(read_feed, feed)
     assert reasons == [] and [d.date for d in docs] == [None, None]
 
@@ -209,8 +294,11 @@ def test_the_coder_survives_dates_at_the_ends_of_the_calendar_and_run_on_sentenc
     a 2,400-word sentence walked every name of it: minutes)."""
     text = "The envoys said they would meet again next week, a year after the last talks. "
     run_on = " and ".join(["Russia met Ukraine in Istanbul"] * 400) + "."
-    docs = [Document("end", text, dt.date(9999, 12, 31)), Document("start", text, dt.date(1, 1, 1)),
-            Document("run-on", run_on, dt.date(2025, 3, 4))]
+    docs = [
+        Document("end", text, dt.date(9999, 12, 31)),
+        Document("start", text, dt.date(1, 1, 1)),
+        Document("run-on", run_on, dt.date(2025, 3, 4)),
+    ]
     code_batch(pipeline, docs)
     assert len(docs[2].events) == 400 and all(e.location is None for e in docs[2].events)
 
@@ -248,8 +336,22 @@ def test_atheris_harness_runs(tmp_path):
         (corpus / path.name).write_bytes(bytes([n]) + path.read_bytes()[:4096])
     shutil.copy(ROOT / "examples" / "articles.jsonl", corpus / "articles")
     # a fixed seed: the same 3,000 inputs on every run (longer, unseeded runs: docs/robustness.md)
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "fuzz_atheris.py"), "-runs=3000", "-seed=1",
-                           "-max_len=8192", f"-artifact_prefix={tmp_path}/", str(corpus)],
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-1000:]  # atheris prints a crash's traceback on stdout
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "fuzz_atheris.py"),
+            "-runs=3000",
+            "-seed=1",
+            "-max_len=8192",
+            f"-artifact_prefix={tmp_path}/",
+            str(corpus),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, (
+        done.stdout[-3000:] + done.stderr[-1000:]
+    )  # atheris prints a crash's traceback on stdout
     assert "Done 3000 runs" in done.stderr

@@ -7,7 +7,7 @@ import ctypes
 import psutil
 import pytest
 
-from parley.heap import _libc, return_freed_memory
+from parley.nlp.heap import _libc, return_freed_memory
 
 BLOCK = 64 * 1024  # below glibc's mmap threshold: taken from the heap
 BLOCKS = 3000

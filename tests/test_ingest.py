@@ -14,7 +14,7 @@ import pytest
 
 from parley.api import ingest
 from parley.cli import EXIT_DATABASE, EXIT_INPUT_FAILED, main
-from parley.store import open_store
+from parley.corpus.store import open_store
 
 from .conftest import EXAMPLES, ROOT
 
@@ -33,8 +33,11 @@ def _content(url: str) -> dict[str, set]:
     try:
         return {
             "documents": set(store.query("SELECT doc_key, doc_id, source, story_id, n_events FROM documents")[1]),
-            "events": set(store.query("SELECT event_key, event_type, cameo, num_mentions, num_sources, num_articles"
-                                      " FROM events")[1]),
+            "events": set(
+                store.query("SELECT event_key, event_type, cameo, num_mentions, num_sources, num_articles FROM events")[
+                    1
+                ]
+            ),
             "actors": set(store.query("SELECT event_key, role, position, code FROM event_actors")[1]),
             "dyads": set(store.query("SELECT * FROM event_dyads")[1]),
             "mentions": set(store.query("SELECT mention_id, event_key, doc_key, trigger_start FROM mentions")[1]),
@@ -61,31 +64,42 @@ def test_every_mention_keeps_its_evidence(db, pipeline):
     ingest([str(EXAMPLES)], db, pipeline=pipeline)
     store = open_store(db)
     try:
-        _, rows = store.query("SELECT m.sentence, m.sentence_start, m.trigger_text, m.trigger_start, m.trigger_end,"
-                              " m.actors, d.n_events FROM mentions m JOIN documents d ON d.doc_key = m.doc_key")
+        _, rows = store.query(
+            "SELECT m.sentence, m.sentence_start, m.trigger_text, m.trigger_start, m.trigger_end,"
+            " m.actors, d.n_events FROM mentions m JOIN documents d ON d.doc_key = m.doc_key"
+        )
         n_events = store.scalar("SELECT sum(n_events) FROM documents")
     finally:
         store.close()
     assert len(rows) == n_events
     for sentence, start, trigger, t_start, t_end, actors, _ in rows:
-        assert sentence[t_start - start:t_end - start] == trigger
+        assert sentence[t_start - start : t_end - start] == trigger
         assert json.loads(actors)["actors"]
 
 
 def test_wire_copies_form_one_story_and_one_event(db, pipeline, tmp_path):
     copy = WIRE.replace("the US State Department said on Friday", "a State Department spokesman told reporters")
-    corpus = _corpus(tmp_path / "wire.jsonl", [
-        {"id": "ap", "text": WIRE, "date": "2025-02-28", "source": "AP"},
-        {"id": "reuters", "text": copy, "date": "2025-02-28", "source": "Reuters"},
-        {"id": "other", "text": "Kenyan police arrested dozens of protesters in Nairobi on Tuesday.",
-         "date": "2025-02-28", "source": "AP"},
-    ])
+    corpus = _corpus(
+        tmp_path / "wire.jsonl",
+        [
+            {"id": "ap", "text": WIRE, "date": "2025-02-28", "source": "AP"},
+            {"id": "reuters", "text": copy, "date": "2025-02-28", "source": "Reuters"},
+            {
+                "id": "other",
+                "text": "Kenyan police arrested dozens of protesters in Nairobi on Tuesday.",
+                "date": "2025-02-28",
+                "source": "AP",
+            },
+        ],
+    )
     ingest([str(corpus)], db, pipeline=pipeline)
     store = open_store(db)
     try:
         stories = dict(store.query("SELECT doc_id, story_id FROM documents")[1])
-        _, meetings = store.query("SELECT num_mentions, num_sources, num_articles FROM events"
-                                  " WHERE cameo_root = '04' AND place_name = 'Istanbul'")
+        _, meetings = store.query(
+            "SELECT num_mentions, num_sources, num_articles FROM events"
+            " WHERE cameo_root = '04' AND place_name = 'Istanbul'"
+        )
     finally:
         store.close()
     assert stories["ap"] == stories["reuters"] != stories["other"]
@@ -94,8 +108,14 @@ def test_wire_copies_form_one_story_and_one_event(db, pipeline, tmp_path):
 
 def test_bad_items_are_reported_and_skipped(db, pipeline, tmp_path, capsys):
     corpus = tmp_path / "mixed.jsonl"
-    corpus.write_text(json.dumps({"id": "ok", "text": "Russian troops attacked Kharkiv on Monday."}) + "\n"
-                      + "{not json\n" + json.dumps({"id": "empty", "text": "  "}) + "\n", encoding="utf-8")
+    corpus.write_text(
+        json.dumps({"id": "ok", "text": "Russian troops attacked Kharkiv on Monday."})
+        + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "empty", "text": "  "})
+        + "\n",
+        encoding="utf-8",
+    )
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     status = main(["ingest", str(corpus), str(tmp_path / "empty.txt"), "--db", db, "--date", "2025-02-28"])
     out, err = capsys.readouterr()
@@ -115,8 +135,7 @@ def test_a_database_that_cannot_be_opened_is_a_clear_error(tmp_path, capsys):
 def _killed_midway(corpus: Path, db: str) -> None:
     """Run `parley ingest` in a child process and SIGKILL it soon after its first batch is stored."""
     open_store(db).close()  # migrated (and, for DuckDB, checkpointed) before the child starts
-    child = subprocess.Popen([sys.executable, "-m", "parley", "ingest", str(corpus), "--db", db, "--quiet"],
-                             cwd=ROOT)
+    child = subprocess.Popen([sys.executable, "-m", "parley", "ingest", str(corpus), "--db", db, "--quiet"], cwd=ROOT)
     deadline = time.monotonic() + 240
     try:
         while time.monotonic() < deadline and child.poll() is None and not _written(db):
@@ -140,14 +159,16 @@ def _written(db: str) -> bool:
 
 def test_a_killed_run_resumes_to_the_same_content(db, pipeline, tmp_path, request):
     texts = [line for line in (EXAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
-    records = [dict(json.loads(t), id=f"{json.loads(t)['id']}-{i}", text=json.loads(t)["text"] + f" (item {i})")
-               for i in range(40) for t in texts]
+    records = [
+        dict(json.loads(t), id=f"{json.loads(t)['id']}-{i}", text=json.loads(t)["text"] + f" (item {i})")
+        for i in range(40)
+        for t in texts
+    ]
     corpus = _corpus(tmp_path / "corpus.jsonl", records)
     reference = request.getfixturevalue("duckdb_url").replace(".duckdb", "-reference.duckdb")
     ingest([str(corpus)], reference, pipeline=pipeline)
     _killed_midway(corpus, db)
     partial = _content(db)["documents"]
     assert 0 < len(partial) < len(records)  # it was killed in the middle
-    subprocess.run([sys.executable, "-m", "parley", "ingest", str(corpus), "--db", db, "--quiet"],
-                   cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "parley", "ingest", str(corpus), "--db", db, "--quiet"], cwd=ROOT, check=True)
     assert _content(db) == _content(reference)

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from parley.api import code, code_inputs
-from parley.ontology import plover_contexts
-from parley.stages.issues import IssueFinder
-from parley.vocab.issues import issues, variants
+from parley.nlp.ontology import plover_contexts
+from parley.nlp.stages.issues import IssueFinder
+from parley.nlp.vocab.issues import issues, variants
 
 from .conftest import EXAMPLES
 
@@ -32,7 +32,9 @@ def test_istanbul_events_carry_their_issues(events):
     assert by_trigger(events, "raised")[0].issues == ["banking_access_for_diplomats"]
     assert by_trigger(events, "demanded")[0].issues == ["embassy_staffing"]
     assert by_trigger(events, "proposed")[0].issues == ["direct_flights"]
-    assert by_trigger(events, "reached")[0].issues == ["diplomatic_property"]  # "the properties", in an article on diplomats
+    assert by_trigger(events, "reached")[0].issues == [
+        "diplomatic_property"
+    ]  # "the properties", in an article on diplomats
 
 
 def test_istanbul_contexts(events):
@@ -72,12 +74,15 @@ def test_required_words_come_from_the_whole_document(pipeline):
     demand = "Russia demanded the return of six properties seized in 2016."
     assert code(demand, pipeline=pipeline)[-1].issues == []
     assert code("US and Russian diplomats met in Istanbul. " + demand, pipeline=pipeline)[-1].issues == [
-        "diplomatic_property"]
+        "diplomatic_property"
+    ]
 
 
 def test_these_areas_refers_to_the_issues_before(pipeline):
-    text = ("Russia and the United States discussed visas and direct flights on Monday. "
-            "Both sides agreed to make progress in these areas.")
+    text = (
+        "Russia and the United States discussed visas and direct flights on Monday. "
+        "Both sides agreed to make progress in these areas."
+    )
     agreed = by_trigger(code(text, pipeline=pipeline), "agreed")[0]
     assert agreed.issues == ["visas", "direct_flights"]
 
@@ -90,8 +95,11 @@ def test_each_event_takes_the_issues_of_its_own_clause(pipeline):
 
 
 def test_optional_words_and_nationalities():
-    assert variants("work of (the/their) embassies") == ["work of embassies", "work of the embassies",
-                                                        "work of their embassies"]
+    assert variants("work of (the/their) embassies") == [
+        "work of embassies",
+        "work of the embassies",
+        "work of their embassies",
+    ]
     assert "return of syrian refugees" in variants("return of {nationality} refugees")
 
 
@@ -101,7 +109,9 @@ def own_issues(pipeline, tmp_path, monkeypatch):
     (tmp_path / "issues.tsv").write_text(
         "issue\tcategory\tcontexts\tphrases\texclude\trequires\tunless\n"
         "lunar_mining\tspace\tnatural_resource|technology\tmoon mining|helium-3\thelium-3 balloons\t\t\n"
-        "visas\t\t\tentry permits\t\t\t\n", encoding="utf-8")
+        "visas\t\t\tentry permits\t\t\t\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("PARLEY_VOCAB_DIR", str(tmp_path))
     issues.cache_clear()
     shipped = pipeline.back[-1]
@@ -124,7 +134,7 @@ def test_user_issue_lists_are_read(own_issues):
 
 def test_issues_gold_file(pipeline):
     """Our own gold file of 122 texts with their issues (tests/data/issues_gold.tsv)."""
-    from parley.evaluate_stages import evaluate_issues
+    from parley.evaluation.stages import evaluate_issues
 
     scores = evaluate_issues(Path(__file__).parent / "data" / "issues_gold.tsv", pipeline).summary()
     assert scores["precision"] >= 0.9 and scores["recall"] >= 0.8

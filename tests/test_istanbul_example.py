@@ -53,6 +53,6 @@ def test_every_event_carries_its_evidence(events):
     text = (EXAMPLES / "istanbul-talks.txt").read_text(encoding="utf-8")
     for e in events:
         assert e.sentence in text
-        assert text[e.trigger_start:e.trigger_end] == e.trigger_text
+        assert text[e.trigger_start : e.trigger_end] == e.trigger_text
         for a in e.actors + e.recipients:
-            assert text[a.start:a.end] == a.text
+            assert text[a.start : a.end] == a.text

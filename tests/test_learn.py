@@ -5,10 +5,19 @@ import json
 import pytest
 
 from parley import code
-from parley.learn.data import LABELS, load_plover, to_label
-from parley.learn.metrics import NONE, accuracy, confusion, macro_f1, per_class, token_f1
-from parley.learn.model import WEIGHTS, Config, EventClassifier, mark
-from parley.learn.train import View, fit, fit_temperature, folds_of, items, logits, softmax
+from parley.nlp.models.classifier import WEIGHTS, Config, EventClassifier, mark, softmax
+from parley.nlp.models.labels import LABELS, to_label
+from parley.training.data import load_plover
+from parley.training.metrics import (
+    NONE,
+    accuracy,
+    confusion,
+    macro_f1,
+    per_class,
+    token_f1,
+)
+from parley.training.train import fit, fit_temperature, folds_of, items, logits
+from parley.training.views import View
 
 from .conftest import ROOT
 
@@ -60,9 +69,11 @@ def test_shipped_weights_are_small_and_described():
 
 
 def test_classifier_types_clear_sentences(pipeline):
-    for sentence, expected in [("Rebels ambushed an army convoy, killing twelve soldiers.", "ASSAULT"),
-                               ("Thousands of farmers marched on the capital to demand higher prices.", "PROTEST"),
-                               ("The two leaders signed a trade agreement in Hanoi.", "SUPPORT")]:
+    for sentence, expected in [
+        ("Rebels ambushed an army convoy, killing twelve soldiers.", "ASSAULT"),
+        ("Thousands of farmers marched on the capital to demand higher prices.", "PROTEST"),
+        ("The two leaders signed a trade agreement in Hanoi.", "SUPPORT"),
+    ]:
         events = code(sentence, date="2024-01-10", pipeline=pipeline)
         assert events and events[0].event_type == expected, (sentence, [e.event_type for e in events])
         assert 0.0 < events[0].confidence <= 1.0
@@ -84,8 +95,12 @@ def test_reading_without_padding_matches_the_padded_forward():
     import torch
 
     model = EventClassifier.load()  # float32, adapters not merged: the training forward
-    texts = ["Iran *condemned* the strike.", "The two leaders *signed* a trade agreement in Hanoi on Monday.",
-             "Police *arrested* dozens of protesters.", "Rebels *ambushed* an army convoy."]
+    texts = [
+        "Iran *condemned* the strike.",
+        "The two leaders *signed* a trade agreement in Hanoi on Monday.",
+        "Police *arrested* dozens of protesters.",
+        "Rebels *ambushed* an army convoy.",
+    ]
     patterns = ["ACCUSE", "AGREE", "NONE", "ASSAULT"]
     with torch.inference_mode():
         padded, hidden = model.encode(**model.batch(texts, patterns))
@@ -95,13 +110,15 @@ def test_reading_without_padding_matches_the_padded_forward():
     assert packed.numpy() == pytest.approx(padded[order].numpy(), abs=1e-4)
     first = order.index(0)
     start = sum(len(ids[i]) for i in order[:first])
-    assert states[3][start:start + len(ids[0])].numpy() == pytest.approx(hidden[3][0, :len(ids[0])].numpy(), abs=1e-4)
+    assert states[3][start : start + len(ids[0])].numpy() == pytest.approx(
+        hidden[3][0, : len(ids[0])].numpy(), abs=1e-4
+    )
 
 
 def test_int8_linear_is_close_and_each_token_independent():
     import torch
 
-    from parley.learn.model import Int8Linear
+    from parley.nlp.models.classifier import Int8Linear
 
     torch.manual_seed(0)
     linear, x = torch.nn.Linear(384, 1536), torch.randn(50, 384)
@@ -113,15 +130,19 @@ def test_int8_linear_is_close_and_each_token_independent():
 def test_a_reading_has_the_same_result_whatever_it_is_read_with(pipeline):
     import numpy as np
 
-    from parley.learn.spans import Reading, read
+    from parley.nlp.models.tagger import Reading, read
 
     stage = pipeline.classifier
-    readings = [Reading(text, pattern, None) for text, pattern in [
-        ("Rebels *ambushed* an army convoy, killing twelve soldiers.", "ASSAULT"),
-        ("Thousands of farmers *marched* on the capital to demand higher prices.", "PROTEST"),
-        ("The two leaders *signed* a trade agreement in Hanoi.", "AGREE"),
-        ("Police *arrested* dozens of protesters in Nairobi.", "COERCE"),
-        ("The minister *said* that talks would resume next week in Geneva with both sides.", "NONE")]]
+    readings = [
+        Reading(text, pattern, None)
+        for text, pattern in [
+            ("Rebels *ambushed* an army convoy, killing twelve soldiers.", "ASSAULT"),
+            ("Thousands of farmers *marched* on the capital to demand higher prices.", "PROTEST"),
+            ("The two leaders *signed* a trade agreement in Hanoi.", "AGREE"),
+            ("Police *arrested* dozens of protesters in Nairobi.", "COERCE"),
+            ("The minister *said* that talks would resume next week in Geneva with both sides.", "NONE"),
+        ]
+    ]
     together = read(stage.model, stage.tagger, readings, tokens=40)
     for i, reading in enumerate(readings):
         alone = read(stage.model, stage.tagger, [reading])
@@ -133,14 +154,16 @@ def test_a_model_made_ready_for_inference_can_be_handed_to_a_pipeline(pipeline):
     which readies it again: the second time changes nothing."""
     import numpy as np
 
-    from parley.learn.spans import Reading, read
-    from parley.stages.classify import EventClassifierStage
+    from parley.nlp.models.tagger import Reading, read
+    from parley.nlp.stages.classify import EventClassifierStage
 
     model = EventClassifier.load().for_inference()
     stage = EventClassifierStage(model, tagger=None)
     assert stage.model is model
-    readings = [Reading("Rebels *ambushed* an army convoy.", "ASSAULT", None),
-                Reading("The two leaders *signed* a trade agreement.", "AGREE", None)]
+    readings = [
+        Reading("Rebels *ambushed* an army convoy.", "ASSAULT", None),
+        Reading("The two leaders *signed* a trade agreement.", "AGREE", None),
+    ]
     ours, _ = read(stage.model, None, readings)
     shipped, _ = read(pipeline.classifier.model, None, readings)
     assert np.array_equal(ours, shipped)

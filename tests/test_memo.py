@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parley.memo import Generations
-from parley.vocab import AgentTable
+from parley.nlp.memo import Generations
+from parley.nlp.vocab import AgentTable
 
 MISSING = object()
 

@@ -5,15 +5,18 @@ import pytest
 from parley import code
 
 
-@pytest.mark.parametrize("sentence,negated,status", [
-    ("Russia did not agree to the proposal.", True, "factual"),
-    ("The two countries have not yet reached an agreement.", True, "factual"),
-    ("Japan will meet South Korea next week.", False, "future"),
-    ("The European Union could impose sanctions on Belarus.", False, "hypothetical"),
-    ("Iran condemned the attack on the embassy.", False, "factual"),
-    ("The two governments failed to reach an agreement on trade.", True, "factual"),
-    ("Canada plans to impose tariffs on Chinese steel.", False, "future"),
-])
+@pytest.mark.parametrize(
+    "sentence,negated,status",
+    [
+        ("Russia did not agree to the proposal.", True, "factual"),
+        ("The two countries have not yet reached an agreement.", True, "factual"),
+        ("Japan will meet South Korea next week.", False, "future"),
+        ("The European Union could impose sanctions on Belarus.", False, "hypothetical"),
+        ("Iran condemned the attack on the embassy.", False, "factual"),
+        ("The two governments failed to reach an agreement on trade.", True, "factual"),
+        ("Canada plans to impose tariffs on Chinese steel.", False, "future"),
+    ],
+)
 def test_negation_and_status(pipeline, sentence, negated, status):
     events = code(sentence, date="2024-03-01", pipeline=pipeline)
     assert len(events) == 1, sentence

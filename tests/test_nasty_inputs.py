@@ -12,13 +12,22 @@ from pathlib import Path
 import pytest
 
 from parley.cli import main
-from parley.document import Document
-from parley.sources import Failure, documents
-from parley.store import open_store
+from parley.corpus.sources import Failure, documents
+from parley.corpus.store import open_store
+from parley.nlp.document import Document
 
 NASTY = Path(__file__).resolve().parent / "data" / "nasty"
-HIDDEN = ("INJECTED BY SCRIPT", "SCRIPT IN THE ARTICLE", "IFRAME FALLBACK", "EMBEDDED VIDEO", "NOSCRIPT", "STYLE TEXT",
-          "UA-SECRET", "window.tracker", "analytics")
+HIDDEN = (
+    "INJECTED BY SCRIPT",
+    "SCRIPT IN THE ARTICLE",
+    "IFRAME FALLBACK",
+    "EMBEDDED VIDEO",
+    "NOSCRIPT",
+    "STYLE TEXT",
+    "UA-SECRET",
+    "window.tracker",
+    "analytics",
+)
 
 # input -> the reasons of its failures, in order (each names the input, or its line or item)
 REFUSED = {
@@ -73,7 +82,7 @@ def test_mixed_scripts_and_control_characters_are_coded(pipeline):
     for doc in pipeline(docs):
         assert doc.events
         for e in doc.events:
-            assert doc.text[e.trigger_start:e.trigger_end] == e.trigger_text
+            assert doc.text[e.trigger_start : e.trigger_end] == e.trigger_text
 
 
 def test_a_truncated_page_gives_the_text_before_the_cut():
@@ -106,8 +115,7 @@ def test_each_bad_json_line_is_its_own_failure():
     items = list(documents([str(NASTY / "mixed.jsonl")]))
     outcomes = [f"document {i.id}" if isinstance(i, Document) else i.reason for i in items]
     assert outcomes == JSONL_OUTCOMES
-    assert [i.source for i in items if isinstance(i, Failure)] == [
-        f"{NASTY / 'mixed.jsonl'}:{n}" for n in range(2, 12)]
+    assert [i.source for i in items if isinstance(i, Failure)] == [f"{NASTY / 'mixed.jsonl'}:{n}" for n in range(2, 12)]
 
 
 def test_a_50_mb_article_is_refused_as_too_large(tmp_path):
@@ -120,9 +128,12 @@ def test_a_50_mb_article_is_refused_as_too_large(tmp_path):
 
 
 def test_a_10000_item_feed_gives_10000_documents(tmp_path):
-    items = "".join(f"<item><title>Talks {n}</title><guid>t-{n}</guid><pubDate>Tue, 04 Mar 2025 10:00:00 +0000"
-                    f"</pubDate><description>Envoys from Kenya and Uganda met in Nairobi for round {n} of the talks on"
-                    " the border.</description></item>" for n in range(10_000))
+    items = "".join(
+        f"<item><title>Talks {n}</title><guid>t-{n}</guid><pubDate>Tue, 04 Mar 2025 10:00:00 +0000"
+        f"</pubDate><description>Envoys from Kenya and Uganda met in Nairobi for round {n} of the talks on"
+        " the border.</description></item>"
+        for n in range(10_000)
+    )
     feed = tmp_path / "big.rss"
     feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>')
     docs, failures = read(feed)
@@ -140,8 +151,13 @@ def test_a_1_mb_token_is_coded_without_events(tmp_path, pipeline):
 
 def test_100000_nested_divs_are_refused_as_no_main_text(tmp_path):
     page = tmp_path / "deep.html"
-    page.write_text("<html><body>" + "<div>" * 100_000 + "The minister met the envoy in Kyiv on Monday. " * 5
-                    + "</div>" * 100_000 + "</body></html>")
+    page.write_text(
+        "<html><body>"
+        + "<div>" * 100_000
+        + "The minister met the envoy in Kyiv on Monday. " * 5
+        + "</div>" * 100_000
+        + "</body></html>"
+    )
     assert [f.reason for f in read(page)[1]] == ["no main text in the HTML"]
 
 
@@ -169,21 +185,26 @@ def test_ingesting_the_nasty_folder_stores_the_good_once_and_names_each_bad_one(
         store.close()
 
 
-def test_nul_characters_are_per_item_failures_and_postgresql_stores_the_rest(tmp_path, pg_store_url, capsys,
-                                                                            pipeline):
+def test_nul_characters_are_per_item_failures_and_postgresql_stores_the_rest(tmp_path, pg_store_url, capsys, pipeline):
     """PostgreSQL cannot store a NUL: one escaped into a record or a feed must not fail the whole batch."""
     story = "Russia accused Ukraine of shelling the town of Donetsk on Monday, officials said."
     corpus = tmp_path / "nul.jsonl"
-    corpus.write_text(f'{{"id": "good", "text": "{story}"}}\n'
-                      f'{{"id": "in-text", "text": "{story[:20]}\\u0000{story[20:]}"}}\n'
-                      f'{{"id": "in-title", "title": "a\\u0000b", "text": "{story} Again."}}\n')
+    corpus.write_text(
+        f'{{"id": "good", "text": "{story}"}}\n'
+        f'{{"id": "in-text", "text": "{story[:20]}\\u0000{story[20:]}"}}\n'
+        f'{{"id": "in-title", "title": "a\\u0000b", "text": "{story} Again."}}\n'
+    )
     feed = tmp_path / "nul.rss"
-    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><item><title>T&#0;</title>'
-                    f"<description>{story} A third time.</description></item></channel></rss>")
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><item><title>T&#0;</title>'
+        f"<description>{story} A third time.</description></item></channel></rss>"
+    )
     assert main(["ingest", str(corpus), str(feed), "--db", pg_store_url, "--quiet"]) == 1
-    assert capsys.readouterr().err.splitlines() == [f"parley: {corpus}:2: a NUL character (at character 20)",
-                                                    f"parley: {corpus}:3: a NUL character (at character 1)",
-                                                    f"parley: {feed}#item 1: a NUL character (at character 1)"]
+    assert capsys.readouterr().err.splitlines() == [
+        f"parley: {corpus}:2: a NUL character (at character 20)",
+        f"parley: {corpus}:3: a NUL character (at character 1)",
+        f"parley: {feed}#item 1: a NUL character (at character 1)",
+    ]
     store = open_store(pg_store_url)
     assert store.query("SELECT doc_id FROM documents")[1] == [("good",)]
     store.close()

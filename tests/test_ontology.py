@@ -1,5 +1,5 @@
-from parley.document import PLOVER_TYPES
-from parley.ontology import cameo_codes, lookup
+from parley.nlp.document import PLOVER_TYPES
+from parley.nlp.ontology import cameo_codes, lookup
 
 
 def test_every_cameo_code_is_there_with_root_goldstein_and_quad():

@@ -9,19 +9,22 @@ import pytest
 
 from parley.api import actors
 from parley.cli import main
-from parley.vocab import leader_on, leaders, people
+from parley.nlp.vocab import leader_on, leaders, people
 
 
 def coded(text, pipeline, date="2025-02-27"):
     return {r["text"]: r for r in actors(text, date=date, pipeline=pipeline)}
 
 
-@pytest.mark.parametrize("text,date,code", [
-    ("Donald Trump", "2025-02-27", "USAGOV"),
-    ("Donald Trump", "2022-06-01", "USAELI"),  # between his terms
-    ("Angela Merkel", "2019-01-01", "DEUGOV"),
-    ("Angela Merkel", "2025-01-01", "DEUELI"),
-])
+@pytest.mark.parametrize(
+    "text,date,code",
+    [
+        ("Donald Trump", "2025-02-27", "USAGOV"),
+        ("Donald Trump", "2022-06-01", "USAELI"),  # between his terms
+        ("Angela Merkel", "2019-01-01", "DEUGOV"),
+        ("Angela Merkel", "2025-01-01", "DEUELI"),
+    ],
+)
 def test_a_leaders_code_depends_on_the_date(pipeline, text, date, code):
     row = coded(f"{text} criticised the plan.", pipeline, date)[text]
     assert row["code"] == code
@@ -34,8 +37,11 @@ def test_a_person_petrarch_knows_is_coded_by_name(pipeline):
 
 
 def test_a_title_codes_an_unknown_person_and_later_mentions_of_them(pipeline):
-    rows = coded("Deputy Assistant Secretary of State Sonata Coulter met the Russian delegation. "
-                 "Coulter said the talks were useful.", pipeline)
+    rows = coded(
+        "Deputy Assistant Secretary of State Sonata Coulter met the Russian delegation. "
+        "Coulter said the talks were useful.",
+        pipeline,
+    )
     first = rows["Deputy Assistant Secretary of State Sonata Coulter"]
     assert (first["code"], first["name"]) == ("USAGOV", "Sonata Coulter")
     assert rows["Coulter"]["code"] == "USAGOV"
@@ -43,8 +49,11 @@ def test_a_title_codes_an_unknown_person_and_later_mentions_of_them(pipeline):
 
 
 def test_a_long_title_with_a_ministry_gives_country_and_sector(pipeline):
-    rows = coded("Director of the North Atlantic Department of the Russian Foreign Ministry "
-                 "Alexander Darchiev arrived in Istanbul.", pipeline)
+    rows = coded(
+        "Director of the North Atlantic Department of the Russian Foreign Ministry "
+        "Alexander Darchiev arrived in Istanbul.",
+        pipeline,
+    )
     assert any(r["code"] == "RUSGOV" and "Darchiev" in t for t, r in rows.items())
 
 
@@ -68,7 +77,8 @@ def test_lowercase_words_are_not_taken_for_names(pipeline):
 def test_user_rows_extend_the_leaders_table(tmp_path, monkeypatch):
     (tmp_path / "leaders.tsv").write_text(
         "country\trole\tname\taliases\tstart\tend\nFRA\tpresident\tJeanne Exemple\tExemple\t2030-05-14\t\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setenv("PARLEY_VOCAB_DIR", str(tmp_path))
     for table in (leaders, people):
         table.cache_clear()
@@ -96,7 +106,7 @@ def test_country_and_sector_of_the_gold_actor_phrases(pipeline):
     analyst would give (CAMEO conventions); the issue asks 95% and 85%."""
     from pathlib import Path
 
-    from parley.evaluate import evaluate_codes
+    from parley.evaluation.sentences import evaluate_codes
 
     report = evaluate_codes(Path(__file__).parent / "data" / "actor_codes.tsv", pipeline)
     summary = report.summary()
@@ -104,11 +114,14 @@ def test_country_and_sector_of_the_gold_actor_phrases(pipeline):
     assert summary["actor_sector_accuracy"] >= 0.85, report.code_misses
 
 
-@pytest.mark.parametrize("text,phrase,code", [
-    ("Boko Haram fighters attacked a village.", "Boko Haram fighters", "NGAREB"),
-    ("The Taliban rejected the offer.", "The Taliban", "AFGREB"),
-    ("Hezbollah fired rockets.", "Hezbollah", "LBNREB"),
-])
+@pytest.mark.parametrize(
+    "text,phrase,code",
+    [
+        ("Boko Haram fighters attacked a village.", "Boko Haram fighters", "NGAREB"),
+        ("The Taliban rejected the offer.", "The Taliban", "AFGREB"),
+        ("Hezbollah fired rockets.", "Hezbollah", "LBNREB"),
+    ],
+)
 def test_petrarchs_organisations_and_armed_groups_are_coded(pipeline, text, phrase, code):
     assert coded(text, pipeline)[phrase]["code"] == code
 

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from parley.api import events
-from parley.query import Filters, records, select
-from parley.store import open_store
+from parley.corpus.query import Filters, records, select
+from parley.corpus.store import open_store
 
 ADDED = dt.datetime(2025, 3, 5, 12, 30, 0)
 ISTANBUL = ("Istanbul", "TUR", "34", 41.01384, 28.94966, 745044, "city")
@@ -22,10 +22,20 @@ NOWHERE = (None,) * 7
 
 # doc label: doc_id, source, url, title, published
 DOCUMENTS = {
-    "ap": ("https://apnews.com/article/us-russia-istanbul-talks", "AP", "https://apnews.com/article/us-russia-istanbul-talks",
-           "US and Russian diplomats meet in Istanbul", dt.date(2025, 2, 28)),
-    "reuters": ("reuters-20250228-istanbul", "Reuters", "https://www.reuters.com/world/us-russia-talks-istanbul",
-                "U.S., Russia hold talks on embassies", dt.date(2025, 2, 28)),
+    "ap": (
+        "https://apnews.com/article/us-russia-istanbul-talks",
+        "AP",
+        "https://apnews.com/article/us-russia-istanbul-talks",
+        "US and Russian diplomats meet in Istanbul",
+        dt.date(2025, 2, 28),
+    ),
+    "reuters": (
+        "reuters-20250228-istanbul",
+        "Reuters",
+        "https://www.reuters.com/world/us-russia-talks-istanbul",
+        "U.S., Russia hold talks on embassies",
+        dt.date(2025, 2, 28),
+    ),
     "kyiv": ("kharkiv-strike.txt", "local", None, None, dt.date(2025, 3, 3)),
     "statesman": ("austin-rally.txt", "local", None, None, dt.date(2025, 3, 2)),
 }
@@ -40,29 +50,128 @@ TEXAS_GOV = ("the governor", "USAGOV", "USA", "GOV", None)
 # event label: type, cameo, goldstein, quad, mode, date, status, negated, reciprocal, actors, recipients, place,
 #              contexts, issues, mentions (doc, sentence index, sentence, trigger)
 EVENTS = {
-    "consult": ("CONSULT", "044", 2.5, 1, "third-party", dt.date(2025, 2, 27), "factual", False, True, [US, RU],
-                [RU, US], ISTANBUL, ["diplomatic"], ["diplomatic_mission_operations"],
-                [("ap", 0, "US and Russian diplomats met in Istanbul on Thursday for six hours of talks.", "met"),
-                 ("reuters", 1, "The two delegations met at the residence of the US consul in Istanbul.", "met")]),
-    "request": ("REQUEST", "100", -5.0, 3, None, dt.date(2025, 2, 28), "factual", False, False, [US], [RU],
-                ISTANBUL, [], ["embassy_staffing"],
-                [("ap", 3, "The US side demanded that Moscow lift limits on embassy staffing.", "demanded")]),
-    "not_agree": ("AGREE", "032", 4.5, 1, None, dt.date(2025, 2, 28), "factual", True, True, [US, RU], [RU, US],
-                  ISTANBUL, ["diplomatic"], [],
-                  [("reuters", 4, "The sides have not yet reached an agreement on the properties.", "reached")]),
-    "assault": ("ASSAULT", "195", -10.0, 4, "heavy-weapons", dt.date(2025, 3, 2), "factual", False, False, [RU_MIL],
-                [UA], KHARKIV, ["military"], [],
-                [("kyiv", 0, "Russian forces struck Kharkiv with glide bombs on Sunday.", "struck")]),
-    "aid": ("AID", "073", 7.4, 2, None, dt.date(2025, 3, 3), "factual", False, False, [UN], [UA], UKRAINE,
-            ["human_security"], [],
-            [("kyiv", 2, "The United Nations delivered humanitarian aid to Ukraine.", "delivered")]),
-    "protest": ("PROTEST", "141", -6.5, 3, "demo", dt.date(2025, 3, 1), "factual", False, False, [PROTESTERS],
-                [TEXAS_GOV], AUSTIN, [], [],
-                [("statesman", 1, "Thousands of protesters rallied against the governor in Austin, Texas.",
-                  "rallied")]),
-    "threat": ("THREATEN", "138", -7.0, 3, "violence", None, "future", False, False, [RU_MIL], [UA], NOWHERE,
-               ["military"], [],
-               [("kyiv", 5, "Russian forces will threaten Ukraine with a new offensive.", "threaten")]),
+    "consult": (
+        "CONSULT",
+        "044",
+        2.5,
+        1,
+        "third-party",
+        dt.date(2025, 2, 27),
+        "factual",
+        False,
+        True,
+        [US, RU],
+        [RU, US],
+        ISTANBUL,
+        ["diplomatic"],
+        ["diplomatic_mission_operations"],
+        [
+            ("ap", 0, "US and Russian diplomats met in Istanbul on Thursday for six hours of talks.", "met"),
+            ("reuters", 1, "The two delegations met at the residence of the US consul in Istanbul.", "met"),
+        ],
+    ),
+    "request": (
+        "REQUEST",
+        "100",
+        -5.0,
+        3,
+        None,
+        dt.date(2025, 2, 28),
+        "factual",
+        False,
+        False,
+        [US],
+        [RU],
+        ISTANBUL,
+        [],
+        ["embassy_staffing"],
+        [("ap", 3, "The US side demanded that Moscow lift limits on embassy staffing.", "demanded")],
+    ),
+    "not_agree": (
+        "AGREE",
+        "032",
+        4.5,
+        1,
+        None,
+        dt.date(2025, 2, 28),
+        "factual",
+        True,
+        True,
+        [US, RU],
+        [RU, US],
+        ISTANBUL,
+        ["diplomatic"],
+        [],
+        [("reuters", 4, "The sides have not yet reached an agreement on the properties.", "reached")],
+    ),
+    "assault": (
+        "ASSAULT",
+        "195",
+        -10.0,
+        4,
+        "heavy-weapons",
+        dt.date(2025, 3, 2),
+        "factual",
+        False,
+        False,
+        [RU_MIL],
+        [UA],
+        KHARKIV,
+        ["military"],
+        [],
+        [("kyiv", 0, "Russian forces struck Kharkiv with glide bombs on Sunday.", "struck")],
+    ),
+    "aid": (
+        "AID",
+        "073",
+        7.4,
+        2,
+        None,
+        dt.date(2025, 3, 3),
+        "factual",
+        False,
+        False,
+        [UN],
+        [UA],
+        UKRAINE,
+        ["human_security"],
+        [],
+        [("kyiv", 2, "The United Nations delivered humanitarian aid to Ukraine.", "delivered")],
+    ),
+    "protest": (
+        "PROTEST",
+        "141",
+        -6.5,
+        3,
+        "demo",
+        dt.date(2025, 3, 1),
+        "factual",
+        False,
+        False,
+        [PROTESTERS],
+        [TEXAS_GOV],
+        AUSTIN,
+        [],
+        [],
+        [("statesman", 1, "Thousands of protesters rallied against the governor in Austin, Texas.", "rallied")],
+    ),
+    "threat": (
+        "THREATEN",
+        "138",
+        -7.0,
+        3,
+        "violence",
+        None,
+        "future",
+        False,
+        False,
+        [RU_MIL],
+        [UA],
+        NOWHERE,
+        ["military"],
+        [],
+        [("kyiv", 5, "Russian forces will threaten Ukraine with a new offensive.", "threaten")],
+    ),
 }
 KEYS = {label: hashlib.sha256(label.encode()).hexdigest()[:32] for label in EVENTS}
 DOC_KEYS = {label: hashlib.sha256(label.encode() + b"-doc").hexdigest() for label in DOCUMENTS}
@@ -74,19 +183,50 @@ def build_corpus(url: str) -> None:
     try:
         with store.transaction():
             for label, (doc_id, source, doc_url, title, published) in DOCUMENTS.items():
-                store.execute("INSERT INTO documents (doc_key, doc_id, source, url, title, published, story_id,"
-                              " n_chars, n_sentences, n_events, signature, ingested_at)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              [DOC_KEYS[label], doc_id, source, doc_url, title, published, DOC_KEYS[label], 1200,
-                               8, 0, "00" * 16, ADDED])
+                store.execute(
+                    "INSERT INTO documents (doc_key, doc_id, source, url, title, published, story_id,"
+                    " n_chars, n_sentences, n_events, signature, ingested_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        DOC_KEYS[label],
+                        doc_id,
+                        source,
+                        doc_url,
+                        title,
+                        published,
+                        DOC_KEYS[label],
+                        1200,
+                        8,
+                        0,
+                        "00" * 16,
+                        ADDED,
+                    ],
+                )
             for label, event in EVENTS.items():
                 _insert_event(store, KEYS[label], *event)
     finally:
         store.close()
 
 
-def _insert_event(store, key, etype, cameo, goldstein, quad, mode, date, status, negated, reciprocal, actors,
-                  recipients, place, contexts, issues, mentions) -> None:
+def _insert_event(
+    store,
+    key,
+    etype,
+    cameo,
+    goldstein,
+    quad,
+    mode,
+    date,
+    status,
+    negated,
+    reciprocal,
+    actors,
+    recipients,
+    place,
+    contexts,
+    issues,
+    mentions,
+) -> None:
     docs = [m[0] for m in mentions]
     first = docs[0]
     flat = [x for party in (actors[0], recipients[0]) for x in party[1:]]
@@ -98,25 +238,71 @@ def _insert_event(store, key, etype, cameo, goldstein, quad, mode, date, status,
         " num_mentions, num_sources, num_articles, first_doc_key, first_url, added_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         " ?, ?, ?)",
-        [key, etype, mode, cameo, cameo[:2], quad, goldstein, date, None, "day" if date else None, status, negated,
-         reciprocal, *flat, *place, json.dumps(contexts), json.dumps(issues), 0.9, len(mentions),
-         len({DOCUMENTS[d][1] for d in docs}), len(set(docs)), DOC_KEYS[first], DOCUMENTS[first][2], ADDED])
-    store.insert("event_actors", ("event_key", "role", "position", "text", "code", "country", "sector", "name"),
-                 [(key, role, i, *party) for role, group in (("actor", actors), ("recipient", recipients))
-                  for i, party in enumerate(group)])
+        [
+            key,
+            etype,
+            mode,
+            cameo,
+            cameo[:2],
+            quad,
+            goldstein,
+            date,
+            None,
+            "day" if date else None,
+            status,
+            negated,
+            reciprocal,
+            *flat,
+            *place,
+            json.dumps(contexts),
+            json.dumps(issues),
+            0.9,
+            len(mentions),
+            len({DOCUMENTS[d][1] for d in docs}),
+            len(set(docs)),
+            DOC_KEYS[first],
+            DOCUMENTS[first][2],
+            ADDED,
+        ],
+    )
+    store.insert(
+        "event_actors",
+        ("event_key", "role", "position", "text", "code", "country", "sector", "name"),
+        [
+            (key, role, i, *party)
+            for role, group in (("actor", actors), ("recipient", recipients))
+            for i, party in enumerate(group)
+        ],
+    )
     pairs = sorted({(a[2], r[2]) for a in actors for r in recipients if a[2] != r[2]})
     store.insert("event_dyads", ("event_key", "actor_country", "recipient_country"), [(key, a, r) for a, r in pairs])
     for n, (doc, index, sentence, trigger) in enumerate(mentions):
         start = 100 * index
         at = start + sentence.index(trigger)
-        parties = {"actors": [{"text": p[0], "code": p[1]} for p in actors],
-                   "recipients": [{"text": p[0], "code": p[1]} for p in recipients]}
+        parties = {
+            "actors": [{"text": p[0], "code": p[1]} for p in actors],
+            "recipients": [{"text": p[0], "code": p[1]} for p in recipients],
+        }
         store.execute(
             "INSERT INTO mentions (mention_id, event_key, doc_key, sentence_index, sentence, sentence_start,"
             " trigger_text, trigger_start, trigger_end, actors, date_source, confidence, pattern)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [f"{key[:24]}{n:08d}", key, DOC_KEYS[doc], index, sentence, start, trigger, at, at + len(trigger),
-             json.dumps(parties), "text", 0.9, "verb rule"])
+            [
+                f"{key[:24]}{n:08d}",
+                key,
+                DOC_KEYS[doc],
+                index,
+                sentence,
+                start,
+                trigger,
+                at,
+                at + len(trigger),
+                json.dumps(parties),
+                "text",
+                0.9,
+                "verb rule",
+            ],
+        )
 
 
 def corpus_url(request, tmp_path) -> str:
@@ -138,9 +324,11 @@ def labels(found) -> list[str]:
 
 def in_order(*names: str) -> list[str]:
     """The events named, in the order the query gives: date (undated last), then key."""
+
     def key(name):
         date = EVENTS[name][5]
         return (date is None, date or dt.date.min, KEYS[name])
+
     return sorted(names, key=key)
 
 
@@ -173,8 +361,19 @@ CASES = [
     ({"dyad": "USA-RUS", "until": "2025-02-27"}, ["consult"]),
     ({"place": "UKR", "actor": "RUS"}, ["assault"]),
     ({"actor": "RUS", "recipient": "UKR", "since": "2025-01-01"}, ["assault"]),
-    ({"actor": "USA", "recipient": "RUS", "cameo": "10", "place": "TUR", "dyad": "RUS-USA",
-      "since": "2025-02-28", "until": "2025-02-28", "event_type": "request"}, ["request"]),
+    (
+        {
+            "actor": "USA",
+            "recipient": "RUS",
+            "cameo": "10",
+            "place": "TUR",
+            "dyad": "RUS-USA",
+            "since": "2025-02-28",
+            "until": "2025-02-28",
+            "event_type": "request",
+        },
+        ["request"],
+    ),
 ]
 
 
@@ -191,23 +390,26 @@ def test_limit_offset_and_order(corpus):
     assert labels(events(Filters(offset=6), db=corpus)) == everything[6:]
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"actor": "US"}, "bad actor code"),
-    ({"actor": "USA GOV"}, "bad actor code"),
-    ({"recipient": "R%"}, "bad recipient code"),
-    ({"place": "Turkey!"}, "bad place code"),
-    ({"dyad": "USA"}, "bad dyad"),
-    ({"dyad": "USAGOV-RUS"}, "bad dyad"),
-    ({"event_type": "MEET"}, "unknown event type"),
-    ({"cameo": "4"}, "bad CAMEO code"),
-    ({"cameo": "04a"}, "bad CAMEO code"),
-    ({"cameo": "12345"}, "bad CAMEO code"),
-    ({"since": "yesterday"}, "bad --since date"),
-    ({"until": "2025-02-30"}, "bad --until date"),
-    ({"since": "2025-03-01", "until": "2025-02-01"}, "is after"),
-    ({"limit": 0}, "bad limit"),
-    ({"offset": -1}, "bad offset"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"actor": "US"}, "bad actor code"),
+        ({"actor": "USA GOV"}, "bad actor code"),
+        ({"recipient": "R%"}, "bad recipient code"),
+        ({"place": "Turkey!"}, "bad place code"),
+        ({"dyad": "USA"}, "bad dyad"),
+        ({"dyad": "USAGOV-RUS"}, "bad dyad"),
+        ({"event_type": "MEET"}, "unknown event type"),
+        ({"cameo": "4"}, "bad CAMEO code"),
+        ({"cameo": "04a"}, "bad CAMEO code"),
+        ({"cameo": "12345"}, "bad CAMEO code"),
+        ({"since": "yesterday"}, "bad --since date"),
+        ({"until": "2025-02-30"}, "bad --until date"),
+        ({"since": "2025-03-01", "until": "2025-02-01"}, "is after"),
+        ({"limit": 0}, "bad limit"),
+        ({"offset": -1}, "bad offset"),
+    ],
+)
 def test_bad_filters_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message) as caught:
         Filters(**kwargs)
@@ -227,8 +429,10 @@ def test_injection_is_refused(field, attack):
 def _counts(url: str) -> dict[str, int]:
     store = open_store(url)
     try:
-        return {t: store.scalar(f"SELECT count(*) FROM {t}")
-                for t in ("documents", "events", "event_actors", "event_dyads", "mentions")}
+        return {
+            t: store.scalar(f"SELECT count(*) FROM {t}")
+            for t in ("documents", "events", "event_actors", "event_dyads", "mentions")
+        }
     finally:
         store.close()
 
@@ -247,8 +451,9 @@ def test_unchecked_values_are_only_parameters(corpus):
                 assert list(records(store, filters)) == []
     finally:
         store.close()
-    assert _counts(corpus) == before == {"documents": 4, "events": 7, "event_actors": 18, "event_dyads": 8,
-                                         "mentions": 8}
+    assert (
+        _counts(corpus) == before == {"documents": 4, "events": 7, "event_actors": 18, "event_dyads": 8, "mentions": 8}
+    )
 
 
 def test_event_record_keeps_its_provenance(corpus):
@@ -258,13 +463,21 @@ def test_event_record_keeps_its_provenance(corpus):
     assert record["reciprocal"] is True and record["negated"] is False
     assert [a["code"] for a in record["actors"]] == ["USAGOV", "RUSGOV"]
     assert [a["code"] for a in record["recipients"]] == ["RUSGOV", "USAGOV"]
-    assert record["actors"][0] == {"text": "US delegation", "code": "USAGOV", "country": "USA", "sector": "GOV",
-                                   "name": "United States"}
+    assert record["actors"][0] == {
+        "text": "US delegation",
+        "code": "USAGOV",
+        "country": "USA",
+        "sector": "GOV",
+        "name": "United States",
+    }
     assert (record["num_mentions"], record["num_sources"], record["num_articles"]) == (2, 2, 2)
     assert [m["doc_id"] for m in record["mentions"]] == [DOCUMENTS["ap"][0], DOCUMENTS["reuters"][0]]
     for m in record["mentions"]:
-        assert m["sentence"][m["trigger"]["start"] - m["sentence_start"]:m["trigger"]["end"] - m["sentence_start"]] \
-            == m["trigger"]["text"] == "met"
+        assert (
+            m["sentence"][m["trigger"]["start"] - m["sentence_start"] : m["trigger"]["end"] - m["sentence_start"]]
+            == m["trigger"]["text"]
+            == "met"
+        )
         assert m["actors"][0]["code"] == "USAGOV"
     assert record["mentions"][1]["url"] == DOCUMENTS["reuters"][2] and record["mentions"][1]["source"] == "Reuters"
     json.dumps(record)  # JSON-ready as it is

@@ -16,16 +16,24 @@ from pathlib import Path
 import pytest
 
 from parley.cli import main
-from parley.document import Document
-from parley.readers import web
-from parley.readers.base import InputError
-from parley.readers.html import html_text
-from parley.readers.kinds import FEED, HTML, TEXT, by_media_type, by_suffix, sniff
-from parley.sources import Failure, documents
+from parley.corpus.readers import web
+from parley.corpus.readers.base import InputError
+from parley.corpus.readers.html import html_text
+from parley.corpus.readers.kinds import (
+    FEED,
+    HTML,
+    TEXT,
+    by_media_type,
+    by_suffix,
+    sniff,
+)
+from parley.corpus.sources import Failure, documents
+from parley.nlp.document import Document
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
-NEWS, LINKED, FRENCH, EMPTY_PAGE = (INPUTS / n for n in ("news-page.html", "linked-page.html", "french-page.html",
-                                                          "empty-page.html"))
+NEWS, LINKED, FRENCH, EMPTY_PAGE = (
+    INPUTS / n for n in ("news-page.html", "linked-page.html", "french-page.html", "empty-page.html")
+)
 RSS, ATOM, RDF, BROKEN = (INPUTS / n for n in ("world-news.rss", "europe.atom", "asia.rdf", "broken-feed.xml"))
 NOISE = "SHOULD NOT APPEAR"
 
@@ -81,8 +89,10 @@ def test_bad_html_pages_are_failures_with_reasons():
 
 
 def test_html_fragment_text_drops_scripts_styles_and_comments():
-    fragment = ("<p>Iran condemned\n   the attack.</p><script>alert('x')</script><style>p {color: red}</style>"
-                "<!-- a comment --><ul><li>First point</li><li>Second<br>line</li></ul>Tail &amp; end")
+    fragment = (
+        "<p>Iran condemned\n   the attack.</p><script>alert('x')</script><style>p {color: red}</style>"
+        "<!-- a comment --><ul><li>First point</li><li>Second<br>line</li></ul>Tail &amp; end"
+    )
     assert html_text(fragment) == "Iran condemned the attack.\nFirst point\nSecond\nline\nTail & end"
     assert html_text("   ") == ""
 
@@ -116,17 +126,21 @@ def test_rss_item_falls_back_to_its_summary_without_the_linked_page(tmp_path):
 
 def test_file_url_links_are_read(tmp_path):
     feed = tmp_path / "feed.rss"
-    feed.write_text(RSS.read_text(encoding="utf-8").replace("<link>linked-page.html", f"<link>{LINKED.as_uri()}"),
-                    encoding="utf-8")
+    feed.write_text(
+        RSS.read_text(encoding="utf-8").replace("<link>linked-page.html", f"<link>{LINKED.as_uri()}"), encoding="utf-8"
+    )
     assert "a team of medical workers" in read(feed)[1].text
 
 
 def test_an_item_whose_page_and_summary_both_fail_names_both(tmp_path):
     feed = tmp_path / "feed.rss"
-    feed.write_text(RSS.read_text(encoding="utf-8").replace("https://pacificwire.example.org/world/live",
-                                                            EMPTY_PAGE.as_uri()), encoding="utf-8")
+    feed.write_text(
+        RSS.read_text(encoding="utf-8").replace("https://pacificwire.example.org/world/live", EMPTY_PAGE.as_uri()),
+        encoding="utf-8",
+    )
     assert failures(read(feed)) == {
-        f"{feed}#item 3": "empty (no content or description); the linked page: no main text in the HTML"}
+        f"{feed}#item 3": "empty (no content or description); the linked page: no main text in the HTML"
+    }
 
 
 def test_atom_entries():
@@ -159,8 +173,16 @@ def test_malformed_and_empty_feeds_are_one_failure_each(tmp_path):
 
 
 def test_kind_by_suffix_media_type_and_content():
-    assert [by_suffix(n) for n in ("a.HTML", "b.xhtml", "c.rss", "d.atom", "e.rdf", "f.xml", "g.txt", "h")] == \
-        ["html", "html", "feed", "feed", "feed", "feed", "text", None]
+    assert [by_suffix(n) for n in ("a.HTML", "b.xhtml", "c.rss", "d.atom", "e.rdf", "f.xml", "g.txt", "h")] == [
+        "html",
+        "html",
+        "feed",
+        "feed",
+        "feed",
+        "feed",
+        "text",
+        None,
+    ]
     assert by_media_type("application/atom+xml") == FEED and by_media_type("application/x-ndjson") == "jsonl"
     assert sniff(b"\xef\xbb\xbf  <!DOCTYPE html><html>") == HTML
     assert sniff(b'<?xml version="1.0"?>\n<!-- x -->\n<html xmlns="http://www.w3.org/1999/xhtml">') == HTML
@@ -173,9 +195,11 @@ def test_content_decides_without_a_telling_suffix(tmp_path):
     (tmp_path / "page").write_bytes(NEWS.read_bytes())
     (tmp_path / "feed.dat").write_bytes(ATOM.read_bytes())
     docs = read(tmp_path)
-    assert [d.title for d in docs] == ["Georgia & the EU: protesters rally in Tbilisi",
-                                       "Poland recalls its ambassador from Minsk",
-                                       "Ukraine and Russia swap prisoners after talks in Istanbul"]
+    assert [d.title for d in docs] == [
+        "Georgia & the EU: protesters rally in Tbilisi",
+        "Poland recalls its ambassador from Minsk",
+        "Ukraine and Russia swap prisoners after talks in Istanbul",
+    ]
     stdin = one("-", stdin=io.BytesIO(NEWS.read_bytes()))
     assert stdin.id == "-" and stdin.date == dt.date(2025, 5, 20)
 
@@ -192,8 +216,18 @@ def test_input_format_overrides_the_suffix(tmp_path):
 
 def test_jsonl_source_field(tmp_path):
     corpus = tmp_path / "c.ndjson"
-    corpus.write_text(json.dumps({"id": "a", "text": "Peru recalled its ambassador.", "source": "Andes Post",
-                                  "url": "https://andes.example/a"}) + "\n", encoding="utf-8")
+    corpus.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "text": "Peru recalled its ambassador.",
+                "source": "Andes Post",
+                "url": "https://andes.example/a",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     doc = one(corpus)
     assert (doc.id, doc.source, doc.url) == ("a", "Andes Post", "https://andes.example/a")
 
@@ -205,8 +239,13 @@ def test_a_directory_of_mixed_inputs_streams(tmp_path):
     assert isinstance(first, Document) and first.source == "Asia Desk"
     rest = list(items)
     assert sum(isinstance(i, Document) for i in rest) == 6
-    assert sorted(Path(f.source).name for f in rest if isinstance(f, Failure)) == \
-        ["broken-feed.xml", "empty-page.html", "empty.txt", "french-page.html", "world-news.rss#item 3"]
+    assert sorted(Path(f.source).name for f in rest if isinstance(f, Failure)) == [
+        "broken-feed.xml",
+        "empty-page.html",
+        "empty.txt",
+        "french-page.html",
+        "world-news.rss#item 3",
+    ]
 
 
 def test_parley_code_reads_feeds_and_pages(capsys, monkeypatch, pipeline):
@@ -257,13 +296,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def feed(self) -> bytes:
         """The RSS fixture with its items linking to this server (absolute, relative) and to a local file."""
-        return (RSS.read_bytes()
-                .replace(b"<link>linked-page.html", f"<link>http://{self.headers['Host']}/page.html".encode())
-                .replace(b"https://pacificwire.example.org/world/iran-embassy-attack", b"/pdf")
-                .replace(b"https://pacificwire.example.org/world/live", LINKED.as_uri().encode()))
+        return (
+            RSS.read_bytes()
+            .replace(b"<link>linked-page.html", f"<link>http://{self.headers['Host']}/page.html".encode())
+            .replace(b"https://pacificwire.example.org/world/iran-embassy-attack", b"/pdf")
+            .replace(b"https://pacificwire.example.org/world/live", LINKED.as_uri().encode())
+        )
 
-    def reply(self, status: int, body: bytes, media_type: str = "text/plain", location: str | None = None,
-              length: bool = True):
+    def reply(
+        self, status: int, body: bytes, media_type: str = "text/plain", location: str | None = None, length: bool = True
+    ):
         self.send_response(status)
         self.send_header("Content-Type", media_type)
         if location:
@@ -298,8 +340,11 @@ def no_proxy(monkeypatch):
 
 
 def test_url_inputs_are_read_by_content_type(server):
-    page, article, protest, poland, note, corpus = read(*(server + p for p in ("/page.html", "/article", "/atom.xml", "/note",
-                                                                   "/corpus")), date=dt.date(2025, 3, 1), allow_net=LOCAL)
+    page, article, protest, poland, note, corpus = read(
+        *(server + p for p in ("/page.html", "/article", "/atom.xml", "/note", "/corpus")),
+        date=dt.date(2025, 3, 1),
+        allow_net=LOCAL,
+    )
     assert page.id == server + "/page.html" and page.url == server + "/page.html" and page.source == "127.0.0.1"
     assert "a team of medical workers" in page.text and page.date == dt.date(2025, 3, 4)
     assert article.url == "https://news.example.com/world/2025/ukraine-russia-prisoner-swap"
@@ -312,10 +357,15 @@ def test_url_inputs_are_read_by_content_type(server):
 def test_redirects_are_followed_three_times_at_most(server):
     doc = one(server + "/redirect/3", allow_net=LOCAL)
     assert doc.url == server + "/page.html"
-    assert failures(read(server + "/redirect/4", allow_net=LOCAL)) == {server + "/redirect/4": "too many redirects (more than 3)"}
-    assert failures(read(server + "/to-ftp", allow_net=LOCAL)) == {server + "/to-ftp": "redirected to a URL that is not http(s): "
-                                                                      "ftp://127.0.0.1/page.html"}
-    assert "not allowed" in failures(read(server + "/to-file", allow_net=LOCAL))[server + "/to-file"]  # urllib's own refusal
+    assert failures(read(server + "/redirect/4", allow_net=LOCAL)) == {
+        server + "/redirect/4": "too many redirects (more than 3)"
+    }
+    assert failures(read(server + "/to-ftp", allow_net=LOCAL)) == {
+        server + "/to-ftp": "redirected to a URL that is not http(s): ftp://127.0.0.1/page.html"
+    }
+    assert (
+        "not allowed" in failures(read(server + "/to-file", allow_net=LOCAL))[server + "/to-file"]
+    )  # urllib's own refusal
 
 
 def test_network_failures_are_one_line_reasons(server):
@@ -323,9 +373,11 @@ def test_network_failures_are_one_line_reasons(server):
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}/x"
     got = failures(read(server + "/missing", server + "/big", closed, max_bytes=1000, allow_net=LOCAL))
-    assert got == {server + "/missing": "HTTP error 404 (Not Found)",
-                   server + "/big": "too large (over 0.0 MB; see --max-bytes)",
-                   closed: "cannot fetch: connection refused"}
+    assert got == {
+        server + "/missing": "HTTP error 404 (Not Found)",
+        server + "/big": "too large (over 0.0 MB; see --max-bytes)",
+        closed: "cannot fetch: connection refused",
+    }
     with pytest.raises(InputError, match="timed out"):
         web.fetch(server + "/slow", 1000, timeout=0.5, allow_net=LOCAL)
     with pytest.raises(InputError, match="too large"):

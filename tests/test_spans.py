@@ -4,9 +4,10 @@ through the actor tables, and `parley eval` on a BIO file."""
 import json
 
 from parley.cli import main
-from parley.document import Document
-from parley.learn.data import load_bio
-from parley.learn.spans import Reading, decode, gold_tags
+from parley.nlp.document import Document
+from parley.nlp.models.tagger import Reading, decode
+from parley.training.data import load_bio
+from parley.training.spans import gold_tags
 
 BIO = """Turkish O
 police B-S
@@ -100,12 +101,12 @@ def test_coordinated_parties_of_a_tagged_span_share_its_words(pipeline):
     parties = pipeline.actor_coder.code_span(doc, 0, text.index(" held"))
     assert [a.text for a in parties] == ["The armies of Brazil", "Argentina"]
     assert [a.country for a in parties] == ["BRA", "ARG"]
-    assert all(text[a.start:a.end] == a.text for a in parties)
+    assert all(text[a.start : a.end] == a.text for a in parties)
     doc.release()
 
 
 def test_the_main_event_of_a_sentence_is_the_one_its_type_and_tagged_parties_describe(pipeline):
-    from parley.evaluate import main_event
+    from parley.evaluation.mains import main_event
 
     (doc,) = pipeline([Document("t", "Greece has asked NATO to help patrol its airspace.")])
     assert sum(e.main for e in doc.events) == 1
@@ -115,7 +116,9 @@ def test_the_main_event_of_a_sentence_is_the_one_its_type_and_tagged_parties_des
 
 
 def test_no_target_read_leaves_no_plain_noun_phrase_as_recipient(pipeline):
-    (doc,) = pipeline([Document("t", "Somali opposition leaders have agreed to postpone a protest over election delays.")])
+    (doc,) = pipeline(
+        [Document("t", "Somali opposition leaders have agreed to postpone a protest over election delays.")]
+    )
     (event,) = [e for e in doc.events if e.main]
     assert event.event_type == "AGREE" and event.recipients == []
 
@@ -131,17 +134,32 @@ def test_parties_of_a_tagged_span_do_not_reach_into_each_other(pipeline):
 
 def test_an_event_names_each_party_once_when_two_tagged_spans_reach_it(pipeline):
     # the tagger marks "Japan" and "United States"; the first brings its conjunct "the United States" along
-    (doc,) = pipeline([Document("t", "Japan and the United States last month formally signed the limited trade deal "
-                                     "to cut tariffs on U.S. farm goods.")])
+    (doc,) = pipeline(
+        [
+            Document(
+                "t",
+                "Japan and the United States last month formally signed the limited trade deal "
+                "to cut tariffs on U.S. farm goods.",
+            )
+        ]
+    )
     (event,) = [e for e in doc.events if e.main]
     for parties in (event.actors, event.recipients):
-        assert not any(a.start < b.end and b.start < a.end for i, a in enumerate(parties) for b in parties[i + 1:])
+        assert not any(a.start < b.end and b.start < a.end for i, a in enumerate(parties) for b in parties[i + 1 :])
     assert sorted(a.country for a in event.actors) == ["JPN", "USA"]
 
 
 def test_the_parties_a_group_noun_names_share_its_words(pipeline):
-    (doc,) = pipeline([Document("t", "Russia and Ukraine held talks in Istanbul on Monday. "
-                                     "The two countries agreed to exchange prisoners.")])
+    (doc,) = pipeline(
+        [
+            Document(
+                "t",
+                "Russia and Ukraine held talks in Istanbul on Monday. The two countries agreed to exchange prisoners.",
+            )
+        ]
+    )
     (event,) = [e for e in doc.events if e.main and e.sentence_index == 1]
-    assert sorted((a.country, a.text) for a in event.actors) == [("RUS", "The two countries"),
-                                                                  ("UKR", "The two countries")]
+    assert sorted((a.country, a.text) for a in event.actors) == [
+        ("RUS", "The two countries"),
+        ("UKR", "The two countries"),
+    ]

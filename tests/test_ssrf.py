@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from parley.cli import main
-from parley.readers import web
-from parley.readers.base import InputError
-from parley.sources import Failure, documents
+from parley.corpus.readers import web
+from parley.corpus.readers.base import InputError
+from parley.corpus.sources import Failure, documents
 
 NOTE = b"Kenya and Uganda signed a trade agreement on Monday."
 
@@ -55,8 +55,16 @@ def server():
 
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch):
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
-                 "NO_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+        "no_proxy",
+        "NO_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -70,13 +78,31 @@ def reason(*inputs, **options) -> str:
     return item.reason
 
 
-@pytest.mark.parametrize("address", [
-    "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-    "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "ff02::1",
-    "::ffff:127.0.0.1", "::ffff:169.254.169.254",  # IPv4-mapped
-    "2002:7f00:1::", "2002:a9fe:a9fe::",  # 6to4 of 127.0.0.1 and of 169.254.169.254
-    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "127.8.9.10",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:169.254.169.254",  # IPv4-mapped
+        "2002:7f00:1::",
+        "2002:a9fe:a9fe::",  # 6to4 of 127.0.0.1 and of 169.254.169.254
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+    ],
+)
 def test_non_public_addresses_are_refused(address):
     assert web.refusal(ipaddress.ip_address(address), ()) is not None
 
@@ -115,8 +141,11 @@ def test_redirects_into_refused_networks_are_not_followed(server):
     for target in (url(server, host="127.0.0.2"), "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"):
         got = reason(url(server, "/to?" + target), allow_net=allow)
         assert got.startswith(f"redirected to {target}: refused: "), got
-    assert server.RequestHandlerClass.seen == ["/to?" + url(server, host="127.0.0.2"),
-                                               "/to?http://169.254.169.254/latest/meta-data/", "/to?http://10.0.0.1/"]
+    assert server.RequestHandlerClass.seen == [
+        "/to?" + url(server, host="127.0.0.2"),
+        "/to?http://169.254.169.254/latest/meta-data/",
+        "/to?http://10.0.0.1/",
+    ]
     [doc] = documents([url(server, "/to?" + url(server))], allow_net=allow)  # an allowed target is followed
     assert doc.url == url(server)
 
@@ -143,7 +172,10 @@ def test_through_a_proxy_the_target_is_checked(server, monkeypatch):
 def test_cli_refuses_and_allows(server, capsys):
     assert main(["code", url(server), "--format", "jsonl"]) == 1
     out, err = capsys.readouterr()
-    assert err == f"parley: {url(server)}: refused: 127.0.0.1 is a loopback address 127.0.0.1 (allow it with --allow-net)\n"
+    assert (
+        err
+        == f"parley: {url(server)}: refused: 127.0.0.1 is a loopback address 127.0.0.1 (allow it with --allow-net)\n"
+    )
     assert main(["code", url(server), "--format", "jsonl", "--allow-net", "127.0.0.0/8"]) == 0
     out, err = capsys.readouterr()
     assert f'"doc_id": "{url(server)}"' in out and err == ""

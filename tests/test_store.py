@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.store import StoreError, migrations, open_store
+from parley.corpus.store import StoreError, migrations, open_store
 
 ROWS = 25_000
 
@@ -30,20 +30,23 @@ def test_a_first_schema_database_is_upgraded_with_its_rows(url: str, monkeypatch
     """A corpus written under migration 1 alone keeps its bands through migration 2, whose
     band table has no unique key; PostgreSQL gains an index on the bucket, DuckDB keeps no
     secondary index (each would live in its memory)."""
-    import parley.store
+    import parley.corpus.store
 
-    shipped = parley.store.migrations
-    monkeypatch.setattr(parley.store, "migrations", lambda dialect="": shipped(dialect)[:1])
+    shipped = parley.corpus.store.migrations
+    monkeypatch.setattr(parley.corpus.store, "migrations", lambda dialect="": shipped(dialect)[:1])
     store = open_store(url)
     store.execute("INSERT INTO doc_bands (bucket, doc_key) VALUES ('0:ab', 'k1'), ('1:cd', 'k1')")
     store.close()
-    monkeypatch.setattr(parley.store, "migrations", shipped)
+    monkeypatch.setattr(parley.corpus.store, "migrations", shipped)
     store = open_store(url)
     assert store.query("SELECT bucket, doc_key FROM doc_bands ORDER BY bucket")[1] == [("0:ab", "k1"), ("1:cd", "k1")]
     store.execute("INSERT INTO doc_bands (bucket, doc_key) VALUES ('0:ab', 'k1')")
     assert store.scalar("SELECT count(*) FROM doc_bands") == 3
     if store.dialect == "postgresql":
-        assert store.scalar("SELECT count(*) FROM pg_indexes WHERE indexname IN ('doc_bands_bucket', 'mentions_event')") == 2
+        assert (
+            store.scalar("SELECT count(*) FROM pg_indexes WHERE indexname IN ('doc_bands_bucket', 'mentions_event')")
+            == 2
+        )
     else:
         assert store.scalar("SELECT count(*) FROM duckdb_indexes()") == 0
     assert store.scalar("SELECT max(version) FROM schema_migrations") == shipped()[-1][0]
@@ -51,7 +54,7 @@ def test_a_first_schema_database_is_upgraded_with_its_rows(url: str, monkeypatch
 
 
 def test_duckdb_settings_ride_on_the_url(tmp_path) -> None:
-    from parley.query import open_existing
+    from parley.corpus.query import open_existing
 
     url = f"duckdb:{tmp_path / 'c.duckdb'}?memory_limit=200MB&threads=1"
     with pytest.raises(StoreError, match=f"no database at {tmp_path / 'c.duckdb'}; run parley ingest first"):

@@ -6,48 +6,54 @@ from pathlib import Path
 import pytest
 
 from parley import code
-from parley.dates import find, resolve
-from parley.evaluate_stages import evaluate_dates, evaluate_places
-from parley.gazetteer import gazetteer
+from parley.evaluation.stages import evaluate_dates, evaluate_places
+from parley.nlp.dates import find, resolve
+from parley.nlp.gazetteer import gazetteer
 
 GOLD = Path(__file__).parent / "data"
 
 PUB = dt.date(2025, 2, 28)  # a Friday
 
 
-@pytest.mark.parametrize("expression,expected,precision", [
-    ("27 February", "2025-02-27", "day"),
-    ("on 27 February", "2025-02-27", "day"),
-    ("March 3, 2024", "2024-03-03", "day"),
-    ("yesterday", "2025-02-27", "day"),
-    ("Friday", "2025-02-28", "day"),
-    ("on Tuesday", "2025-02-25", "day"),
-    ("last Friday", "2025-02-21", "day"),
-    ("in 2016", "2016-01-01", "year"),
-    ("January 2025", "2025-01-01", "month"),
-    ("on the 14th", "2025-02-14", "day"),
-    ("two weeks ago", "2025-02-14", "day"),
-    ("last week", "2025-02-17", "week"),
-    ("earlier this month", "2025-02-01", "month"),
-    ("in mid-March", "2024-03-01", "month"),
-    ("last July", "2024-07-01", "month"),
-    ("a decade ago", "2015-01-01", "year"),
-])
+@pytest.mark.parametrize(
+    "expression,expected,precision",
+    [
+        ("27 February", "2025-02-27", "day"),
+        ("on 27 February", "2025-02-27", "day"),
+        ("March 3, 2024", "2024-03-03", "day"),
+        ("yesterday", "2025-02-27", "day"),
+        ("Friday", "2025-02-28", "day"),
+        ("on Tuesday", "2025-02-25", "day"),
+        ("last Friday", "2025-02-21", "day"),
+        ("in 2016", "2016-01-01", "year"),
+        ("January 2025", "2025-01-01", "month"),
+        ("on the 14th", "2025-02-14", "day"),
+        ("two weeks ago", "2025-02-14", "day"),
+        ("last week", "2025-02-17", "week"),
+        ("earlier this month", "2025-02-01", "month"),
+        ("in mid-March", "2024-03-01", "month"),
+        ("last July", "2024-07-01", "month"),
+        ("a decade ago", "2015-01-01", "year"),
+    ],
+)
 def test_resolve_against_publication_date(expression, expected, precision):
     found = resolve(expression, PUB)
     assert found.date.isoformat() == expected and found.precision == precision
 
 
-@pytest.mark.parametrize("expression,start,end,precision", [
-    ("2016-2018", "2016-01-01", "2018-12-31", "year"),
-    ("in 2016-18", "2016-01-01", "2018-12-31", "year"),
-    ("between May and July", "2024-05-01", "2024-07-31", "month"),
-    ("from 3 to 5 March", "2024-03-03", "2024-03-05", "day"),
-    ("from 28 February to 2 March", "2025-02-28", "2025-03-02", "day"),
-    ("June 30-July 3, 2025", "2025-06-30", "2025-07-03", "day"),
-    ("the 1990s", "1990-01-01", "1999-12-31", "year"),
-    ("over the weekend", "2025-02-22", "2025-02-23", "day"),
-])
+@pytest.mark.parametrize(
+    "expression,start,end,precision",
+    [
+        ("2016-2018", "2016-01-01", "2018-12-31", "year"),
+        ("in 2016-18", "2016-01-01", "2018-12-31", "year"),
+        ("between May and July", "2024-05-01", "2024-07-31", "month"),
+        ("from 3 to 5 March", "2024-03-03", "2024-03-05", "day"),
+        ("from 28 February to 2 March", "2025-02-28", "2025-03-02", "day"),
+        ("June 30-July 3, 2025", "2025-06-30", "2025-07-03", "day"),
+        ("the 1990s", "1990-01-01", "1999-12-31", "year"),
+        ("over the weekend", "2025-02-22", "2025-02-23", "day"),
+    ],
+)
 def test_ranges(expression, start, end, precision):
     found = resolve(expression, PUB)
     assert (found.date.isoformat(), found.end_date.isoformat(), found.precision) == (start, end, precision)
@@ -82,7 +88,9 @@ def test_old_event_is_historical(pipeline):
 
 
 def test_future_and_historical_status(pipeline):
-    [event] = code("The Russian and Turkish foreign ministers are due to meet in Geneva on Tuesday.", date=PUB, pipeline=pipeline)
+    [event] = code(
+        "The Russian and Turkish foreign ministers are due to meet in Geneva on Tuesday.", date=PUB, pipeline=pipeline
+    )
     assert event.status == "future" and event.date == dt.date(2025, 3, 4)
     [event] = code("Russian troops shelled the town in 2016-2018.", date=PUB, pipeline=pipeline)
     assert event.status == "historical" and event.end_date == dt.date(2018, 12, 31)
@@ -132,16 +140,19 @@ def test_gazetteer_names():
     assert g.lookup("Bombay").name == "Mumbai"
 
 
-@pytest.mark.parametrize("sentence,name,country", [
-    ("Egyptian police arrested a prominent blogger at his home in Cairo.", "Cairo", "EGY"),
-    ("Crowds celebrated in the streets of Damascus after the government collapsed.", "Damascus", "SYR"),
-    ("Government forces shelled villages south of Idlib.", "Idlib", "SYR"),
-    ("Russian missiles struck Kharkiv overnight.", "Kharkiv", "UKR"),
-    ("Police used water cannon against protesters in Georgia's capital Tbilisi.", "Tbilisi", "GEO"),
-    ("Protesters set fire to the town hall in the northern Lebanese city of Tripoli.", "Tripoli", "LBN"),
-    ("Federal agents fired tear gas at protesters in Portland, Oregon.", "Portland", "USA"),
-    ("Federal immigration agents raided farms in Washington state.", "Washington", "USA"),
-])
+@pytest.mark.parametrize(
+    "sentence,name,country",
+    [
+        ("Egyptian police arrested a prominent blogger at his home in Cairo.", "Cairo", "EGY"),
+        ("Crowds celebrated in the streets of Damascus after the government collapsed.", "Damascus", "SYR"),
+        ("Government forces shelled villages south of Idlib.", "Idlib", "SYR"),
+        ("Russian missiles struck Kharkiv overnight.", "Kharkiv", "UKR"),
+        ("Police used water cannon against protesters in Georgia's capital Tbilisi.", "Tbilisi", "GEO"),
+        ("Protesters set fire to the town hall in the northern Lebanese city of Tripoli.", "Tripoli", "LBN"),
+        ("Federal agents fired tear gas at protesters in Portland, Oregon.", "Portland", "USA"),
+        ("Federal immigration agents raided farms in Washington state.", "Washington", "USA"),
+    ],
+)
 def test_place_in_nested_and_qualified_phrases(pipeline, sentence, name, country):
     [event, *_] = code(sentence, date=PUB, pipeline=pipeline)
     assert (event.location.name, event.location.country) == (name, country)

@@ -7,15 +7,17 @@ import json
 
 import pytest
 
-from parley.document import Document
-from parley.stages.token_attributes import GENERATION, TokenAttributes
+from parley.nlp.document import Document
+from parley.nlp.stages.token_attributes import GENERATION, TokenAttributes
 
 from .conftest import EXAMPLES, SHARED
 
 # every rule over several tokens, whitespace tokens, contractions and words met twice in one text
-ODD = ["There are gonna be talks, let's say, and y'all know it ain't over: c'mon, they gotta agree.",
-       "The  minister\n\nsaid it gets worse;   he got   nothing.\tIt is there.",
-       "Russia's foreign minister, Sergei Lavrov, met U.S. envoys in Istanbul on Feb. 27, 2025."]
+ODD = [
+    "There are gonna be talks, let's say, and y'all know it ain't over: c'mon, they gotta agree.",
+    "The  minister\n\nsaid it gets worse;   he got   nothing.\tIt is there.",
+    "Russia's foreign minister, Sergei Lavrov, met U.S. envoys in Istanbul on Feb. 27, 2025.",
+]
 
 
 def texts() -> list[str]:
@@ -23,13 +25,11 @@ def texts() -> list[str]:
     articles = [json.loads(line)["text"] for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines()]
     with open(SHARED / "data" / "plover_events_train.csv", encoding="utf-8", newline="") as f:
         sentences = [row["text"] for row, _ in zip(csv.DictReader(f), range(400))]
-    return [*ODD, *articles, *(p.read_text("utf-8") for p in sorted((SHARED / "acceptance").glob("*.txt"))),
-            *sentences]
+    return [*ODD, *articles, *(p.read_text("utf-8") for p in sorted((SHARED / "acceptance").glob("*.txt"))), *sentences]
 
 
 def annotations(doc) -> list[tuple]:
-    return [(t.text, t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_)
-            for t in doc]
+    return [(t.text, t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
 
 
 def test_the_parse_stage_annotates_every_token_as_spacy_does(pipeline):
@@ -59,8 +59,9 @@ def test_outcomes_are_remembered_per_word_tag_and_label(pipeline):
     assert [t.lemma_ for t in again] == [t.lemma_ for t in first[:3]] == ["talk", "resume", "."]
 
 
-@pytest.mark.parametrize("change", ["no lemmatizer", "another component after", "a pattern on the lemma",
-                                    "an entity model that reads POS"])
+@pytest.mark.parametrize(
+    "change", ["no lemmatizer", "another component after", "a pattern on the lemma", "an entity model that reads POS"]
+)
 def test_other_pipelines_keep_spacys_own_components(pipeline, change):
     import spacy
 

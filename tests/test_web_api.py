@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from parley.api import events
 from parley.cli import EXIT_DATABASE, build_parser, main, serve_config
-from parley.query import Filters
+from parley.corpus.query import Filters
 from parley.web import create_app
 
 
@@ -18,9 +18,11 @@ def client(web_db) -> TestClient:
 
 
 def test_events_match_the_cli_filters(client, web_db):
-    for params, filters in (({"dyad": "USA-RUS"}, Filters(dyad="USA-RUS")),
-                            ({"type": "assault"}, Filters(event_type="ASSAULT")),
-                            ({"actor": "RUS", "since": "2025-02-20"}, Filters(actor="RUS", since="2025-02-20"))):
+    for params, filters in (
+        ({"dyad": "USA-RUS"}, Filters(dyad="USA-RUS")),
+        ({"type": "assault"}, Filters(event_type="ASSAULT")),
+        ({"actor": "RUS", "since": "2025-02-20"}, Filters(actor="RUS", since="2025-02-20")),
+    ):
         body = client.get("/api/events", params=params).json()
         expected = list(events(filters, db=web_db))
         assert body["total"] == len(expected) > 0
@@ -40,16 +42,19 @@ def test_pagination(client):
     assert client.get("/api/events", params={"offset": whole["total"]}).json()["events"] == []
 
 
-@pytest.mark.parametrize(("params", "status", "says"), [
-    ({"dyad": "USA"}, 400, "bad dyad"),
-    ({"type": "HUG"}, 400, "unknown event type"),
-    ({"since": "yesterday"}, 400, "bad --since date"),
-    ({"since": "2025-03-01", "until": "2025-01-01"}, 400, "is after"),
-    ({"actor": "u$a"}, 400, "bad actor code"),
-    ({"limit": 0}, 422, "limit"),
-    ({"limit": 1001}, 422, "limit"),
-    ({"offset": "x"}, 422, "offset"),
-])
+@pytest.mark.parametrize(
+    ("params", "status", "says"),
+    [
+        ({"dyad": "USA"}, 400, "bad dyad"),
+        ({"type": "HUG"}, 400, "unknown event type"),
+        ({"since": "yesterday"}, 400, "bad --since date"),
+        ({"since": "2025-03-01", "until": "2025-01-01"}, 400, "is after"),
+        ({"actor": "u$a"}, 400, "bad actor code"),
+        ({"limit": 0}, 422, "limit"),
+        ({"limit": 1001}, 422, "limit"),
+        ({"offset": "x"}, 422, "offset"),
+    ],
+)
 def test_bad_filters_are_4xx_with_one_line(client, params, status, says):
     response = client.get("/api/events", params=params)
     assert response.status_code == status
@@ -63,10 +68,10 @@ def test_documents_carry_their_evidence(client):
     assert doc["doc_id"] == event["mentions"][0]["doc_id"] and len(doc["mentions"]) == doc["n_events"]
     for m in doc["mentions"]:
         offset = m["sentence_start"]
-        assert m["sentence"][m["trigger"]["start"] - offset:m["trigger"]["end"] - offset] == m["trigger"]["text"]
+        assert m["sentence"][m["trigger"]["start"] - offset : m["trigger"]["end"] - offset] == m["trigger"]["text"]
         for party in m["actors"] + m["recipients"]:
             if party["start"] is not None:
-                assert m["sentence"][party["start"] - offset:party["end"] - offset] == party["text"]
+                assert m["sentence"][party["start"] - offset : party["end"] - offset] == party["text"]
     missing = client.get("/api/documents/no-such-document")
     assert missing.status_code == 404 and "no document" in missing.json()["detail"]
 
@@ -75,8 +80,11 @@ def test_actors_count_events(client):
     body = client.get("/api/actors").json()
     counts = {r["country"]: r["events"] for r in body["countries"]}
     for country in ("USA", "RUS"):
-        keys = {e["event_key"] for role in ("actor", "recipient")
-                for e in client.get("/api/events", params={role: country, "limit": 1000}).json()["events"]}
+        keys = {
+            e["event_key"]
+            for role in ("actor", "recipient")
+            for e in client.get("/api/events", params={role: country, "limit": 1000}).json()["events"]
+        }
         assert counts[country] == len(keys) > 0
     assert all(r["code"] for r in body["actors"])
 

@@ -26,18 +26,27 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, TypeAdapter, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from ..document import PLOVER_TYPES
-from ..query import Filters, jsonable, open_existing, records, shown, where
-from ..store import Store, StoreError, default_url, describe, first_line, open_store
+from ..corpus.query import Filters, jsonable, open_existing, records, shown, where
+from ..corpus.store import (
+    Store,
+    StoreError,
+    default_url,
+    describe,
+    first_line,
+    open_store,
+)
+from ..nlp.document import PLOVER_TYPES
 
 if TYPE_CHECKING:
-    from ..ingest import IngestSummary
+    from ..corpus.store.rows import IngestSummary
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_LIMIT = 1000
 MAX_POST = 16 * 1024 * 1024  # bytes of articles one POST /api/ingest may send
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 T = TypeVar("T")
 Period = Literal["day", "week", "month"]
 
@@ -95,14 +104,31 @@ def _country(value: str) -> str:
     return code
 
 
-def event_filters(actor: str | None = None, recipient: str | None = None, dyad: str | None = None,
-                  type: str | None = Query(None, description="PLOVER event type"), cameo: str | None = None,
-                  since: str | None = None, until: str | None = None, place: str | None = None,
-                  limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)) -> Filters:
+def event_filters(
+    actor: str | None = None,
+    recipient: str | None = None,
+    dyad: str | None = None,
+    type: str | None = Query(None, description="PLOVER event type"),
+    cameo: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    place: str | None = None,
+    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+) -> Filters:
     """The query parameters of GET /api/events as Filters (a bad value raises ValueError: a 400)."""
-    return Filters(actor=actor or None, recipient=recipient or None, dyad=dyad or None, event_type=type or None,
-                   cameo=cameo or None, since=since or None, until=until or None, place=place or None,
-                   limit=limit, offset=offset)
+    return Filters(
+        actor=actor or None,
+        recipient=recipient or None,
+        dyad=dyad or None,
+        event_type=type or None,
+        cameo=cameo or None,
+        since=since or None,
+        until=until or None,
+        place=place or None,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
@@ -136,9 +162,15 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             while opened:
                 _close(opened.pop())
 
-    app = FastAPI(title="parley", version="1", description="Political event data from news: events with their "
-                  "evidence, dyad series, alerts, networks and agendas.", docs_url=None, redoc_url=None,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="parley",
+        version="1",
+        description="Political event data from news: events with their "
+        "evidence, dyad series, alerts, networks and agendas.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
 
     @app.exception_handler(ValueError)
     async def bad_value(request: Request, exc: ValueError) -> JSONResponse:
@@ -168,35 +200,51 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             clause, params = where(f)
             total = store.scalar(f"SELECT count(*) FROM events e{clause}", params)
             return {"total": total, "limit": f.limit, "offset": f.offset, "events": list(records(store, f))}
+
         return read(run)
 
     @app.get("/api/dyads/{a}/{b}/series", summary="A dyad's events per period: quad classes, types, Goldstein")
-    def series(a: str, b: str, by: Period = "week", directed: bool = False, since: dt.date | None = None,
-               until: dt.date | None = None) -> dict:
-        from ..analysis import dyad_series
+    def series(
+        a: str,
+        b: str,
+        by: Period = "week",
+        directed: bool = False,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> dict:
+        from ..corpus.analysis import dyad_series
 
         a, b = _country(a), _country(b)
         frame = read(lambda s: dyad_series(s, a, b, by=by, directed=directed, since=since, until=until))
         return {"a": a, "b": b, "by": by, "directed": directed, "series": rows(frame)}
 
     @app.get("/api/alerts", summary="Dyad-periods whose events or conflict jump above their recent baseline")
-    def alerts(by: Period = "week", window: int = Query(8, ge=1, le=520), threshold: float = Query(3.0, gt=0),
-               min_events: int = Query(3, ge=1), since: dt.date | None = None, until: dt.date | None = None) -> dict:
-        from ..analysis import alerts as find
+    def alerts(
+        by: Period = "week",
+        window: int = Query(8, ge=1, le=520),
+        threshold: float = Query(3.0, gt=0),
+        min_events: int = Query(3, ge=1),
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> dict:
+        from ..corpus.analysis import alerts as find
 
-        frame = read(lambda s: find(s, by=by, window=window, threshold=threshold, min_events=min_events,
-                                    since=since, until=until))
+        frame = read(
+            lambda s: find(
+                s, by=by, window=window, threshold=threshold, min_events=min_events, since=since, until=until
+            )
+        )
         return {"alerts": rows(frame)}
 
     @app.get("/api/network", summary="Directed actor-to-recipient edges with counts and Goldstein scores")
     def network(since: dt.date | None = None, until: dt.date | None = None, min_events: int = Query(1, ge=1)) -> dict:
-        from ..analysis import network as edges
+        from ..corpus.analysis import network as edges
 
         return {"edges": rows(read(lambda s: edges(s, since=since, until=until, min_events=min_events)))}
 
     @app.get("/api/agenda/{a}/{b}", summary="The issues between two countries, their status and history")
     def agenda(a: str, b: str) -> dict:
-        from ..analysis import agenda as issues
+        from ..corpus.analysis import agenda as issues
 
         a, b = _country(a), _country(b)
         return {"a": a, "b": b, "issues": rows(read(lambda s: issues(s, a, b)))}
@@ -204,12 +252,20 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     @app.get("/api/actors", summary="Countries and actor codes with their event counts")
     def actors(limit: int = Query(200, ge=1, le=MAX_LIMIT)) -> dict:
         def run(store: Store) -> dict:
-            _, countries = store.query("SELECT country, count(DISTINCT event_key) AS n FROM event_actors"
-                                       " WHERE country IS NOT NULL GROUP BY country ORDER BY n DESC, country")
-            _, codes = store.query("SELECT code, min(name), count(DISTINCT event_key) AS n FROM event_actors"
-                                   " WHERE code IS NOT NULL GROUP BY code ORDER BY n DESC, code LIMIT ?", [limit])
-            return {"countries": [{"country": c, "events": n} for c, n in countries],
-                    "actors": [{"code": c, "name": name, "events": n} for c, name, n in codes]}
+            _, countries = store.query(
+                "SELECT country, count(DISTINCT event_key) AS n FROM event_actors"
+                " WHERE country IS NOT NULL GROUP BY country ORDER BY n DESC, country"
+            )
+            _, codes = store.query(
+                "SELECT code, min(name), count(DISTINCT event_key) AS n FROM event_actors"
+                " WHERE code IS NOT NULL GROUP BY code ORDER BY n DESC, code LIMIT ?",
+                [limit],
+            )
+            return {
+                "countries": [{"country": c, "events": n} for c, n in countries],
+                "actors": [{"code": c, "name": name, "events": n} for c, name, n in codes],
+            }
+
         return read(run)
 
     @app.get("/api/types", summary="The PLOVER event types")
@@ -222,18 +278,22 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             raise HTTPException(404, f"no document {shown(doc_key)}")
 
         def run(store: Store) -> dict:
-            names, found = store.query("SELECT doc_key, doc_id, source, url, title, published, story_id, n_chars,"
-                                       " n_sentences, n_events, ingested_at FROM documents WHERE doc_key = ?",
-                                       [doc_key])
+            names, found = store.query(
+                "SELECT doc_key, doc_id, source, url, title, published, story_id, n_chars,"
+                " n_sentences, n_events, ingested_at FROM documents WHERE doc_key = ?",
+                [doc_key],
+            )
             if not found:
                 raise HTTPException(404, f"no document {shown(doc_key)}")
             _, mentions = store.query(
                 "SELECT m.mention_id, m.event_key, m.sentence_index, m.sentence, m.sentence_start, m.trigger_text,"
                 " m.trigger_start, m.trigger_end, m.actors, m.confidence, e.event_type, e.cameo, e.quad_class,"
                 " e.goldstein, e.date, e.status, e.negated FROM mentions m JOIN events e ON e.event_key = m.event_key"
-                " WHERE m.doc_key = ? ORDER BY m.sentence_index, m.trigger_start", [doc_key])
-            return {**{k: jsonable(v) for k, v in zip(names, found[0])},
-                    "mentions": [_mention(m) for m in mentions]}
+                " WHERE m.doc_key = ? ORDER BY m.sentence_index, m.trigger_start",
+                [doc_key],
+            )
+            return {**{k: jsonable(v) for k, v in zip(names, found[0])}, "mentions": [_mention(m) for m in mentions]}
+
         return read(run)
 
     if token:
@@ -244,9 +304,20 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             with coding:
                 return ingest_articles(articles, SharedStore(read, lock))
 
-        @app.post("/api/ingest", summary="Code and store documents (requires the bearer token)",
-                  openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                      "schema": {"anyOf": [one := Article.model_json_schema(), {"type": "array", "items": one}]}}}}})
+        @app.post(
+            "/api/ingest",
+            summary="Code and store documents (requires the bearer token)",
+            openapi_extra={
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"anyOf": [one := Article.model_json_schema(), {"type": "array", "items": one}]}
+                        }
+                    },
+                }
+            },
+        )
         async def ingest(request: Request) -> dict:
             # the token is checked before the body is read: a client without it cannot make the server parse one
             sent = request.headers.get("authorization", "").encode("latin-1")  # the header's own bytes
@@ -254,9 +325,14 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                 raise HTTPException(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
             articles = posted(await body(request, MAX_POST))
             summary = await run_in_threadpool(code_and_store, articles)
-            return {"new": summary.new, "present": summary.present, "failed": summary.failed,
-                    "events_new": summary.events_new, "mentions": summary.mentions,
-                    "failures": [str(f) for f in summary.failures]}
+            return {
+                "new": summary.new,
+                "present": summary.present,
+                "failed": summary.failed,
+                "events_new": summary.events_new,
+                "mentions": summary.mentions,
+                "failures": [str(f) for f in summary.failures],
+            }
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -314,12 +390,42 @@ def posted(data: bytes) -> list[Article]:
 
 
 def _mention(row: tuple) -> dict[str, Any]:
-    (mention_id, event_key, index, sentence, start, trigger, t_start, t_end, actors, confidence, event_type, cameo,
-     quad, goldstein, date, status, negated) = row
-    return {"mention_id": mention_id, "event_key": event_key, "sentence_index": index, "sentence": sentence,
-            "sentence_start": start, "trigger": {"text": trigger, "start": t_start, "end": t_end},
-            **json.loads(actors), "confidence": confidence, "event_type": event_type, "cameo": cameo,
-            "quad_class": quad, "goldstein": goldstein, "date": jsonable(date), "status": status, "negated": negated}
+    (
+        mention_id,
+        event_key,
+        index,
+        sentence,
+        start,
+        trigger,
+        t_start,
+        t_end,
+        actors,
+        confidence,
+        event_type,
+        cameo,
+        quad,
+        goldstein,
+        date,
+        status,
+        negated,
+    ) = row
+    return {
+        "mention_id": mention_id,
+        "event_key": event_key,
+        "sentence_index": index,
+        "sentence": sentence,
+        "sentence_start": start,
+        "trigger": {"text": trigger, "start": t_start, "end": t_end},
+        **json.loads(actors),
+        "confidence": confidence,
+        "event_type": event_type,
+        "cameo": cameo,
+        "quad_class": quad,
+        "goldstein": goldstein,
+        "date": jsonable(date),
+        "status": status,
+        "negated": negated,
+    }
 
 
 def ingest_articles(articles: list[Article], store: Store):
@@ -328,8 +434,9 @@ def ingest_articles(articles: list[Article], store: Store):
 
     with tempfile.TemporaryDirectory(prefix="parley-post-") as tmp:
         corpus = Path(tmp) / "posted.jsonl"
-        corpus.write_text("".join(json.dumps(a.model_dump(exclude_none=True)) + "\n" for a in articles),
-                          encoding="utf-8")
+        corpus.write_text(
+            "".join(json.dumps(a.model_dump(exclude_none=True)) + "\n" for a in articles), encoding="utf-8"
+        )
         return ingest([str(corpus)], input_format="jsonl", store=store)
 
 

@@ -1,0 +1,153 @@
+"""`parley ingest`: code documents and store them, their events and every mention.
+
+Documents already stored (same normalised text) are skipped before coding, so a rerun
+adds nothing. The documents of each batch are written in one transaction: a run killed at
+any point loses at most the batch it was writing, and running it again stores exactly what
+an uninterrupted run would have. Each new document joins the story of a stored
+near-duplicate (`dedup`); each coded event becomes a mention of the stored event with its
+key, whose GDELT-style counts are recounted from its mentions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+from ..nlp.document import Document, batched
+from . import dedup
+from .readers.kinds import HTML, JSONL, TEXT
+from .sources import DEFAULT_MAX_BYTES, Failure, documents, expand, input_kind
+from .store import Store, open_store
+from .store.rows import DatabaseSink, IngestSummary, Sink
+
+if TYPE_CHECKING:
+    from ..nlp.pipeline import Pipeline
+
+BATCH = 32  # documents per transaction
+KEPT_FAILURES = 1000  # failures kept in the summary; all are counted and reported as they happen
+
+
+def expected_documents(inputs: Sequence[str], input_format: str = "auto") -> int | None:
+    """How many documents the inputs hold, for a progress bar's ETA: files count one, JSON
+    Lines corpora their lines; None where that is unknown before reading (feeds, URLs, stdin)."""
+    total = 0
+    for source in expand(inputs):
+        kind = input_kind(source, input_format)
+        if kind in {HTML, TEXT}:
+            total += 1
+        elif kind == JSONL:
+            try:
+                with open(source, "rb") as f:
+                    total += sum(1 for line in f if line.strip())
+            except OSError:
+                total += 1  # reported as a failure when it is read
+        else:
+            return None
+    return total
+
+
+def ingest(
+    inputs: Sequence[str],
+    db: str | None = None,
+    *,
+    date: dt.date | None = None,
+    input_format: str = "auto",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    fetch: bool = False,
+    allow_net: Sequence[str] = (),
+    pipeline: Pipeline | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | None = None,
+    on_error: Callable[[Failure], None] | None = None,
+    on_document: Callable[[], None] | None = None,
+    store: Store | None = None,
+) -> IngestSummary:
+    """Code and store the documents of files, directories, URLs, feeds and corpora.
+
+    `fetch`: also fetch the http(s) pages feed items link to; `allow_net`: networks beyond
+    the public internet that URLs may point into. `workers`: code on a local
+    Dask cluster of that many processes; `scheduler`: on the Dask cluster at that address
+    (`parley.corpus.cluster`). `out`: write Parquet files partitioned by date to that directory
+    instead of the database (`parley.corpus.store.parquet`). `on_error` hears each bad input,
+    `on_document` each document done (stored or skipped).
+    """
+    from ..nlp.pipeline import default_pipeline
+    from .cluster import cluster_pipeline
+
+    summary = IngestSummary()
+    with ExitStack() as stack:
+        if out is not None:
+            from .store.parquet import ParquetSink
+
+            sink: Sink = stack.enter_context(ParquetSink(out))
+        else:
+            if store is None:
+                store = open_store(db)
+                stack.callback(store.close)
+            sink = DatabaseSink(store)
+        if workers or scheduler:
+            pipeline = stack.enter_context(cluster_pipeline(workers, scheduler))
+        in_flight: set[str] = set()
+        items = documents(inputs, input_format, date, max_bytes, fetch=fetch, allow_net=allow_net)
+        coded = (pipeline or default_pipeline())(
+            _fresh(items, sink, in_flight, summary, on_error, on_document), free_memory=True
+        )
+        for batch in batched(coded, BATCH):
+            sink.write(batch, summary)
+            in_flight.difference_update(dedup.doc_key(d.text) for d in batch)
+            summary.new += len(batch)
+            if on_document:
+                for _ in batch:
+                    on_document()
+    return summary
+
+
+def _fresh(
+    items: Iterable[Document | Failure],
+    sink: Sink,
+    in_flight: set[str],
+    summary: IngestSummary,
+    on_error: Callable[[Failure], None] | None,
+    on_document: Callable[[], None] | None,
+) -> Iterator[Document]:
+    """The documents neither stored nor already on their way (`in_flight`, which the caller
+    empties as it stores them, so it stays small); failures reported."""
+    for item in items:
+        if isinstance(item, Failure):
+            summary.failed += 1
+            if len(summary.failures) < KEPT_FAILURES:
+                summary.failures.append(item)
+            if on_error:
+                on_error(item)
+            continue
+        key = dedup.doc_key(item.text)
+        if key in in_flight or sink.has(key):
+            summary.present += 1
+            if on_document:
+                on_document()
+            continue
+        in_flight.add(key)
+        yield item
+
+
+def busiest_dyads(store: Store, limit: int = 5) -> list[tuple[str, str, int]]:
+    """(actor country, recipient country, events) of the most active directed dyads."""
+    return store.query(
+        "SELECT actor_country, recipient_country, count(*) AS n FROM event_dyads"
+        " GROUP BY actor_country, recipient_country ORDER BY n DESC, actor_country, recipient_country"
+        " LIMIT ?",
+        [limit],
+    )[1]
+
+
+def totals(store: Store) -> dict[str, int]:
+    """Documents, stories, events and mentions in the database."""
+    return {
+        "documents": store.scalar("SELECT count(*) FROM documents"),
+        "stories": store.scalar("SELECT count(DISTINCT story_id) FROM documents"),
+        "events": store.scalar("SELECT count(*) FROM events"),
+        "mentions": store.scalar("SELECT count(*) FROM mentions"),
+    }

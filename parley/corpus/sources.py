@@ -1,0 +1,161 @@
+"""Inputs -> Documents: text files, HTML pages, RSS/Atom feeds, JSON Lines corpora, directories,
+standard input and http(s) URLs.
+
+Every bad input (or feed item, or corpus record) becomes a Failure naming it and the
+reason; the rest go on. The readers of each kind are in `parley.corpus.readers`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from ..nlp.document import Document
+from .readers import web
+from .readers.base import DEFAULT_MAX_BYTES, Failure, InputError, parse_date, read_bytes
+from .readers.feeds import feed_documents
+from .readers.html import html_document
+from .readers.jsonl import jsonl_file, jsonl_records
+from .readers.kinds import FEED, FORMATS, HTML, JSONL, by_media_type, by_suffix, sniff
+from .readers.text import text_document
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "STDIN",
+    "Failure",
+    "InputError",
+    "documents",
+    "expand",
+    "input_kind",
+    "parse_date",
+]
+
+STDIN = "-"
+
+
+def expand(inputs: Sequence[str]) -> Iterator[str]:
+    """Inputs with directories replaced by their files (recursively, sorted, hidden ones skipped)."""
+    for item in inputs:
+        if item != STDIN and not web.is_url(item) and os.path.isdir(item):
+            for root, dirs, files in os.walk(item):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield os.path.join(root, name)
+        else:
+            yield item
+
+
+def input_kind(source: str, input_format: str = "auto") -> str | None:
+    """The kind of a file input (text, html, feed, jsonl), None where only its content can tell."""
+    if input_format != "auto":
+        return input_format
+    return None if source == STDIN else by_suffix(source)
+
+
+def documents(
+    inputs: Sequence[str],
+    input_format: str = "auto",
+    date: dt.date | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    *,
+    fetch: bool = False,
+    allow_net: Sequence[str] = (),
+) -> Iterator[Document | Failure]:
+    """Documents from files, directories, '-' (standard input) and http(s) URLs, with failures inline.
+
+    `input_format` is one of FORMATS: auto tells each input's kind by its suffix (a URL's by
+    its Content-Type), else by its first bytes. The document id is the input as given ('-'
+    for standard input); a JSON Lines record's "id"; a feed item's id or link. `date` is the
+    publication date of inputs that name none. URL inputs are always fetched (naming one is
+    asking for it); `fetch` allows fetching the http(s) pages that feed items link to. A URL
+    is fetched only from a public address or one in the networks of `allow_net` (`web.fetch`).
+    """
+    if input_format not in FORMATS:
+        raise ValueError(f"unknown input format {input_format!r}; one of {', '.join(FORMATS)}")
+    for source in expand(inputs):
+        if web.is_url(source):
+            yield from _url(source, input_format, date, max_bytes, fetch, allow_net)
+            continue
+        stream = (stdin or sys.stdin.buffer) if source == STDIN else None
+        kind = input_kind(source, input_format)
+        if kind == JSONL:
+            yield from jsonl_file(source, stream, date, max_bytes)
+            continue
+        try:
+            data = read_bytes(source, max_bytes, stream)
+        except InputError as e:
+            yield Failure(source, str(e))
+            continue
+        yield from _read(
+            source,
+            kind or sniff(data),
+            data,
+            date,
+            location=source,
+            max_bytes=max_bytes,
+            fetch=fetch,
+            allow_net=allow_net,
+        )
+
+
+def _url(
+    url: str, input_format: str, date: dt.date | None, max_bytes: int, fetch: bool, allow_net: Sequence[str]
+) -> Iterator[Document | Failure]:
+    """The documents of a URL input: its body read as its Content-Type (else URL suffix, else content) says."""
+    try:
+        response = web.fetch(url, max_bytes, allow_net=allow_net)
+    except InputError as e:
+        yield Failure(url, str(e))
+        return
+    kind = (
+        input_format
+        if input_format != "auto"
+        else (by_media_type(response.media_type) or by_suffix(urlsplit(response.url).path) or sniff(response.body))
+    )
+    yield from _read(
+        url,
+        kind,
+        response.body,
+        date,
+        location=response.url,
+        max_bytes=max_bytes,
+        fetch=fetch,
+        allow_net=allow_net,
+        url=response.url,
+    )
+
+
+def _read(
+    source: str,
+    kind: str,
+    data: bytes,
+    date: dt.date | None,
+    *,
+    location: str,
+    max_bytes: int,
+    fetch: bool,
+    allow_net: Sequence[str] = (),
+    url: str | None = None,
+) -> Iterator[Document | Failure]:
+    """The documents in the bytes of one input of a known kind; `url` is where they were fetched from."""
+    if kind == FEED:
+        yield from feed_documents(
+            source, data, date, location=location, max_bytes=max_bytes, fetch=fetch, allow_net=allow_net
+        )
+    elif kind == JSONL:
+        yield from jsonl_records(source, io.BytesIO(data), date, max_bytes)
+    else:
+        try:
+            doc = (html_document if kind == HTML else text_document)(source, data, date, url)
+        except InputError as e:
+            yield Failure(source, str(e))
+        else:
+            yield doc

@@ -1,0 +1,420 @@
+"""Actors stage: find and code every actor mention, then code each noun phrase head.
+
+Mentions are found by phrase matching: countries, organisations and institutions
+case-sensitively; people (leaders.tsv, PETRARCH's people.tsv) and PETRARCH's organisations
+and armed groups (named_actors.tsv) case-insensitively but only where the words are
+capitalised; a person's code depends on the article's date ("Trump" is USAGOV in 2025,
+USAELI in 2022). Sectors come from agent words in the noun phrase
+("the Russian delegation" -> RUS + GOV, "Director of ... the Russian Foreign Ministry" ->
+RUS + GOV). A leader's title with no country ("the president") takes the one state the
+article has named so far, and the holder's name from leaders.tsv. A person first named
+with a coded title ("Deputy Assistant Secretary of State Sonata Coulter") keeps that code
+when named again ("Coulter"). Group nouns ("both sides") resolve to the article's dyad: the
+two countries it mentions most. Any other noun phrase is a plain, uncoded actor ("a car
+bomb"). Unknown actors keep their text with country null; a country is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span, Token
+from spacy.util import filter_spans
+
+from ..document import PLAIN_PHRASE, Actor, Document
+from ..vocab import (
+    Entity,
+    Person,
+    actor_phrases,
+    agents,
+    country_names,
+    group_nouns,
+    leader_on,
+    leaders,
+    named_actors,
+    people,
+    quantity_nouns,
+)
+
+# children that belong to a noun phrase's identity ("the Russian delegation", "Russia's
+# foreign minister", "the delegations of the US and Russia"); clauses and other
+# prepositional phrases ("the embassy in Russia") do not
+NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "appos", "case", "quantmod", "predet"}
+ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
+# names that may be actors we cannot code yet; places, dates and numbers are not actors
+UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
+PLACE_NE = {"GPE", "LOC", "FAC"}
+EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not start or end with
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}  # "met in Istanbul"
+STATELESS = {"IGO", "NGO"}
+JOIN = r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b"  # what joins coordinated parties
+COORDINATION = re.compile(JOIN, re.IGNORECASE)
+TRAILING_JOIN = re.compile(rf"(?:\s|{JOIN})*$", re.IGNORECASE)  # always matches
+
+
+def actor_code(mention: Actor, sector: str | None) -> str:
+    """CAMEO actor code: country plus sector (USAGOV); organisations and a mention's own
+    sector keep the table's full code (IGOUNO, RUSGOVDEV)."""
+    if (
+        mention.country in STATELESS
+        or mention.country is None
+        or (mention.sector and mention.sector == sector and mention.code)
+    ):
+        return mention.code or ""
+    return f"{mention.country}{sector or ''}"
+
+
+def _share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Actor]:
+    """Several parties one span names ("the armies of Brazil and Argentina", "NATO Secretary
+    General Jens Stoltenberg"), each stretched over the span's words that are its own: the
+    first from the span's start, the last to its end, and each later one back over the
+    words after the last conjunction or comma before it ("and the United Nations"). None
+    reaches into the next ("political leaders" of "political leaders and members of ...")."""
+    out: list[Actor] = []
+    for i, party in enumerate(parties):
+        a, b = party.start, party.end
+        if i == 0:
+            a = min(a, start)
+        else:
+            gap = text[out[-1].end : a]
+            own = gap[max((m.end() for m in COORDINATION.finditer(gap)), default=0) :]
+            a -= len(own.lstrip())
+        if i == len(parties) - 1:
+            b = max(b, end)
+        elif a < parties[i + 1].start < b:  # parties that start together (one group noun's) keep its words
+            b = a + TRAILING_JOIN.search(text[a : parties[i + 1].start]).start()
+        out.append(replace(party, text=text[a:b], start=a, end=b))
+    return out
+
+
+def _lower_tokens(tokens) -> str:
+    return " ".join(t.lower_ for t in tokens)
+
+
+def _capitalised(span: Span) -> bool:
+    """A person's name as names are written: first and last words capitalised, and a
+    single word a proper noun ("May" the person, not the month or the verb)."""
+    if len(span) == 1:
+        return span[0].pos_ == "PROPN" and span[0].text[:1].isupper()
+    words = [t for t in span if t.is_alpha and (t.i == span.start or span.doc[t.i - 1].text != "-")]  # Ki-moon
+    return bool(words) and span[0].text[:1].isupper() and words[-1].text[:1].isupper()
+
+
+class ActorCoder:
+    """Codes actor mentions and noun phrase heads of a parsed Document."""
+
+    def __init__(self, nlp) -> None:
+        self.phrases = actor_phrases()
+        self.groups = group_nouns()
+        self.quantities = quantity_nouns()
+        self.agents = agents()
+        self.roles = {role for _, role in leaders()}
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(self.phrases)))
+        # people and PETRARCH's named organisations and groups, matched in any case where capitalised
+        names: dict[str, Person | Entity] = {**named_actors(), **people()}
+        self.name_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        patterns = list(nlp.tokenizer.pipe(names))
+        self.name_matcher.add("NAME", patterns)
+        # what the matcher compares (lower-case tokens) -> the person or entity
+        self.names = {_lower_tokens(p): found for p, found in zip(patterns, names.values())}
+        self.group_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.group_matcher.add("GROUP", list(nlp.tokenizer.pipe(self.groups)))
+
+    def __call__(self, doc: Document) -> None:
+        groups: dict[int, Span] = {}
+        for offset, sdoc in doc.chunks:
+            spans = [sdoc[s:e] for _, s, e in self.matcher(sdoc)]
+            spans += [sdoc[s:e] for _, s, e in self.name_matcher(sdoc) if _capitalised(sdoc[s:e])]
+            for span in filter_spans(spans):
+                mention = self._mention(span, offset, doc)
+                if mention is None:
+                    continue
+                doc.mentions.append(mention)
+                for tok in span:
+                    doc.mention_at[offset + tok.idx] = mention
+            for _, s, e in self.group_matcher(sdoc):
+                span = sdoc[s:e]
+                for tok in span:
+                    groups[offset + tok.idx] = span
+        doc.dyad = self._dyad(doc)
+        named: dict[str, Actor] = {}  # surname -> how the person was coded where first named
+        for offset, sdoc in doc.chunks:
+            for tok in sdoc:
+                if tok.pos_ in ARGUMENT_POS:
+                    actors = self._resolve(tok, offset, doc, groups, named)
+                    if actors:
+                        doc.np_actors[offset + tok.idx] = actors
+
+    def code_span(self, doc: Document, start: int, end: int, places: bool = True) -> list[Actor]:
+        """The actors a span of the coded document names (the span tagger's source or
+        target): its head's noun phrase coding, stretched to the span's words. With
+        `places` False a place phrase ("in Brussels") names no party: the venue of a
+        meeting, unlike the target of a strike ("shelled positions in Donetsk")."""
+        for offset, sdoc in doc.chunks:
+            length = sdoc[-1].idx + len(sdoc[-1]) if len(sdoc) else 0  # not len(sdoc.text): that rebuilds it
+            if offset <= start < offset + length:
+                span = sdoc.char_span(start - offset, min(end, offset + length) - offset, alignment_mode="expand")
+                break
+        else:
+            return []
+        while span is not None and len(span) and span[-1].pos_ in EDGE_POS | {"DET"}:
+            span = span[:-1]  # "a prominent blogger at": the preposition is not the actor's
+        while span is not None and len(span) and span[0].pos_ in EDGE_POS:
+            span = span[1:]
+        if span is None or not any(t.pos_ in ARGUMENT_POS for t in span):
+            return []  # no noun, no actor ("the", "said")
+        root = span.root
+        if not places and root.ent_type_ in PLACE_NE and root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS:
+            return []
+        start, end = offset + span.start_char, offset + span.end_char
+        text = doc.text[start:end]
+        found = doc.np_actors.get(offset + root.idx)
+        if not found or all(a.code is None for a in found):
+            # the head is plain ("the U.S. Supreme Court decision"): a coded name within its own phrase codes it
+            own = {t.i for t in self._scope(root)}
+            found = next(
+                (
+                    doc.np_actors[offset + t.idx]
+                    for t in span
+                    if t.i in own and t.i != root.i and any(a.code for a in doc.np_actors.get(offset + t.idx, ()))
+                ),
+                found,
+            )
+        if not found:
+            named = root.pos_ == "PROPN" or root.ent_type_ in UNKNOWN_NE
+            return [Actor(text, start, end, None, None, None, None, "unknown name" if named else PLAIN_PHRASE)]
+        if len(found) == 1:
+            return [replace(found[0], text=text, start=start, end=end)]
+        return _share_out(doc.text, sorted(found, key=lambda a: a.start), start, end)
+
+    def _mention(self, span: Span, offset: int, doc: Document) -> Actor | None:
+        """The coded mention a matched span stands for (None: a country name inside a person's)."""
+        start, end = offset + span.start_char, offset + span.end_char
+        entity = self.phrases.get(span.text)
+        if entity is not None:
+            if self._inside_person(span):
+                return None  # "Jordan Peterson", "Chad Smith": a person, not a country
+            return Actor(span.text, start, end, entity.code, entity.country, entity.sector, entity.name, entity.why)
+        found = self.names[_lower_tokens(span)]
+        if isinstance(found, Entity):
+            return Actor(span.text, start, end, found.code, found.country, found.sector, found.name, found.why)
+        code, why = found.code_on(doc.date)
+        return Actor(span.text, start, end, code, code[:3], code[3:6] or None, found.name, why)
+
+    @staticmethod
+    def _inside_person(span: Span) -> bool:
+        """True when NER puts the span inside a longer PERSON name."""
+        ent = next((e for e in span.doc.ents if e.start <= span.start < e.end), None)
+        return ent is not None and ent.label_ == "PERSON" and len(ent) > len(span)
+
+    @staticmethod
+    def _dyad(doc: Document) -> list[Actor]:
+        """The two states mentioned most often: what "the parties" and "both sides" mean."""
+        counts = Counter(m.country for m in doc.mentions if m.country and m.country not in {"IGO", "NGO"})
+        names = country_names()
+        return (
+            [Actor(names.get(c, c), -1, -1, c, c, None, names.get(c), "article dyad") for c, _ in counts.most_common(2)]
+            if len(counts) >= 2
+            else []
+        )
+
+    def _scope(self, head: Token, modifier: bool = False) -> list[Token]:
+        """Tokens that make up the noun phrase's identity, pruning clauses and other PPs.
+
+        Coordination inside a modifier belongs to the phrase ("Chinese and American
+        negotiators"); coordination of the head itself is expanded by `_resolve`.
+        """
+        out = [head]
+        for child in head.children:
+            if (child.dep_ in NP_DEPS or (modifier and child.dep_ in {"conj", "cc"})) and child.pos_ != "VERB":
+                out.extend(self._scope(child, modifier=True))
+            elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.pos_ != "VERB":
+                        out.extend(self._scope(obj))
+                        for conj in obj.conjuncts:
+                            out.extend(self._scope(conj))
+        return out
+
+    def _resolve(
+        self, head: Token, offset: int, doc: Document, groups: dict[int, Span], named: dict[str, Actor]
+    ) -> list[Actor]:
+        """Actors a noun phrase head stands for, expanding coordination ("the US and Russia")."""
+        if head.tag_ in {"WDT", "WP"} and head.head.dep_ == "relcl":
+            head = head.head.head  # "the rebels, who attacked ..." -> the rebels
+        actors: list[Actor] = []
+        for h in [head, *[c for c in head.conjuncts if c.i > head.i]]:
+            found = self._resolve_one(h, offset, doc, groups, named)
+            if h.pos_ == "PROPN" and len(found) == 1 and found[0].country:
+                named.setdefault(h.text, found[0])
+            actors.extend(found)
+        seen, unique = set(), []
+        for a in actors:
+            key = (a.code, a.country, a.text if a.country is None else "")
+            if key not in seen:
+                seen.add(key)
+                unique.append(a)
+        return unique
+
+    def _resolve_one(
+        self, head: Token, offset: int, doc: Document, groups: dict[int, Span], named: dict[str, Actor]
+    ) -> list[Actor]:
+        scope = sorted(self._scope(head), key=lambda t: t.i)
+        if head.lemma_.lower() in self.quantities:  # "thousands of farmers": the farmers act
+            counted = next(
+                (
+                    o
+                    for p in head.children
+                    if p.dep_ == "prep" and p.lower_ == "of"
+                    for o in p.children
+                    if o.dep_ == "pobj"
+                ),
+                None,
+            )
+            if counted is not None:
+                head = counted
+        sector, agent_phrase = self._sector(head, scope, offset, doc)
+        start = offset + scope[0].idx
+        end = offset + scope[-1].idx + len(scope[-1])
+        text = doc.text[start:end]
+        mentions: list[Actor] = []
+        for tok in scope:
+            m = doc.mention_at.get(offset + tok.idx)
+            if m is not None and m not in mentions:
+                mentions.append(m)
+        if mentions:
+            found = self._from_mentions(mentions, text, start, end, sector, agent_phrase, doc.date)
+            if head.pos_ == "PROPN" and offset + head.idx not in doc.mention_at and len(found) == 1:
+                # a name the tables do not know, coded by its title: the actor is the person
+                name = " ".join(t.text for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN")
+                found[0].name = f"{name} {head.text}".strip()
+            return found
+        group = groups.get(offset + head.idx)
+        if group is not None:
+            gsector = self.groups.get(group.text.lower())
+            if not doc.dyad:
+                return [
+                    Actor(
+                        group.text,
+                        offset + group.start_char,
+                        offset + group.end_char,
+                        gsector,
+                        None,
+                        gsector,
+                        None,
+                        "group noun; the article names no two parties",
+                    )
+                ]
+            return [
+                replace(
+                    a,
+                    text=group.text,
+                    start=offset + group.start_char,
+                    end=offset + group.end_char,
+                    sector=gsector,
+                    code=f"{a.country}{gsector or ''}",
+                    why=f"group noun '{group.text.lower()}' -> article dyad",
+                )
+                for a in doc.dyad
+            ]
+        if agent_phrase in self.roles and self._definite(head):
+            country = self._context_country(doc, start)
+            if country:
+                return [
+                    self._leader(
+                        Actor(text, start, end, country + (sector or ""), country, sector),
+                        agent_phrase,
+                        doc.date,
+                        f"title '{agent_phrase}', the one state named so far",
+                    )
+                ]
+        if head.text in named and head.text[:1].isupper():
+            first = named[head.text]
+            return [
+                replace(first, text=text, start=start, end=end, why=f"named earlier as '{first.text}' ({first.why})")
+            ]
+        if sector:
+            return [Actor(text, start, end, sector, None, sector, None, f"agent table: '{agent_phrase}' -> {sector}")]
+        if head.ent_type_ in UNKNOWN_NE or (head.pos_ == "PROPN" and not head.ent_type_):
+            return [Actor(text, start, end, None, None, None, None, "unknown name")]
+        if head.pos_ in {"NOUN", "PROPN"} and not head.ent_type_:
+            return [Actor(text, start, end, None, None, None, None, PLAIN_PHRASE)]
+        return []
+
+    def _sector(self, head: Token, scope: list[Token], offset: int, doc: Document) -> tuple[str | None, str | None]:
+        """The agent words that give the phrase its sector: the head's own title first
+        ("foreign minister"), else a noun its "of" phrases name ("Director of the ...
+        Foreign Ministry")."""
+        if head.pos_ == "PRON":
+            return None, None
+        lemmas = [
+            t.lemma_.lower()
+            for t in scope
+            if (t.i == head.i or (t.i < head.i and t.head.i == head.i and t.dep_ in {"compound", "amod"}))
+            and offset + t.idx not in doc.mention_at
+        ]
+        found = self.agents.sector(lemmas)
+        if found[0]:
+            return found
+        for tok in scope:
+            if tok.i != head.i and tok.pos_ in {"NOUN", "PROPN"} and offset + tok.idx not in doc.mention_at:
+                found = self.agents.sector(
+                    [t.lemma_.lower() for t in tok.lefts if t.dep_ in {"compound", "amod"}] + [tok.lemma_.lower()]
+                )
+                if found[0]:
+                    return found
+        return None, None
+
+    def _from_mentions(
+        self, mentions: list[Actor], text: str, start: int, end: int, sector: str | None, agent_phrase: str | None, day
+    ) -> list[Actor]:
+        """One actor per country the phrase names ("the US and Russia": two). Mentions of
+        one country merge into one actor spanning the phrase ("Russian Foreign Minister
+        Sergey Lavrov": the demonym and the person), coded by its most specific mention."""
+        by_country: dict[str | None, list[Actor]] = {}
+        for m in mentions:
+            by_country.setdefault(m.country if m.country not in STATELESS else m.code, []).append(m)
+        single = len(by_country) == 1
+        out = []
+        for group in by_country.values():
+            m = max(group, key=lambda a: (a.sector is not None, len(a.code or "")))
+            # a title in the text ("Chancellor Merz") says more than a table's "out of office"
+            sec = sector if sector and m.sector == "ELI" else m.sector or sector
+            why = "; ".join(a.why or "" for a in group)
+            if sector and not m.sector:
+                why += f"; agent '{agent_phrase}' -> {sector}"
+            actor = Actor(
+                text if single else m.text,
+                start if single else m.start,
+                end if single else m.end,
+                actor_code(m, sec),
+                m.country,
+                sec,
+                m.name,
+                why,
+            )
+            out.append(self._leader(actor, agent_phrase, day) if agent_phrase in self.roles and not m.sector else actor)
+        return out
+
+    @staticmethod
+    def _leader(actor: Actor, role: str | None, day, why: str | None = None) -> Actor:
+        """Name the holder of a leader's title from leaders.tsv ("the Russian president" in 2025)."""
+        term = leader_on(actor.country or "", role or "", day)
+        name = term.name if term else actor.name
+        note = f"; leaders table: {role} of {actor.country} on {day or 'latest'} = {term.name}" if term else ""
+        return replace(actor, name=name, why=(why or actor.why or "") + note)
+
+    @staticmethod
+    def _definite(head: Token) -> bool:
+        """A singular title with 'the' or none: "the president", "President" (not "a minister")."""
+        return head.tag_ in {"NN", "NNP"} and not any(t.dep_ == "det" and t.lower_ != "the" for t in head.children)
+
+    @staticmethod
+    def _context_country(doc: Document, before: int) -> str | None:
+        """The state the article has named before an offset, if it has named exactly one."""
+        states = {m.country for m in doc.mentions if m.start < before and m.country and m.country not in STATELESS}
+        return states.pop() if len(states) == 1 else None

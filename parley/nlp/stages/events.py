@@ -1,0 +1,377 @@
+"""Events stage: verb patterns over the dependency parse -> coded events with actors.
+
+For every verb the most specific verb rule (vocab.verbs) gives a CAMEO code; the parse
+gives its actor (subject, passive agent, controlling subject) and recipient (object,
+prepositional object, or a coded actor inside the verb phrase). One event per action:
+an infinitive complement ("agreed to continue talks") belongs to its governing verb's
+event. Statements (CAMEO 01) have no PLOVER type and are not emitted. Negation and
+modality (future, hypothetical) come from the verb's auxiliaries and markers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Token
+
+from ..document import RECIPROCAL_ROOTS, Actor, Document, Event, Sentence
+from ..ontology import lookup
+from ..vocab import discards
+from ..vocab.verbs import Match, verb_lexicon
+
+CLAUSE_DEPS = {
+    "ccomp",
+    "advcl",
+    "parataxis",
+    "relcl",
+    "csubj",
+    "mark",
+    "punct",
+    "cc",
+    "nsubj",
+    "nsubjpass",
+    "expl",
+    "aux",
+    "auxpass",
+    "neg",
+    "agent",
+    "dep",
+}
+RECIPIENT_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "from", "for", "at")
+# prepositions that as often name a topic ("cooperated on border security", "talks over the
+# army's role"): their object is a recipient only if it names a country or a person
+TOPIC_PREPS = {"on", "over", "for"}
+# prepositions whose object says where or when, not to whom
+WHERE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "throughout"}
+OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
+FUTURE_AUX = {"will", "shall", "'ll"}
+HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
+FUTURE_HEADS = {
+    "plan",
+    "intend",
+    "expect",
+    "aim",
+    "prepare",
+    "schedule",
+    "want",
+    "hope",
+    "seek",
+    "decide",
+    "due",
+    "set",
+    "slate",
+    "poise",
+}  # "is due to meet", "is set to visit"
+FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
+VIOLENT_ROOTS = {"17", "18", "19", "20"}
+SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
+SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
+
+
+def _chain(tok: Token) -> list[Token]:
+    """The verb and the verbs it controls through infinitive complements."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
+            out.extend(_chain(child))
+    return out
+
+
+def _phrase(tok: Token) -> list[Token]:
+    """Tokens after the verb that belong to its phrase: objects, particles, PPs, complements."""
+    out: list[Token] = []
+
+    def walk(t: Token) -> None:
+        for child in t.children:
+            if child.dep_ in CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in {"VERB", "AUX"}):
+                continue
+            if child.dep_ == "acl" and child.head is not tok and child.tag_ == "VBN":
+                continue
+            if child.i > tok.i:
+                out.append(child)
+            walk(child)
+
+    walk(tok)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _words(tokens: list[Token]) -> list[tuple[str, str]]:
+    return [(t.lower_, t.lemma_.lower()) for t in tokens]
+
+
+class EventCoder:
+    """Codes the events of a Document whose actors stage has run."""
+
+    def __init__(self, nlp, score_all_sentences: bool = False) -> None:
+        """`score_all_sentences`: also offer candidates that can never become events (no
+        actor), so that `parley eval` can read a type for every labelled sentence."""
+        self.score_all_sentences = score_all_sentences
+        self.lexicon = verb_lexicon()
+        self.discards = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.discards.add("DISCARD", list(nlp.tokenizer.pipe(discards())))
+
+    def __call__(self, doc: Document) -> None:
+        discarded = {
+            (offset, sdoc[start].sent.start) for offset, sdoc in doc.chunks for _, start, _ in self.discards(sdoc)
+        }
+        for sent in doc.sentences:
+            if (sent.offset, sent.span.start) not in discarded:
+                doc.events.extend(self._sentence(doc, sent))
+
+    def _match(self, tok: Token) -> Match | None:
+        if tok.pos_ != "VERB":
+            return None
+        lemma = tok.lemma_.lower()
+        particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
+        subject = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        before = _words(list(subject.subtree)) if subject is not None else []
+        after = _words(_phrase(tok))
+        for key in ([f"{lemma}_{particle}"] if particle else []) + [lemma]:
+            if self.lexicon.knows(key):
+                return self.lexicon.match(key, before, after)
+        return None
+
+    def _sentence(self, doc: Document, sent: Sentence) -> list[Event]:
+        matches = {tok.i: m for tok in sent.span if (m := self._match(tok)) is not None}
+        emitted: set[int] = set()
+        events = []
+        for tok in sorted((t for t in sent.span if t.i in matches), key=lambda t: len(list(t.ancestors))):
+            m = matches[tok.i]
+            if tok.dep_ in {"xcomp", "ccomp"} and tok.head.i in emitted:
+                continue  # the content of the governing event ("agreed to talk", "demanded that X leave")
+            info = lookup(m.rule.cameo)
+            if info.plover_type is None:
+                continue  # statements (CAMEO 01) are not emitted
+            if tok.lemma_.lower() in SPORT_VERBS and SCORE.search(sent.text):
+                continue  # a sports result ("beat Chelsea 3-1")
+            event = self._event(doc, sent, tok, m)
+            if event is not None:
+                emitted.add(tok.i)
+                events.append(event)
+        if not events:
+            candidates = [
+                c
+                for v in self._main_verbs(sent)
+                if (c := self._event(doc, sent, v, None, require_actor=False)) is not None
+            ]
+            for c in candidates:
+                if self._statement(c.verb_token):
+                    c.actors = []  # "X said ...": a statement is no event; typed for `parley eval` only
+            candidate = next((c for c in candidates if c.actors), None)
+            if candidate is None and self.score_all_sentences and candidates:
+                candidate = candidates[0]
+            if candidate is not None:
+                doc.uncoded.append(candidate)
+        events.sort(key=lambda e: e.trigger_start)
+        return events
+
+    def _main_verbs(self, sent: Sentence) -> list[Token]:
+        """Verbs that may carry a sentence no rule coded, best first: what a reporting or
+        intent verb introduces ("said that X attacked ...", "began an investigation"),
+        then that verb itself, whose subject is at least the speaker."""
+        root = sent.span.root
+        if root.pos_ != "VERB":  # "Russia is willing to withdraw ..."
+            root = next((t for t in root.subtree if t.pos_ == "VERB" and t.dep_ in {"xcomp", "ccomp"}), None)
+        chain: list[Token] = []
+        verb = root
+        while verb is not None and len(chain) < 4:
+            chain.append(verb)
+            if not self._carrier(verb):
+                break
+            verb = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"), None)
+        return chain[::-1]
+
+    def _carrier(self, verb: Token) -> bool:
+        """A verb that only carries another: a statement ("say", CAMEO 01) or a verb with no
+        code of its own ("plan", "begin"), whose complement may be the event."""
+        return self.lexicon.default(verb.lemma_.lower()) is None or self._statement(verb)
+
+    def _statement(self, verb: Token) -> bool:
+        """A verb whose own code is a statement (CAMEO 01): no event by itself."""
+        m = self.lexicon.default(verb.lemma_.lower())
+        return m is not None and m.rule.cameo.startswith("01")
+
+    def _actors_of(self, doc: Document, sent: Sentence, tok: Token | None) -> list[Actor]:
+        if tok is None:
+            return []
+        return list(doc.np_actors.get(sent.offset + tok.idx, []))
+
+    def _subject(self, tok: Token) -> tuple[Token | None, bool]:
+        """(subject token, passive?) for a verb, following control and coordination."""
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                return child, child.dep_ == "nsubjpass"
+        if tok.dep_ == "xcomp":
+            if tok.head.lemma_.lower() in OBJECT_CONTROL:
+                obj = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
+                if obj is not None:
+                    return obj, False
+            return self._subject(tok.head)[0], False  # "X is expected to attack": X acts
+        if tok.dep_ == "acomp":  # "X is due to meet", "X is ready to talk"
+            return self._subject(tok.head)
+        if tok.dep_ == "conj" and tok.head.pos_ in {"VERB", "AUX"}:
+            return self._subject(tok.head)
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            return self._subject(tok.head)
+        if (
+            tok.dep_ == "acl"
+            and tok.head.pos_ in {"NOUN", "PROPN"}
+            and (tok.tag_ in {"VBD", "VBG"} or tok.head.dep_ == "ROOT")
+        ):
+            # "troops advancing on ..."; a verbless parse of "students protested in ..."
+            return tok.head, False
+        return None, False
+
+    def _recipients(self, doc: Document, sent: Sentence, tok: Token, root: str) -> tuple[list[Actor], bool]:
+        """(recipients, explicit?): named or coded objects and prepositional objects are
+        explicit; failing those, the subject of a complement clause ("demanded that Russia
+        ..."), the first coded actor inside the verb phrase ("staffing of the embassy in
+        Russia"), and last an uncoded object ("killed a priest")."""
+        chain = _chain(tok)
+        plain_object: list[Actor] = []
+        for verb in chain:
+            for child in verb.children:
+                if child.dep_ in {"dobj", "dative"}:
+                    found = self._actors_of(doc, sent, child)
+                    if found and not all(a.plain for a in found):
+                        return found, True
+                    plain_object = plain_object or found
+            for prep in RECIPIENT_PREPS:  # "talks with X", "aid to X": named or coded actors only
+                for child in verb.children:
+                    if child.dep_ == "prep" and child.lower_ == prep:
+                        for obj in child.children:
+                            found = (
+                                [
+                                    a
+                                    for a in self._actors_of(doc, sent, obj)
+                                    if not a.plain and (prep not in TOPIC_PREPS or a.country or a.why == "unknown name")
+                                ]
+                                if obj.dep_ == "pobj"
+                                else []
+                            )
+                            if found:
+                                return found, True
+        for child in tok.children:
+            if child.dep_ == "ccomp":
+                subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                found = [a for a in self._actors_of(doc, sent, subject) if not a.plain]
+                if found:
+                    return found, False
+        place_tokens = {
+            t.i
+            for verb in chain
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in WHERE_PREPS
+            for t in c.subtree
+        }
+        if root in VIOLENT_ROOTS:
+            place_tokens = set()  # "bombed targets in Lebanon": the place is what was hit
+        first = None
+        for t in _phrase(tok):
+            found = [a for a in self._actors_of(doc, sent, t) if not a.plain] if t.i not in place_tokens else []
+            if any(a.country for a in found):
+                return [a for a in found if a.country], False
+            first = first or found
+        if first:
+            return first, False
+        return plain_object, False  # "killed a priest": an uncoded object is still the target
+
+    def _event(
+        self, doc: Document, sent: Sentence, tok: Token, m: Match | None, require_actor: bool = True
+    ) -> Event | None:
+        """The event a verb expresses; `m` None makes an uncoded candidate for the classifier."""
+        subject, passive = self._subject(tok)
+        explicit = False
+        if passive:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            actors = self._actors_of(doc, sent, by)
+            recipients = self._actors_of(doc, sent, subject)
+        else:
+            actors = self._actors_of(doc, sent, subject)
+            recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
+        if passive and not actors and m is not None and lookup(m.rule.cameo).root in RECIPROCAL_ROOTS and doc.dyad:
+            # "the issue of the properties was discussed", "steps had been agreed": an agentless
+            # joint act in an article about two parties is theirs; its subject is the topic
+            actors = self._implied_parties(doc, sent.offset + tok.idx)
+            recipients, passive = [], False
+        if m is not None and m.rule.reversed_roles:
+            actors, recipients = recipients, actors
+        if not actors and require_actor:
+            return None
+        actor_countries = {a.country for a in actors if a.country}
+        negated, status = self._modality(tok)
+        event = Event(
+            doc_id=doc.id,
+            sentence_index=sent.index,
+            sentence=sent.text,
+            trigger_text=tok.text,
+            trigger_start=sent.offset + tok.idx,
+            trigger_end=sent.offset + tok.idx + len(tok),
+            cameo="",
+            event_type="",
+            mode=None,
+            contexts=[],
+            goldstein=0.0,
+            quad_class=0,
+            actors=actors,
+            recipients=[r for r in recipients if not (r.country and r.country in actor_countries)],
+            directed=passive or explicit,
+            negated=negated,
+            status=status,
+            verb_token=tok,
+        )
+        if m is not None:
+            event.recode(m.rule.cameo)
+            event.confidence = self._confidence(m, actors, event.recipients)
+            event.pattern = m.rule.describe()
+        return event
+
+    @staticmethod
+    def _implied_parties(doc: Document, before: int) -> list[Actor]:
+        """The article's two parties, each as its latest mention before an offset: the
+        evidence for an actor the sentence leaves implicit."""
+        parties = []
+        for party in doc.dyad:
+            mention = max(
+                (m for m in doc.mentions if m.country == party.country and m.end <= before),
+                key=lambda m: m.start,
+                default=None,
+            )
+            if mention is not None:
+                parties.append(replace(mention, why=f"implied by an agentless joint act: {mention.why}"))
+        return parties if len(parties) == len(doc.dyad) else []
+
+    @staticmethod
+    def _modality(tok: Token) -> tuple[bool, str]:
+        """(negated, status) from auxiliaries and markers of the verb and the verbs governing it."""
+        verbs = [tok]
+        t = tok
+        while t.dep_ in {"xcomp", "conj"} and t.head is not t:
+            t = t.head
+            verbs.append(t)
+        negated = any(c.dep_ == "neg" or c.lower_ in {"never"} for v in verbs for c in v.children) or any(
+            v.lemma_.lower() in FAILED_HEADS for v in verbs[1:]
+        )
+        aux = {c.lower_ for v in verbs for c in v.children if c.dep_ in {"aux", "auxpass"}}
+        marks = {c.lower_ for v in verbs for c in v.children if c.dep_ == "mark"}
+        if aux & HYPOTHETICAL_AUX or marks & {"if", "unless"}:
+            status = "hypothetical"
+        elif aux & FUTURE_AUX or any(v.lemma_.lower() in FUTURE_HEADS for v in verbs[1:]):
+            status = "future"
+        else:
+            status = "factual"
+        return negated, status
+
+    @staticmethod
+    def _confidence(m: Match, actors: list[Actor], recipients: list[Actor]) -> float:
+        """An uncalibrated score for the patterns alone (the classify stage replaces it with
+        a calibrated one): specific patterns and coded actors raise it."""
+        score = 0.5 + 0.1 * min(m.matched, 2)
+        if any(a.country for a in actors):
+            score += 0.1
+        if recipients:
+            score += 0.1
+        return min(score, 0.95)

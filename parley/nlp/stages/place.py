@@ -1,0 +1,241 @@
+"""Place stage: where an event happened, from the sentence or the article's dateline.
+
+A place name counts when its attachment makes it one: a place preposition's object,
+directly or through place nouns ("met in Istanbul", "at his home in Cairo", "the streets
+of Damascus", "villages south of Idlib"), or the object of an attack or a visit ("struck
+Kharkiv"). Names in the event verb's clause come first, nearest first; then, unless the
+event is reported speech, the nearest elsewhere in the sentence; then the dateline
+("GENEVA (Reuters) -"); else none. Actor countries are never places. The words around a
+name narrow it: "Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's
+capital Tbilisi", "the Lebanese city of Tripoli", "Reading, west of London". A
+consultation (CAMEO 040) located outside every participant's country becomes a
+third-location meeting (044).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from ..dateline import find_dateline
+from ..document import Document, Event, Location
+from ..gazetteer import Place, gazetteer
+from .actors import PLACE_PREPS
+
+THIRD_LOCATION = "044"
+PLACE_LABELS = {"GPE", "LOC"}
+WHERE_PREPS = PLACE_PREPS | {"through", "around", "along", "within", "off", "into"}
+SPATIAL_NOUNS = {
+    "streets",
+    "street",
+    "centre",
+    "center",
+    "outskirts",
+    "edge",
+    "heart",
+    "square",
+    "coast",
+    "suburbs",
+    "border",
+    "banks",
+    "city",
+    "town",
+    "village",
+    "capital",
+    "province",
+    "region",
+    "state",
+    "port",
+    "area",
+    "district",
+    "part",
+    "parts",
+}
+DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+INHABITANTS = {"residents", "people", "citizens", "inhabitants", "voters"}  # "residents of Jackson"
+QUALIFIER_GLUE = {"'s", "’s", "of", "the", "a"}  # "Georgia's capital Tbilisi", "the Lebanese city of Tripoli"
+OBJECT_PLACE_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}  # "struck Kharkiv", "encircled Khan Younis"
+VISITS = {"042", "043"}  # "visited Moscow"
+REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
+UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
+MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
+MAX_SENTENCE_TOKENS = 250  # a longer "sentence" is a list or run-on text: placing each of its events costs n^2
+
+
+class Placer:
+    """Sets `location` on each event and refines meetings at third locations."""
+
+    def __init__(self) -> None:
+        self.gazetteer = gazetteer()
+
+    def __call__(self, doc: Document) -> None:
+        context = {m.country for m in doc.mentions if m.country}
+        dateline = self._dateline(doc, context)
+        for event in doc.events:
+            event.location = self._from_sentence(doc, event, context) or dateline
+            self._third_location(event)
+
+    def _from_sentence(self, doc: Document, event: Event, context: set[str]) -> Location | None:
+        verb: Token | None = event.verb_token
+        if len(verb.sent) > MAX_SENTENCE_TOKENS:
+            return None  # only the dateline places its events
+        offset = doc.sentences[event.sentence_index].offset
+        names = [
+            n
+            for n in _names(verb.sent)
+            if _is_place_phrase(n, event) and not _institution(doc, offset + n.start_char, offset + n.end_char)
+        ]
+        ranked: list[Span] = []
+        while verb is not None:
+            ranked += sorted(
+                (n for n in names if n not in ranked and _arcs(n.root, verb) is not None),
+                key=lambda n: (_arcs(n.root, verb), n.start),
+            )
+            if verb.dep_ not in UP_FROM_VERB or verb.head.pos_ not in {"VERB", "AUX"}:
+                break
+            verb = verb.head
+        if not _reported(event.verb_token):
+            ranked += sorted(
+                (n for n in names if n not in ranked and not _reported(n.root)),
+                key=lambda n: abs(n.root.i - event.verb_token.i),
+            )
+        for name in ranked:
+            place = self._resolve(name, context)
+            if place is not None:
+                return place.location(name.text)
+        return None
+
+    def _resolve(self, name: Span, context: set[str]) -> Place | None:
+        place = self.gazetteer.lookup(name.text, context, self._within(name), region=_says_region(name))
+        if place is None:
+            return None
+        if name.root.dep_ == "dobj" and place.precision != "city":
+            return None  # "attacked Ukraine": a country object is a party, not a place
+        if (
+            name.label_ not in PLACE_LABELS
+            and place.precision == "city"
+            and place.population < MIN_UNTAGGED
+            and place.country not in context
+        ):
+            return None  # a person or organisation that shares its name with a small town
+        return place
+
+    def _within(self, name: Span) -> list[Place]:
+        """Regions and countries the words around a name place it in."""
+        doc, found = name.doc, []
+        if name.end < len(doc) and doc[name.end].text == ",":
+            # "Paris, Texas", "Reading, west of London", "Hyderabad, the capital of Telangana"
+            for tok in doc[name.end + 1 : min(name.end + 9, name.sent.end)]:
+                if tok.text in {",", ".", ";"} or tok.pos_ == "VERB":
+                    break
+                qualifier = _ent_at(tok)
+                if qualifier is not None and qualifier.start == tok.i:
+                    found += self._areas(qualifier.text)
+        for tok in doc[max(name.sent.start, name.start - 5) : name.start]:
+            qualifier = _ent_at(tok)
+            if (
+                qualifier is not None
+                and qualifier.start == tok.i
+                and qualifier.end <= name.start
+                and all(
+                    t.lower_ in QUALIFIER_GLUE | SPATIAL_NOUNS or t.pos_ == "ADJ"
+                    for t in doc[qualifier.end : name.start]
+                )
+            ):
+                found += self._areas(qualifier.text)
+        return found
+
+    def _areas(self, text: str) -> list[Place]:
+        """What a qualifier names: a region or country, else the country of a city named."""
+        areas = self.gazetteer.within(text)
+        if not areas and (city := self.gazetteer.lookup(text)) is not None:
+            areas = [c for c in self.gazetteer.countries.values() if c.country == city.country][:1]
+        return areas
+
+    def _dateline(self, doc: Document, context: set[str]) -> Location | None:
+        dateline = find_dateline(doc.text)
+        if dateline is None:
+            return None
+        within = self.gazetteer.within(dateline.qualifier) if dateline.qualifier else []
+        place = self.gazetteer.lookup(dateline.place, context, within)
+        return place.location(dateline.place) if place else None
+
+    @staticmethod
+    def _third_location(event: Event) -> None:
+        if event.cameo != "040" or event.location is None:
+            return
+        parties = {a.country for a in event.actors + event.recipients if a.country}
+        if parties and event.location.country not in parties:
+            event.recode(THIRD_LOCATION)
+
+
+def _names(sent: Span) -> list[Span]:
+    """Place names in a sentence, and proper names in object position that the entity
+    tagger missed or mislabelled ("near Donetsk", "in Niger" tagged a date)."""
+    names = [e for e in sent.ents if e.label_ in PLACE_LABELS]
+    covered = {t.i for e in names for t in e}
+    for tok in sent:
+        if tok.dep_ in {"pobj", "dobj"} and tok.pos_ == "PROPN" and tok.i not in covered:
+            start = min((c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"), default=tok.i)
+            names.append(sent.doc[start : tok.i + 1])
+    return names
+
+
+def _institution(doc: Document, start: int, end: int) -> bool:
+    """Whether an actor with a sector covers these offsets: "the White House" (USAGOV) is a
+    party, where "Moscow" (RUS, no sector) may be a place."""
+    return any(m.sector and m.start <= start and end <= m.end for m in doc.mentions)
+
+
+def _is_place_phrase(name: Span, event: Event) -> bool:
+    """Whether a name's attachment makes it a place. "the mayor of Kyiv", "Russia's envoy",
+    "refugees from Sudan" and "sanctions on Moscow" are not places."""
+    tok, spatial = name.root, False
+    while True:
+        if tok.dep_ in {"appos", "conj"} or (
+            tok.dep_ == "compound"
+            and tok.head.lower_ in SPATIAL_NOUNS
+            and not any(c.lower_ == "of" for c in tok.head.children)
+        ):
+            tok = tok.head  # "the capital Amman", "Washington state"
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            if tok.head.head.lower_ not in SPATIAL_NOUNS | DIRECTIONS | INHABITANTS:
+                return False
+            spatial, tok = True, tok.head.head
+        elif tok.dep_ == "pobj":
+            word = tok.head.lower_
+            return spatial or word in WHERE_PREPS or (word == "from" and event.event_type == "RETREAT")
+        elif tok.dep_ == "dobj":
+            return spatial or event.event_type in OBJECT_PLACE_TYPES or event.cameo in VISITS
+        else:
+            return spatial and tok.dep_ != "poss"
+
+
+def _arcs(tok: Token, verb: Token) -> int | None:
+    """Arcs from the verb down to a token, or None when the token is outside the verb's
+    clause or in a reported clause under it. Compares positions: spaCy makes a new Token
+    object on each access."""
+    arcs = 0
+    while tok.i != verb.i:
+        if tok.dep_ in REPORTED or tok.head.i == tok.i:
+            return None
+        tok, arcs = tok.head, arcs + 1
+    return arcs
+
+
+def _reported(tok: Token) -> bool:
+    """Whether a token lies in reported speech or another clause with its own place."""
+    return any(t.dep_ in REPORTED for t in [tok, *tok.ancestors])
+
+
+def _says_region(name: Span) -> bool:
+    """ "Washington state", "the US state of Georgia"."""
+    doc = name.doc
+    after = doc[name.end].lower_ if name.end < len(doc) else ""
+    return after == "state" or [t.lower_ for t in doc[max(name.start - 2, 0) : name.start]] == ["state", "of"]
+
+
+def _ent_at(tok: Token) -> Span | None:
+    """The GPE, LOC or NORP entity a token lies in."""
+    if tok.ent_type_ not in PLACE_LABELS | {"NORP"}:
+        return None
+    return next((e for e in tok.sent.ents if e.start <= tok.i < e.end), None)

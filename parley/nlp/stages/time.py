@@ -1,0 +1,101 @@
+"""Time stage: the event's own date, resolved against the publication date.
+
+Date expressions are found in the event's sentence by `parley.nlp.dates`. One in the event
+verb's own clause wins, then one in a clause that governs it ("On Monday, X said Y
+attacked ..."); a date in another clause ("properties that were confiscated in 2016")
+is not the event's. Without one the event takes the publication date (date_source
+"publication"); without a publication date it stays undated: today's date is never used.
+A dated event after publication is future; one begun over a year before it is historical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.tokens import Span, Token
+
+from .. import dates
+from ..dates import DateMention, Resolved
+from ..document import Document, Event
+
+HISTORICAL_AFTER = dt.timedelta(days=365)
+POSSESSIVE = ("'s", "’s")
+# heads of clauses that carry their own time; a participle ("a boat carrying migrants on
+# the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
+CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
+
+
+class EventDater:
+    """Sets date, end_date, date_precision, date_source and future/historical status on events."""
+
+    def __call__(self, doc: Document) -> None:
+        found: dict[int, list[DateMention]] = {}
+        for event in doc.events:
+            sent = event.verb_token.sent
+            if event.sentence_index not in found:
+                found[event.sentence_index] = dates.find(sent.text)
+            self._date(doc, event, sent, found[event.sentence_index])
+
+    @staticmethod
+    def _ranked(verb: Token, sent: Span, mentions: list[DateMention]) -> list[tuple[DateMention, bool]]:
+        """(mention, past only) for the mentions that may date the event: those of its own
+        clause, then of a clause governing it ("On Monday, X said Y attacked ..."), then of a
+        coordinated clause, then of its infinitive complement if they lie in the past or the
+        event is itself to come ("ordered the troops to leave last year", "will debate a bill to
+        bring forward elections on Thursday"; but "agreed to meet next week" is not dated next week).
+        A possessive ("next week's summit") comes after the others at its rank. A date in a
+        clause of its own ("properties that were confiscated in 2016") does not date the event."""
+        own = _clause(verb)
+        governing = [own.i, *(t.i for t in own.ancestors if _is_clause(t))]
+        coordinated = {t.i for t in [*own.children, own.head] if t.dep_ == "conj" or own.dep_ == "conj"} - {own.i}
+        ranked = []
+        for m in mentions:
+            span = sent.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            clause = _clause(span.root)
+            if clause.i in governing:
+                rank = governing.index(clause.i)
+            elif clause.i in coordinated:
+                rank = len(governing)
+            elif clause.dep_ == "xcomp" and clause.head.i == own.i:
+                rank = len(governing) + 1
+            else:
+                continue
+            ranked.append((rank, sent.text.startswith(POSSESSIVE, m.end), m.start, m, rank > len(governing)))
+        return [(m, past_only) for *_, m, past_only in sorted(ranked, key=lambda r: r[:3])]
+
+    def _date(self, doc: Document, event: Event, sent: Span, mentions: list[DateMention]) -> None:
+        for mention, past_only in self._ranked(event.verb_token, sent, mentions):
+            prefer = "future" if event.status == "future" or dates.future_expression(mention.text) else "past"
+            found = dates.resolve(mention.text, doc.date, prefer)
+            ahead = doc.date is None or found is not None and found.date > doc.date
+            if found and not (past_only and ahead and event.status != "future"):
+                self._set(doc, event, found)
+                return
+        event.date = doc.date
+        event.date_precision = "day" if doc.date else None
+        event.date_source = "publication" if doc.date else None
+
+    @staticmethod
+    def _set(doc: Document, event: Event, found: Resolved) -> None:
+        event.date, event.end_date, event.date_precision = found.date, found.end_date, found.precision
+        event.date_source = "text"
+        if doc.date is None or event.status != "factual":
+            return
+        if found.date > doc.date:
+            event.status = "future"
+        elif doc.date - found.date > HISTORICAL_AFTER:  # not found.date < ...: no overflow before year 1
+            event.status = "historical"
+
+
+def _is_clause(tok: Token) -> bool:
+    """A clause with its own time; an infinitival relative ("a bill to bring forward the
+    elections on Thursday") shares its governor's."""
+    infinitival_relative = tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return tok.pos_ in {"VERB", "AUX"} and tok.dep_ in CLAUSE_DEPS and not infinitival_relative
+
+
+def _clause(tok: Token) -> Token:
+    """The head of the clause a token belongs to (the sentence root if nothing nearer)."""
+    return next((t for t in [tok, *tok.ancestors] if _is_clause(t)), tok.sent.root)

@@ -1,0 +1,315 @@
+"""Vocabularies as data: tab-separated tables in vocab/data, read by one loader.
+
+A user can extend any table without touching the package: put a file of the same name
+and columns in the directory named by the environment variable PARLEY_VOCAB_DIR; its rows
+are read after the packaged ones (and win where the tables give one answer per key).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..memo import Generations
+
+_UNKNOWN = object()  # a phrase the agent cache has not seen (None is a remembered answer)
+
+
+def read_table(name: str) -> Iterator[dict[str, str]]:
+    """Rows of a packaged table, then of the user's table of the same name, as dicts."""
+    sources = [resources.files(__package__).joinpath("data", name)]
+    user_dir = os.environ.get("PARLEY_VOCAB_DIR")
+    if user_dir and (Path(user_dir) / name).is_file():
+        sources.append(Path(user_dir) / name)
+    for src in sources:
+        with src.open(encoding="utf-8") as f:
+            lines = (line for line in f if line.strip() and not line.startswith("#"))
+            for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+                yield {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def split(field: str) -> list[str]:
+    return [x.strip() for x in field.split("|") if x.strip()]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What an actor phrase stands for: a country or organisation, maybe with a sector."""
+
+    code: str
+    country: str | None
+    sector: str | None
+    name: str
+    kind: str  # country, capital, demonym, organisation, institution
+
+    @property
+    def why(self) -> str:
+        return f"{self.kind} table: {self.name}"
+
+
+@lru_cache(maxsize=1)
+def actor_phrases() -> dict[str, Entity]:
+    """Surface form (case-sensitive) -> entity, from the country, organisation and institution tables."""
+    out: dict[str, Entity] = {}
+    for r in read_table("countries.tsv"):
+        iso3, name = r["iso3"], r["name"]
+        for form in [name, *split(r["aliases"])]:
+            out[form] = Entity(iso3, iso3, None, name, "country")
+            if form.lower().startswith("the "):
+                out[form[4:]] = out[form]
+        for form in [*split(r["adjectives"]), *split(r["people"])]:
+            out.setdefault(form, Entity(iso3, iso3, None, name, "demonym"))
+        for form in split(r["capitals"]):
+            out.setdefault(form, Entity(iso3, iso3, None, name, "capital"))
+    for r in read_table("organisations.tsv"):
+        for form in [r["name"], *split(r["aliases"])]:
+            out[form] = Entity(r["code"], r["country"], None, r["name"], "organisation")
+    for r in read_table("institutions.tsv"):
+        for form in [r["name"], *split(r["aliases"])]:
+            out[form] = Entity(r["country"] + r["sector"], r["country"], r["sector"], r["name"], "institution")
+    return out
+
+
+SECTOR_FREE = {"IGO", "NGO"}  # codes whose next letters name the organisation, not a sector
+
+
+@lru_cache(maxsize=1)
+def named_actors() -> dict[str, Entity]:
+    """Lower-case name or alias -> entity, for PETRARCH's organisations and armed groups
+    (named_actors.tsv: "Boko Haram" NGAREB, "Hamas" PSEREBHMS, "IAEA" IGOUNOIAE). A code
+    whose first letters are no state (a region such as SAS) gives no country."""
+    states = set(country_names())
+    out: dict[str, Entity] = {}
+    for r in read_table("named_actors.tsv"):
+        code = r["code"]
+        prefix = code[:3]
+        country = prefix if prefix in states or prefix in SECTOR_FREE else None
+        sector = None if prefix in SECTOR_FREE else (code[3:6] or None)
+        entity = Entity(code, country, sector, r["name"], "PETRARCH actors")
+        for form in [r["name"], *split(r["aliases"])]:
+            out.setdefault(form.lower(), entity)
+    return out
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-3 -> common English name."""
+    return {r["iso3"]: r["name"] for r in read_table("countries.tsv")}
+
+
+@lru_cache(maxsize=1)
+def group_nouns() -> dict[str, str | None]:
+    """Lower-case phrases that mean 'the two main parties' of an article -> their sector."""
+    return {r["phrase"].lower(): r["sector"] or None for r in read_table("group_nouns.tsv")}
+
+
+# what a PETRARCH stem may be followed by: inflections and noun endings, so that "minist"
+# matches "minister" and "ministry" but the stem "man" never matches "manila"
+STEM_ENDINGS = frozenset(
+    {
+        "",
+        "s",
+        "es",
+        "e",
+        "er",
+        "ers",
+        "or",
+        "ors",
+        "ry",
+        "ries",
+        "y",
+        "ies",
+        "ist",
+        "ists",
+        "al",
+        "als",
+        "ian",
+        "ians",
+        "ment",
+        "ments",
+        "ion",
+        "ions",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def quantity_nouns() -> frozenset[str]:
+    """Lemmas like "thousand" or "group" whose "of" phrase names the actor."""
+    return frozenset(r["lemma"] for r in read_table("quantity_nouns.tsv"))
+
+
+@lru_cache(maxsize=1)
+def discards() -> list[str]:
+    """Lower-case phrases that mark a sentence as not codeable (sport, entertainment ...)."""
+    return [r["phrase"] for t in ("discards.tsv", "discards_own.tsv") for r in read_table(t)]
+
+
+class AgentTable:
+    """Agent words (minister, embassy, rebels) -> sector code, from agents.tsv and agents_own.tsv.
+
+    Entries marked 'word' match a lemma exactly, 'stem' entries match its prefix, as in
+    PETRARCH's dictionaries. Lookups are remembered per phrase, in two generations of
+    CACHE_SIZE phrases: a long stream brings new ones all the time (about 1,500 per 1,000
+    short documents).
+    """
+
+    CACHE_SIZE = 25_000
+
+    def __init__(self) -> None:
+        self.words: dict[str, str] = {}
+        # stems indexed by (leading words, first three letters of the last word)
+        self.stems: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        lengths = [1]
+        for r in [*read_table("agents.tsv"), *read_table("agents_own.tsv")]:
+            phrase, code = r["phrase"], r["code"]
+            lengths.append(len(phrase.split()))
+            if r["match"] == "word":
+                self.words[phrase] = code
+            else:
+                head, _, last = phrase.rpartition(" ")
+                self.stems.setdefault((head, last[:3]), []).append((last, code))
+        self._max_len = max(lengths)
+        self._cache: Generations[str, str | None] = Generations(self.CACHE_SIZE)
+
+    def code(self, phrase: str) -> str | None:
+        """Role code for a lower-case phrase of lemmas ('foreign minister'), or None."""
+        found = self._cache.get(phrase, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
+        found = self.words.get(phrase)
+        if found is None:
+            head, _, last = phrase.rpartition(" ")
+            best = ""
+            for stem, code in self.stems.get((head, last[:3]), ()):
+                if last.startswith(stem) and last[len(stem) :] in STEM_ENDINGS and len(stem) > len(best):
+                    best, found = stem, code
+        self._cache.put(phrase, found)
+        return found
+
+    def sector(self, lemmas: list[str]) -> tuple[str | None, str | None]:
+        """(sector, matched phrase) for the longest agent phrase ending the lemma list."""
+        for n in range(min(self._max_len, len(lemmas)), 0, -1):
+            phrase = " ".join(lemmas[-n:])
+            code = self.code(phrase)
+            if code:
+                return code[:3], phrase
+        return None, None
+
+
+@lru_cache(maxsize=1)
+def agents() -> AgentTable:
+    return AgentTable()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A code a person held between two dates (either may be open)."""
+
+    code: str
+    start: dt.date | None
+    end: dt.date | None
+
+    def holds(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass
+class Person:
+    """A named person whose actor code depends on the date: "Putin" is RUSGOV in 2025."""
+
+    name: str
+    periods: list[Period]
+    default: str | None = None  # the code outside every period, if the table gives one
+    source: str = "people"
+
+    def code_on(self, day: dt.date | None) -> tuple[str, str]:
+        """(actor code, why) on a day; without a date, the latest period's code."""
+        if day is None:
+            latest = max(self.periods, key=lambda p: p.start or dt.date.min, default=None)
+            code = latest.code if latest else self.default
+            return code or "", f"{self.source} table: {self.name}, latest code (no date)"
+        for p in sorted(self.periods, key=lambda p: p.start or dt.date.min, reverse=True):
+            if p.holds(day):
+                span = f"{p.start or '...'} to {p.end or 'now'}"
+                return p.code, f"{self.source} table: {self.name}, {p.code} from {span}"
+        if self.default or not self.periods:
+            return self.default or "", f"{self.source} table: {self.name}, {self.default} (no dated role on {day})"
+        near = min(self.periods, key=lambda p: abs(((p.start or p.end) - day).days))
+        return near.code[:3] + "ELI", f"{self.source} table: {self.name}, out of office on {day}"
+
+
+def _iso(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _periods(field: str) -> tuple[list[Period], str | None]:
+    periods, default = [], None
+    for item in split(field):
+        code, _, span = item.partition(" ")
+        if not span:
+            default = code
+            continue
+        start, _, end = span.partition("/")
+        periods.append(Period(code, _iso(start), _iso(end)))
+    return periods, default
+
+
+@dataclass(frozen=True)
+class Term:
+    """A leader's term in a role: who "the president" of a country was on a day."""
+
+    country: str
+    role: str
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@lru_cache(maxsize=1)
+def leaders() -> dict[tuple[str, str], list[Term]]:
+    """(country, role lemma) -> terms, from leaders.tsv (and the user's own rows)."""
+    out: dict[tuple[str, str], list[Term]] = {}
+    for r in read_table("leaders.tsv"):
+        term = Term(r["country"], r["role"].lower(), r["name"], _iso(r["start"]), _iso(r["end"]))
+        out.setdefault((term.country, term.role), []).append(term)
+    return out
+
+
+def leader_on(country: str, role: str, day: dt.date | None) -> Term | None:
+    """Who held a role in a country on a day (the latest holder when the day is unknown)."""
+    terms = leaders().get((country, role), [])
+    if day is None:
+        return max(terms, key=lambda t: t.start or dt.date.min, default=None)
+    holding = [t for t in terms if (t.start is None or t.start <= day) and (t.end is None or day < t.end)]
+    return max(holding, key=lambda t: t.start or dt.date.min, default=None)  # a newer term closes an open one
+
+
+@lru_cache(maxsize=1)
+def people() -> dict[str, Person]:
+    """Lower-case name or alias -> Person, from leaders.tsv (dated terms, preferred) and
+    people.tsv (PETRARCH's people with dated codes); a user's rows of either are added."""
+    by_name: dict[str, Person] = {}
+    forms: dict[str, Person] = {}
+    for r in read_table("leaders.tsv"):
+        person = by_name.setdefault(r["name"], Person(r["name"], [], None, "leaders"))
+        person.periods.append(Period(r["country"] + "GOV", _iso(r["start"]), _iso(r["end"])))
+        for form in [r["name"], *split(r["aliases"])]:
+            forms.setdefault(form.lower(), person)
+    for r in read_table("people.tsv"):
+        periods, default = _periods(r["codes"])
+        known = by_name.get(r["name"])
+        if known is not None:  # a leader PETRARCH also knows: keep its earlier roles too
+            known.periods.extend(p for p in periods if p.end is not None)
+            person = known
+        else:
+            person = by_name.setdefault(r["name"], Person(r["name"], periods, default))
+        for form in [r["name"], *split(r["aliases"])]:
+            forms.setdefault(form.lower(), person)
+    return forms
