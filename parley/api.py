@@ -108,9 +108,8 @@ def actors(text: str, *, date: dt.date | str | None = None, pipeline: Pipeline |
     [('The Kremlin', 'RUSGOV')]
     """
     pipe = pipeline or default_pipeline()
-    doc = next(iter(pipe.parser.pipe([Document("text", text, _as_date(date))])))
-    pipe.actor_coder(doc)
-    coded = {(a.start, a.end, a.code): a for found in doc.np_actors.values() for a in found if not a.plain}
+    doc = next(pipe.partial([Document("text", text, _as_date(date))], through="actors"))
+    coded = {(a.start, a.end, a.code): a for found in doc.scratch.np_actors.values() for a in found if not a.plain}
     # a phrase inside a larger one ("Deputy" in "Deputy Secretary of State Sonata Coulter") is not shown
     outer = [
         a

@@ -20,8 +20,8 @@ from itertools import product
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "parley" / "vocab" / "data" / "issues.tsv"
-CONTEXTS = ROOT / "parley" / "ontology" / "data" / "plover_contexts.csv"
+OUT = ROOT / "parley" / "nlp" / "vocab" / "data" / "issues.tsv"
+CONTEXTS = ROOT / "parley" / "nlp" / "ontology" / "data" / "plover_contexts.csv"
 
 # Phoenix issues that name who acts (organisations, armed groups, occupations) rather than
 # what is at stake: parley codes those as actors.

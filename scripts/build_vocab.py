@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY = ROOT / "parley" / "ontology" / "data"
-VOCAB = ROOT / "parley" / "vocab" / "data"
+ONTOLOGY = ROOT / "parley" / "nlp" / "ontology" / "data"
+VOCAB = ROOT / "parley" / "nlp" / "vocab" / "data"
 
 # PLOVER has no statement type and CAMEO2PLOVER-2021 has no 01/02 rows: appeals (02)
 # are requests in PLOVER's sense; statements (01) stay unmapped and are not emitted.

@@ -50,7 +50,7 @@ def patterns(pipeline):
     """The dictionary coder alone (no classifier), sharing the loaded spaCy model."""
     from parley.nlp.pipeline import Pipeline
 
-    return Pipeline(pipeline.parser.nlp, classifier=False)
+    return Pipeline(pipeline.nlp, classifier=False)
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +58,7 @@ def scoring(pipeline):
     """The coder as `parley eval` runs it: every sentence's main verb typed."""
     from parley.nlp.pipeline import Pipeline
 
-    return Pipeline(pipeline.parser.nlp, score_all_sentences=True)
+    return Pipeline(pipeline.nlp, score_all_sentences=True)
 
 
 @pytest.fixture(scope="session")

@@ -68,10 +68,10 @@ def test_the_parse_annotates_as_spacy_with_blis_does(pipeline):
     """en_core_web_sm as shipped multiplies with BLIS; parley's copy with product_ops()."""
     shipped = spacy.load(MODEL)
     assert not isinstance(shipped.get_pipe("tok2vec").model.ops, NumpyBLASOps)
-    assert type(pipeline.parser.nlp.get_pipe("tok2vec").model.ops) is type(product_ops())
+    assert type(pipeline.nlp.get_pipe("tok2vec").model.ops) is type(product_ops())
     sample = texts()
     with one_blas_thread():
-        ours = [annotations(doc) for doc in pipeline.parser.nlp.pipe(sample)]
+        ours = [annotations(doc) for doc in pipeline.nlp.pipe(sample)]
     theirs = [annotations(doc) for doc in shipped.pipe(sample)]
     tokens = sum(len(doc) for doc in theirs)
     differing = sum(a != b for x, y in zip(ours, theirs) for a, b in zip(x, y))

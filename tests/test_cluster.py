@@ -61,7 +61,7 @@ def _rows(url: str) -> dict[str, list[tuple]]:
 
 def test_memory_zones_free_a_streams_strings_and_change_nothing(patterns):
     texts = [f"The Zorblatt{i} ministry of Quenvia{i} condemned the Vexmoor{i} militia on Tuesday." for i in range(40)]
-    strings = patterns.parser.nlp.vocab.strings
+    strings = patterns.nlp.vocab.strings
     before = len(strings)
     zoned = [
         e.to_dict()

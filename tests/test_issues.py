@@ -114,10 +114,10 @@ def own_issues(pipeline, tmp_path, monkeypatch):
     )
     monkeypatch.setenv("PARLEY_VOCAB_DIR", str(tmp_path))
     issues.cache_clear()
-    shipped = pipeline.back[-1]
-    pipeline.back[-1] = IssueFinder(pipeline.parser.nlp)
+    shipped = pipeline.stage("issues")
+    pipeline.stages["issues"] = IssueFinder(pipeline.nlp)
     yield pipeline
-    pipeline.back[-1] = shipped
+    pipeline.stages["issues"] = shipped
     monkeypatch.delenv("PARLEY_VOCAB_DIR")
     issues.cache_clear()
 

@@ -132,7 +132,7 @@ def test_a_reading_has_the_same_result_whatever_it_is_read_with(pipeline):
 
     from parley.nlp.models.tagger import Reading, read
 
-    stage = pipeline.classifier
+    stage = pipeline.stage("classify")
     readings = [
         Reading(text, pattern, None)
         for text, pattern in [
@@ -165,5 +165,5 @@ def test_a_model_made_ready_for_inference_can_be_handed_to_a_pipeline(pipeline):
         Reading("The two leaders *signed* a trade agreement.", "AGREE", None),
     ]
     ours, _ = read(stage.model, None, readings)
-    shipped, _ = read(pipeline.classifier.model, None, readings)
+    shipped, _ = read(pipeline.stage("classify").model, None, readings)
     assert np.array_equal(ours, shipped)

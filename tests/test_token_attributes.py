@@ -33,7 +33,7 @@ def annotations(doc) -> list[tuple]:
 
 
 def test_the_parse_stage_annotates_every_token_as_spacy_does(pipeline):
-    parser = pipeline.parser
+    parser = pipeline.stage("parse")
     assert parser.attributes is not None  # en_core_web_sm: the stand-in is used
     sample = texts()
     ours = [sdoc for doc in parser.pipe([Document(str(n), t) for n, t in enumerate(sample)]) for _, sdoc in doc.chunks]
@@ -43,14 +43,14 @@ def test_the_parse_stage_annotates_every_token_as_spacy_does(pipeline):
 
 
 def test_rules_over_several_tokens_are_applied(pipeline):
-    (doc,) = [sdoc for d in pipeline.parser.pipe([Document("t", ODD[0])]) for _, sdoc in d.chunks]
+    (doc,) = [sdoc for d in pipeline.stage("parse").pipe([Document("t", ODD[0])]) for _, sdoc in d.chunks]
     lemmas = {t.text: t.lemma_ for t in doc}
     assert (lemmas["gon"], lemmas["na"], lemmas["'s"]) == ("go", "to", "us")
     assert doc[1].pos_ == "VERB"  # "There are": the verb after an expletive
 
 
 def test_outcomes_are_remembered_per_word_tag_and_label(pipeline):
-    parser = pipeline.parser
+    parser = pipeline.stage("parse")
     attributes = TokenAttributes(parser.nlp)
     first = attributes(next(parser.nlp.pipe(["Talks resumed. Talks resumed."], disable=parser.skipped)))
     assert len(attributes.outcomes) == 3  # "Talks", "resumed" and "." once each, though met twice

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..nlp.document import Event
+from ..nlp.document import Document, Event
 from ..nlp.models.labels import to_label
 
 
@@ -13,15 +13,17 @@ def record_main(events: list[Event]) -> Event | None:
     return max(factual, key=lambda e: e.confidence) if factual else None
 
 
-def main_event(events: list[Event]) -> Event | None:
-    """The event a sentence-level label describes: the one the classify stage gave the
-    sentence's type and tagged parties, else the most confident non-negated one."""
-    chosen = next((e for e in events if e.main), None)
+def main_event(doc: Document, events: list[Event]) -> Event | None:
+    """The event of `doc` a sentence-level label describes: the one the classify stage gave
+    the sentence's type and tagged parties, else the most confident non-negated one. Reads
+    the stages' working state: call it before the pipeline releases the document."""
+    chosen = next((e for e in events if doc.scratch.of(e).main), None)
     return chosen if chosen is not None else record_main(events)
 
 
-def sentence_type(event: Event) -> str:
+def sentence_type(doc: Document, event: Event) -> str:
     """The 15-type label that a labelled sentence whose main event this is would carry."""
-    if event.negated and event.sentence_label:
-        return event.sentence_label
+    label = doc.scratch.of(event).sentence_label
+    if event.negated and label:
+        return label
     return to_label(event.event_type)

@@ -128,15 +128,16 @@ def _docs(texts: list[str]) -> Iterator[Document]:
     return (Document(str(i), t) for i, t in enumerate(texts))
 
 
-def _code(texts: list[str], product, diagnostic=None) -> list[tuple[Event | None, Event | None]]:
-    """(main event of what `product` emits, main typed event by `diagnostic` or None) per text."""
+def _code(texts: list[str], product, diagnostic=None) -> list[tuple[Event | None, str | None]]:
+    """(main event of what `product` emits, the type `diagnostic` gives the sentence's main
+    verb, or None) per text."""
     emitted = [record_main(doc.events) for doc in product(_docs(texts))]
     if diagnostic is None:
         return [(e, None) for e in emitted]
-    typed = []
+    typed: list[str | None] = []
     for doc in diagnostic(_docs(texts)):
-        main = main_event(doc.events)
-        typed.append(main or main_event([e for e in doc.uncoded if e.cameo]))
+        main = main_event(doc, doc.events) or main_event(doc, [e for e in doc.scratch.uncoded if e.cameo])
+        typed.append(sentence_type(doc, main) if main else None)
     return list(zip(emitted, typed))
 
 
@@ -220,7 +221,7 @@ def evaluate_all(
     kinds = [kind_of(p) for p in paths]
     if any(k in STAGE_SCORERS for k in kinds):
         pipeline = pipeline or _default_pipeline()
-        stages = _pipeline(pipeline.parser.nlp, diagnostic=True)
+        stages = _pipeline(pipeline.nlp, diagnostic=True)
         others = [p for p, k in zip(paths, kinds) if k not in STAGE_SCORERS]
         scored = iter(evaluate_all(others, pipeline, folds, device, log, diagnostic) if others else [])
         return [STAGE_SCORERS[k](p, stages) if k in STAGE_SCORERS else next(scored) for p, k in zip(paths, kinds)]
@@ -232,20 +233,20 @@ def evaluate_all(
         coded = _cross_validated(data, kinds, folds, device, log, diagnostic)
     else:
         pipeline = pipeline or _default_pipeline()
-        typing = _pipeline(pipeline.parser.nlp, diagnostic=True) if diagnostic else None
+        typing = _pipeline(pipeline.nlp, diagnostic=True) if diagnostic else None
         coded = [_code(t, pipeline, typing) for t in texts]
     return [_report(str(p), k, d, c, diagnostic) for p, k, d, c in zip(paths, kinds, data, coded)]
 
 
 def _report(
-    source: str, kind: str, data: list, events: list[tuple[Event | None, Event | None]], diagnostic: bool = False
+    source: str, kind: str, data: list, events: list[tuple[Event | None, str | None]], diagnostic: bool = False
 ) -> Report:
     report = Report(source, len(data))
     if kind == "quad":
         report.quad_gold = [q for _, q in data]
         report.quad_pred = [e.quad_class if e else 0 for e, _ in events]  # no event: quad 0
         if diagnostic:
-            report.typed_quad = [QUAD_OF[sentence_type(t)] if t else 0 for _, t in events]
+            report.typed_quad = [QUAD_OF[t] if t else 0 for _, t in events]
         return report
     for ex, (emitted, typed) in zip(data, events):
         gold_source, gold_target = (
@@ -259,7 +260,7 @@ def _report(
             report.quad_gold.append(QUAD_OF[ex.label])
             report.quad_pred.append(emitted.quad_class if emitted else 0)
             if diagnostic:
-                report.typed.append(sentence_type(typed) if typed else NONE)
+                report.typed.append(typed or NONE)
                 report.typed_quad.append(QUAD_OF[report.typed[-1]] if typed else 0)
     return report
 
@@ -277,7 +278,7 @@ def _fold_of(n: int, folds: int, labels: list | None, seed: int) -> list[int]:
 
 def _cross_validated(
     data: list[list], kinds: list[str], folds: int, device: str, log, diagnostic: bool
-) -> list[list[tuple[Event | None, Event | None]]]:
+) -> list[list[tuple[Event | None, str | None]]]:
     from ..nlp.models.classifier import EventClassifier, shipped_config
     from ..nlp.models.tagger import SpanConfig
     from ..training.spans import fit_tagger, training_items
@@ -310,10 +311,8 @@ def _cross_validated(
         if examples:
             log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences")
             tagger = fit_tagger(training_items(examples, model, SpanConfig(), patterns), SpanConfig(), log)
-        product = _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger)
-        typing = (
-            _pipeline(patterns.parser.nlp, classifier=model, tagger=tagger, diagnostic=True) if diagnostic else None
-        )
+        product = _pipeline(patterns.nlp, classifier=model, tagger=tagger)
+        typing = _pipeline(patterns.nlp, classifier=model, tagger=tagger, diagnostic=True) if diagnostic else None
         for i, d in enumerate(data):
             held = [j for j in range(len(d)) if fold[i][j] == f]
             texts = [d[j][0] if kinds[i] == "quad" else d[j].text for j in held]

@@ -59,15 +59,14 @@ def _anchored(rows: list[dict[str, str]], pipeline) -> list[tuple[Event | None, 
     )
     out = []
     for doc in pipeline(docs):
-        event = main_event(doc.events)
+        event = main_event(doc, doc.events)
         if event is not None:
             out.append((event, True))
             continue
-        typed = main_event([e for e in doc.uncoded if e.cameo and e.verb_token is not None])
+        candidates = [e for e in doc.scratch.uncoded if e.cameo and doc.scratch.of(e).verb_token is not None]
+        typed = main_event(doc, candidates)
         if typed is not None:
-            probe = replace(doc, events=[typed])
-            for stage in pipeline.back:
-                stage(probe)
+            pipeline.apply(replace(doc, events=[typed]), ("time", "place", "issues"))
         out.append((typed, False))
     return out
 
@@ -118,9 +117,7 @@ def evaluate_places(path: Path, pipeline) -> StageReport:
 
 def evaluate_issues(path: Path, pipeline) -> StageReport:
     """Precision and recall of the issue ids found in each text (micro-averaged)."""
-    from ..nlp.stages.issues import IssueFinder
-
-    finder = next(s for s in pipeline.back if isinstance(s, IssueFinder))
+    finder = pipeline.stage("issues")
     rows = load_rows(path, ISSUES_HEADER)
     report = StageReport(str(path), len(rows))
     for r, doc in zip(rows, pipeline(Document(str(i), r["text"]) for i, r in enumerate(rows))):

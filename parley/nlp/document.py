@@ -132,20 +132,16 @@ class Event:
     issues: list[str] = field(default_factory=list)
     confidence: float = 0.5
     pattern: str | None = None  # the verb rule that coded it
-    directed: bool = False  # the parse named the recipient (object, passive subject): never reciprocal
-    sentence_label: str | None = None  # the classifier's type for the whole sentence (15-type scheme)
-    main: bool = False  # the event that type and the tagged source and target describe (classify stage)
-    verb_token: Any = field(default=None, repr=False)  # spaCy Token of the trigger, for later stages
 
-    def recode(self, cameo: str) -> None:
+    def recode(self, cameo: str, directed: bool = False) -> None:
         """Give the event a CAMEO code and what follows from it: PLOVER type, mode, contexts,
         Goldstein, quad class, and reciprocity ("the two sides agreed": every party acts
-        towards the others, unless the parse named a recipient)."""
+        towards the others, unless the parse named a recipient: `directed`)."""
         info = lookup(cameo)
         self.cameo, self.event_type, self.mode = info.code, info.plover_type or "", info.plover_mode
         self.contexts, self.goldstein, self.quad_class = list(info.plover_contexts), info.goldstein, info.quad_class
         countries = {a.country for a in self.actors if a.country}
-        joint = info.root in RECIPROCAL_ROOTS and len(countries) >= 2 and not self.directed
+        joint = info.root in RECIPROCAL_ROOTS and len(countries) >= 2 and not directed
         if joint and not self.reciprocal:
             self.recipients, self.reciprocal = list(reversed(self.actors)), True
         elif self.reciprocal and not joint:
@@ -193,6 +189,31 @@ class Event:
 
 
 @dataclass
+class EventWork:
+    """What the stages keep about one event while they code it; none of it is output."""
+
+    verb_token: Any = None  # spaCy Token of the trigger
+    directed: bool = False  # the parse named the recipient (object, passive subject): never reciprocal
+    sentence_label: str | None = None  # the classifier's type for the whole sentence (15-type scheme)
+    main: bool = False  # the event that type and the tagged source and target describe (classify stage)
+
+
+@dataclass
+class Scratch:
+    """One document's working state, shared by the stages and cleared by `Document.release`."""
+
+    mention_at: dict[int, Actor] = field(default_factory=dict)  # doc offset of a token -> mention
+    np_actors: dict[int, list[Actor]] = field(default_factory=dict)  # noun head offset -> actors
+    dyad: list[Actor] = field(default_factory=list)  # the two main parties: what "both sides" means
+    uncoded: list[Event] = field(default_factory=list)  # main verbs no rule coded and no event came of
+    work: dict[int, tuple[Event, EventWork]] = field(default_factory=dict)  # by id(); holds the event, so ids stay
+
+    def of(self, event: Event) -> EventWork:
+        """The working state of one of this document's events (candidates too)."""
+        return self.work.setdefault(id(event), (event, EventWork()))[1]
+
+
+@dataclass
 class Document:
     """One article and everything the stages learn about it."""
 
@@ -205,22 +226,15 @@ class Document:
     chunks: list[tuple[int, Any]] = field(default_factory=list, repr=False)  # (offset, spacy Doc)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Actor] = field(default_factory=list)  # every actor mention found in the text
-    mention_at: dict[int, Actor] = field(default_factory=dict, repr=False)  # doc offset of a token -> mention
-    np_actors: dict[int, list[Actor]] = field(default_factory=dict, repr=False)  # noun head offset -> actors
-    dyad: list[Actor] = field(default_factory=list)  # the two main parties: what "both sides" means
     events: list[Event] = field(default_factory=list)
-    uncoded: list[Event] = field(default_factory=list)  # main verbs no rule coded and no event came of
+    scratch: Scratch = field(default_factory=lambda: Scratch(), repr=False)  # the stages' working state
 
     def release(self) -> None:
-        """Drop the parse and the indexes built on it, keeping sentences, mentions and events."""
+        """Drop the parse and the stages' working state, keeping sentences, mentions and events."""
         self.chunks = []
-        self.mention_at = {}
-        self.np_actors = {}
         for sent in self.sentences:
             sent.span = None
-        self.uncoded = []
-        for event in self.events:
-            event.verb_token = None
+        self.scratch = Scratch()
 
 
 def batched(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

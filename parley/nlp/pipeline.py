@@ -1,5 +1,11 @@
 """The pipeline: parse -> actors -> events -> classify -> time -> place -> issues, over batches of Documents.
 
+Each stage has a name and declares what it reads and writes on the document (`reads`,
+`writes`: Document attributes, `event.X` for an attribute of its events, `scratch.X` for
+the stages' working state), the way spaCy components declare what they assign; the
+pipeline checks when it is built that every stage reads only what the document brings or
+an earlier stage wrote. `stage(name)` finds one; `apply` runs per-document stages by name.
+
 By default the classifier's forward pass for one batch runs in a worker thread while the
 next batch is parsed: PyTorch and spaCy's matrix products both release the GIL, so on two
 cores the two largest costs overlap. A process that has one core to itself (a Dask worker)
@@ -9,11 +15,12 @@ the calling thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from functools import lru_cache
 from itertools import chain, islice
+from typing import Any
 
 from .document import Document, batched
 from .heap import return_freed_memory
@@ -25,6 +32,23 @@ from .stages.place import Placer
 from .stages.time import EventDater
 
 ZONE_BATCHES = 16  # batches coded in one spaCy memory zone (see `__call__`)
+FRONT = ("actors", "events")  # per-document stages between the parse and the classifier
+BACK = ("time", "place", "issues")  # per-document stages after the classifier
+INPUTS = ("text", "date", "title", "url", "source")  # what a Document brings
+
+
+def check_order(stages: dict[str, Any]) -> None:
+    """Every stage reads only what the document brings or an earlier stage writes."""
+    available = set(INPUTS)
+
+    def base(attribute: str) -> str:
+        return "events" if attribute.startswith("event.") else attribute
+
+    for name, stage in stages.items():
+        missing = [r for r in stage.reads if base(r) not in available]
+        if missing:
+            raise ValueError(f"stage {name!r} reads {', '.join(missing)}, which no earlier stage writes")
+        available |= {base(w) for w in stage.writes}
 
 
 class Pipeline:
@@ -45,18 +69,48 @@ class Pipeline:
         trained `parley.nlp.models.tagger.SpanTagger`, or None for the verb rules' actors alone.
         `score_all_sentences`: type every sentence's main verb, for `parley eval`.
         `overlap`: classify one batch in a thread while the next is parsed."""
-        self.parser = Parser(nlp, batch_size=batch_size)
-        self.actor_coder = ActorCoder(self.parser.nlp)
-        self.front = [self.actor_coder, EventCoder(self.parser.nlp, score_all_sentences)]
-        self.classifier = None
+        parser = Parser(nlp, batch_size=batch_size)
+        actors = ActorCoder(parser.nlp)
+        self.stages: dict[str, Any] = {
+            "parse": parser,
+            "actors": actors,
+            "events": EventCoder(parser.nlp, score_all_sentences),
+        }
         if classifier is not False:
             from .stages.classify import EventClassifierStage
 
-            self.classifier = EventClassifierStage(None if classifier is True else classifier, tagger, self.actor_coder)
-        self.back = [EventDater(), Placer(), IssueFinder(self.parser.nlp)]
+            # the classifier's span tagger finds parties that the actor tables then code
+            self.stages["classify"] = EventClassifierStage(None if classifier is True else classifier, tagger, actors)
+        self.stages |= {"time": EventDater(), "place": Placer(), "issues": IssueFinder(parser.nlp)}
+        check_order(self.stages)
         self.batch_size = batch_size
         self.overlap = overlap
         self._batches = self._trimmed_at = 0  # batches coded, and when freed heap pages were last given back
+
+    @property
+    def nlp(self):
+        """The spaCy model the parse stage runs (and other stages tokenise with)."""
+        return self.stages["parse"].nlp
+
+    def stage(self, name: str) -> Any:
+        """The stage of that name."""
+        try:
+            return self.stages[name]
+        except KeyError:
+            raise KeyError(f"no stage {name!r}: this pipeline has {', '.join(self.stages)}") from None
+
+    def apply(self, doc: Document, names: Sequence[str]) -> None:
+        """Run per-document stages, by name, on a document whose earlier stages have run."""
+        for name in names:
+            self.stage(name)(doc)
+
+    def partial(self, docs: Iterable[Document], through: str) -> Iterator[Document]:
+        """Parse documents and run the per-document stages up to and including `through`
+        (one of FRONT); the documents keep their parse until the caller releases them."""
+        names = FRONT[: FRONT.index(through) + 1]
+        for doc in self.stage("parse").pipe(docs):
+            self.apply(doc, names)
+            yield doc
 
     def __call__(self, docs: Iterable[Document], *, free_memory: bool = False) -> Iterator[Document]:
         """Code each document; yields them in input order, their `events` filled in and
@@ -72,7 +126,7 @@ class Pipeline:
         batches = batched(docs, self.batch_size)
         with ThreadPoolExecutor(1, thread_name_prefix="parley-classify") if self.overlap else nullcontext() as pool:
             for first in batches:
-                with self.parser.nlp.memory_zone() if free_memory else nullcontext():
+                with self.nlp.memory_zone() if free_memory else nullcontext():
                     yield from self._run(self._counted(chain([first], islice(batches, ZONE_BATCHES - 1))), pool)
                 if free_memory and self._batches - self._trimmed_at >= ZONE_BATCHES:
                     return_freed_memory()
@@ -86,31 +140,31 @@ class Pipeline:
     def _run(self, batches: Iterable[list[Document]], pool: ThreadPoolExecutor | None) -> Iterator[Document]:
         """Code batches; each one's classifier pass overlaps the next one's parse when `pool` is given."""
         pending: tuple[list[Document], object, Future | None] | None = None
+        classify = self.stages.get("classify")
         for batch in batches:
-            docs = list(self.parser.pipe(batch))
-            for stage in self.front:
-                for doc in docs:
-                    stage(doc)
+            docs = list(self.stage("parse").pipe(batch))
+            for doc in docs:
+                self.apply(doc, FRONT)
             if pending is not None:
                 yield from self._finish(*pending)
-            prepared = self.classifier.prepare(docs) if self.classifier else None
-            pending = (docs, prepared, self._predict(prepared, pool) if self.classifier else None)
+            prepared = classify.prepare(docs) if classify else None
+            pending = (docs, prepared, self._predict(classify, prepared, pool) if classify else None)
         if pending is not None:
             yield from self._finish(*pending)
 
-    def _predict(self, prepared, pool: ThreadPoolExecutor | None) -> Future:
+    @staticmethod
+    def _predict(classify, prepared, pool: ThreadPoolExecutor | None) -> Future:
         if pool is not None:
-            return pool.submit(self.classifier.predict, prepared)
+            return pool.submit(classify.predict, prepared)
         done: Future = Future()
-        done.set_result(self.classifier.predict(prepared))
+        done.set_result(classify.predict(prepared))
         return done
 
     def _finish(self, docs: list[Document], prepared, future: Future | None) -> Iterator[Document]:
         if future is not None:
-            self.classifier.apply(prepared, future.result())
-        for stage in self.back:
-            for doc in docs:
-                stage(doc)
+            self.stage("classify").apply(prepared, future.result())
+        for doc in docs:
+            self.apply(doc, BACK)
         for doc in docs:
             yield doc
             doc.release()  # the consumer is done with it: memory stays flat

@@ -106,6 +106,10 @@ def _capitalised(span: Span) -> bool:
 class ActorCoder:
     """Codes actor mentions and noun phrase heads of a parsed Document."""
 
+    name = "actors"
+    reads: tuple[str, ...] = ("sentences",)
+    writes: tuple[str, ...] = ("mentions", "scratch.mention_at", "scratch.np_actors", "scratch.dyad")
+
     def __init__(self, nlp) -> None:
         self.phrases = actor_phrases()
         self.groups = group_nouns()
@@ -135,19 +139,19 @@ class ActorCoder:
                     continue
                 doc.mentions.append(mention)
                 for tok in span:
-                    doc.mention_at[offset + tok.idx] = mention
+                    doc.scratch.mention_at[offset + tok.idx] = mention
             for _, s, e in self.group_matcher(sdoc):
                 span = sdoc[s:e]
                 for tok in span:
                     groups[offset + tok.idx] = span
-        doc.dyad = self._dyad(doc)
+        doc.scratch.dyad = self._dyad(doc)
         named: dict[str, Actor] = {}  # surname -> how the person was coded where first named
         for offset, sdoc in doc.chunks:
             for tok in sdoc:
                 if tok.pos_ in ARGUMENT_POS:
                     actors = self._resolve(tok, offset, doc, groups, named)
                     if actors:
-                        doc.np_actors[offset + tok.idx] = actors
+                        doc.scratch.np_actors[offset + tok.idx] = actors
 
     def code_span(self, doc: Document, start: int, end: int, places: bool = True) -> list[Actor]:
         """The actors a span of the coded document names (the span tagger's source or
@@ -172,15 +176,17 @@ class ActorCoder:
             return []
         start, end = offset + span.start_char, offset + span.end_char
         text = doc.text[start:end]
-        found = doc.np_actors.get(offset + root.idx)
+        found = doc.scratch.np_actors.get(offset + root.idx)
         if not found or all(a.code is None for a in found):
             # the head is plain ("the U.S. Supreme Court decision"): a coded name within its own phrase codes it
             own = {t.i for t in self._scope(root)}
             found = next(
                 (
-                    doc.np_actors[offset + t.idx]
+                    doc.scratch.np_actors[offset + t.idx]
                     for t in span
-                    if t.i in own and t.i != root.i and any(a.code for a in doc.np_actors.get(offset + t.idx, ()))
+                    if t.i in own
+                    and t.i != root.i
+                    and any(a.code for a in doc.scratch.np_actors.get(offset + t.idx, ()))
                 ),
                 found,
             )
@@ -283,12 +289,12 @@ class ActorCoder:
         text = doc.text[start:end]
         mentions: list[Actor] = []
         for tok in scope:
-            m = doc.mention_at.get(offset + tok.idx)
+            m = doc.scratch.mention_at.get(offset + tok.idx)
             if m is not None and m not in mentions:
                 mentions.append(m)
         if mentions:
             found = self._from_mentions(mentions, text, start, end, sector, agent_phrase, doc.date)
-            if head.pos_ == "PROPN" and offset + head.idx not in doc.mention_at and len(found) == 1:
+            if head.pos_ == "PROPN" and offset + head.idx not in doc.scratch.mention_at and len(found) == 1:
                 # a name the tables do not know, coded by its title: the actor is the person
                 name = " ".join(t.text for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN")
                 found[0].name = f"{name} {head.text}".strip()
@@ -296,7 +302,7 @@ class ActorCoder:
         group = groups.get(offset + head.idx)
         if group is not None:
             gsector = self.groups.get(group.text.lower())
-            if not doc.dyad:
+            if not doc.scratch.dyad:
                 return [
                     Actor(
                         group.text,
@@ -319,7 +325,7 @@ class ActorCoder:
                     code=f"{a.country}{gsector or ''}",
                     why=f"group noun '{group.text.lower()}' -> article dyad",
                 )
-                for a in doc.dyad
+                for a in doc.scratch.dyad
             ]
         if agent_phrase in self.roles and self._definite(head):
             country = self._context_country(doc, start)
@@ -355,13 +361,13 @@ class ActorCoder:
             t.lemma_.lower()
             for t in scope
             if (t.i == head.i or (t.i < head.i and t.head.i == head.i and t.dep_ in {"compound", "amod"}))
-            and offset + t.idx not in doc.mention_at
+            and offset + t.idx not in doc.scratch.mention_at
         ]
         found = self.agents.sector(lemmas)
         if found[0]:
             return found
         for tok in scope:
-            if tok.i != head.i and tok.pos_ in {"NOUN", "PROPN"} and offset + tok.idx not in doc.mention_at:
+            if tok.i != head.i and tok.pos_ in {"NOUN", "PROPN"} and offset + tok.idx not in doc.scratch.mention_at:
                 found = self.agents.sector(
                     [t.lemma_.lower() for t in tok.lefts if t.dep_ in {"compound", "amod"}] + [tok.lemma_.lower()]
                 )

@@ -19,7 +19,7 @@ gives a calibrated probability for each type. How the two combine:
 - `confidence` is otherwise the classifier's calibrated probability of the chosen type;
 - a sentence no pattern coded offers its main verb as an uncoded candidate; it becomes
   an event when it has an actor and the classifier is at least MIN_UNCODED confident,
-  and otherwise stays, typed, in `doc.uncoded` (which `parley eval` reads);
+  and otherwise stays, typed, in `doc.scratch.uncoded` (which `parley eval` reads);
 - in the same encoder pass the span tagger (parley.nlp.models.tagger) marks the source and
   target of the sentence's event; the event that takes the sentence's type takes those
   spans, coded by the actor tables, where the tagger found them.
@@ -62,9 +62,9 @@ def _overlap(a: Actor, b: Actor) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _depth(event: Event) -> int:
+def _depth(doc: Document, event: Event) -> int:
     """How deep the trigger sits in its sentence's parse: the main verb has depth 0."""
-    return sum(1 for _ in event.verb_token.ancestors)
+    return sum(1 for _ in doc.scratch.of(event).verb_token.ancestors)
 
 
 def prepare(docs: list[Document], mark_trigger: bool = True) -> Batch:
@@ -77,8 +77,8 @@ def prepare(docs: list[Document], mark_trigger: bool = True) -> Batch:
         for event in doc.events:
             by_sentence[event.sentence_index].append(event)
         groups += [(doc, events) for events in by_sentence.values()]
-        groups += [(doc, [event]) for event in doc.uncoded]
-    mains = [min(events, key=_depth) for _, events in groups]
+        groups += [(doc, [event]) for event in doc.scratch.uncoded]
+    mains = [min(events, key=lambda e, d=doc: _depth(d, e)) for doc, events in groups]
     readings = [_reading(doc, main, mark_trigger) for (doc, _), main in zip(groups, mains)]
     return Batch(docs, groups, mains, readings)
 
@@ -92,6 +92,18 @@ def _reading(doc: Document, event: Event, mark_trigger: bool) -> Reading:
 
 class EventClassifierStage:
     """Types the events of a batch of documents in one batched classifier pass."""
+
+    name = "classify"
+    reads: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.work")
+    writes: tuple[str, ...] = (
+        "event.cameo",
+        "event.event_type",
+        "event.actors",
+        "event.recipients",
+        "event.confidence",
+        "events",
+        "scratch.work",
+    )
 
     def __init__(
         self, model: EventClassifier | None = None, tagger: SpanTagger | None | bool = True, actors=None
@@ -132,23 +144,24 @@ class EventClassifierStage:
         from the tagger's spans."""
         probs, spans = predicted
         for (doc, events), main, p, found in zip(batch.groups, batch.mains, probs, spans or [None] * len(probs)):
+            work = doc.scratch.of(main)
             if not main.cameo:
-                main.sentence_label = LABELS[int(p.argmax())]
+                work.sentence_label = LABELS[int(p.argmax())]
                 main.pattern = "classifier (no verb rule)"
-                main.main = True
-                self._retype(main, p)
+                work.main = True
+                self._retype(doc, main, p)
                 if found:
                     self._set_actors(doc, main, found)
                 if main.actors and main.confidence >= MIN_UNCODED:
                     doc.events.append(main)
-                    doc.uncoded.remove(main)
+                    doc.scratch.uncoded.remove(main)
                 continue
             holder = self._holder(events, main, p)
-            holder.main = True
+            doc.scratch.of(holder).main = True
             if found:
                 self._set_actors(doc, holder, found)
             for event in events:
-                event.sentence_label = LABELS[int(p.argmax())]
+                doc.scratch.of(event).sentence_label = LABELS[int(p.argmax())]
                 own = float(p[LABELS.index(to_label(event.event_type))])
                 if event is not holder or event.negated:
                     event.confidence = PATTERN_PRIOR[event.pattern.startswith("parley")]
@@ -156,7 +169,7 @@ class EventClassifierStage:
                     event.confidence = own
                 else:
                     event.pattern = f"{event.pattern}; type by classifier"
-                    self._retype(event, p)
+                    self._retype(doc, event, p)
         for doc in batch.docs:
             doc.events.sort(key=lambda e: e.trigger_start)
 
@@ -167,10 +180,11 @@ class EventClassifierStage:
         label = LABELS[int(p.argmax())]
         return next((e for e in events if to_label(e.event_type) == label), main)
 
-    def _retype(self, event: Event, p: np.ndarray) -> None:
+    def _retype(self, doc: Document, event: Event, p: np.ndarray) -> None:
         best = int(p.argmax())
         label = LABELS[best]
-        event.recode(self.defaults[label] if label != "YIELD" else self._yield_code(event))
+        work = doc.scratch.of(event)
+        event.recode(self.defaults[label] if label != "YIELD" else self._yield_code(work.verb_token), work.directed)
         event.confidence = float(p[best])
 
     def _set_actors(self, doc: Document, event: Event, spans: dict[str, list[tuple[int, int]]]) -> None:
@@ -201,16 +215,17 @@ class EventClassifierStage:
         if actors:
             event.actors = actors
         if recipients:
-            event.recipients, event.reciprocal, event.directed = recipients, False, True
+            event.recipients, event.reciprocal = recipients, False
+            doc.scratch.of(event).directed = True
         elif not event.reciprocal:  # no target read: the rules' plain noun phrase ("ended the strike") is none
             event.recipients = [r for r in event.recipients if not r.plain]
         elif actors and event.reciprocal:
             event.recipients, event.reciprocal = [], False
-            event.recode(event.cameo)  # reciprocity follows the new actors
+            event.recode(event.cameo, doc.scratch.of(event).directed)  # reciprocity follows the new actors
 
-    def _yield_code(self, event: Event) -> str:
-        """The CAMEO code for an event retyped YIELD: the verb's own 08x code if its rules
-        have one (release, withdraw ...: RETREAT), else CONCEDE's."""
-        rules = self.lexicon.rules.get(event.verb_token.lemma_.lower(), ())
+    def _yield_code(self, verb) -> str:
+        """The CAMEO code for an event retyped YIELD: its trigger verb's own 08x code if its
+        rules have one (release, withdraw ...: RETREAT), else CONCEDE's."""
+        rules = self.lexicon.rules.get(verb.lemma_.lower(), ())
         own = next((r.cameo for r in rules if r.cameo and r.cameo.startswith("08")), None)
         return own or self.defaults["CONCEDE"]

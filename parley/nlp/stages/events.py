@@ -104,6 +104,10 @@ def _words(tokens: list[Token]) -> list[tuple[str, str]]:
 class EventCoder:
     """Codes the events of a Document whose actors stage has run."""
 
+    name = "events"
+    reads: tuple[str, ...] = ("sentences", "scratch.mention_at", "scratch.np_actors", "scratch.dyad")
+    writes: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.work")
+
     def __init__(self, nlp, score_all_sentences: bool = False) -> None:
         """`score_all_sentences`: also offer candidates that can never become events (no
         actor), so that `parley eval` can read a type for every labelled sentence."""
@@ -157,13 +161,13 @@ class EventCoder:
                 if (c := self._event(doc, sent, v, None, require_actor=False)) is not None
             ]
             for c in candidates:
-                if self._statement(c.verb_token):
+                if self._statement(doc.scratch.of(c).verb_token):
                     c.actors = []  # "X said ...": a statement is no event; typed for `parley eval` only
             candidate = next((c for c in candidates if c.actors), None)
             if candidate is None and self.score_all_sentences and candidates:
                 candidate = candidates[0]
             if candidate is not None:
-                doc.uncoded.append(candidate)
+                doc.scratch.uncoded.append(candidate)
         events.sort(key=lambda e: e.trigger_start)
         return events
 
@@ -196,7 +200,7 @@ class EventCoder:
     def _actors_of(self, doc: Document, sent: Sentence, tok: Token | None) -> list[Actor]:
         if tok is None:
             return []
-        return list(doc.np_actors.get(sent.offset + tok.idx, []))
+        return list(doc.scratch.np_actors.get(sent.offset + tok.idx, []))
 
     def _subject(self, tok: Token) -> tuple[Token | None, bool]:
         """(subject token, passive?) for a verb, following control and coordination."""
@@ -292,7 +296,13 @@ class EventCoder:
         else:
             actors = self._actors_of(doc, sent, subject)
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
-        if passive and not actors and m is not None and lookup(m.rule.cameo).root in RECIPROCAL_ROOTS and doc.dyad:
+        if (
+            passive
+            and not actors
+            and m is not None
+            and lookup(m.rule.cameo).root in RECIPROCAL_ROOTS
+            and doc.scratch.dyad
+        ):
             # "the issue of the properties was discussed", "steps had been agreed": an agentless
             # joint act in an article about two parties is theirs; its subject is the topic
             actors = self._implied_parties(doc, sent.offset + tok.idx)
@@ -318,13 +328,13 @@ class EventCoder:
             quad_class=0,
             actors=actors,
             recipients=[r for r in recipients if not (r.country and r.country in actor_countries)],
-            directed=passive or explicit,
             negated=negated,
             status=status,
-            verb_token=tok,
         )
+        work = doc.scratch.of(event)
+        work.verb_token, work.directed = tok, passive or explicit
         if m is not None:
-            event.recode(m.rule.cameo)
+            event.recode(m.rule.cameo, work.directed)
             event.confidence = self._confidence(m, actors, event.recipients)
             event.pattern = m.rule.describe()
         return event
@@ -334,7 +344,7 @@ class EventCoder:
         """The article's two parties, each as its latest mention before an offset: the
         evidence for an actor the sentence leaves implicit."""
         parties = []
-        for party in doc.dyad:
+        for party in doc.scratch.dyad:
             mention = max(
                 (m for m in doc.mentions if m.country == party.country and m.end <= before),
                 key=lambda m: m.start,
@@ -342,7 +352,7 @@ class EventCoder:
             )
             if mention is not None:
                 parties.append(replace(mention, why=f"implied by an agentless joint act: {mention.why}"))
-        return parties if len(parties) == len(doc.dyad) else []
+        return parties if len(parties) == len(doc.scratch.dyad) else []
 
     @staticmethod
     def _modality(tok: Token) -> tuple[bool, str]:

@@ -40,6 +40,10 @@ Hit = tuple[int, int, str]  # (start token, end token, issue id), chunk-relative
 class IssueFinder:
     """Sets `issues` on each event of a Document and adds the contexts they and its parties imply."""
 
+    name = "issues"
+    reads: tuple[str, ...] = ("events", "sentences", "scratch.work")
+    writes: tuple[str, ...] = ("event.issues",)
+
     def __init__(self, nlp) -> None:
         self.table = issues()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -132,12 +136,12 @@ class IssueFinder:
     @staticmethod
     def _region(event: Event, doc: Document) -> set[int] | None:
         """Token indices of the event's verb subtree, less the subtrees of the sentence's other events."""
-        verb: Token | None = event.verb_token
+        verb: Token | None = doc.scratch.of(event).verb_token
         if verb is None:
             return None
         region = {t.i for t in verb.subtree}
         for other in doc.events:
-            o = other.verb_token
+            o = doc.scratch.of(other).verb_token
             if other.sentence_index == event.sentence_index and o is not None and o.i != verb.i and o.i in region:
                 region -= {t.i for t in o.subtree}
         return region

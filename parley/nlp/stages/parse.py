@@ -57,6 +57,10 @@ def chunk_spans(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, int]]:
 class Parser:
     """Runs spaCy over batches of documents and records their sentences."""
 
+    name = "parse"
+    reads: tuple[str, ...] = ("text",)
+    writes: tuple[str, ...] = ("chunks", "sentences")
+
     def __init__(self, nlp=None, batch_size: int = 64) -> None:
         self.nlp = nlp or load_model()
         self.batch_size = batch_size

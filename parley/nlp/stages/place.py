@@ -64,6 +64,10 @@ MAX_SENTENCE_TOKENS = 250  # a longer "sentence" is a list or run-on text: placi
 class Placer:
     """Sets `location` on each event and refines meetings at third locations."""
 
+    name = "place"
+    reads: tuple[str, ...] = ("events", "mentions", "scratch.work")
+    writes: tuple[str, ...] = ("event.location", "event.cameo")
+
     def __init__(self) -> None:
         self.gazetteer = gazetteer()
 
@@ -72,16 +76,17 @@ class Placer:
         dateline = self._dateline(doc, context)
         for event in doc.events:
             event.location = self._from_sentence(doc, event, context) or dateline
-            self._third_location(event)
+            self._third_location(event, doc.scratch.of(event).directed)
 
     def _from_sentence(self, doc: Document, event: Event, context: set[str]) -> Location | None:
-        verb: Token | None = event.verb_token
-        if len(verb.sent) > MAX_SENTENCE_TOKENS:
+        trigger: Token = doc.scratch.of(event).verb_token
+        verb: Token | None = trigger
+        if len(trigger.sent) > MAX_SENTENCE_TOKENS:
             return None  # only the dateline places its events
         offset = doc.sentences[event.sentence_index].offset
         names = [
             n
-            for n in _names(verb.sent)
+            for n in _names(trigger.sent)
             if _is_place_phrase(n, event) and not _institution(doc, offset + n.start_char, offset + n.end_char)
         ]
         ranked: list[Span] = []
@@ -93,10 +98,10 @@ class Placer:
             if verb.dep_ not in UP_FROM_VERB or verb.head.pos_ not in {"VERB", "AUX"}:
                 break
             verb = verb.head
-        if not _reported(event.verb_token):
+        if not _reported(trigger):
             ranked += sorted(
                 (n for n in names if n not in ranked and not _reported(n.root)),
-                key=lambda n: abs(n.root.i - event.verb_token.i),
+                key=lambda n: abs(n.root.i - trigger.i),
             )
         for name in ranked:
             place = self._resolve(name, context)
@@ -160,12 +165,12 @@ class Placer:
         return place.location(dateline.place) if place else None
 
     @staticmethod
-    def _third_location(event: Event) -> None:
+    def _third_location(event: Event, directed: bool) -> None:
         if event.cameo != "040" or event.location is None:
             return
         parties = {a.country for a in event.actors + event.recipients if a.country}
         if parties and event.location.country not in parties:
-            event.recode(THIRD_LOCATION)
+            event.recode(THIRD_LOCATION, directed)
 
 
 def _names(sent: Span) -> list[Span]:

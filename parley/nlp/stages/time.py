@@ -28,10 +28,20 @@ CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csu
 class EventDater:
     """Sets date, end_date, date_precision, date_source and future/historical status on events."""
 
+    name = "time"
+    reads: tuple[str, ...] = ("events", "date", "scratch.work")
+    writes: tuple[str, ...] = (
+        "event.date",
+        "event.end_date",
+        "event.date_precision",
+        "event.date_source",
+        "event.status",
+    )
+
     def __call__(self, doc: Document) -> None:
         found: dict[int, list[DateMention]] = {}
         for event in doc.events:
-            sent = event.verb_token.sent
+            sent = doc.scratch.of(event).verb_token.sent
             if event.sentence_index not in found:
                 found[event.sentence_index] = dates.find(sent.text)
             self._date(doc, event, sent, found[event.sentence_index])
@@ -66,7 +76,7 @@ class EventDater:
         return [(m, past_only) for *_, m, past_only in sorted(ranked, key=lambda r: r[:3])]
 
     def _date(self, doc: Document, event: Event, sent: Span, mentions: list[DateMention]) -> None:
-        for mention, past_only in self._ranked(event.verb_token, sent, mentions):
+        for mention, past_only in self._ranked(doc.scratch.of(event).verb_token, sent, mentions):
             prefer = "future" if event.status == "future" or dates.future_expression(mention.text) else "past"
             found = dates.resolve(mention.text, doc.date, prefer)
             ahead = doc.date is None or found is not None and found.date > doc.date
