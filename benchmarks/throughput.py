@@ -2,8 +2,8 @@
 
 Machines here are noisy, so the number that matters is the ratio of the two rates,
 measured back to back (best of --repeat rounds each). The bare run loads the model as
-spaCy ships it, and again as parley does (its matrix products on numpy's OpenBLAS,
-`parley.nlp.stages.blas_ops`). Usage:
+spaCy ships it, and again as parley does (its matrix products on numpy's OpenBLAS where
+that keeps each row independent of its batch, else BLIS: `parley.nlp.stages.blas_ops`). Usage:
 
     python benchmarks/throughput.py [--corpus ../shared/data/synthetic_stories.csv] [--docs 600]
 """
@@ -74,10 +74,10 @@ def main() -> int:
     bare_rate, openblas_rate, parley_rate = n_bare / best_bare, n_bare / best_openblas, n_sent / best_parley
     print(f"corpus: {args.corpus.name}, {len(texts)} documents, {n_sent} sentences, {n_events} events")
     print(f"spaCy nlp.pipe (bare):           {bare_rate:8.1f} sentences/s")
-    print(f"spaCy nlp.pipe (bare, OpenBLAS): {openblas_rate:8.1f} sentences/s")
+    print(f"spaCy nlp.pipe (bare, parley's products): {openblas_rate:8.1f} sentences/s")
     print(f"parley code:                     {parley_rate:8.1f} sentences/s")
     print(f"ratio parley / bare:             {parley_rate / bare_rate:8.2f}")
-    print(f"ratio parley / bare, OpenBLAS:   {parley_rate / openblas_rate:8.2f}")
+    print(f"ratio parley / bare, parley's products: {parley_rate / openblas_rate:8.2f}")
     return 0
 
 

@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .corpus.exports import FORMATS as EXPORT_FORMATS
-from .corpus.sources import DEFAULT_MAX_BYTES, Failure, InputError, parse_date
-from .corpus.sources import FORMATS as SOURCE_FORMATS
-from .output import FORMATS, Writer
+from .corpus.exports import EXPORT_FORMATS
+from .corpus.sources import DEFAULT_MAX_BYTES, INPUT_FORMATS, Failure, InputError, parse_date
+from .output import OUTPUT_FORMATS, Writer
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_DATABASE, EXIT_CLUSTER = 0, 1, 2, 3, 4
 DB_HELP = (
@@ -74,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--input",
         dest="input_format",
-        choices=SOURCE_FORMATS,
+        choices=INPUT_FORMATS,
         default="auto",
         help="input format (auto: by suffix, else by content)",
     )
@@ -88,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="let URLs point into this network (10.0.0.0/8, 127.0.0.1); by default only public "
         "addresses are fetched. Repeatable",
     )
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="output format (default: table)")
     p.add_argument(
         "--max-bytes",
         type=_bytes,
@@ -114,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--input",
         dest="input_format",
-        choices=SOURCE_FORMATS,
+        choices=INPUT_FORMATS,
         default="auto",
         help="input format (auto: by suffix, else by content)",
     )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import TextIO
 
 from .nlp.document import Actor, Document, Event
 
-FORMATS = ("table", "jsonl", "json")
+OUTPUT_FORMATS = ("table", "jsonl", "json")
 TABLE_COLUMNS = ("TYPE", "CAMEO", "ACTOR -> RECIPIENT", "DATE", "PLACE", "TRIGGER")
 
 
@@ -28,11 +27,11 @@ def table_row(event: Event) -> tuple[str, ...]:
 
 
 class Writer:
-    """Writes the events of coded documents to a stream in one of FORMATS."""
+    """Writes the events of coded documents to a stream in one of OUTPUT_FORMATS."""
 
     def __init__(self, stream: TextIO, fmt: str = "table") -> None:
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        if fmt not in OUTPUT_FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(OUTPUT_FORMATS)}")
         self.stream, self.fmt = stream, fmt
         self.count = 0
 
@@ -65,8 +64,3 @@ class Writer:
         if self.fmt == "json":
             self.stream.write("[]\n" if self.count == 0 else "\n]\n")
         self.stream.flush()
-
-
-def records(events: Iterable[Event]) -> list[dict]:
-    """Events as JSON-ready dicts."""
-    return [e.to_dict() for e in events]

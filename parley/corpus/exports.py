@@ -22,11 +22,10 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..nlp.ontology import lookup
-from .query import EVENT_COLUMNS, Filters, jsonable, records, select
+from .query import EVENT_COLUMNS, HAPPENED, Filters, jsonable, records, select
 from .store import Store, open_store
 
-FORMATS = ("gdelt", "icews", "plover", "parquet", "csv")
-HAPPENED = "NOT e.negated AND e.status IN ('factual', 'historical')"
+EXPORT_FORMATS = ("gdelt", "icews", "plover", "parquet", "csv")
 
 _ACTOR = (
     "Code",
@@ -185,8 +184,8 @@ def export(store: Store, fmt: str, out: str | Path | TextIO, filters: Filters) -
 
 def check(fmt: str, out: str | Path | TextIO) -> None:
     """Refuse an unknown format, and Parquet (binary) to a text stream, with a ValueError."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     if fmt == "parquet" and not isinstance(out, (str, Path)):
         raise ValueError("parquet is binary: give an output file with -o FILE")
 

@@ -77,7 +77,6 @@ def ingest(
     from ..nlp.pipeline import default_pipeline
     from .cluster import cluster_pipeline
 
-    summary = IngestSummary()
     with ExitStack() as stack:
         if out is not None:
             from .store.parquet import ParquetSink
@@ -90,18 +89,29 @@ def ingest(
             sink = DatabaseSink(store)
         if workers or scheduler:
             pipeline = stack.enter_context(cluster_pipeline(workers, scheduler))
-        in_flight: set[str] = set()
         items = documents(inputs, input_format, date, max_bytes, fetch=fetch, allow_net=allow_net)
-        coded = (pipeline or default_pipeline())(
-            _fresh(items, sink, in_flight, summary, on_error, on_document), free_memory=True
-        )
-        for batch in batched(coded, BATCH):
-            sink.write(batch, summary)
-            in_flight.difference_update(dedup.doc_key(d.text) for d in batch)
-            summary.new += len(batch)
-            if on_document:
-                for _ in batch:
-                    on_document()
+        return ingest_documents(items, sink, pipeline or default_pipeline(), on_error, on_document)
+
+
+def ingest_documents(
+    items: Iterable[Document | Failure],
+    sink: Sink,
+    pipeline: Pipeline,
+    on_error: Callable[[Failure], None] | None = None,
+    on_document: Callable[[], None] | None = None,
+) -> IngestSummary:
+    """The straight line: the documents of `items` that `sink` does not hold, coded by
+    `pipeline` and written to `sink` in batches of BATCH; failures counted and reported."""
+    summary = IngestSummary()
+    in_flight: set[str] = set()
+    coded = pipeline(_fresh(items, sink, in_flight, summary, on_error, on_document), free_memory=True)
+    for batch in batched(coded, BATCH):
+        sink.write(batch, summary)
+        in_flight.difference_update(dedup.doc_key(d.text) for d in batch)
+        summary.new += len(batch)
+        if on_document:
+            for _ in batch:
+                on_document()
     return summary
 
 

@@ -27,6 +27,10 @@ from .store import (
     first_line,
     open_store,
 )
+from .store.rows import MENTION_COLUMNS
+
+# the events that count as having happened: what exports and analyses count
+HAPPENED = "NOT e.negated AND e.status IN ('factual', 'historical')"
 
 CODE = re.compile(r"^[A-Z]{3}[A-Z0-9]{0,9}$")  # a country (USA), an organisation (IGOUNO) or a longer actor code
 DYAD = re.compile(r"^([A-Z]{3})-([A-Z]{3})$")
@@ -36,21 +40,8 @@ SHOWN = 40  # characters of a bad value that its error message quotes
 
 ORDER = "e.date NULLS LAST, e.event_key"
 PARTY_COLUMNS = ("role", "position", "text", "code", "country", "sector", "name")
-MENTION_COLUMNS = (
-    "mention_id",
-    "doc_key",
-    "sentence_index",
-    "sentence",
-    "sentence_start",
-    "trigger_text",
-    "trigger_start",
-    "trigger_end",
-    "actors",
-    "date_source",
-    "confidence",
-    "pattern",
-)
-DOCUMENT_COLUMNS = ("doc_id", "url", "title", "source", "published")
+MENTION_FIELDS = tuple(c for c in MENTION_COLUMNS if c != "event_key")  # a stored mention, as shown
+DOCUMENT_FIELDS = ("doc_id", "url", "title", "source", "published")
 
 
 @dataclass
@@ -204,8 +195,8 @@ def records(store: Store, filters: Filters, extra: str = "") -> Iterator[dict[st
         [
             *(f"e.{c}" for c in EVENT_COLUMNS),
             *(f"p.{c} AS p_{c}" for c in PARTY_COLUMNS),
-            *(f"m.{c} AS m_{c}" for c in MENTION_COLUMNS),
-            *(f"d.{c} AS d_{c}" for c in DOCUMENT_COLUMNS),
+            *(f"m.{c} AS m_{c}" for c in MENTION_FIELDS),
+            *(f"d.{c} AS d_{c}" for c in DOCUMENT_FIELDS),
         ]
     )
     sql = (

@@ -21,12 +21,12 @@ from .readers.base import DEFAULT_MAX_BYTES, Failure, InputError, parse_date, re
 from .readers.feeds import feed_documents
 from .readers.html import html_document
 from .readers.jsonl import jsonl_file, jsonl_records
-from .readers.kinds import FEED, FORMATS, HTML, JSONL, by_media_type, by_suffix, sniff
+from .readers.kinds import FEED, HTML, INPUT_FORMATS, JSONL, by_media_type, by_suffix, sniff
 from .readers.text import text_document
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
-    "FORMATS",
+    "INPUT_FORMATS",
     "STDIN",
     "Failure",
     "InputError",
@@ -71,15 +71,15 @@ def documents(
 ) -> Iterator[Document | Failure]:
     """Documents from files, directories, '-' (standard input) and http(s) URLs, with failures inline.
 
-    `input_format` is one of FORMATS: auto tells each input's kind by its suffix (a URL's by
+    `input_format` is one of INPUT_FORMATS: auto tells each input's kind by its suffix (a URL's by
     its Content-Type), else by its first bytes. The document id is the input as given ('-'
     for standard input); a JSON Lines record's "id"; a feed item's id or link. `date` is the
     publication date of inputs that name none. URL inputs are always fetched (naming one is
     asking for it); `fetch` allows fetching the http(s) pages that feed items link to. A URL
     is fetched only from a public address or one in the networks of `allow_net` (`web.fetch`).
     """
-    if input_format not in FORMATS:
-        raise ValueError(f"unknown input format {input_format!r}; one of {', '.join(FORMATS)}")
+    if input_format not in INPUT_FORMATS:
+        raise ValueError(f"unknown input format {input_format!r}; one of {', '.join(INPUT_FORMATS)}")
     for source in expand(inputs):
         if web.is_url(source):
             yield from _url(source, input_format, date, max_bytes, fetch, allow_net)

@@ -83,18 +83,26 @@ class Article:
     events: tuple[GoldEvent, ...]
 
 
-def read_articles(path: Path) -> dict[str, dict]:
-    """Articles of a JSON Lines corpus by id: {"id", "text", "date"?, ...}."""
-    out: dict[str, dict] = {}
+def _records(path: Path, what: str, keys: tuple[str, ...]) -> Iterator[tuple[str, dict]]:
+    """("path:line", object) for each non-blank line of a JSON Lines file; a line that is not
+    a JSON object with `keys` is a LabelError saying it is not `what`."""
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    record = json.loads(line)
-                    out[str(record["id"])] = record
-                except (ValueError, KeyError, TypeError):
-                    raise LabelError(f"{path}:{n}: not an article record with an id") from None
-    return out
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                record = json.loads(line)
+            except ValueError as e:
+                raise LabelError(f"{where}: not valid JSON ({e})") from None
+            if not isinstance(record, dict) or any(k not in record for k in keys):
+                raise LabelError(f"{where}: not {what}")
+            yield where, record
+
+
+def read_articles(path: Path) -> dict[str, dict]:
+    """Articles of a JSON Lines corpus by id: {"id", "text", "date"?, ...}."""
+    return {str(r["id"]): r for _, r in _records(path, "an article record with an id", ("id",))}
 
 
 def _sha1(text: str) -> str:
@@ -187,25 +195,17 @@ def _expand(event: dict) -> dict:
 def convert(readings: Path, articles: Path) -> Iterator[dict]:
     """Stored label lines from a reader's file in the guide's format (exact sentence strings)."""
     corpus = read_articles(articles)
-    with open(readings, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{readings}:{n}"
-            try:
-                reading = json.loads(line)
-            except ValueError as e:
-                raise LabelError(f"{where}: not valid JSON ({e})") from None
-            doc_id = str(reading.get("id"))
-            if doc_id not in corpus:
-                raise LabelError(f"{where}: no article {doc_id!r} in {articles}")
-            text = corpus[doc_id]["text"]
-            events, cursor = [], 0
-            for i, event in enumerate(reading.get("events") or []):
-                events.append(_convert_event(text, event, cursor, f"{where} event {i + 1}"))
-                cursor = events[-1]["sentence_start"]
-            events.sort(key=lambda e: (e["sentence_start"], e["trigger_start"]))
-            yield {"id": doc_id, "date": corpus[doc_id].get("date"), "sha1": _sha1(text), "events": events}
+    for where, reading in _records(readings, "a reading with an id", ("id",)):
+        doc_id = str(reading["id"])
+        if doc_id not in corpus:
+            raise LabelError(f"{where}: no article {doc_id!r} in {articles}")
+        text = corpus[doc_id]["text"]
+        events, cursor = [], 0
+        for i, event in enumerate(reading.get("events") or []):
+            events.append(_convert_event(text, event, cursor, f"{where} event {i + 1}"))
+            cursor = events[-1]["sentence_start"]
+        events.sort(key=lambda e: (e["sentence_start"], e["trigger_start"]))
+        yield {"id": doc_id, "date": corpus[doc_id].get("date"), "sha1": _sha1(text), "events": events}
 
 
 # --- loading stored labels -----------------------------------------------------------------
@@ -274,36 +274,28 @@ def load(labels: Path, articles: Path) -> dict[str, Article]:
     reader's is a LabelError naming the line and event."""
     corpus = read_articles(articles)
     out: dict[str, Article] = {}
-    with open(labels, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{labels}:{n}"
-            try:
-                record = json.loads(line)
-                doc_id, events = str(record["id"]), record["events"]
-            except (ValueError, KeyError, TypeError):
-                raise LabelError(f"{where}: not a label record with an id and events") from None
-            if doc_id not in corpus:
-                raise LabelError(f"{where}: no article {doc_id!r} in {articles}")
-            if doc_id in out:
-                raise LabelError(f"{where}: article {doc_id!r} is labelled twice")
-            text = corpus[doc_id]["text"]
-            if record.get("sha1") not in (None, _sha1(text)):
-                raise LabelError(f"{where}: article {doc_id!r} in {articles} is not the text these labels were read on")
-            gold = []
-            for i, e in enumerate(events):
-                at = f"{where} event {i + 1}"
-                if not isinstance(e, dict):
-                    raise LabelError(f"{at}: not an object")
-                e = _expand(e)
-                _validate(text, e, at)
-                if e.get("check") != _fingerprint(text, e):
-                    raise LabelError(
-                        f"{at}: its offsets cover other words than the reader's (fingerprint "
-                        f"{e.get('check')!r}); the labels or the article changed"
-                    )
-                gold.append(_gold_event(e))
-            date = corpus[doc_id].get("date")
-            out[doc_id] = Article(doc_id, text, dt.date.fromisoformat(date) if date else None, tuple(gold))
+    for where, record in _records(labels, "a label record with an id and events", ("id", "events")):
+        doc_id, events = str(record["id"]), record["events"]
+        if doc_id not in corpus:
+            raise LabelError(f"{where}: no article {doc_id!r} in {articles}")
+        if doc_id in out:
+            raise LabelError(f"{where}: article {doc_id!r} is labelled twice")
+        text = corpus[doc_id]["text"]
+        if record.get("sha1") not in (None, _sha1(text)):
+            raise LabelError(f"{where}: article {doc_id!r} in {articles} is not the text these labels were read on")
+        gold = []
+        for i, e in enumerate(events if isinstance(events, list) else [None]):
+            at = f"{where} event {i + 1}"
+            if not isinstance(e, dict):
+                raise LabelError(f"{at}: not an object")
+            e = _expand(e)
+            _validate(text, e, at)
+            if e.get("check") != _fingerprint(text, e):
+                raise LabelError(
+                    f"{at}: its offsets cover other words than the reader's (fingerprint "
+                    f"{e.get('check')!r}); the labels or the article changed"
+                )
+            gold.append(_gold_event(e))
+        date = corpus[doc_id].get("date")
+        out[doc_id] = Article(doc_id, text, dt.date.fromisoformat(date) if date else None, tuple(gold))
     return out

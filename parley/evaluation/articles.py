@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..nlp.document import PLOVER_TYPES, Actor, Document, Event
+from ..nlp.vocab import STATELESS
 from .annotations import Article, GoldEvent, LabelError, Party, load
 
 DATE_FORMS = {"month": 7, "year": 4}  # an emitted date of this precision is compared on its first n characters
-STATELESS = {"IGO", "NGO"}  # the guide's sector of an organisation is its kind, where parley codes no sector
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def _emitted_date(event: Event) -> str | None:
 
 
 def _sector(actor: Actor) -> str | None:
+    """The guide gives an organisation its kind (IGO, NGO) as sector, where parley codes none."""
     return actor.sector or (actor.country if actor.country in STATELESS else None)
 
 

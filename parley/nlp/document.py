@@ -9,26 +9,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from .ontology import lookup
+from .ontology import lookup, plover_types
 
-PLOVER_TYPES = (
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-)
+PLOVER_TYPES = tuple(plover_types())  # the 16 types, in the order of ontology/data/plover_types.csv
 STATUSES = ("factual", "future", "hypothetical", "historical")
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}  # agreeing, consulting, supporting, cooperating: joint acts
 

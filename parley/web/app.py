@@ -12,7 +12,6 @@ import datetime as dt
 import hmac
 import json
 import math
-import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
@@ -429,15 +428,16 @@ def _mention(row: tuple) -> dict[str, Any]:
 
 
 def ingest_articles(articles: list[Article], store: Store):
-    """Code and store posted articles (through a temporary JSON Lines corpus); the IngestSummary."""
-    from ..api import ingest
+    """Code and store posted articles, read as the records of a JSON Lines corpus are (so
+    they are checked the same way; the nth failure is "posted:n"); the IngestSummary."""
+    from ..corpus.ingest import ingest_documents
+    from ..corpus.readers.jsonl import jsonl_records
+    from ..corpus.store.rows import DatabaseSink
+    from ..nlp.pipeline import default_pipeline
 
-    with tempfile.TemporaryDirectory(prefix="parley-post-") as tmp:
-        corpus = Path(tmp) / "posted.jsonl"
-        corpus.write_text(
-            "".join(json.dumps(a.model_dump(exclude_none=True)) + "\n" for a in articles), encoding="utf-8"
-        )
-        return ingest([str(corpus)], input_format="jsonl", store=store)
+    lines = (json.dumps(a.model_dump(exclude_none=True)).encode("utf-8") for a in articles)
+    items = jsonl_records("posted", lines, None, MAX_POST)
+    return ingest_documents(items, DatabaseSink(store), default_pipeline())
 
 
 def _close(store: Store) -> None:

@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..query import Filters
+from ..query import HAPPENED, Filters
 from ..store import Store
-from .common import COUNTED, dates, period_sql, start_of
+from .common import dates, period_sql, start_of
 
 COLUMNS = ("dyad", "period", "kind", "events", "baseline", "score", "event_keys")
 
@@ -45,7 +45,7 @@ def alerts(
         " string_agg(e.event_key, ' ' ORDER BY e.event_key) AS keys FROM events e"
         " JOIN (SELECT DISTINCT event_key, LEAST(actor_country, recipient_country) AS a,"
         " GREATEST(actor_country, recipient_country) AS b FROM event_dyads) y ON y.event_key = e.event_key"
-        f" WHERE {COUNTED} AND e.date IS NOT NULL{when} GROUP BY 1, 2, 3",
+        f" WHERE {HAPPENED} AND e.date IS NOT NULL{when} GROUP BY 1, 2, 3",
         params,
     )
     raw = pd.DataFrame(rows, columns=["a", "b", "period", "events", "net", "keys"])

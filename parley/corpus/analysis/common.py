@@ -11,7 +11,6 @@ import pandas as pd
 from ..query import Filters
 
 # events reported as having happened: not negated, not future or hypothetical
-COUNTED = "e.status IN ('factual', 'historical') AND NOT e.negated"
 FREQ = {"day": "D", "week": "W-MON", "month": "MS"}  # pandas frequencies of the period starts
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
+from ..query import HAPPENED
 from ..store import Store
-from .common import COUNTED, dates
+from .common import dates
 
 COLUMNS = ("actor", "recipient", "events", "goldstein_sum", "goldstein_mean", "sign", "cooperation", "conflict")
 
@@ -27,7 +28,7 @@ def network(
     _, rows = store.query(
         "SELECT y.actor_country, y.recipient_country, count(*), sum(e.goldstein), avg(e.goldstein),"
         " sum(CASE WHEN e.quad_class <= 2 THEN 1 ELSE 0 END), sum(CASE WHEN e.quad_class >= 3 THEN 1 ELSE 0 END)"
-        f" FROM event_dyads y JOIN events e ON e.event_key = y.event_key WHERE {COUNTED}{when}"
+        f" FROM event_dyads y JOIN events e ON e.event_key = y.event_key WHERE {HAPPENED}{when}"
         " GROUP BY y.actor_country, y.recipient_country HAVING count(*) >= ?"
         " ORDER BY count(*) DESC, y.actor_country, y.recipient_country",
         params + [min_events],

@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from ...nlp.document import PLOVER_TYPES
+from ..query import HAPPENED
 from ..store import Store
-from .common import COUNTED, continuous, country, dates, period_sql
+from .common import continuous, country, dates, period_sql
 
 QUADS = ("quad1", "quad2", "quad3", "quad4")  # verbal and material cooperation, verbal and material conflict
 COLUMNS = ("period", "events", *QUADS, "goldstein_sum", "goldstein_mean", "balance")
@@ -53,7 +54,7 @@ def dyad_series(
     period = period_sql(by)
     _, rows = store.query(
         f"SELECT {period} AS period, e.event_type, e.quad_class, count(*) AS n,"
-        f" sum(e.goldstein) AS g FROM events e WHERE {COUNTED} AND e.date IS NOT NULL"
+        f" sum(e.goldstein) AS g FROM events e WHERE {HAPPENED} AND e.date IS NOT NULL"
         f" AND {who}{when} GROUP BY 1, 2, 3",
         params + when_params,
     )

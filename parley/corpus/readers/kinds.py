@@ -6,7 +6,7 @@ import re
 from pathlib import PurePosixPath
 
 TEXT, HTML, FEED, JSONL = "text", "html", "feed", "jsonl"
-FORMATS = ("auto", TEXT, JSONL, HTML, FEED)  # the input_format choices; auto detects the kind of each input
+INPUT_FORMATS = ("auto", TEXT, JSONL, HTML, FEED)  # the input_format choices; auto detects the kind of each input
 SUFFIXES = {
     ".txt": TEXT,
     ".text": TEXT,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from ..ontology import plover_types
+
 # the 15 labels the development data uses; parley's 16 output types map onto them
 LABELS = (
     "AGREE",
@@ -21,25 +23,7 @@ LABELS = (
     "COERCE",
     "ASSAULT",
 )
-QUAD_OF = {
-    "AGREE": 1,
-    "CONSULT": 1,
-    "SUPPORT": 1,
-    "CONCEDE": 1,
-    "YIELD": 2,
-    "COOPERATE": 2,
-    "AID": 2,
-    "RETREAT": 2,
-    "REQUEST": 3,
-    "ACCUSE": 3,
-    "REJECT": 3,
-    "THREATEN": 3,
-    "PROTEST": 4,
-    "SANCTION": 4,
-    "MOBILIZE": 4,
-    "COERCE": 4,
-    "ASSAULT": 4,
-}
+QUAD_OF = {t: quad for t, (_, quad) in plover_types().items()} | {"YIELD": 2}
 # CONCEDE is verbal cooperation and RETREAT material cooperation; merged as YIELD the
 # dataset's quad for YIELD follows its more frequent member (RETREAT: releases, withdrawals)
 

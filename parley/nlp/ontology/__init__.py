@@ -67,7 +67,13 @@ def lookup(code: str) -> CameoCode:
 
 
 @lru_cache(maxsize=1)
-def plover_defaults() -> dict[str, str]:
-    """PLOVER type -> the CAMEO code parley gives an event of that type when no verb rule says more."""
+def plover_types() -> dict[str, tuple[str, int]]:
+    """PLOVER's 16 types, in order -> (the CAMEO code parley gives an event of that type when
+    no verb rule says more, its quad class)."""
     with resources.files(__package__).joinpath("data/plover_types.csv").open(encoding="utf-8") as f:
-        return {r["type"]: r["default_cameo"] for r in csv.DictReader(f)}
+        return {r["type"]: (r["default_cameo"], int(r["quad_class"])) for r in csv.DictReader(f)}
+
+
+def plover_defaults() -> dict[str, str]:
+    """PLOVER type -> its default CAMEO code (`plover_types`)."""
+    return {t: code for t, (code, _) in plover_types().items()}

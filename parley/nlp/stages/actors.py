@@ -26,6 +26,8 @@ from spacy.util import filter_spans
 
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..vocab import (
+    PLACE_PREPS,
+    STATELESS,
     Entity,
     Person,
     actor_phrases,
@@ -48,8 +50,6 @@ ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
 PLACE_NE = {"GPE", "LOC", "FAC"}
 EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not start or end with
-PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}  # "met in Istanbul"
-STATELESS = {"IGO", "NGO"}
 JOIN = r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b"  # what joins coordinated parties
 COORDINATION = re.compile(JOIN, re.IGNORECASE)
 TRAILING_JOIN = re.compile(rf"(?:\s|{JOIN})*$", re.IGNORECASE)  # always matches

@@ -19,7 +19,7 @@ from spacy.tokens import Span, Token
 from ..dateline import find_dateline
 from ..document import Document, Event, Location
 from ..gazetteer import Place, gazetteer
-from .actors import PLACE_PREPS
+from ..vocab import PLACE_PREPS
 
 THIRD_LOCATION = "044"
 PLACE_LABELS = {"GPE", "LOC"}

@@ -22,7 +22,7 @@ HISTORICAL_AFTER = dt.timedelta(days=365)
 POSSESSIVE = ("'s", "’s")
 # heads of clauses that carry their own time; a participle ("a boat carrying migrants on
 # the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
-CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
+CLAUSE_HEADS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
 
 
 class EventDater:
@@ -103,7 +103,7 @@ def _is_clause(tok: Token) -> bool:
     """A clause with its own time; an infinitival relative ("a bill to bring forward the
     elections on Thursday") shares its governor's."""
     infinitival_relative = tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
-    return tok.pos_ in {"VERB", "AUX"} and tok.dep_ in CLAUSE_DEPS and not infinitival_relative
+    return tok.pos_ in {"VERB", "AUX"} and tok.dep_ in CLAUSE_HEADS and not infinitival_relative
 
 
 def _clause(tok: Token) -> Token:

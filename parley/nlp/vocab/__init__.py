@@ -76,7 +76,10 @@ def actor_phrases() -> dict[str, Entity]:
     return out
 
 
-SECTOR_FREE = {"IGO", "NGO"}  # codes whose next letters name the organisation, not a sector
+# prepositions that introduce where something happened ("met in Istanbul"): places, not parties
+PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
+# organisations' "countries": the next letters of their codes name the organisation, not a sector
+STATELESS = frozenset({"IGO", "NGO"})
 
 
 @lru_cache(maxsize=1)
@@ -89,8 +92,8 @@ def named_actors() -> dict[str, Entity]:
     for r in read_table("named_actors.tsv"):
         code = r["code"]
         prefix = code[:3]
-        country = prefix if prefix in states or prefix in SECTOR_FREE else None
-        sector = None if prefix in SECTOR_FREE else (code[3:6] or None)
+        country = prefix if prefix in states or prefix in STATELESS else None
+        sector = None if prefix in STATELESS else (code[3:6] or None)
         entity = Entity(code, country, sector, r["name"], "PETRARCH actors")
         for form in [r["name"], *split(r["aliases"])]:
             out.setdefault(form.lower(), entity)
