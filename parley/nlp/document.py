@@ -210,7 +210,7 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Actor] = field(default_factory=list)  # every actor mention found in the text
     events: list[Event] = field(default_factory=list)
-    scratch: Scratch = field(default_factory=lambda: Scratch(), repr=False)  # the stages' working state
+    scratch: Scratch = field(default_factory=Scratch, repr=False)  # the stages' working state
 
     def release(self) -> None:
         """Drop the parse and the stages' working state, keeping sentences, mentions and events."""
