@@ -487,7 +487,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     import json
 
     from .api import events, export
-    from .corpus.exports import write_table
+    from .corpus.exports.table import write_table
 
     def job(filters) -> None:
         if args.format == "csv":

@@ -14,7 +14,9 @@ import pytest
 
 from parley.api import export
 from parley.cli import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, main
-from parley.corpus.exports import GDELT_COLUMNS, ICEWS_COLUMNS, event_id, split_code
+from parley.corpus.exports.common import event_id, split_code
+from parley.corpus.exports.gdelt import GDELT_COLUMNS
+from parley.corpus.exports.icews import ICEWS_COLUMNS
 from parley.corpus.query import EVENT_COLUMNS, Filters
 
 from .test_query import DOCUMENTS, EVENTS, KEYS, corpus_url

@@ -1,0 +1,54 @@
+"""The readable table of `parley events`."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+
+def write_table(events: Iterable[dict[str, Any]], stream: TextIO) -> int:
+    """Event records as a readable table with fixed columns, written as they come."""
+    widths = (10, 24, 5, 30, 24, 8, 0)
+    header = ("DATE", "TYPE", "CAMEO", "ACTOR -> RECIPIENT", "PLACE", "MENTIONS", "SENTENCE")
+    events = iter(events)
+    first = next(events, None)  # the database answers before the header is written
+    stream.write(_line(header, widths))
+    n = 0
+    for r in itertools.chain([first], events) if first else ():
+        stream.write(_line(table_row(r), widths))
+        n += 1
+    stream.write(f"{n} event{'s' * (n != 1)}\n")
+    return n
+
+
+def table_row(r: dict[str, Any]) -> tuple[str, ...]:
+    """One event record as the table's cells."""
+    etype = (
+        ("not " if r["negated"] else "") + r["event_type"] + ("" if r["status"] == "factual" else f" ({r['status']})")
+    )
+    actors = _codes(r["actors"])
+    parties = actors if r["reciprocal"] else f"{actors} -> {_codes(r['recipients'])}"
+    place = ", ".join(p for p in (r["place_name"], r["place_country"]) if p) or "-"
+    sentence = r["mentions"][0]["sentence"] if r["mentions"] else ""
+    return (
+        r["date"] or "-",
+        etype,
+        r["cameo"],
+        parties,
+        place,
+        f"{r['num_mentions']}/{r['num_articles']}",
+        _clip(" ".join(sentence.split()), 80),
+    )
+
+
+def _codes(parties: list[dict[str, Any]]) -> str:
+    return "+".join(dict.fromkeys(p["code"] or f'"{p["text"]}"' for p in parties)) or "-"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(_clip(c, w).ljust(w) if w else c for c, w in zip(cells, widths)).rstrip() + "\n"
