@@ -709,10 +709,7 @@ def _eval_articles(args: argparse.Namespace) -> int:
         return EXIT_INPUT_FAILED
     print(json.dumps(report.summary()) if args.json else report.text())
     if args.errors:
-        from .evaluation.annotations import read_articles
-
-        texts = {k: v["text"] for k, v in read_articles(args.articles).items()}
-        print("\n" + report.errors(texts, args.errors), file=sys.stderr if args.json else sys.stdout)
+        print("\n" + report.errors(args.errors), file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 

@@ -140,17 +140,31 @@ def from_event(doc: Document, event: Event, shift: int = 0) -> Scored:
 
 @dataclass
 class Pairing:
-    """The scorer's reading of one article: matched pairs, misses and extras."""
+    """The scorer's reading of one article: its events, matched pairs, misses and extras."""
 
+    gold: list[Scored]
+    emitted: list[Scored]
+    text: str = ""  # the article's text, for error listings
     matched: list[tuple[Scored, Scored]] = field(default_factory=list)  # (gold, emitted)
     missed: list[Scored] = field(default_factory=list)
     extra: list[Scored] = field(default_factory=list)
 
+    def outside(self) -> list[Scored]:
+        """Emitted events in sentences where the gold has no event at all."""
+        return [e for e in self.emitted if not any(g.same_sentence(e) for g in self.gold)]
 
-def pair(gold: list[Scored], emitted: list[Scored]) -> Pairing:
+    def gold_sentences(self) -> list[Scored]:
+        """One gold event for each sentence the gold has events in."""
+        firsts: dict[tuple[int, int], Scored] = {}
+        for g in self.gold:
+            firsts.setdefault(g.sentence, g)
+        return list(firsts.values())
+
+
+def pair(gold: list[Scored], emitted: list[Scored], text: str = "") -> Pairing:
     """Match each emitted event, in text order, to the unmatched gold event of its sentence
     and type whose trigger is nearest."""
-    out, free = Pairing(), list(gold)
+    out, free = Pairing(gold, emitted, text), list(gold)
     for e in sorted(emitted, key=lambda e: e.trigger):
         candidates = [g for g in free if g.type == e.type and g.same_sentence(e)]
         if candidates:
@@ -181,36 +195,37 @@ class ArticleReport:
     """Every figure of one scoring run over a set of labelled articles."""
 
     source: str
-    articles: int = 0
-    gold: list[Scored] = field(default_factory=list)
-    emitted: list[Scored] = field(default_factory=list)
     pairings: list[Pairing] = field(default_factory=list)
     folds: list[dict] = field(default_factory=list)
 
-    def add(self, gold: list[Scored], emitted: list[Scored]) -> None:
-        self.articles += 1
-        self.gold += gold
-        self.emitted += emitted
-        self.pairings.append(pair(gold, emitted))
+    def add(self, article: Article, emitted: list[Scored]) -> None:
+        """Score one article's emitted events against its gold ones."""
+        self.pairings.append(pair([from_gold(article, e) for e in article.events], emitted, article.text))
+
+    @property
+    def articles(self) -> int:
+        return len(self.pairings)
+
+    @property
+    def gold(self) -> list[Scored]:
+        return [g for p in self.pairings for g in p.gold]
+
+    @property
+    def emitted(self) -> list[Scored]:
+        return [e for p in self.pairings for e in p.emitted]
 
     @property
     def matched(self) -> list[tuple[Scored, Scored]]:
         return [m for p in self.pairings for m in p.matched]
 
-    def _outside(self) -> list[Scored]:
-        """Emitted events in sentences where the gold has no event at all."""
-        by_doc: dict[str, list[Scored]] = {}
-        for g in self.gold:
-            by_doc.setdefault(g.doc_id, []).append(g)
-        return [e for e in self.emitted if not any(g.same_sentence(e) for g in by_doc.get(e.doc_id, []))]
-
     def _detected_sentences(self) -> tuple[int, int]:
         """(gold sentences with an emitted event in them, gold sentences)."""
-        sentences: dict[tuple[str, tuple[int, int]], Scored] = {}
-        for g in self.gold:
-            sentences.setdefault((g.doc_id, g.sentence), g)
-        found = sum(any(e.doc_id == g.doc_id and g.same_sentence(e) for e in self.emitted) for g in sentences.values())
-        return found, len(sentences)
+        found = total = 0
+        for p in self.pairings:
+            sentences = p.gold_sentences()
+            total += len(sentences)
+            found += sum(any(g.same_sentence(e) for e in p.emitted) for g in sentences)
+        return found, total
 
     def confusions(self) -> Counter:
         """gold type -> emitted type for unmatched events of one sentence, `none` and `missed` for the rest."""
@@ -295,7 +310,7 @@ class ArticleReport:
             "precision": round(p, 4),
             "recall": round(r, 4),
             "f1": round(_f1(p, r), 4),
-            "outside_gold_sentences": _ratio(len(self._outside()), len(self.emitted)),
+            "outside_gold_sentences": _ratio(sum(len(p.outside()) for p in self.pairings), len(self.emitted)),
             "sentence_detection_recall": _ratio(found, sentences),
             "gold_sentences": sentences,
             "agreement": self.agreement(),
@@ -345,9 +360,9 @@ class ArticleReport:
         ]
         return "\n".join(lines)
 
-    def errors(self, texts: dict[str, str], n: int) -> str:
+    def errors(self, n: int) -> str:
         """The n sentences with the most misses and extras, gold beside emitted."""
-        units: list[tuple[int, str, tuple[int, int], list[str]]] = []
+        units: list[tuple[int, str, tuple[int, int], list[str], str]] = []
         for p in self.pairings:
             rows: list[tuple[Scored, str]] = (
                 [(g, "  ok gold  ") for g, _ in p.matched]
@@ -365,11 +380,11 @@ class ArticleReport:
                 wrong = sum(tag != "  ok gold  " for _, tag in grp)
                 if wrong:
                     first = grp[0][0]
-                    units.append((wrong, first.doc_id, first.sentence, [tag + ev.label for ev, tag in grp]))
+                    units.append((wrong, first.doc_id, first.sentence, [tag + ev.label for ev, tag in grp], p.text))
         units.sort(key=lambda u: (-u[0], u[1], u[2]))
         out: list[str] = []
-        for wrong, doc_id, (a, b), shown in units[:n]:
-            sentence = " ".join(texts[doc_id][a:b].split())
+        for wrong, doc_id, (a, b), shown, text in units[:n]:
+            sentence = " ".join(text[a:b].split())
             out += [f"{doc_id} [{a}:{b}] {wrong} wrong: {sentence[:300]}", *shown, ""]
         return "\n".join(out)
 
@@ -410,8 +425,9 @@ def split_by_article(ids: list[str], folds: int, seed: int = 13) -> list[list[st
 
 
 def fold_pipeline(train: list[Article]):
-    """The coder for a held-out fold, trained on the other folds' articles. No component
-    of today's coder learns from whole articles, so it is the shipped coder."""
+    """The coder for held-out articles, trained on the `train` articles (none without
+    folds). No component of today's coder learns from whole articles, so it is the shipped
+    coder."""
     from ..nlp.pipeline import default_pipeline
 
     return default_pipeline()
@@ -421,23 +437,18 @@ def evaluate_articles(articles: Path, labels: Path, folds: int = 0, pipeline=Non
     """Score the events coded for the labelled articles of `articles` against `labels`."""
     gold = load(labels, articles)
     report = ArticleReport(str(labels))
-    if folds > 1:
-        for f, held in enumerate(split_by_article(list(gold), folds)):
-            train = [a for k, a in gold.items() if k not in set(held)]
-            part = ArticleReport(f"fold {f + 1}")
-            for article, emitted in _coded(articles, {k: gold[k] for k in held}, pipeline or fold_pipeline(train)):
-                scored = [from_gold(article, e) for e in article.events]
-                part.add(scored, emitted)
-                report.add(scored, emitted)
+    for f, held in enumerate(split_by_article(list(gold), folds) if folds > 1 else [list(gold)]):
+        held_out = set(held)
+        train = [a for k, a in gold.items() if k not in held_out]
+        part = ArticleReport(f"fold {f + 1}")
+        for article, emitted in _coded(articles, {k: gold[k] for k in held}, pipeline or fold_pipeline(train)):
+            part.add(article, emitted)
+        report.pairings += part.pairings
+        if folds > 1:
             s = part.summary()
             report.folds.append(
                 {k: s[k] for k in ("articles", "gold_events", "emitted_events", "precision", "recall", "f1")}
             )
-        return report
-    from ..nlp.pipeline import default_pipeline
-
-    for article, emitted in _coded(articles, gold, pipeline or default_pipeline()):
-        report.add([from_gold(article, e) for e in article.events], emitted)
     return report
 
 
@@ -447,7 +458,5 @@ def agreement(first: Path, second: Path, articles: Path) -> ArticleReport:
     a, b = load(first, articles), load(second, articles)
     report = ArticleReport(f"{first} vs {second}")
     for doc_id in sorted(set(a) & set(b)):
-        report.add(
-            [from_gold(a[doc_id], e) for e in a[doc_id].events], [from_gold(b[doc_id], e) for e in b[doc_id].events]
-        )
+        report.add(a[doc_id], [from_gold(b[doc_id], e) for e in b[doc_id].events])
     return report

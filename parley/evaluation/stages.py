@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..nlp.document import Document, Event
+from ..nlp.pipeline import BACK
 
 DATES_HEADER = ["published", "sentence", "expression", "date", "end_date", "precision", "status"]
 PLACES_HEADER = ["published", "sentence", "place", "name", "country", "admin1", "precision"]
@@ -66,7 +67,7 @@ def _anchored(rows: list[dict[str, str]], pipeline) -> list[tuple[Event | None, 
         candidates = [e for e in doc.scratch.uncoded if e.cameo and doc.scratch.of(e).verb_token is not None]
         typed = main_event(doc, candidates)
         if typed is not None:
-            pipeline.apply(replace(doc, events=[typed]), ("time", "place", "issues"))
+            pipeline.apply(replace(doc, events=[typed]), BACK)
         out.append((typed, False))
     return out
 
