@@ -36,7 +36,7 @@ from parley.corpus.readers.feeds import feed_documents
 from parley.corpus.readers.html import html_document, html_text
 from parley.corpus.readers.jsonl import jsonl_records
 from parley.corpus.readers.text import text_document
-from parley.corpus.sources import documents
+from parley.corpus.sources import ReadOptions, documents
 from parley.nlp.document import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -502,7 +502,7 @@ def run_auto(data: bytes, suffix: str, folder: Path) -> tuple[list[Document], li
     path = folder / f"input{suffix}"
     path.write_bytes(data)
     with bounded(READER_SECONDS):
-        items = list(documents([str(path)], max_bytes=MAX_BYTES))
+        items = list(documents([str(path)], ReadOptions(max_bytes=MAX_BYTES)))
     return check_items(items, str(path))
 
 
@@ -627,7 +627,7 @@ def fuzz_ingest(
             suffix = {"text": ".txt", "html": ".html", "feed": ".xml", "jsonl": ".jsonl"}[reader]
             (batch / f"{i:02d}{suffix}").write_bytes(data)
         (batch / "good.txt").write_bytes(rng.choice(seeds[:2]) + f"\nRun {run}.".encode())
-        expected = list(documents([str(batch)], max_bytes=MAX_BYTES))
+        expected = list(documents([str(batch)], ReadOptions(max_bytes=MAX_BYTES)))
         good = [d for d in expected if isinstance(d, Document)]
         bad = [f for f in expected if isinstance(f, Failure)]
         for failure in bad:
@@ -638,7 +638,13 @@ def fuzz_ingest(
         heard: list[Failure] = []
         try:
             with bounded(60 + sum(len(d.text) for d in good) / 1000):
-                summary = ingest([str(batch)], str(db), max_bytes=MAX_BYTES, pipeline=pipeline, on_error=heard.append)
+                summary = ingest(
+                    [str(batch)],
+                    str(db),
+                    read=ReadOptions(max_bytes=MAX_BYTES),
+                    pipeline=pipeline,
+                    on_error=heard.append,
+                )
             store = open_store(str(db))
             try:
                 stored = store.scalar("SELECT count(*) FROM documents")

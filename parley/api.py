@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from .corpus import exports
 from .corpus.ingest import ingest
 from .corpus.query import Filters, reading, records
-from .corpus.sources import DEFAULT_MAX_BYTES, Failure, documents, parse_date
+from .corpus.sources import Failure, ReadOptions, documents, parse_date
 from .corpus.store.rows import IngestSummary
 from .nlp.document import Actor, Document, Event
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IngestSummary",
+    "ReadOptions",
     "actors",
     "agenda",
     "alerts",
@@ -73,23 +74,18 @@ def code(
 def code_inputs(
     inputs: Sequence[str],
     *,
-    input_format: str = "auto",
-    date: dt.date | str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    read: ReadOptions | None = None,
     on_error: Callable[[Failure], None] | None = None,
     pipeline: Pipeline | None = None,
-    fetch: bool = False,
-    allow_net: Sequence[str] = (),
 ) -> Iterator[Document]:
     """Code files, directories, '-', URLs, HTML pages, feeds and JSON Lines corpora; yields each coded Document.
 
-    Bad inputs are passed to `on_error` (or skipped) and the rest go on. `fetch` allows
-    fetching the http(s) pages that feed items link to; `allow_net` lists networks beyond
-    the public internet that URLs may point into (see `parley.corpus.sources.documents`).
+    `read` says how inputs are read (`parley.corpus.sources.ReadOptions`: format, default date,
+    size limit, fetching). Bad inputs are passed to `on_error` (or skipped) and the rest go on.
     """
 
     def good() -> Iterator[Document]:
-        for item in documents(inputs, input_format, _as_date(date), max_bytes, fetch=fetch, allow_net=allow_net):
+        for item in documents(inputs, read):
             if isinstance(item, Failure):
                 if on_error:
                     on_error(item)

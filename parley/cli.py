@@ -358,18 +358,16 @@ def cmd_code(args: argparse.Namespace) -> int:
         print(f"parley: {failure}", file=sys.stderr, flush=True)
 
     writer = Writer(sys.stdout, args.format)
-    for doc in code_inputs(
-        args.inputs,
-        input_format=args.input_format,
-        date=args.date,
-        max_bytes=args.max_bytes,
-        on_error=report,
-        fetch=args.fetch,
-        allow_net=args.allow_net,
-    ):
+    for doc in code_inputs(args.inputs, read=_read_options(args), on_error=report):
         writer.write(doc)
     writer.close()
     return EXIT_INPUT_FAILED if failures else EXIT_OK
+
+
+def _read_options(args: argparse.Namespace):
+    from .corpus.sources import ReadOptions
+
+    return ReadOptions(args.input_format, args.date, args.max_bytes, args.fetch, args.allow_net)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -394,11 +392,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             out=args.out,
             workers=args.workers,
             scheduler=args.scheduler,
-            date=args.date,
-            input_format=args.input_format,
-            max_bytes=args.max_bytes,
-            fetch=args.fetch,
-            allow_net=args.allow_net,
+            read=_read_options(args),
             on_document=progress.update,
             on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr),
         )

@@ -133,11 +133,11 @@ def web_db(pipeline, tmp_path_factory) -> str:
     """A DuckDB corpus of the bundled examples and one article carrying script payloads; read-only for tests."""
     import datetime as dt
 
-    from parley.api import ingest
+    from parley.api import ReadOptions, ingest
 
     db = str(tmp_path_factory.mktemp("web") / "corpus.duckdb")
     hostile = tmp_path_factory.mktemp("hostile") / "xss.jsonl"
     hostile.write_text(json.dumps(XSS_ARTICLE) + "\n", encoding="utf-8")
-    summary = ingest([str(EXAMPLES), str(hostile)], db, date=dt.date(2025, 2, 28), pipeline=pipeline)
+    summary = ingest([str(EXAMPLES), str(hostile)], db, read=ReadOptions(date=dt.date(2025, 2, 28)), pipeline=pipeline)
     assert summary.failed == 0 and summary.new == 7
     return db

@@ -12,6 +12,7 @@ import pytest
 
 from parley import api
 from parley.cli import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, main
+from parley.corpus.sources import ReadOptions
 from parley.corpus.store import EVENT_COLUMNS, open_store
 from parley.nlp.vocab.stances import stance
 
@@ -29,13 +30,13 @@ def db(request) -> str:
 @pytest.fixture
 def corpus(db, pipeline) -> str:
     """The bundled examples ingested into a fresh database."""
-    api.ingest([str(EXAMPLES)], db, date=dt.date(2025, 2, 28), pipeline=pipeline)
+    api.ingest([str(EXAMPLES)], db, read=ReadOptions(date=dt.date(2025, 2, 28)), pipeline=pipeline)
     return db
 
 
 @pytest.fixture
 def examples_db(duckdb_url, pipeline) -> str:
-    api.ingest([str(EXAMPLES)], duckdb_url, date=dt.date(2025, 2, 28), pipeline=pipeline)
+    api.ingest([str(EXAMPLES)], duckdb_url, read=ReadOptions(date=dt.date(2025, 2, 28)), pipeline=pipeline)
     return duckdb_url
 
 

@@ -132,9 +132,9 @@ def test_a_reading_whose_sentence_is_not_in_the_article_is_refused_by_the_conver
 
 def test_eval_articles_scores_what_parley_code_emits(labels, pipeline, capsys):
     report = evaluate_articles(ARTICLES, labels[0], pipeline=pipeline)
-    from parley.api import code_inputs
+    from parley.api import ReadOptions, code_inputs
 
-    emitted = sum(len(doc.events) for doc in code_inputs([str(ARTICLES)], input_format="jsonl", pipeline=pipeline))
+    emitted = sum(len(doc.events) for doc in code_inputs([str(ARTICLES)], read=ReadOptions("jsonl"), pipeline=pipeline))
     s = report.summary()
     assert s["articles"] == 2 and s["gold_events"] == 5
     assert s["emitted_events"] == emitted

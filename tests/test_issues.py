@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.api import code, code_inputs
+from parley.api import ReadOptions, code, code_inputs
 from parley.nlp.ontology import plover_contexts
 from parley.nlp.stages.issues import IssueFinder
 from parley.nlp.vocab.issues import issues, variants
@@ -16,7 +16,7 @@ PLOVER_CONTEXTS = set(plover_contexts().values())
 
 @pytest.fixture(scope="module")
 def events(pipeline):
-    [doc] = code_inputs([str(EXAMPLES / "istanbul-talks.txt")], date="2025-02-28", pipeline=pipeline)
+    [doc] = code_inputs([str(EXAMPLES / "istanbul-talks.txt")], read=ReadOptions(date="2025-02-28"), pipeline=pipeline)
     return doc.events
 
 

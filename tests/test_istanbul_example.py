@@ -2,7 +2,7 @@
 
 import pytest
 
-from parley.api import code_inputs
+from parley.api import ReadOptions, code_inputs
 
 from .conftest import EXAMPLES, countries
 
@@ -11,7 +11,9 @@ PAIR = {"USA", "RUS"}
 
 @pytest.fixture(scope="module")
 def events(pipeline):
-    docs = list(code_inputs([str(EXAMPLES / "istanbul-talks.txt")], date="2025-02-28", pipeline=pipeline))
+    docs = list(
+        code_inputs([str(EXAMPLES / "istanbul-talks.txt")], read=ReadOptions(date="2025-02-28"), pipeline=pipeline)
+    )
     assert len(docs) == 1
     return docs[0].events
 

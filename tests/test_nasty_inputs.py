@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from parley.cli import main
-from parley.corpus.sources import Failure, documents
+from parley.corpus.sources import Failure, ReadOptions, documents
 from parley.corpus.store import open_store
 from parley.nlp.document import Document
 
@@ -54,7 +54,7 @@ JSONL_OUTCOMES = [  # mixed.jsonl, line by line
 
 
 def read(path: Path | str, **kwargs) -> tuple[list[Document], list[Failure]]:
-    items = list(documents([str(path)], **kwargs))
+    items = list(documents([str(path)], ReadOptions(**kwargs)))
     return [d for d in items if isinstance(d, Document)], [f for f in items if isinstance(f, Failure)]
 
 

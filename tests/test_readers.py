@@ -27,7 +27,7 @@ from parley.corpus.readers.kinds import (
     by_suffix,
     sniff,
 )
-from parley.corpus.sources import Failure, documents
+from parley.corpus.sources import Failure, ReadOptions, documents
 from parley.nlp.document import Document
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
@@ -38,8 +38,8 @@ RSS, ATOM, RDF, BROKEN = (INPUTS / n for n in ("world-news.rss", "europe.atom", 
 NOISE = "SHOULD NOT APPEAR"
 
 
-def read(*inputs, **options) -> list[Document | Failure]:
-    return list(documents([str(i) for i in inputs], **options))
+def read(*inputs, stdin=None, **options) -> list[Document | Failure]:
+    return list(documents([str(i) for i in inputs], ReadOptions(**options), stdin))
 
 
 def one(*inputs, **options) -> Document:

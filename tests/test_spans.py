@@ -6,6 +6,7 @@ import json
 from parley.cli import main
 from parley.nlp.document import Document
 from parley.nlp.models.tagger import Reading, decode
+from parley.nlp.parties import code_span
 from parley.training.data import load_bio
 from parley.training.spans import gold_tags
 
@@ -60,13 +61,13 @@ def test_gold_spans_survive_the_trip_through_word_pieces(pipeline):
 def test_a_tagged_span_is_coded_by_the_actor_tables(pipeline):
     text = "The Russian Foreign Ministry summoned the ambassador of Estonia."
     doc = next(pipeline.partial([Document("t", text)], through="actors"))
-    (actor,) = pipeline.stage("actors").code_span(doc, 0, len("The Russian Foreign Ministry"))
+    (actor,) = code_span(doc, 0, len("The Russian Foreign Ministry"))
     assert (actor.text, actor.code) == ("The Russian Foreign Ministry", "RUSGOV")
     start = text.index("the ambassador")
-    (target,) = pipeline.stage("actors").code_span(doc, start, len(text) - 1)
+    (target,) = code_span(doc, start, len(text) - 1)
     assert target.country == "EST" and target.text == "the ambassador of Estonia"
     # a tagged span that runs on to a preposition or the full stop is cut back to its words
-    (ragged,) = pipeline.stage("actors").code_span(doc, start, len(text))
+    (ragged,) = code_span(doc, start, len(text))
     assert ragged.text == "the ambassador of Estonia"
     doc.release()
 
@@ -86,8 +87,8 @@ def test_a_meeting_venue_is_not_a_party_but_a_struck_place_is(pipeline):
     text = "Armenia and Azerbaijan could resume negotiations in Brussels next month."
     doc = next(pipeline.partial([Document("t", text)], through="actors"))
     start = text.index("Brussels")
-    assert pipeline.stage("actors").code_span(doc, start, start + len("Brussels"), places=False) == []
-    (place,) = pipeline.stage("actors").code_span(doc, start, start + len("Brussels"))
+    assert code_span(doc, start, start + len("Brussels"), places=False) == []
+    (place,) = code_span(doc, start, start + len("Brussels"))
     assert place.country == "BEL"
     doc.release()
 
@@ -95,7 +96,7 @@ def test_a_meeting_venue_is_not_a_party_but_a_struck_place_is(pipeline):
 def test_coordinated_parties_of_a_tagged_span_share_its_words(pipeline):
     text = "The armies of Brazil and Argentina held joint exercises."
     doc = next(pipeline.partial([Document("t", text)], through="actors"))
-    parties = pipeline.stage("actors").code_span(doc, 0, text.index(" held"))
+    parties = code_span(doc, 0, text.index(" held"))
     assert [a.text for a in parties] == ["The armies of Brazil", "Argentina"]
     assert [a.country for a in parties] == ["BRA", "ARG"]
     assert all(text[a.start : a.end] == a.text for a in parties)
@@ -123,7 +124,7 @@ def test_no_target_read_leaves_no_plain_noun_phrase_as_recipient(pipeline):
 def test_parties_of_a_tagged_span_do_not_reach_into_each_other(pipeline):
     text = "Ethiopia let free some 74 political leaders and members of a tiny rebel group."
     doc = next(pipeline.partial([Document("t", text)], through="actors"))
-    parties = pipeline.stage("actors").code_span(doc, text.index("some"), len(text) - 1)
+    parties = code_span(doc, text.index("some"), len(text) - 1)
     assert [a.text for a in parties] == ["some 74 political leaders", "members of a tiny rebel group"]
     doc.release()
 

@@ -12,7 +12,7 @@ import pytest
 from parley.cli import main
 from parley.corpus.readers import web
 from parley.corpus.readers.base import InputError
-from parley.corpus.sources import Failure, documents
+from parley.corpus.sources import Failure, ReadOptions, documents
 
 NOTE = b"Kenya and Uganda signed a trade agreement on Monday."
 
@@ -73,7 +73,7 @@ def url(httpd, path: str = "/note", host: str = "127.0.0.1") -> str:
 
 
 def reason(*inputs, **options) -> str:
-    [item] = documents(list(inputs), **options)
+    [item] = documents(list(inputs), ReadOptions(**options))
     assert isinstance(item, Failure), item
     return item.reason
 
@@ -125,7 +125,7 @@ def test_loopback_is_refused_before_any_request(server):
     assert reason(url(server)) == "refused: 127.0.0.1 is a loopback address 127.0.0.1 (allow it with --allow-net)"
     assert reason(url(server, host="localhost")).startswith("refused: localhost is a loopback address")
     assert server.RequestHandlerClass.seen == []
-    [doc] = documents([url(server)], allow_net=["127.0.0.1/32"])
+    [doc] = documents([url(server)], ReadOptions(allow_net=["127.0.0.1/32"]))
     assert doc.text == NOTE.decode() and server.RequestHandlerClass.seen == ["/note"]
 
 
@@ -146,7 +146,9 @@ def test_redirects_into_refused_networks_are_not_followed(server):
         "/to?http://169.254.169.254/latest/meta-data/",
         "/to?http://10.0.0.1/",
     ]
-    [doc] = documents([url(server, "/to?" + url(server))], allow_net=allow)  # an allowed target is followed
+    [doc] = documents(
+        [url(server, "/to?" + url(server))], ReadOptions(allow_net=allow)
+    )  # an allowed target is followed
     assert doc.url == url(server)
 
 

@@ -10,7 +10,6 @@ key, whose GDELT-style counts are recounted from its mentions.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..nlp.document import Document, batched
 from . import dedup
 from .readers.kinds import HTML, JSONL, TEXT
-from .sources import DEFAULT_MAX_BYTES, Failure, documents, expand, input_kind
+from .sources import Failure, ReadOptions, documents, expand, input_kind
 from .store import Store, open_store
 from .store.rows import DatabaseSink, IngestSummary, Sink
 
@@ -52,11 +51,7 @@ def ingest(
     inputs: Sequence[str],
     db: str | None = None,
     *,
-    date: dt.date | None = None,
-    input_format: str = "auto",
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    fetch: bool = False,
-    allow_net: Sequence[str] = (),
+    read: ReadOptions | None = None,
     pipeline: Pipeline | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -67,8 +62,7 @@ def ingest(
 ) -> IngestSummary:
     """Code and store the documents of files, directories, URLs, feeds and corpora.
 
-    `fetch`: also fetch the http(s) pages feed items link to; `allow_net`: networks beyond
-    the public internet that URLs may point into. `workers`: code on a local
+    `read`: how inputs are read (format, default date, size limit, fetching). `workers`: code on a local
     Dask cluster of that many processes; `scheduler`: on the Dask cluster at that address
     (`parley.corpus.cluster`). `out`: write Parquet files partitioned by date to that directory
     instead of the database (`parley.corpus.store.parquet`). `on_error` hears each bad input,
@@ -89,7 +83,7 @@ def ingest(
             sink = DatabaseSink(store)
         if workers or scheduler:
             pipeline = stack.enter_context(cluster_pipeline(workers, scheduler))
-        items = documents(inputs, input_format, date, max_bytes, fetch=fetch, allow_net=allow_net)
+        items = documents(inputs, read)
         return ingest_documents(items, sink, pipeline or default_pipeline(), on_error, on_document)
 
 

@@ -27,19 +27,20 @@ from .store import (
     first_line,
     open_store,
 )
-from .store.rows import MENTION_COLUMNS
+from .store.rows import MENTION_COLUMNS, PARTY_FIELDS
 
 # the events that count as having happened: what exports and analyses count
 HAPPENED = "NOT e.negated AND e.status IN ('factual', 'historical')"
 
 CODE = re.compile(r"^[A-Z]{3}[A-Z0-9]{0,9}$")  # a country (USA), an organisation (IGOUNO) or a longer actor code
+COUNTRY = re.compile(r"[A-Z]{3}")  # matched whole
 DYAD = re.compile(r"^([A-Z]{3})-([A-Z]{3})$")
 CAMEO = re.compile(r"[0-9]{2,4}")  # matched whole (fullmatch): "$" would let a trailing newline through
 MAX_ROWS = 2**63 - 1  # the largest LIMIT or OFFSET the databases take (a BIGINT)
 SHOWN = 40  # characters of a bad value that its error message quotes
 
 ORDER = "e.date NULLS LAST, e.event_key"
-PARTY_COLUMNS = ("role", "position", "text", "code", "country", "sector", "name")
+PARTY_COLUMNS = ("role", "position", *PARTY_FIELDS)
 MENTION_FIELDS = tuple(c for c in MENTION_COLUMNS if c != "event_key")  # a stored mention, as shown
 DOCUMENT_FIELDS = ("doc_id", "url", "title", "source", "published")
 
@@ -79,6 +80,14 @@ class Filters:
             raise ValueError(f"bad limit {shown(self.limit)}: a positive number up to {MAX_ROWS}")
         if not isinstance(self.offset, int) or not 0 <= self.offset <= MAX_ROWS:
             raise ValueError(f"bad offset {shown(self.offset)}: zero or a positive number up to {MAX_ROWS}")
+
+
+def country_code(value: str) -> str:
+    """A 3-letter country code, upper-cased, or ValueError naming the value."""
+    code = (value or "").strip().upper()
+    if not COUNTRY.fullmatch(code):
+        raise ValueError(f"bad country code {shown(value)}: three letters such as USA or RUS")
+    return code
 
 
 def _code(name: str, value: str | None) -> str | None:
@@ -217,10 +226,7 @@ def _record(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out["contexts"], out["issues"] = json.loads(first["contexts"]), json.loads(first["issues"])
     parties = {(r["p_role"], r["p_position"]): r for r in rows if r["p_role"] is not None}
     for role, key in (("actor", "actors"), ("recipient", "recipients")):
-        out[key] = [
-            {c: parties[k][f"p_{c}"] for c in ("text", "code", "country", "sector", "name")}
-            for k in sorted(k for k in parties if k[0] == role)
-        ]
+        out[key] = [{c: parties[k][f"p_{c}"] for c in PARTY_FIELDS} for k in sorted(k for k in parties if k[0] == role)]
     mentions = {r["m_mention_id"]: r for r in rows if r["m_mention_id"] is not None}
     out["mentions"] = [_mention(r) for r in mentions.values()]
     return out

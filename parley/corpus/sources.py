@@ -12,6 +12,7 @@ import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ __all__ = [
     "STDIN",
     "Failure",
     "InputError",
+    "ReadOptions",
     "documents",
     "expand",
     "input_kind",
@@ -59,99 +61,85 @@ def input_kind(source: str, input_format: str = "auto") -> str | None:
     return None if source == STDIN else by_suffix(source)
 
 
-def documents(
-    inputs: Sequence[str],
-    input_format: str = "auto",
-    date: dt.date | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    stdin: BinaryIO | None = None,
-    *,
-    fetch: bool = False,
-    allow_net: Sequence[str] = (),
-) -> Iterator[Document | Failure]:
-    """Documents from files, directories, '-' (standard input) and http(s) URLs, with failures inline.
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read. `input_format` is one of INPUT_FORMATS: auto tells each input's kind
+    by its suffix (a URL's by its Content-Type), else by its first bytes. `date` is the
+    publication date of inputs that name none (a date or YYYY-MM-DD). `max_bytes` bounds any
+    one input or record. URL inputs are always fetched (naming one is asking for it); `fetch`
+    allows fetching the http(s) pages that feed items link to. A URL is fetched only from a
+    public address or one in the networks of `allow_net` (`web.fetch`)."""
 
-    `input_format` is one of INPUT_FORMATS: auto tells each input's kind by its suffix (a URL's by
-    its Content-Type), else by its first bytes. The document id is the input as given ('-'
-    for standard input); a JSON Lines record's "id"; a feed item's id or link. `date` is the
-    publication date of inputs that name none. URL inputs are always fetched (naming one is
-    asking for it); `fetch` allows fetching the http(s) pages that feed items link to. A URL
-    is fetched only from a public address or one in the networks of `allow_net` (`web.fetch`).
-    """
-    if input_format not in INPUT_FORMATS:
-        raise ValueError(f"unknown input format {input_format!r}; one of {', '.join(INPUT_FORMATS)}")
+    input_format: str = "auto"
+    date: dt.date | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    fetch: bool = False
+    allow_net: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if self.input_format not in INPUT_FORMATS:
+            raise ValueError(f"unknown input format {self.input_format!r}; one of {', '.join(INPUT_FORMATS)}")
+        if isinstance(self.date, str):
+            object.__setattr__(self, "date", parse_date(self.date))
+        object.__setattr__(self, "allow_net", tuple(self.allow_net))
+
+
+def documents(
+    inputs: Sequence[str], options: ReadOptions | None = None, stdin: BinaryIO | None = None
+) -> Iterator[Document | Failure]:
+    """Documents from files, directories, '-' (standard input) and http(s) URLs, read as
+    `options` say, with failures inline. The document id is the input as given ('-' for
+    standard input); a JSON Lines record's "id"; a feed item's id or link."""
+    options = options or ReadOptions()
     for source in expand(inputs):
         if web.is_url(source):
-            yield from _url(source, input_format, date, max_bytes, fetch, allow_net)
+            yield from _url(source, options)
             continue
         stream = (stdin or sys.stdin.buffer) if source == STDIN else None
-        kind = input_kind(source, input_format)
+        kind = input_kind(source, options.input_format)
         if kind == JSONL:
-            yield from jsonl_file(source, stream, date, max_bytes)
+            yield from jsonl_file(source, stream, options.date, options.max_bytes)
             continue
         try:
-            data = read_bytes(source, max_bytes, stream)
+            data = read_bytes(source, options.max_bytes, stream)
         except InputError as e:
             yield Failure(source, str(e))
             continue
-        yield from _read(
-            source,
-            kind or sniff(data),
-            data,
-            date,
-            location=source,
-            max_bytes=max_bytes,
-            fetch=fetch,
-            allow_net=allow_net,
-        )
+        yield from _read(source, kind or sniff(data), data, options, location=source)
 
 
-def _url(
-    url: str, input_format: str, date: dt.date | None, max_bytes: int, fetch: bool, allow_net: Sequence[str]
-) -> Iterator[Document | Failure]:
+def _url(url: str, options: ReadOptions) -> Iterator[Document | Failure]:
     """The documents of a URL input: its body read as its Content-Type (else URL suffix, else content) says."""
     try:
-        response = web.fetch(url, max_bytes, allow_net=allow_net)
+        response = web.fetch(url, options.max_bytes, allow_net=options.allow_net)
     except InputError as e:
         yield Failure(url, str(e))
         return
     kind = (
-        input_format
-        if input_format != "auto"
+        options.input_format
+        if options.input_format != "auto"
         else (by_media_type(response.media_type) or by_suffix(urlsplit(response.url).path) or sniff(response.body))
     )
-    yield from _read(
-        url,
-        kind,
-        response.body,
-        date,
-        location=response.url,
-        max_bytes=max_bytes,
-        fetch=fetch,
-        allow_net=allow_net,
-        url=response.url,
-    )
+    yield from _read(url, kind, response.body, options, location=response.url, url=response.url)
 
 
 def _read(
-    source: str,
-    kind: str,
-    data: bytes,
-    date: dt.date | None,
-    *,
-    location: str,
-    max_bytes: int,
-    fetch: bool,
-    allow_net: Sequence[str] = (),
-    url: str | None = None,
+    source: str, kind: str, data: bytes, options: ReadOptions, *, location: str, url: str | None = None
 ) -> Iterator[Document | Failure]:
     """The documents in the bytes of one input of a known kind; `url` is where they were fetched from."""
+    date = options.date
     if kind == FEED:
         yield from feed_documents(
-            source, data, date, location=location, max_bytes=max_bytes, fetch=fetch, allow_net=allow_net
+            source,
+            data,
+            date,
+            location=location,
+            max_bytes=options.max_bytes,
+            fetch=options.fetch,
+            allow_net=options.allow_net,
         )
     elif kind == JSONL:
-        yield from jsonl_records(source, io.BytesIO(data), date, max_bytes)
+        yield from jsonl_records(source, io.BytesIO(data), date, options.max_bytes)
     else:
         try:
             doc = (html_document if kind == HTML else text_document)(source, data, date, url)

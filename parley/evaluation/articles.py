@@ -395,12 +395,12 @@ def _show(value: float | None) -> str:
 
 def _coded(articles: Path, wanted: dict[str, Article], pipeline) -> Iterator[tuple[Article, list[Scored]]]:
     """Each labelled article coded on `parley code`'s path, with its emitted events."""
-    from ..corpus.sources import DEFAULT_MAX_BYTES, Failure, documents
+    from ..corpus.sources import Failure, ReadOptions, documents
 
     failures: list[str] = []
 
     def labelled() -> Iterable[Document]:
-        for item in documents([str(articles)], "jsonl", None, DEFAULT_MAX_BYTES):
+        for item in documents([str(articles)], ReadOptions("jsonl")):
             if isinstance(item, Failure):
                 failures.append(f"{item.source}: {item.reason}")
             elif item.id in wanted:

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from .ontology import lookup, plover_types
+from .ontology import in_class, lookup, plover_types
 
 PLOVER_TYPES = tuple(plover_types())  # the 16 types, in the order of ontology/data/plover_types.csv
 STATUSES = ("factual", "future", "hypothetical", "historical")
-RECIPROCAL_ROOTS = {"03", "04", "05", "06"}  # agreeing, consulting, supporting, cooperating: joint acts
 
 
 PLAIN_PHRASE = "a noun phrase no table knows"
@@ -124,7 +123,7 @@ class Event:
         self.cameo, self.event_type, self.mode = info.code, info.plover_type or "", info.plover_mode
         self.contexts, self.goldstein, self.quad_class = list(info.plover_contexts), info.goldstein, info.quad_class
         countries = {a.country for a in self.actors if a.country}
-        joint = info.root in RECIPROCAL_ROOTS and len(countries) >= 2 and not directed
+        joint = in_class(info.root, "joint") and len(countries) >= 2 and not directed
         if joint and not self.reciprocal:
             self.recipients, self.reciprocal = list(reversed(self.actors)), True
         elif self.reciprocal and not joint:

@@ -70,17 +70,16 @@ class Pipeline:
         `score_all_sentences`: type every sentence's main verb, for `parley eval`.
         `overlap`: classify one batch in a thread while the next is parsed."""
         parser = Parser(nlp, batch_size=batch_size)
-        actors = ActorCoder(parser.nlp)
         self.stages: dict[str, Any] = {
             "parse": parser,
-            "actors": actors,
+            "actors": ActorCoder(parser.nlp),
             "events": EventCoder(parser.nlp, score_all_sentences),
         }
         if classifier is not False:
             from .stages.classify import EventClassifierStage
 
             # the classifier's span tagger finds parties that the actor tables then code
-            self.stages["classify"] = EventClassifierStage(None if classifier is True else classifier, tagger, actors)
+            self.stages["classify"] = EventClassifierStage(None if classifier is True else classifier, tagger)
         self.stages |= {"time": EventDater(), "place": Placer(), "issues": IssueFinder(parser.nlp)}
         check_order(self.stages)
         self.batch_size = batch_size

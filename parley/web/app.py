@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, TypeAdapter, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from ..corpus.query import Filters, jsonable, open_existing, records, shown, where
+from ..corpus.query import Filters, country_code, jsonable, open_existing, records, shown, where
 from ..corpus.store import (
     Store,
     StoreError,
@@ -94,13 +94,6 @@ def plain(value: Any) -> Any:
 def rows(frame) -> list[dict[str, Any]]:
     """A DataFrame as a list of JSON-ready dicts."""
     return [plain(r) for r in frame.to_dict(orient="records")]
-
-
-def _country(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise ValueError(f"bad country {shown(value)}: a 3-letter country code such as USA")
-    return code
 
 
 def event_filters(
@@ -213,7 +206,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     ) -> dict:
         from ..corpus.analysis import dyad_series
 
-        a, b = _country(a), _country(b)
+        a, b = country_code(a), country_code(b)
         frame = read(lambda s: dyad_series(s, a, b, by=by, directed=directed, since=since, until=until))
         return {"a": a, "b": b, "by": by, "directed": directed, "series": rows(frame)}
 
@@ -245,7 +238,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     def agenda(a: str, b: str) -> dict:
         from ..corpus.analysis import agenda as issues
 
-        a, b = _country(a), _country(b)
+        a, b = country_code(a), country_code(b)
         return {"a": a, "b": b, "issues": rows(read(lambda s: issues(s, a, b)))}
 
     @app.get("/api/actors", summary="Countries and actor codes with their event counts")

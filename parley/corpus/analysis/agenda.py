@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from ...nlp.vocab.stances import stance
+from ..query import country_code
 from ..store import Store
-from .common import country
 
 COLUMNS = ("issue", "status", "first_date", "last_date", "raised_by", "history")
 STATUS = {"agreed": "agreed", "rejected": "rejected", "not agreed": "stalled"}  # else open
@@ -32,7 +32,7 @@ def agenda(store: Store, a: str, b: str) -> pd.DataFrame:
     new demand is open again. `raised_by`: the countries that raised, proposed or demanded it
     (else those of its first event). `history`: JSON-ready dicts in date and text order.
     """
-    a, b = country(a), country(b)
+    a, b = country_code(a), country_code(b)
     pair = "(actor_country = ? AND recipient_country = ?)"
     named = (
         "(SELECT count(DISTINCT p.country) FROM event_actors p WHERE p.event_key = e.event_key AND p.country IN (?, ?))"

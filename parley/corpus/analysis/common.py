@@ -1,26 +1,15 @@
-"""What the analyses share: which events count, periods, and checked arguments."""
+"""What the analyses share: periods and their dates."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pandas as pd
 
 from ..query import Filters
 
-# events reported as having happened: not negated, not future or hypothetical
 FREQ = {"day": "D", "week": "W-MON", "month": "MS"}  # pandas frequencies of the period starts
-COUNTRY = re.compile(r"^[A-Z]{3}$")
-
-
-def country(code: str) -> str:
-    """A 3-letter country code, upper-cased, or ValueError."""
-    value = (code or "").strip().upper()
-    if not COUNTRY.match(value):
-        raise ValueError(f"bad country code {code!r}: three letters such as USA or RUS")
-    return value
 
 
 def period_sql(by: str) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from ...nlp.document import PLOVER_TYPES
-from ..query import HAPPENED
+from ..query import HAPPENED, country_code
 from ..store import Store
-from .common import continuous, country, dates, period_sql
+from .common import continuous, dates, period_sql
 
 QUADS = ("quad1", "quad2", "quad3", "quad4")  # verbal and material cooperation, verbal and material conflict
 COLUMNS = ("period", "events", *QUADS, "goldstein_sum", "goldstein_mean", "balance")
@@ -18,11 +18,11 @@ COLUMNS = ("period", "events", *QUADS, "goldstein_sum", "goldstein_mean", "balan
 
 def parties(a: str, b: str | None, directed: bool) -> tuple[str, list[Any]]:
     """The condition on `events e` that selects a dyad's events (each once), and its parameters."""
-    a = country(a)
+    a = country_code(a)
     if b is None:
         role = " AND role = 'actor'" if directed else ""
         return f"e.event_key IN (SELECT DISTINCT event_key FROM event_actors WHERE country = ?{role})", [a]
-    b = country(b)
+    b = country_code(b)
     pair = "(actor_country = ? AND recipient_country = ?)"
     if directed:
         return f"e.event_key IN (SELECT DISTINCT event_key FROM event_dyads WHERE {pair})", [a, b]

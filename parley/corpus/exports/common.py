@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, TextIO
 
+from ...nlp.vocab import country_names
 from ..query import EVENT_COLUMNS, HAPPENED, Filters, jsonable, select
 from ..store import Store
 
@@ -96,9 +97,6 @@ RELIGIONS = frozenset(
 )
 
 
-NON_STATE = frozenset({"IGO", "NGO", "IMG", "MNC", "ISM", "UNO", "EUR"})  # "countries" of organisations
-
-
 def cell(value: Any) -> str:
     """A value as CSV text: empty for null, true/false, ISO dates."""
     if value is None:
@@ -140,7 +138,7 @@ def happened(store: Store, filters: Filters) -> Iterator[dict[str, Any]]:
 def split_code(code: str | None, country: str | None, sector: str | None = None) -> dict[str, Any]:
     """A CAMEO actor code's parts: country, known group, religions and types ("USAGOV": USA, GOV;
     "IGOUNO": type IGO, group UNO; "NGOICRC": type NGO, group ICRC)."""
-    state = country if country and country not in NON_STATE else ""
+    state = country if country in country_names() else ""  # not IGO, NGO: organisations
     rest = code or ""
     if state and rest.startswith(state):
         rest = rest[len(state) :]

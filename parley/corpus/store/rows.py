@@ -8,10 +8,10 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from ...nlp.document import Document, Event
+from ...nlp.document import Document
 from .. import dedup
 from ..readers.base import Failure
 from . import EVENT_COLUMNS, Store
@@ -102,66 +102,132 @@ MENTION_COLUMNS = (
 
 def store_documents(store: Store, docs: Sequence[Document], summary: IngestSummary) -> None:
     """Write coded documents, their stories, mentions and events, with a few multi-row
-    statements per batch (call inside a transaction)."""
+    statements per batch (call inside a transaction). Every row is built by column name."""
     now = _now()
     keys = [dedup.doc_key(d.text) for d in docs]
     sigs = [dedup.signature(d.text) for d in docs]
     buckets = [dedup.buckets(sig) for sig in sigs]
     stories = _stories(store, keys, sigs, buckets)
-    store.insert(
+    _insert(
+        store,
         "documents",
         DOCUMENT_COLUMNS,
         [
-            (
-                key,
-                d.id,
-                source_of(d),
-                d.url,
-                d.title,
-                d.date,
-                story,
-                len(d.text),
-                len(d.sentences),
-                len(d.events),
-                dedup.to_hex(sig),
-                now,
-            )
+            {
+                "doc_key": key,
+                "doc_id": d.id,
+                "source": source_of(d),
+                "url": d.url,
+                "title": d.title,
+                "published": d.date,
+                "story_id": story,
+                "n_chars": len(d.text),
+                "n_sentences": len(d.sentences),
+                "n_events": len(d.events),
+                "signature": dedup.to_hex(sig),
+                "ingested_at": now,
+            }
             for d, key, sig, story in zip(docs, keys, sigs, stories)
         ],
     )
-    store.insert("doc_bands", ("bucket", "doc_key"), [(b, key) for key, bs in zip(keys, buckets) for b in bs])
-    coded = [(dedup.event_key(e), e, key, d) for d, key in zip(docs, keys) for e in d.events]
+    _insert(
+        store,
+        "doc_bands",
+        ("bucket", "doc_key"),
+        [{"bucket": b, "doc_key": key} for key, bs in zip(keys, buckets) for b in bs],
+    )
+    coded = [(dedup.event_key(e), e.to_dict(), key, d) for d, key in zip(docs, keys) for e in d.events]
     touched = list(dict.fromkeys(event_key for event_key, *_ in coded))
     stored = {
         r[0]
         for block in _blocks(touched)
         for r in store.query(f"SELECT event_key FROM events WHERE event_key IN ({_marks(block)})", block)[1]
     }
-    new = {}
-    for event_key, event, key, doc in coded:
+    new: dict[str, tuple[dict[str, Any], str, Document]] = {}
+    for event_key, record, key, doc in coded:
         if event_key not in stored and event_key not in new:
-            new[event_key] = (event, key, doc)
-    store.insert("events", EVENT_COLUMNS, [_event_row(k, e, key, d, now) for k, (e, key, d) in new.items()])
-    store.insert(
-        "event_actors",
-        ("event_key", "role", "position", "text", "code", "country", "sector", "name"),
+            new[event_key] = (record, key, doc)
+    _insert(
+        store,
+        "events",
+        EVENT_COLUMNS,
         [
-            (k, role, i, a.text, a.code, a.country, a.sector, a.name)
-            for k, (e, _, _) in new.items()
-            for role, group in (("actor", e.actors), ("recipient", e.recipients))
-            for i, a in enumerate(group)
+            {
+                **event_columns(record),
+                "event_key": k,
+                "num_mentions": 0,
+                "num_sources": 0,
+                "num_articles": 0,
+                "first_doc_key": key,
+                "first_url": doc.url,
+                "added_at": now,
+            }
+            for k, (record, key, doc) in new.items()
         ],
     )
-    store.insert(
+    _insert(
+        store,
+        "event_actors",
+        ("event_key", "role", "position", *PARTY_FIELDS),
+        [
+            {**party, "event_key": k, "role": role, "position": i}
+            for k, (record, _, _) in new.items()
+            for role, group in (("actor", record["actors"]), ("recipient", record["recipients"]))
+            for i, party in enumerate(group)
+        ],
+    )
+    _insert(
+        store,
         "event_dyads",
         ("event_key", "actor_country", "recipient_country"),
-        [(k, a, r) for k, (e, _, _) in new.items() for a, r in _dyads(e)],
+        [
+            {"event_key": k, "actor_country": a, "recipient_country": r}
+            for k, (record, _, _) in new.items()
+            for a, r in _dyads(record)
+        ],
     )
-    store.insert("mentions", MENTION_COLUMNS, [_mention_row(k, e, key, d) for k, e, key, d in coded])
+    _insert(store, "mentions", MENTION_COLUMNS, [_mention(k, record, key, d) for k, record, key, d in coded])
     for block in _blocks(touched):
         _recount(store, block)
     summary.events_new += len(new)
     summary.mentions += len(coded)
+
+
+def event_columns(record: dict[str, Any]) -> dict[str, Any]:
+    """The events table's own columns of one event, by name, from its JSON record (the
+    dictionary `Event.to_dict` gives `parley code`): the first actor, recipient and place
+    flattened, dates as dates, contexts and issues as JSON text."""
+    columns = {c: record[c] for c in EVENT_FIELDS}
+    for role, group in (("actor", record["actors"]), ("recipient", record["recipients"])):
+        first = group[0] if group else {}
+        columns.update({f"{role}_{f}": first.get(f) for f in ("code", "country", "sector", "name")})
+    place = record["location"] or {}
+    columns.update({f"place_{f}": place.get(f) for f in PLACE_FIELDS})
+    for c in ("date", "end_date"):
+        columns[c] = dt.date.fromisoformat(record[c]) if record[c] else None
+    columns["contexts"], columns["issues"] = json.dumps(record["contexts"]), json.dumps(record["issues"])
+    return columns
+
+
+EVENT_FIELDS = (
+    "event_type",
+    "mode",
+    "cameo",
+    "cameo_root",
+    "quad_class",
+    "goldstein",
+    "date_precision",
+    "status",
+    "negated",
+    "reciprocal",
+    "confidence",
+)
+PARTY_FIELDS = ("text", "code", "country", "sector", "name")
+PLACE_FIELDS = ("name", "country", "admin1", "lat", "lon", "geonameid", "precision")
+
+
+def _insert(store: Store, table: str, columns: Sequence[str], rows: list[dict[str, Any]]) -> None:
+    store.insert(table, columns, [tuple(row[c] for c in columns) for row in rows])
 
 
 def _stories(store: Store, keys: list[str], sigs: list, buckets: list[list[str]]) -> list[str]:
@@ -194,78 +260,36 @@ def _stories(store: Store, keys: list[str], sigs: list, buckets: list[list[str]]
     return stories
 
 
-def _event_row(event_key: str, event: Event, key: str, doc: Document, now: dt.datetime) -> tuple:
-    actor = event.actors[0] if event.actors else None
-    recipient = event.recipients[0] if event.recipients else None
-    place = event.location
-    return (
-        event_key,
-        event.event_type,
-        event.mode,
-        event.cameo,
-        event.cameo_root,
-        event.quad_class,
-        event.goldstein,
-        event.date,
-        event.end_date,
-        event.date_precision,
-        event.status,
-        event.negated,
-        event.reciprocal,
-        *_flat(actor),
-        *_flat(recipient),
-        *(
-            (place.name, place.country, place.admin1, place.lat, place.lon, place.geonameid, place.precision)
-            if place
-            else (None,) * 7
-        ),
-        json.dumps(event.contexts),
-        json.dumps(event.issues),
-        event.confidence,
-        0,
-        0,
-        0,
-        key,
-        doc.url,
-        now,
-    )
-
-
-def _flat(actor) -> tuple:
-    return (actor.code, actor.country, actor.sector, actor.name) if actor else (None,) * 4
-
-
-def _dyads(event: Event) -> list[tuple[str, str]]:
+def _dyads(record: dict[str, Any]) -> list[tuple[str, str]]:
     """Every directed pair of different actor and recipient countries."""
     return sorted(
         {
-            (a.country, r.country)
-            for a in event.actors
-            for r in event.recipients
-            if a.country and r.country and a.country != r.country
+            (a["country"], r["country"])
+            for a in record["actors"]
+            for r in record["recipients"]
+            if a["country"] and r["country"] and a["country"] != r["country"]
         }
     )
 
 
-def _mention_row(event_key: str, event: Event, key: str, doc: Document) -> tuple:
-    mention_id = hashlib.sha1(f"{key}\x1f{event.event_id}".encode()).hexdigest()[:24]
-    return (
-        mention_id,
-        event_key,
-        key,
-        event.sentence_index,
-        event.sentence,
-        doc.sentences[event.sentence_index].start,
-        event.trigger_text,
-        event.trigger_start,
-        event.trigger_end,
-        json.dumps(
-            {"actors": [a.to_dict() for a in event.actors], "recipients": [a.to_dict() for a in event.recipients]}
-        ),
-        event.date_source,
-        event.confidence,
-        event.pattern,
-    )
+def _mention(event_key: str, record: dict[str, Any], key: str, doc: Document) -> dict[str, Any]:
+    """One sentence's evidence for a stored event: where it is, its trigger and its parties."""
+    trigger = record["trigger"]
+    return {
+        "mention_id": hashlib.sha1(f"{key}\x1f{record['event_id']}".encode()).hexdigest()[:24],
+        "event_key": event_key,
+        "doc_key": key,
+        "sentence_index": record["sentence_index"],
+        "sentence": record["sentence"],
+        "sentence_start": doc.sentences[record["sentence_index"]].start,
+        "trigger_text": trigger["text"],
+        "trigger_start": trigger["start"],
+        "trigger_end": trigger["end"],
+        "actors": json.dumps({"actors": record["actors"], "recipients": record["recipients"]}),
+        "date_source": record["date_source"],
+        "confidence": record["confidence"],
+        "pattern": record["pattern"],
+    }
 
 
 def _recount(store: Store, event_keys: list[str]) -> None:

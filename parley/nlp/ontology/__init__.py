@@ -57,6 +57,20 @@ def plover_contexts() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def cameo_classes() -> dict[str, frozenset[str]]:
+    """Named classes of CAMEO codes the coder reasons with (joint, violent, visit) -> their codes
+    and roots, from cameo_classes.csv."""
+    with resources.files(__package__).joinpath("data/cameo_classes.csv").open(encoding="utf-8") as f:
+        return {r["class"]: frozenset(r["codes"].split(";")) for r in csv.DictReader(f)}
+
+
+def in_class(code: str, name: str) -> bool:
+    """Whether a CAMEO code, or a code above it ("04" above "042"), is in the named class."""
+    members = cameo_classes()[name]
+    return any(code[:k] in members for k in range(2, len(code) + 1))
+
+
 def lookup(code: str) -> CameoCode:
     """The entry for a code; an unknown sub-code falls back to its nearest known parent."""
     table = cameo_codes()

@@ -16,7 +16,6 @@ bomb"). Unknown actors keep their text with country null; a country is never gue
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
@@ -25,8 +24,8 @@ from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 
 from ..document import PLAIN_PHRASE, Actor, Document
+from ..parties import ARGUMENT_POS, UNKNOWN_NE, noun_phrase
 from ..vocab import (
-    PLACE_PREPS,
     STATELESS,
     Entity,
     Person,
@@ -41,19 +40,6 @@ from ..vocab import (
     quantity_nouns,
 )
 
-# children that belong to a noun phrase's identity ("the Russian delegation", "Russia's
-# foreign minister", "the delegations of the US and Russia"); clauses and other
-# prepositional phrases ("the embassy in Russia") do not
-NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "appos", "case", "quantmod", "predet"}
-ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
-# names that may be actors we cannot code yet; places, dates and numbers are not actors
-UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
-PLACE_NE = {"GPE", "LOC", "FAC"}
-EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not start or end with
-JOIN = r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b"  # what joins coordinated parties
-COORDINATION = re.compile(JOIN, re.IGNORECASE)
-TRAILING_JOIN = re.compile(rf"(?:\s|{JOIN})*$", re.IGNORECASE)  # always matches
-
 
 def actor_code(mention: Actor, sector: str | None) -> str:
     """CAMEO actor code: country plus sector (USAGOV); organisations and a mention's own
@@ -65,29 +51,6 @@ def actor_code(mention: Actor, sector: str | None) -> str:
     ):
         return mention.code or ""
     return f"{mention.country}{sector or ''}"
-
-
-def _share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Actor]:
-    """Several parties one span names ("the armies of Brazil and Argentina", "NATO Secretary
-    General Jens Stoltenberg"), each stretched over the span's words that are its own: the
-    first from the span's start, the last to its end, and each later one back over the
-    words after the last conjunction or comma before it ("and the United Nations"). None
-    reaches into the next ("political leaders" of "political leaders and members of ...")."""
-    out: list[Actor] = []
-    for i, party in enumerate(parties):
-        a, b = party.start, party.end
-        if i == 0:
-            a = min(a, start)
-        else:
-            gap = text[out[-1].end : a]
-            own = gap[max((m.end() for m in COORDINATION.finditer(gap)), default=0) :]
-            a -= len(own.lstrip())
-        if i == len(parties) - 1:
-            b = max(b, end)
-        elif a < parties[i + 1].start < b:  # parties that start together (one group noun's) keep its words
-            b = a + TRAILING_JOIN.search(text[a : parties[i + 1].start]).start()
-        out.append(replace(party, text=text[a:b], start=a, end=b))
-    return out
 
 
 def _lower_tokens(tokens) -> str:
@@ -153,50 +116,6 @@ class ActorCoder:
                     if actors:
                         doc.scratch.np_actors[offset + tok.idx] = actors
 
-    def code_span(self, doc: Document, start: int, end: int, places: bool = True) -> list[Actor]:
-        """The actors a span of the coded document names (the span tagger's source or
-        target): its head's noun phrase coding, stretched to the span's words. With
-        `places` False a place phrase ("in Brussels") names no party: the venue of a
-        meeting, unlike the target of a strike ("shelled positions in Donetsk")."""
-        for offset, sdoc in doc.chunks:
-            length = sdoc[-1].idx + len(sdoc[-1]) if len(sdoc) else 0  # not len(sdoc.text): that rebuilds it
-            if offset <= start < offset + length:
-                span = sdoc.char_span(start - offset, min(end, offset + length) - offset, alignment_mode="expand")
-                break
-        else:
-            return []
-        while span is not None and len(span) and span[-1].pos_ in EDGE_POS | {"DET"}:
-            span = span[:-1]  # "a prominent blogger at": the preposition is not the actor's
-        while span is not None and len(span) and span[0].pos_ in EDGE_POS:
-            span = span[1:]
-        if span is None or not any(t.pos_ in ARGUMENT_POS for t in span):
-            return []  # no noun, no actor ("the", "said")
-        root = span.root
-        if not places and root.ent_type_ in PLACE_NE and root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS:
-            return []
-        start, end = offset + span.start_char, offset + span.end_char
-        text = doc.text[start:end]
-        found = doc.scratch.np_actors.get(offset + root.idx)
-        if not found or all(a.code is None for a in found):
-            # the head is plain ("the U.S. Supreme Court decision"): a coded name within its own phrase codes it
-            own = {t.i for t in self._scope(root)}
-            found = next(
-                (
-                    doc.scratch.np_actors[offset + t.idx]
-                    for t in span
-                    if t.i in own
-                    and t.i != root.i
-                    and any(a.code for a in doc.scratch.np_actors.get(offset + t.idx, ()))
-                ),
-                found,
-            )
-        if not found:
-            named = root.pos_ == "PROPN" or root.ent_type_ in UNKNOWN_NE
-            return [Actor(text, start, end, None, None, None, None, "unknown name" if named else PLAIN_PHRASE)]
-        if len(found) == 1:
-            return [replace(found[0], text=text, start=start, end=end)]
-        return _share_out(doc.text, sorted(found, key=lambda a: a.start), start, end)
-
     def _mention(self, span: Span, offset: int, doc: Document) -> Actor | None:
         """The coded mention a matched span stands for (None: a country name inside a person's)."""
         start, end = offset + span.start_char, offset + span.end_char
@@ -228,24 +147,6 @@ class ActorCoder:
             else []
         )
 
-    def _scope(self, head: Token, modifier: bool = False) -> list[Token]:
-        """Tokens that make up the noun phrase's identity, pruning clauses and other PPs.
-
-        Coordination inside a modifier belongs to the phrase ("Chinese and American
-        negotiators"); coordination of the head itself is expanded by `_resolve`.
-        """
-        out = [head]
-        for child in head.children:
-            if (child.dep_ in NP_DEPS or (modifier and child.dep_ in {"conj", "cc"})) and child.pos_ != "VERB":
-                out.extend(self._scope(child, modifier=True))
-            elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
-                for obj in child.children:
-                    if obj.dep_ == "pobj" and obj.pos_ != "VERB":
-                        out.extend(self._scope(obj))
-                        for conj in obj.conjuncts:
-                            out.extend(self._scope(conj))
-        return out
-
     def _resolve(
         self, head: Token, offset: int, doc: Document, groups: dict[int, Span], named: dict[str, Actor]
     ) -> list[Actor]:
@@ -269,7 +170,7 @@ class ActorCoder:
     def _resolve_one(
         self, head: Token, offset: int, doc: Document, groups: dict[int, Span], named: dict[str, Actor]
     ) -> list[Actor]:
-        scope = sorted(self._scope(head), key=lambda t: t.i)
+        scope = sorted(noun_phrase(head), key=lambda t: t.i)
         if head.lemma_.lower() in self.quantities:  # "thousands of farmers": the farmers act
             counted = next(
                 (

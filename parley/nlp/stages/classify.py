@@ -32,11 +32,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..document import RECIPROCAL_ROOTS, Actor, Document, Event
+from ..document import Actor, Document, Event
 from ..models.classifier import EventClassifier, mark, softmax
 from ..models.labels import LABELS, to_label
 from ..models.tagger import Reading, SpanTagger, read
-from ..ontology import plover_defaults
+from ..ontology import in_class, plover_defaults
+from ..parties import code_span
 from ..vocab.verbs import verb_lexicon
 
 MIN_UNCODED = 0.6
@@ -94,7 +95,7 @@ class EventClassifierStage:
     """Types the events of a batch of documents in one batched classifier pass."""
 
     name = "classify"
-    reads: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.work")
+    reads: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.work", "scratch.np_actors")
     writes: tuple[str, ...] = (
         "event.cameo",
         "event.event_type",
@@ -105,18 +106,15 @@ class EventClassifierStage:
         "scratch.work",
     )
 
-    def __init__(
-        self, model: EventClassifier | None = None, tagger: SpanTagger | None | bool = True, actors=None
-    ) -> None:
+    def __init__(self, model: EventClassifier | None = None, tagger: SpanTagger | None | bool = True) -> None:
         """`tagger`: True for the shipped span tagger (with the shipped classifier only:
-        it reads that encoder), or a SpanTagger, or None; `actors` (the ActorCoder) codes
-        the spans it finds."""
+        it reads that encoder), or a SpanTagger, or None. `parties.code_span` codes the spans
+        it finds from the actors stage's noun phrases."""
         shipped = model is None
         self.model = (model or EventClassifier.load()).for_inference()
         self.tagger = (SpanTagger.load() if shipped else None) if tagger is True else tagger
         if self.tagger is not None:
             self.tagger.for_inference()
-        self.actors = actors if self.tagger is not None else None
         self.temperature = self.model.config.temperature
         self.defaults = plover_defaults()
         self.lexicon = verb_lexicon()
@@ -136,7 +134,7 @@ class EventClassifierStage:
         is the same whatever it is batched with, so a cluster codes what one process does."""
         if not batch.readings:
             return np.zeros((0, len(LABELS)), dtype=np.float32), []
-        raw, spans = read(self.model, self.tagger if self.actors is not None else None, batch.readings)
+        raw, spans = read(self.model, self.tagger, batch.readings)
         return softmax(raw, self.temperature), spans
 
     def apply(self, batch: Batch, predicted: tuple[np.ndarray, list]) -> None:
@@ -193,17 +191,13 @@ class EventClassifierStage:
         the whole sentence, sees no target, the rules' object is mostly a thing ("agreed to
         postpone a protest"). A named target makes the event directed, never reciprocal."""
         start = doc.sentences[event.sentence_index].start
-        places = event.cameo_root not in RECIPROCAL_ROOTS  # talks "in Brussels": a venue, not a party
+        places = not in_class(event.cameo_root, "joint")  # talks "in Brussels": a venue, not a party
 
         def coded(role: str) -> list[Actor]:
             out: list[Actor] = []
             for s, e in spans.get(role, []):
                 # two spans may reach one party ("Japan" brings its conjunct "the United States")
-                out += [
-                    a
-                    for a in self.actors.code_span(doc, start + s, start + e, places)
-                    if not any(_overlap(a, o) for o in out)
-                ]
+                out += [a for a in code_span(doc, start + s, start + e, places) if not any(_overlap(a, o) for o in out)]
             return out
 
         actors, recipients = coded("S"), coded("T")

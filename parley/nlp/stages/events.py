@@ -16,8 +16,8 @@ from dataclasses import replace
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Token
 
-from ..document import RECIPROCAL_ROOTS, Actor, Document, Event, Sentence
-from ..ontology import lookup
+from ..document import Actor, Document, Event, Sentence
+from ..ontology import in_class, lookup
 from ..vocab import discards
 from ..vocab.verbs import Match, verb_lexicon
 
@@ -65,7 +65,6 @@ FUTURE_HEADS = {
     "poise",
 }  # "is due to meet", "is set to visit"
 FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
-VIOLENT_ROOTS = {"17", "18", "19", "20"}
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
 SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
 
@@ -270,7 +269,7 @@ class EventCoder:
             if c.dep_ == "prep" and c.lower_ in WHERE_PREPS
             for t in c.subtree
         }
-        if root in VIOLENT_ROOTS:
+        if in_class(root, "violent"):
             place_tokens = set()  # "bombed targets in Lebanon": the place is what was hit
         first = None
         for t in _phrase(tok):
@@ -296,13 +295,7 @@ class EventCoder:
         else:
             actors = self._actors_of(doc, sent, subject)
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
-        if (
-            passive
-            and not actors
-            and m is not None
-            and lookup(m.rule.cameo).root in RECIPROCAL_ROOTS
-            and doc.scratch.dyad
-        ):
+        if passive and not actors and m is not None and in_class(m.rule.cameo, "joint") and doc.scratch.dyad:
             # "the issue of the properties was discussed", "steps had been agreed": an agentless
             # joint act in an article about two parties is theirs; its subject is the topic
             actors = self._implied_parties(doc, sent.offset + tok.idx)

@@ -19,6 +19,7 @@ from spacy.tokens import Span, Token
 from ..dateline import find_dateline
 from ..document import Document, Event, Location
 from ..gazetteer import Place, gazetteer
+from ..ontology import in_class
 from ..vocab import PLACE_PREPS
 
 THIRD_LOCATION = "044"
@@ -54,7 +55,6 @@ DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "south
 INHABITANTS = {"residents", "people", "citizens", "inhabitants", "voters"}  # "residents of Jackson"
 QUALIFIER_GLUE = {"'s", "’s", "of", "the", "a"}  # "Georgia's capital Tbilisi", "the Lebanese city of Tripoli"
 OBJECT_PLACE_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}  # "struck Kharkiv", "encircled Khan Younis"
-VISITS = {"042", "043"}  # "visited Moscow"
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
@@ -210,7 +210,7 @@ def _is_place_phrase(name: Span, event: Event) -> bool:
             word = tok.head.lower_
             return spatial or word in WHERE_PREPS or (word == "from" and event.event_type == "RETREAT")
         elif tok.dep_ == "dobj":
-            return spatial or event.event_type in OBJECT_PLACE_TYPES or event.cameo in VISITS
+            return spatial or event.event_type in OBJECT_PLACE_TYPES or in_class(event.cameo, "visit")
         else:
             return spatial and tok.dep_ != "poss"
 
