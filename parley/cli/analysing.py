@@ -1,0 +1,210 @@
+"""Analyses of the stored events, printed as tables or written as CSV: `parley dyad` (a pair's
+events per period, and charts), `parley alerts` (spikes and turns), `parley network` (who acts
+towards whom), `parley agenda` (the issues between two countries)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .common import Subcommands, add_db_option, count_arg, date_arg, guarded
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PERIODS = ("day", "week", "month")
+
+
+def add_dyad(sub: Subcommands) -> None:
+    """`parley dyad COUNTRY [OTHER]`"""
+    p = sub.add_parser(
+        "dyad",
+        help="events between two countries per period",
+        description="Count the events between two countries (or of one country with anyone) "
+        "per day, week or month: by quad class and PLOVER type, with Goldstein "
+        "sums and means and the cooperation balance. Only events reported as "
+        "having happened count.",
+    )
+    p.add_argument("a", metavar="COUNTRY", help="a country code such as USA")
+    p.add_argument("b", metavar="OTHER", nargs="?", help="the other country (default: anyone)")
+    p.add_argument("--by", choices=PERIODS, default="week", help="period (default: week)")
+    p.add_argument("--directed", action="store_true", help="only events of COUNTRY towards OTHER")
+    _window_options(p)
+    p.add_argument("--svg", metavar="FILE", help="also draw the series as an SVG chart in FILE")
+    p.add_argument("--png", metavar="FILE", help="also draw the series as a PNG chart in FILE")
+    p.set_defaults(func=cmd_dyad)
+
+
+def add_alerts(sub: Subcommands) -> None:
+    """`parley alerts`"""
+    p = sub.add_parser(
+        "alerts",
+        help="spikes and turns in the relations of every pair of countries",
+        description="Find the periods in which a pair of countries had far more events than "
+        "in its trailing window (spike), or turned from cooperation to conflict "
+        "or back (turn).",
+    )
+    p.add_argument("--by", choices=PERIODS, default="week", help="period (default: week)")
+    p.add_argument("--window", type=count_arg, default=8, help="trailing periods compared with (default: 8)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=3.0,
+        help="standard deviations above the trailing mean that make a spike (default: 3)",
+    )
+    p.add_argument("--min-events", type=count_arg, default=3, help="events a period needs (default: 3)")
+    _window_options(p)
+    p.set_defaults(func=cmd_alerts)
+
+
+def add_network(sub: Subcommands) -> None:
+    """`parley network`"""
+    p = sub.add_parser(
+        "network",
+        help="who acts towards whom: directed, signed edges between countries",
+        description="One edge per directed pair of countries: events, Goldstein sum and "
+        "mean, sign (+1 cooperative, -1 conflictual), cooperation and conflict "
+        "counts.",
+    )
+    p.add_argument("--min-events", type=count_arg, default=1, help="leave out edges with fewer events")
+    _window_options(p)
+    p.set_defaults(func=cmd_network)
+
+
+def add_agenda(sub: Subcommands) -> None:
+    """`parley agenda COUNTRY OTHER`"""
+    p = sub.add_parser(
+        "agenda",
+        help="the issues between two countries and where each stands",
+        description="List every issue named by the events between two countries, with its "
+        "status (open, agreed, rejected, stalled) and its history: who raised, "
+        "proposed, demanded, agreed or rejected what, when, and the evidence.",
+    )
+    p.add_argument("a", metavar="COUNTRY", help="a country code such as USA")
+    p.add_argument("b", metavar="OTHER", help="the other country")
+    add_db_option(p)
+    p.add_argument("--csv", metavar="FILE", help="write the issues as CSV to FILE (- for standard output)")
+    p.add_argument("--json", action="store_true", help="print JSON Lines, one issue a line")
+    p.set_defaults(func=cmd_agenda)
+
+
+def _window_options(p: argparse.ArgumentParser) -> None:
+    """The options the analyses share: the database, the dates and a CSV file."""
+    add_db_option(p)
+    p.add_argument("--since", type=date_arg, help="from this date (YYYY-MM-DD, inclusive)")
+    p.add_argument("--until", type=date_arg, help="to this date (YYYY-MM-DD, inclusive)")
+    p.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE (- for standard output)")
+
+
+def _analysed(args: argparse.Namespace, job: Callable[[], pd.DataFrame]) -> int:
+    """Run `job()`, which returns a DataFrame, then print it (or write --csv); errors are one line."""
+
+    def run() -> None:
+        frame = job()
+        if args.csv:
+            _write_csv(frame, args.csv)
+        if args.csv != "-":
+            (getattr(args, "show", None) or _table)(frame)
+
+    return guarded(run, args.csv)
+
+
+def _table(frame: pd.DataFrame) -> None:
+    print(frame.to_string(index=False, float_format="{:.3f}".format) if len(frame) else "(none)")
+
+
+def _write_csv(frame: pd.DataFrame, path: str) -> None:
+    """The frame as CSV, lists and dicts as JSON text, to a file or (for -) standard output."""
+    import json
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, dict))).any():
+            out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False))
+    out.to_csv(sys.stdout if path == "-" else path, index=False, date_format="%Y-%m-%d")
+
+
+def cmd_dyad(args: argparse.Namespace) -> int:
+    from ..api import dyad_series
+
+    def job() -> pd.DataFrame:
+        frame = dyad_series(
+            args.a, args.b, by=args.by, directed=args.directed, since=args.since, until=args.until, db=args.db
+        )
+        arrow = "->" if args.directed else "-"
+        title = f"{args.a.upper()}{arrow}{(args.b or 'all').upper()} events per {args.by}"
+        if args.svg:
+            from ..corpus.analysis.svg import series_svg
+
+            Path(args.svg).write_text(series_svg(frame, title), encoding="utf-8")
+        if args.png:
+            from ..corpus.analysis.png import series_png
+
+            series_png(frame, title, args.png)
+        return frame
+
+    return _analysed(args, job)
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from ..api import alerts
+
+    return _analysed(
+        args,
+        lambda: alerts(
+            by=args.by,
+            window=args.window,
+            threshold=args.threshold,
+            min_events=args.min_events,
+            since=args.since,
+            until=args.until,
+            db=args.db,
+        ),
+    )
+
+
+def cmd_network(args: argparse.Namespace) -> int:
+    from ..api import network
+
+    return _analysed(args, lambda: network(since=args.since, until=args.until, min_events=args.min_events, db=args.db))
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from ..api import agenda
+
+    args.show = _agenda_json if args.json else _agenda_table
+    return _analysed(args, lambda: agenda(args.a, args.b, db=args.db))
+
+
+def _day(value: Any) -> str:
+    """A date column's value as YYYY-MM-DD, or - when missing."""
+    import pandas as pd
+
+    return "-" if pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def _agenda_table(frame: pd.DataFrame) -> None:
+    """One line per issue, then its history indented: date, stance, by whom, trigger."""
+    if not len(frame):
+        print("(none)")
+        return
+    width = max(len("issue"), *(len(i) for i in frame["issue"]))
+    print(f"{'issue':<{width}}  {'status':<8} {'first':<10} {'last':<10} raised by")
+    for row in frame.itertuples(index=False):
+        print(
+            f"{row.issue:<{width}}  {row.status:<8} {_day(row.first_date):<10} {_day(row.last_date):<10} "
+            f"{', '.join(row.raised_by) or '-'}"
+        )
+        for e in row.history:
+            print(f"    {e['date'] or '-':<10} {e['stance']:<10} {'+'.join(e['by']) or '-':<8} {e['trigger']}")
+
+
+def _agenda_json(frame: pd.DataFrame) -> None:
+    import json
+
+    for row in frame.to_dict("records"):
+        row["first_date"], row["last_date"] = _day(row["first_date"]), _day(row["last_date"])
+        print(json.dumps(row, ensure_ascii=False))

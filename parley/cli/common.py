@@ -1,0 +1,123 @@
+"""What the command groups share: the exit codes, argument types that make a bad value a usage
+error, the options several commands take, and running a job so that its errors are one line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
+
+from ..corpus.sources import DEFAULT_MAX_BYTES, INPUT_FORMATS, InputError, parse_date
+
+if TYPE_CHECKING:
+    from ..corpus.sources import ReadOptions
+
+# what add_subparsers returns: each group adds its commands to it
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_DATABASE, EXIT_CLUSTER = 0, 1, 2, 3, 4
+DB_HELP = (
+    "database: a DuckDB file path or a postgresql:// URL"
+    " (default: $PARLEY_DB, else ~/.local/share/parley/parley.duckdb)"
+)
+
+
+def date_arg(value: str) -> dt.date:
+    """A date (YYYY-MM-DD) from the command line, else a usage error."""
+    try:
+        return parse_date(value)
+    except InputError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def count_arg(value: str, what: str = "number") -> int:
+    """A positive whole number from the command line, else a usage error naming it."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive {what}: {value!r}")
+    return n
+
+
+def bytes_arg(value: str) -> int:
+    """A positive number of bytes from the command line, else a usage error."""
+    return count_arg(value, "number of bytes")
+
+
+def network_arg(value: str) -> str:
+    """An IP network or address from the command line (10.0.0.0/8, ::1), else a usage error."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an IP network or address: {value!r}") from None
+
+
+def add_db_option(p: argparse.ArgumentParser) -> None:
+    """--db, which every command over the database takes."""
+    p.add_argument("--db", help=DB_HELP)
+
+
+def add_input_options(p: argparse.ArgumentParser, date_help: str) -> None:
+    """The inputs of `parley code` and `parley ingest` and how they are read (but --max-bytes,
+    which comes later in their help)."""
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a directory, a URL, or - for standard input")
+    p.add_argument("--date", type=date_arg, help=date_help)
+    p.add_argument(
+        "--input",
+        dest="input_format",
+        choices=INPUT_FORMATS,
+        default="auto",
+        help="input format (auto: by suffix, else by content)",
+    )
+    p.add_argument("--fetch", action="store_true", help="also fetch the http(s) pages that feed items link to")
+    p.add_argument(
+        "--allow-net",
+        action="append",
+        type=network_arg,
+        default=[],
+        metavar="CIDR",
+        help="let URLs point into this network (10.0.0.0/8, 127.0.0.1); by default only public "
+        "addresses are fetched. Repeatable",
+    )
+
+
+def add_max_bytes_option(p: argparse.ArgumentParser) -> None:
+    """--max-bytes, the bound on any one input or record."""
+    p.add_argument(
+        "--max-bytes",
+        type=bytes_arg,
+        default=DEFAULT_MAX_BYTES,
+        help=f"refuse inputs larger than this (default: {DEFAULT_MAX_BYTES})",
+    )
+
+
+def read_options(args: argparse.Namespace) -> ReadOptions:
+    """How to read the inputs, from the options add_input_options and add_max_bytes_option added."""
+    from ..corpus.sources import ReadOptions
+
+    return ReadOptions(args.input_format, args.date, args.max_bytes, args.fetch, args.allow_net)
+
+
+def guarded(job: Callable[[], object], output: str | None) -> int:
+    """Run a job; a bad value, a database error or an unwritable output is one line on stderr."""
+    from ..corpus.store import StoreError
+
+    try:
+        job()
+    except ValueError as e:
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as e:
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_DATABASE
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        print(f"parley: {e.filename or output or '-'}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK

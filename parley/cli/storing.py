@@ -1,0 +1,109 @@
+"""Storing: `parley ingest` codes articles into the database (or Parquet files), here or on a
+Dask cluster, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from .common import (
+    EXIT_CLUSTER,
+    EXIT_DATABASE,
+    EXIT_INPUT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Subcommands,
+    add_db_option,
+    add_input_options,
+    add_max_bytes_option,
+    count_arg,
+    read_options,
+)
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+
+def add_ingest(sub: Subcommands) -> None:
+    """`parley ingest INPUT...`"""
+    p = sub.add_parser(
+        "ingest",
+        help="code articles and store them, their events and evidence",
+        description="Code news articles (files, directories, URLs, HTML pages, RSS/Atom feeds, "
+        "JSON Lines corpora) and store documents, events and every mention in the "
+        "database. Documents already stored are skipped.",
+    )
+    add_db_option(p)
+    add_input_options(p, "publication date (YYYY-MM-DD) of inputs that carry none")
+    add_max_bytes_option(p)
+    p.add_argument(
+        "--workers",
+        type=count_arg,
+        metavar="N",
+        help="code on a local Dask cluster of N worker processes (one per core)",
+    )
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="code on the Dask cluster at this scheduler address (tcp://host:8786)"
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write Parquet files partitioned by publication date to DIR instead of the database",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    p.set_defaults(func=cmd_ingest)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..api import ingest
+    from ..corpus.cluster import ClusterError
+    from ..corpus.ingest import busiest_dyads, expected_documents, totals
+    from ..corpus.store import StoreError, describe, open_store
+
+    if args.out and args.db:
+        print("parley: give either --db or --out, not both", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        store = None if args.out else open_store(args.db)
+    except StoreError as e:
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_DATABASE
+    progress = _progress(args.quiet, expected_documents(args.inputs, args.input_format))
+    try:
+        summary = ingest(
+            args.inputs,
+            store=store,
+            out=args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            read=read_options(args),
+            on_document=progress.update,
+            on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr),
+        )
+        progress.close()
+        if not args.quiet:
+            print(f"database: {describe(store.url)}" if store else f"parquet: {args.out}")
+            print("\n".join(summary.lines()))
+            if store:
+                print("stored in all: " + ", ".join(f"{n} {what}" for what, n in totals(store).items()))
+                dyads = busiest_dyads(store)
+                if dyads:
+                    print("busiest dyads: " + ", ".join(f"{a}->{r} {n}" for a, r, n in dyads))
+    except (StoreError, ClusterError) as e:
+        progress.close()
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_DATABASE if isinstance(e, StoreError) else EXIT_CLUSTER
+    finally:
+        if store:
+            store.close()
+    return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
+
+
+def _progress(quiet: bool, total: int | None) -> tqdm:
+    """A progress bar with rate (and ETA when the number of documents is known) on a terminal; silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, unit=" docs", disable=quiet or not sys.stderr.isatty(), file=sys.stderr, dynamic_ncols=True
+    )
