@@ -1,4 +1,6 @@
-"""The real acceptance article in ../shared/acceptance, run exactly as the issue states.
+"""The real acceptance article in ../shared/acceptance, run exactly as the issue states, and
+scored against a careful reading of it under ANNOTATION_GUIDE.md
+(data/annotations/istanbul_seed.jsonl: 13 events, read by hand, offsets only).
 
 Skipped when ../shared is not beside the checkout (its text may not ship with parley).
 """
@@ -6,6 +8,7 @@ Skipped when ../shared is not beside the checkout (its text may not ship with pa
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,7 @@ from parley.nlp.ontology import plover_contexts
 from .conftest import SHARED
 
 ARTICLE = SHARED / "acceptance" / "istanbul-talks.txt"
+READING = Path(__file__).resolve().parent.parent / "data" / "annotations" / "istanbul_seed.jsonl"
 pytestmark = pytest.mark.skipif(not ARTICLE.is_file(), reason="../shared/acceptance not present")
 
 
@@ -32,8 +36,41 @@ def parties(r):
     return {a["country"] for a in r["actors"] + r["recipients"]}
 
 
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    """`parley eval --articles` on the article as a one-record corpus, against the reading."""
+    corpus = tmp_path_factory.mktemp("seed") / "istanbul.jsonl"
+    record = {"id": "istanbul-talks", "date": "2025-02-28", "text": ARTICLE.read_text(encoding="utf-8")}
+    corpus.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "parley", "eval", "--articles", str(corpus), "--gold", str(READING), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_reading_scores_what_parley_code_emits(records, scored):
+    assert scored["gold_events"] == 13
+    assert scored["emitted_events"] == len(records)
+
+
+def test_most_of_what_a_reader_codes_and_little_else(scored):
+    """A floor under today's figures (8 of 13 events, 8 of 12 emitted, every matched date
+    right): the coder may not slide back."""
+    assert scored["recall"] >= 0.6 and scored["precision"] >= 0.6
+    assert scored["agreement"]["date"] == 1.0 and scored["agreement"]["source_country"] >= 0.85
+
+
+@pytest.mark.xfail(strict=True, reason="issue 22: expressed concern, identified, agreed on, reached are missed")
+def test_every_event_a_reader_codes_and_nothing_else(scored):
+    assert scored["matched"] == scored["gold_events"] == scored["emitted_events"]
+
+
 def test_istanbul_meeting(records):
-    [meeting] = [r for r in records if r["event_type"] == "CONSULT"]
+    [meeting] = [r for r in records if r["trigger"]["text"] == "met"]
+    assert meeting["event_type"] == "CONSULT"
     assert {"USA", "RUS"} <= parties(meeting)
     assert meeting["date"] == "2025-02-27"
     assert meeting["location"]["country"] == "TUR"
@@ -92,5 +129,8 @@ def test_issues_on_the_right_events(records):
 
 def test_contexts_are_plover_names(records):
     names = set(plover_contexts().values())
-    assert all(r["contexts"] and set(r["contexts"]) <= names for r in records)
-    assert all("diplomatic" in r["contexts"] for r in records if r["event_type"] in {"CONSULT", "AGREE"})
+    assert all(set(r["contexts"]) <= names for r in records)
+    # an unspecified consultation (040) has a context only from the issues it raises
+    assert all(
+        "diplomatic" in r["contexts"] for r in records if r["event_type"] in {"CONSULT", "AGREE"} and r["issues"]
+    )

@@ -99,6 +99,14 @@ def add_train(sub: Subcommands) -> None:
         "classifier's encoder instead; also reads "
         "actor_spans_train.bio",
     )
+    p.add_argument(
+        "--detector",
+        nargs=2,
+        type=Path,
+        metavar=("ARTICLES", "LABELS"),
+        help="train the event detector instead, on hand-read whole articles (a JSON Lines corpus and "
+        "its labels, such as data/annotations/guardian_dev.jsonl); score it with parley eval --articles --folds",
+    )
     p.set_defaults(func=cmd_train)
 
 
@@ -193,6 +201,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..nlp.models.classifier import WEIGHTS
     from ..training.train import train_and_save
 
+    if args.detector:
+        from ..evaluation.annotations import LabelError
+        from ..training.detector import train_detector
+
+        try:
+            train_detector(*args.detector, args.out or WEIGHTS, log=_log)
+        except (LabelError, OSError) as e:
+            print(f"parley: {e}", file=sys.stderr)
+            return EXIT_INPUT_FAILED
+        return EXIT_OK
     if not (args.data / "plover_events_train.csv").is_file():
         print(f"parley: {args.data}: no plover_events_train.csv there", file=sys.stderr)
         return EXIT_INPUT_FAILED

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 import statistics
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -424,13 +425,17 @@ def split_by_article(ids: list[str], folds: int, seed: int = 13) -> list[list[st
     return [order[f::folds] for f in range(folds)]
 
 
-def fold_pipeline(train: list[Article]):
-    """The coder for held-out articles, trained on the `train` articles (none without
-    folds). No component of today's coder learns from whole articles, so it is the shipped
-    coder."""
-    from ..nlp.pipeline import default_pipeline
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
-    return default_pipeline()
+
+def fold_pipeline(train: list[Article]):
+    """The coder for held-out articles: without folds (no `train` articles) the shipped one,
+    else the shipped one with an event detector trained on the `train` articles only."""
+    from ..nlp.pipeline import default_pipeline
+    from ..training.detector import detector_pipeline
+
+    return detector_pipeline(train, log=_log) if train else default_pipeline()
 
 
 def evaluate_articles(articles: Path, labels: Path, folds: int = 0, pipeline=None) -> ArticleReport:

@@ -188,6 +188,7 @@ class Scratch:
     np_actors: dict[int, list[Actor]] = field(default_factory=dict)  # noun head offset -> actors
     dyad: list[Actor] = field(default_factory=list)  # the two main parties: what "both sides" means
     uncoded: list[Event] = field(default_factory=list)  # main verbs no rule coded and no event came of
+    candidates: list[Event] = field(default_factory=list)  # every other verb and noun: the detector's to take
     work: dict[int, tuple[Event, EventWork]] = field(default_factory=dict)  # by id(); holds the event, so ids stay
 
     def of(self, event: Event) -> EventWork:

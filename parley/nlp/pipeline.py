@@ -62,12 +62,15 @@ class Pipeline:
         score_all_sentences: bool = False,
         tagger=True,
         overlap: bool = True,
+        detector=True,
     ) -> None:
         """`classifier`: True for the shipped event classifier, False for verb patterns
         alone, or a trained `parley.nlp.models.classifier.EventClassifier` to use instead.
         `tagger`: True for the shipped span tagger (it reads the classifier's encoder), a
         trained `parley.nlp.models.tagger.SpanTagger`, or None for the verb rules' actors alone.
         `score_all_sentences`: type every sentence's main verb, for `parley eval`.
+        `detector`: True for the shipped event detector (with the shipped classifier only: it
+        reads that encoder), a trained `parley.nlp.models.detector.EventDetector`, or None.
         `overlap`: classify one batch in a thread while the next is parsed."""
         parser = Parser(nlp, batch_size=batch_size)
         self.stages: dict[str, Any] = {
@@ -79,7 +82,7 @@ class Pipeline:
             from .stages.classify import EventClassifierStage
 
             # the classifier's span tagger finds parties that the actor tables then code
-            self.stages["classify"] = EventClassifierStage(None if classifier is True else classifier, tagger)
+            self.stages["classify"] = EventClassifierStage(None if classifier is True else classifier, tagger, detector)
         self.stages |= {"time": EventDater(), "place": Placer(), "issues": IssueFinder(parser.nlp)}
         check_order(self.stages)
         self.batch_size = batch_size

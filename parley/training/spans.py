@@ -108,7 +108,7 @@ def training_items(examples: list[SpanExample], model, config: SpanConfig, pipel
             reading = Reading(text, "NONE", None)
         readings.append(reading)
         golds.append({r: [(a - start, b - start) for a, b in spans] for r, spans in ex.spans.items()})
-    _, pieces = read(model, None, readings, pieces_of=config.layers)
+    _, _, pieces = read(model, None, readings, pieces_of=config.layers)
     return [
         SpanItem(x, gold_tags(offsets, gold, r.trigger), offsets, r, {k: ex.role_text(k) for k in ROLES}, ex.origin)
         for (x, offsets), gold, r, ex in zip(pieces, golds, readings, examples)

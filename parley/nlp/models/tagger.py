@@ -150,27 +150,27 @@ def read(
     readings: list[Reading],
     tokens: int = BATCH_TOKENS,
     pieces_of: tuple[int, ...] | None = None,
-) -> tuple[np.ndarray, list]:
+) -> tuple[np.ndarray, list, list]:
     """One encoder pass per batch of length-sorted readings, without padding: type logits
-    for every reading and, with a tagger, its source/target character spans (or, given
-    `pieces_of` layers, the tagger's input and word piece offsets, for training). A
-    reading's result is the same whatever else is read with it."""
+    for every reading; with a tagger, its source/target character spans; given `pieces_of`
+    layers, those layers' states at each word piece and the pieces' character offsets (what
+    the tagger reads in training, and the event detector always). A reading's result is the
+    same whatever else is read with it."""
     pieces = model.tokenize([r.text for r in readings])
     ids, offsets = pieces["input_ids"], pieces["offset_mapping"]
     logits = np.zeros((len(readings), len(model.config.labels)), dtype=np.float32)
-    out: list = [None] * len(readings)
-    layers = pieces_of or (tagger.config.layers if tagger else None)
+    spans: list = [None] * len(readings)
+    pieces: list = [None] * len(readings)
     for idx in batches([len(row) for row in ids], tokens):
         raw, states = model.encode_packed([ids[j] for j in idx], [readings[j].pattern for j in idx])
         logits[idx] = raw.numpy()
-        if layers is None:
-            continue
         lengths = [len(ids[j]) for j in idx]
-        x = torch.cat([states[k].float() for k in layers], dim=-1)
         if pieces_of:
+            x = torch.cat([states[k].float() for k in pieces_of], dim=-1)
             for j, piece in zip(idx, x.split(lengths)):
-                out[j] = (piece.clone(), offsets[j])
-            continue
-        for j, tags in zip(idx, tagger.tags(x, lengths)):
-            out[j] = decode(tags.tolist(), offsets[j], readings[j].trigger)
-    return logits, out
+                pieces[j] = (piece.clone(), offsets[j])
+        if tagger is not None:
+            x = torch.cat([states[k].float() for k in tagger.config.layers], dim=-1)
+            for j, tags in zip(idx, tagger.tags(x, lengths)):
+                spans[j] = decode(tags.tolist(), offsets[j], readings[j].trigger)
+    return logits, spans, pieces

@@ -28,12 +28,13 @@ gives a calibrated probability for each type. How the two combine:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..document import Actor, Document, Event
 from ..models.classifier import EventClassifier, mark, softmax
+from ..models.detector import NONE, TYPES, EventDetector, candidate_view, detect, marked
 from ..models.labels import LABELS, to_label
 from ..models.tagger import Reading, SpanTagger, read
 from ..ontology import in_class, plover_defaults
@@ -56,6 +57,9 @@ class Batch:
     groups: list[tuple[Document, list[Event]]]  # the events of one sentence, or one uncoded candidate
     mains: list[Event]  # per group, the event whose trigger the classifier sees
     readings: list[Reading]
+    pools: list[list[Event]] = field(default_factory=list)  # with a detector: every candidate of the sentence
+    views: list[list[tuple[int, list[float]]]] = field(default_factory=list)  # per pool: reading offset, view
+    own: list[list[Reading]] = field(default_factory=list)  # per pool: each candidate's reading, its trigger marked
 
 
 def _overlap(a: Actor, b: Actor) -> bool:
@@ -68,10 +72,33 @@ def _depth(doc: Document, event: Event) -> int:
     return sum(1 for _ in doc.scratch.of(event).verb_token.ancestors)
 
 
-def prepare(docs: list[Document], mark_trigger: bool = True) -> Batch:
+def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
+    """Events of one sentence less those that repeat a kept event of the same type on a word
+    next to its trigger in the parse (its head or a dependent): the better-attested one is kept,
+    by coded parties, then confidence."""
+
+    def attested(e: Event) -> tuple[int, float]:
+        return sum(1 for a in e.actors + e.recipients if a.code), e.confidence
+
+    kept: list[Event] = []
+    for event in sorted(events, key=attested, reverse=True):
+        token = doc.scratch.of(event).verb_token
+        if not any(
+            k.event_type == event.event_type
+            and (doc.scratch.of(k).verb_token.head == token or token.head == doc.scratch.of(k).verb_token)
+            for k in kept
+        ):
+            kept.append(event)
+    return kept
+
+
+def prepare(docs: list[Document], mark_trigger: bool = True, detect: bool = False) -> Batch:
     """What the classifier reads: one reading per sentence with coded events (its main
-    trigger marked), one per uncoded candidate. Reads the parse: call it where parsing
-    happens, not beside it."""
+    trigger marked), one per uncoded candidate. With `detect`, one reading per sentence with
+    any candidate, and every candidate's place in it and view for the detector. Reads the
+    parse: call it where parsing happens, not beside it."""
+    if detect:
+        return _prepare_pools(docs, mark_trigger)
     groups: list[tuple[Document, list[Event]]] = []
     for doc in docs:
         by_sentence: dict[int, list[Event]] = defaultdict(list)
@@ -82,6 +109,35 @@ def prepare(docs: list[Document], mark_trigger: bool = True) -> Batch:
     mains = [min(events, key=lambda e, d=doc: _depth(d, e)) for doc, events in groups]
     readings = [_reading(doc, main, mark_trigger) for (doc, _), main in zip(groups, mains)]
     return Batch(docs, groups, mains, readings)
+
+
+def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
+    batch = Batch(docs, [], [], [])
+    for doc in docs:
+        pools: dict[int, list[Event]] = defaultdict(list)
+        for event in [*doc.events, *doc.scratch.uncoded, *doc.scratch.candidates]:
+            pools[event.sentence_index].append(event)
+        for index in sorted(pools):
+            pool = pools[index]
+            events = [e for e in pool if e.cameo]
+            main = min(events or pool, key=lambda e, d=doc: _depth(d, e))
+            reading = _reading(doc, main, mark_trigger)
+            start = doc.sentences[index].start
+            batch.groups.append((doc, events))
+            batch.mains.append(main)
+            batch.readings.append(reading)
+            batch.pools.append(pool)
+            batch.own.append([reading if e is main else _reading(doc, e, mark_trigger) for e in pool])
+            batch.views.append(
+                [
+                    (
+                        marked(e.trigger_start - start, reading.trigger),
+                        candidate_view(e, doc.scratch.of(e).verb_token, e is main),
+                    )
+                    for e in pool
+                ]
+            )
+    return batch
 
 
 def _reading(doc: Document, event: Event, mark_trigger: bool) -> Reading:
@@ -106,12 +162,19 @@ class EventClassifierStage:
         "scratch.work",
     )
 
-    def __init__(self, model: EventClassifier | None = None, tagger: SpanTagger | None | bool = True) -> None:
+    def __init__(
+        self,
+        model: EventClassifier | None = None,
+        tagger: SpanTagger | None | bool = True,
+        detector: EventDetector | None | bool = True,
+    ) -> None:
         """`tagger`: True for the shipped span tagger (with the shipped classifier only:
         it reads that encoder), or a SpanTagger, or None. `parties.code_span` codes the spans
-        it finds from the actors stage's noun phrases."""
+        it finds from the actors stage's noun phrases. `detector`: likewise, the event
+        detector that decides which candidates are events, or None for the classifier's rules."""
         shipped = model is None
         self.model = (model or EventClassifier.load()).for_inference()
+        self.detector = (EventDetector.load() if shipped else None) if detector is True else detector
         self.tagger = (SpanTagger.load() if shipped else None) if tagger is True else tagger
         if self.tagger is not None:
             self.tagger.for_inference()
@@ -125,22 +188,48 @@ class EventClassifierStage:
         self.apply(batch, self.predict(batch))
 
     def prepare(self, docs: list[Document]) -> Batch:
-        return prepare(docs, self.model.config.mark_trigger)
+        return prepare(docs, self.model.config.mark_trigger, detect=self.detector is not None)
 
-    def predict(self, batch: Batch) -> tuple[np.ndarray, list]:
+    def predict(self, batch: Batch) -> tuple[np.ndarray, list, list]:
         """Calibrated probabilities, one row per reading, and the tagger's spans. Touches
         only the models and the readings, so it may run in a thread while the next batch
         is parsed. Read without padding (`parley.nlp.models.tagger.read`): a sentence's result
-        is the same whatever it is batched with, so a cluster codes what one process does."""
+        is the same whatever it is batched with, so a cluster codes what one process does.
+        With a detector, its probabilities for each candidate of each reading, and the
+        tagger's spans for each candidate it makes an event of (a reading of its own, with
+        its trigger marked, for every one but the sentence's main)."""
         if not batch.readings:
-            return np.zeros((0, len(LABELS)), dtype=np.float32), []
-        raw, spans = read(self.model, self.tagger, batch.readings)
-        return softmax(raw, self.temperature), spans
+            return np.zeros((0, len(LABELS)), dtype=np.float32), [], []
+        layers = self.detector.config.layers if self.detector is not None else None
+        raw, spans, pieces = read(self.model, self.tagger, batch.readings, pieces_of=layers)
+        probs = softmax(raw, self.temperature)
+        if self.detector is None:
+            return probs, spans, []
+        detected = [detect(self.detector, *pieces[j], probs[j], batch.views[j]) for j in range(len(probs))]
+        each: list[list] = [[None] * len(pool) for pool in batch.pools]
+        wanted = []
+        for j, (pool, q) in enumerate(zip(batch.pools, detected)):
+            for k, event in enumerate(pool):
+                if event is batch.mains[j]:
+                    each[j][k] = spans[j]
+                elif q[k, :NONE].max() >= self.detector.config.threshold:
+                    wanted.append((j, k))
+        if self.tagger is not None and wanted:
+            _, found, _ = read(self.model, self.tagger, [batch.own[j][k] for j, k in wanted])
+            for (j, k), f in zip(wanted, found):
+                each[j][k] = f
+        return probs, each, detected
 
-    def apply(self, batch: Batch, predicted: tuple[np.ndarray, list]) -> None:
+    def apply(self, batch: Batch, predicted: tuple[np.ndarray, list, list]) -> None:
         """Decide each event's type and confidence from the probabilities, and its actors
         from the tagger's spans."""
-        probs, spans = predicted
+        probs, spans, detected = predicted
+        if detected:
+            for group, main, pool, p, found, q in zip(batch.groups, batch.mains, batch.pools, probs, spans, detected):
+                self._detect(group[0], main, pool, p, found, q)
+            for doc in batch.docs:
+                doc.events.sort(key=lambda e: e.trigger_start)
+            return
         for (doc, events), main, p, found in zip(batch.groups, batch.mains, probs, spans or [None] * len(probs)):
             work = doc.scratch.of(main)
             if not main.cameo:
@@ -170,6 +259,35 @@ class EventClassifierStage:
                     self._retype(doc, event, p)
         for doc in batch.docs:
             doc.events.sort(key=lambda e: e.trigger_start)
+
+    def _detect(self, doc: Document, main: Event, pool: list[Event], p: np.ndarray, found: list, q: np.ndarray) -> None:
+        """The detector's decision on every candidate of a sentence: an event of the type it
+        finds likeliest where that type has at least the threshold's probability, else none
+        (a rule's event is dropped). A rule's type stands where the detector agrees with it,
+        with the rule's fine CAMEO code; each event takes the parties the tagger read for it.
+        Two words of one act ("carried out airstrikes", "airstrikes killed") give one event."""
+        threshold = self.detector.config.threshold
+        label = LABELS[int(p.argmax())]
+        rules = {id(e) for e in pool if e.cameo}  # the rules' events, already among the document's
+        kept = []
+        for event, row, spans in zip(pool, q, found):
+            work = doc.scratch.of(event)
+            work.sentence_label = label
+            best = int(row[:NONE].argmax())
+            if row[best] < threshold:
+                continue
+            if event.event_type != TYPES[best]:
+                event.pattern = f"{event.pattern}; type by detector" if event.pattern else "detector"
+                event.recode(self.defaults[TYPES[best]], work.directed)
+            event.confidence = float(row[best])
+            work.main = event is main
+            if spans:
+                self._set_actors(doc, event, spans)
+            kept.append(event)
+        chosen = {id(e) for e in _one_per_act(doc, kept)}
+        doc.events[:] = [e for e in doc.events if id(e) not in rules or id(e) in chosen]
+        doc.events += [e for e in pool if id(e) in chosen and id(e) not in rules]
+        doc.scratch.uncoded[:] = [e for e in doc.scratch.uncoded if id(e) not in chosen]
 
     @staticmethod
     def _holder(events: list[Event], main: Event, p: np.ndarray) -> Event:

@@ -66,6 +66,8 @@ FUTURE_HEADS = {
 }  # "is due to meet", "is set to visit"
 FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
+CANDIDATE_POS = {"VERB", "NOUN"}  # the words the detector reads as possible triggers
+NOUN_OBJECT_PREPS = {"on", "against", "with", "between"}  # "strikes on Raqqa", "talks with Iran"
 SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
 
 
@@ -105,7 +107,7 @@ class EventCoder:
 
     name = "events"
     reads: tuple[str, ...] = ("sentences", "scratch.mention_at", "scratch.np_actors", "scratch.dyad")
-    writes: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.work")
+    writes: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.candidates", "scratch.work")
 
     def __init__(self, nlp, score_all_sentences: bool = False) -> None:
         """`score_all_sentences`: also offer candidates that can never become events (no
@@ -167,8 +169,53 @@ class EventCoder:
                 candidate = candidates[0]
             if candidate is not None:
                 doc.scratch.uncoded.append(candidate)
+        taken = {e.trigger_start for e in events} | {c.trigger_start for c in doc.scratch.uncoded}
+        doc.scratch.candidates += [
+            c
+            for tok in sent.span
+            if tok.pos_ in CANDIDATE_POS and sent.offset + tok.idx not in taken
+            if (c := self._candidate(doc, sent, tok)) is not None
+        ]
         events.sort(key=lambda e: e.trigger_start)
         return events
+
+    def _candidate(self, doc: Document, sent: Sentence, tok: Token) -> Event | None:
+        """An uncoded event for the detector: a verb with the parties its parse gives, or a
+        noun ("airstrikes", "talks") with those its own phrase names ("US airstrikes") and
+        its object ("on Raqqa")."""
+        if tok.pos_ == "VERB":
+            return self._event(doc, sent, tok, None, require_actor=False)
+        actors = [a for a in self._actors_of(doc, sent, tok) if a.code]
+        objects = [
+            pobj
+            for prep in tok.children
+            if prep.dep_ == "prep" and prep.lower_ in NOUN_OBJECT_PREPS
+            for pobj in prep.children
+            if pobj.dep_ == "pobj"
+        ]
+        recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
+        negated, status = self._modality(tok)
+        event = Event(
+            doc_id=doc.id,
+            sentence_index=sent.index,
+            sentence=sent.text,
+            trigger_text=tok.text,
+            trigger_start=sent.offset + tok.idx,
+            trigger_end=sent.offset + tok.idx + len(tok),
+            cameo="",
+            event_type="",
+            mode=None,
+            contexts=[],
+            goldstein=0.0,
+            quad_class=0,
+            actors=actors,
+            recipients=[r for r in recipients if r not in actors],
+            negated=negated,
+            status=status,
+        )
+        work = doc.scratch.of(event)
+        work.verb_token, work.directed = tok, bool(recipients)
+        return event
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or

@@ -3,8 +3,11 @@
 Date expressions are found in the event's sentence by `parley.nlp.dates`. One in the event
 verb's own clause wins, then one in a clause that governs it ("On Monday, X said Y
 attacked ..."); a date in another clause ("properties that were confiscated in 2016")
-is not the event's. Without one the event takes the publication date (date_source
-"publication"); without a publication date it stays undated: today's date is never used.
+is not the event's. Without one the event takes the day of the scene the article has set: the
+latest day an earlier sentence gave one of its events, if that day is recent (within SCENE_DAYS
+before publication: "On 27 February the delegations met ... The parties agreed ..."; date_source
+"context"); else the publication date (date_source "publication"); without a publication date
+it stays undated: today's date is never used.
 A dated event after publication is future; one begun over a year before it is historical.
 """
 
@@ -19,6 +22,7 @@ from ..dates import DateMention, Resolved
 from ..document import Document, Event
 
 HISTORICAL_AFTER = dt.timedelta(days=365)
+SCENE_DAYS = dt.timedelta(days=14)  # how far before publication a day may set the scene of later events
 POSSESSIVE = ("'s", "’s")
 # heads of clauses that carry their own time; a participle ("a boat carrying migrants on
 # the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
@@ -40,11 +44,20 @@ class EventDater:
 
     def __call__(self, doc: Document) -> None:
         found: dict[int, list[DateMention]] = {}
+        scene: Event | None = None  # the latest event dated by its own sentence to a recent day
         for event in doc.events:
             sent = doc.scratch.of(event).verb_token.sent
             if event.sentence_index not in found:
                 found[event.sentence_index] = dates.find(sent.text)
             self._date(doc, event, sent, found[event.sentence_index])
+            if event.date_source == "text":
+                recent = doc.date is not None and dt.timedelta(0) <= doc.date - event.date <= SCENE_DAYS
+                scene = event if event.date_precision == "day" and recent else scene
+            elif (
+                scene is not None and event.date_source == "publication" and scene.sentence_index < event.sentence_index
+            ):
+                event.date, event.end_date, event.date_precision = scene.date, scene.end_date, scene.date_precision
+                event.date_source = "context"
 
     @staticmethod
     def _ranked(verb: Token, sent: Span, mentions: list[DateMention]) -> list[tuple[DateMention, bool]]:

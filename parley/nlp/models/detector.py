@@ -1,0 +1,164 @@
+"""The event detector: which words of a sentence report a codable act, and of which type.
+
+Every verb and noun of a sentence is a candidate trigger (`scratch.candidates`, with the verb
+rules' events and the uncoded main verb). For each, a small feed-forward network reads the
+classifier's encoder at the candidate's first word piece (two layers, as the span tagger
+does), the sentence's mean last layer, the classifier's probabilities for the sentence, and
+what the verb rules and the parse say of the candidate (the rule's type, verb or noun,
+negation, status, coded parties), and gives a probability for each of the 16 PLOVER types
+and for NONE: no codable act. It is trained on the hand-read whole articles, where every word
+a reader did not take for a trigger is a negative, so it learns what the rules and the
+sentence classifier cannot: that background, commentary and statistics report no act.
+Only the network's own weights ship (`event_detector.safetensors`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from spacy.tokens import Token
+from torch import nn
+
+from ..document import PLOVER_TYPES, STATUSES, Event
+from .classifier import WEIGHTS
+from .labels import LABELS
+
+TYPES = (*PLOVER_TYPES, "NONE")
+NONE = len(PLOVER_TYPES)
+REPORTING = {"say", "tell", "add", "claim", "insist", "state", "report", "believe", "think", "write"}
+WIDTH = 384  # the encoder's hidden size
+TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "NN", "NNS")  # the candidate's part of speech, finely
+DEPS = ("ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "acl", "pcomp", "nsubj", "nsubjpass", "dobj", "pobj")
+EXTRA = len(TYPES) + 1 + len(STATUSES) + 3 + len(TAGS) + len(DEPS) + 3  # see `candidate_view`
+
+
+@dataclass
+class DetectorConfig:
+    layers: tuple[int, ...] = (3, 6)  # encoder hidden states read at the candidate (6: last layer)
+    hidden: int = 256
+    dropout: float = 0.5
+    epochs: int = 10
+    batch_size: int = 256
+    lr: float = 1e-3
+    weight_decay: float = 1e-4
+    none_weight: float = 1.0  # loss weight of NONE against the types
+    threshold: float = 0.25  # least probability of a type for an event (chosen on folds by article)
+    seed: int = 13
+    cross_validation: dict = field(default_factory=dict)
+
+
+def candidate_view(event: Event, token: Token, main: bool) -> list[float]:
+    """What the rules and the parse say of a candidate: its rule's type (NONE if uncoded),
+    negated, status, whether it has a coded actor and recipient, whether the classifier's
+    reading marks it; its tag and dependency, how deep it sits, whether a say-verb governs
+    it and whether it is inside quotation marks."""
+    kind = [0.0] * len(TYPES)
+    kind[TYPES.index(event.event_type) if event.event_type in TYPES else NONE] = 1.0
+    status = [float(event.status == s) for s in STATUSES]
+    coded = [float(any(a.code for a in event.actors)), float(any(a.code for a in event.recipients))]
+    ancestors = list(token.ancestors)
+    reported = any(a.lemma_ in REPORTING for a in ancestors)
+    before = token.doc[token.sent.start : token.i].text
+    quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+    return [
+        *kind,
+        float(event.negated),
+        *status,
+        *coded,
+        float(main),
+        *(float(token.tag_ == t) for t in TAGS),
+        *(float(token.dep_ == d) for d in DEPS),
+        min(len(ancestors), 6) / 6,
+        float(reported),
+        float(quoted),
+    ]
+
+
+def piece_at(offsets: list[tuple[int, int]], position: int) -> int | None:
+    """The first word piece covering or following a character of the reading, None if
+    truncation cut it off."""
+    for i, (s, e) in enumerate(offsets):
+        if e > s and e > position:
+            return i
+    return None
+
+
+def marked(position: int, trigger: tuple[int, int] | None) -> int:
+    """A character offset of the unmarked sentence in the reading whose trigger is marked
+    (`classifier.mark` puts one character before and one after it)."""
+    if trigger is None:
+        return position
+    a, b = trigger
+    return position if position < a else (position + 1 if position < b else position + 2)
+
+
+def features(pieces: torch.Tensor, at: list[int], sentence_probs: np.ndarray, views: list[list[float]]) -> torch.Tensor:
+    """One row per candidate: its word piece's states, the sentence's mean last layer, the
+    classifier's probabilities and the candidate's view."""
+    mean = pieces[:, -WIDTH:].mean(0)
+    probs = torch.as_tensor(sentence_probs, dtype=torch.float32)
+    return torch.stack(
+        [torch.cat([pieces[i], mean, probs, torch.tensor(v, dtype=torch.float32)]) for i, v in zip(at, views)]
+    )
+
+
+def detect(
+    detector: EventDetector,
+    pieces: torch.Tensor,
+    offsets: list[tuple[int, int]],
+    sentence_probs: np.ndarray,
+    views: list[tuple[int, list[float]]],
+) -> np.ndarray:
+    """The detector's probabilities, one row per candidate of a reading; a candidate the
+    reading's truncation cut off is NONE."""
+    out = np.zeros((len(views), len(TYPES)), dtype=np.float32)
+    out[:, NONE] = 1.0
+    at = [(k, i) for k, (position, _) in enumerate(views) if (i := piece_at(offsets, position)) is not None]
+    if at:
+        x = features(pieces, [i for _, i in at], sentence_probs, [views[k][1] for k, _ in at])
+        out[[k for k, _ in at]] = detector.probabilities(x)
+    return out
+
+
+class EventDetector(nn.Module):
+    """Candidate features -> logits over the 16 PLOVER types and NONE."""
+
+    def __init__(self, config: DetectorConfig) -> None:
+        super().__init__()
+        self.config = config
+        width = WIDTH * len(config.layers) + WIDTH + len(LABELS) + EXTRA
+        self.net = nn.Sequential(
+            nn.Linear(width, config.hidden), nn.ReLU(), nn.Dropout(config.dropout), nn.Linear(config.hidden, len(TYPES))
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+    @torch.inference_mode()
+    def probabilities(self, x: torch.Tensor) -> np.ndarray:
+        return torch.softmax(self(x.float()), -1).numpy()
+
+    def save(self, directory: Path = WEIGHTS) -> None:
+        from safetensors.torch import save_file
+
+        state = {k: v.detach().to(torch.float16).contiguous() for k, v in self.state_dict().items()}
+        save_file(state, str(directory / "event_detector.safetensors"))
+        meta = {**asdict(self.config), "layers": list(self.config.layers)}
+        (directory / "event_detector.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path = WEIGHTS) -> EventDetector | None:
+        """The shipped detector, or None where none was trained."""
+        from safetensors.torch import load_file
+
+        if not (directory / "event_detector.safetensors").is_file():
+            return None
+        meta = json.loads((directory / "event_detector.json").read_text(encoding="utf-8"))
+        model = cls(DetectorConfig(**{**meta, "layers": tuple(meta["layers"])}))
+        state = load_file(str(directory / "event_detector.safetensors"))
+        model.load_state_dict({k: v.float() for k, v in state.items()})
+        return model.eval()
