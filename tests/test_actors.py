@@ -55,6 +55,19 @@ def test_group_nouns_resolve_to_the_articles_dyad(pipeline):
     assert agree.actors[0].text == "Both sides"
 
 
+def test_an_unnamed_state_body_is_the_articles_focal_states(pipeline):
+    from parley.api import actors
+
+    text = (
+        "Syria's foreign ministry rejected the report. Turkey has criticised Syria over the siege. "
+        "Security forces arrested dozens of protesters in Deraa, and the government denied it."
+    )
+    rows = {r["text"]: r for r in actors(text, date="2024-03-04", pipeline=pipeline)}
+    assert rows["Security forces"]["country"] == "SYR" and rows["the government"]["code"] == "SYRGOV"
+    foreign = {r["text"]: r for r in actors("Syria said a foreign army crossed the border.", pipeline=pipeline)}
+    assert foreign["a foreign army"]["country"] is None
+
+
 def test_unknown_actor_keeps_text_and_no_country(pipeline):
     event = first("Gunmen kidnapped a priest near the border.", pipeline)
     assert event.actors[0].text == "Gunmen"

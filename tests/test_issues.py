@@ -53,14 +53,22 @@ def test_contexts_are_plover_names(pipeline):
 
 
 def test_armed_forces_give_a_military_context(pipeline):
-    [clash] = code("Government troops clashed with rebels in the north.", pipeline=pipeline)
+    [clash] = [
+        e
+        for e in code("Government troops clashed with rebels in the north.", pipeline=pipeline)
+        if e.trigger_text == "clashed"
+    ]
     assert clash.event_type == "ASSAULT" and "military" in clash.contexts
-    [threat] = code("The army threatened to attack rebel positions.", pipeline=pipeline)
+    [threat] = [
+        e
+        for e in code("The army threatened to attack rebel positions.", pipeline=pipeline)
+        if e.trigger_text == "threatened"
+    ]
     assert threat.event_type == "THREATEN" and threat.contexts == ["military"]  # from the actor: CAMEO 130 has none
 
 
 def test_longer_phrase_wins(pipeline):
-    [demand] = code("Moscow demanded the lifting of sanctions on its banks.", pipeline=pipeline)
+    [demand] = by_trigger(code("Moscow demanded the lifting of sanctions on its banks.", pipeline=pipeline), "demanded")
     assert demand.issues == ["sanctions_relief"]
 
 
@@ -87,9 +95,10 @@ def test_these_areas_refers_to_the_issues_before(pipeline):
     assert agreed.issues == ["visas", "direct_flights"]
 
 
-def test_each_event_takes_the_issues_of_its_own_clause(pipeline):
+def test_each_event_takes_the_issues_of_its_own_clause(scoring):
+    # the issues stage on both clauses' events (the shipped detector does not take "insisted")
     text = "Russia demanded sanctions relief, while Ukraine insisted on a ceasefire."
-    found = {e.trigger_text: e.issues for e in code(text, pipeline=pipeline)}
+    found = {e.trigger_text: e.issues for e in code(text, pipeline=scoring)}
     assert found.get("demanded") == ["sanctions_relief"]
     assert found.get("insisted") == ["ceasefire"]
 

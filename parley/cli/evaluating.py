@@ -105,7 +105,8 @@ def add_train(sub: Subcommands) -> None:
         type=Path,
         metavar=("ARTICLES", "LABELS"),
         help="train the event detector instead, on hand-read whole articles (a JSON Lines corpus and "
-        "its labels, such as data/annotations/guardian_dev.jsonl); score it with parley eval --articles --folds",
+        "its labels, such as data/annotations/guardian_dev.jsonl) and the --data directory's "
+        "plover_events_train.csv; score it with parley eval --articles --folds",
     )
     p.set_defaults(func=cmd_train)
 
@@ -206,7 +207,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         from ..training.detector import train_detector
 
         try:
-            train_detector(*args.detector, args.out or WEIGHTS, log=_log)
+            articles, labels = args.detector
+            train_detector(
+                articles, labels, args.out or WEIGHTS, sentences=args.data / "plover_events_train.csv", log=_log
+            )
         except (LabelError, OSError) as e:
             print(f"parley: {e}", file=sys.stderr)
             return EXIT_INPUT_FAILED

@@ -431,7 +431,8 @@ def _log(message: str) -> None:
 
 def fold_pipeline(train: list[Article]):
     """The coder for held-out articles: without folds (no `train` articles) the shipped one,
-    else the shipped one with an event detector trained on the `train` articles only."""
+    else the shipped one with an event detector trained on the `train` articles (and the
+    labelled sentences, as the shipped one is) only."""
     from ..nlp.pipeline import default_pipeline
     from ..training.detector import detector_pipeline
 

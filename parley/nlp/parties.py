@@ -109,6 +109,7 @@ def share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Act
         if i == len(parties) - 1:
             b = max(b, end)
         elif a < parties[i + 1].start < b:  # parties that start together (one group noun's) keep its words
-            b = a + TRAILING_JOIN.search(text[a : parties[i + 1].start]).start()
+            trailing = TRAILING_JOIN.search(text[a : parties[i + 1].start])
+            b = a + (trailing.start() if trailing else 0)
         out.append(replace(party, text=text[a:b], start=a, end=b))
     return out

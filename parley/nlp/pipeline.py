@@ -68,7 +68,8 @@ class Pipeline:
         alone, or a trained `parley.nlp.models.classifier.EventClassifier` to use instead.
         `tagger`: True for the shipped span tagger (it reads the classifier's encoder), a
         trained `parley.nlp.models.tagger.SpanTagger`, or None for the verb rules' actors alone.
-        `score_all_sentences`: type every sentence's main verb, for `parley eval`.
+        `score_all_sentences`: type every sentence's main verb, for `parley eval`'s diagnostic
+        figures and the stage scores (dates, places): the classifier's path, without a detector.
         `detector`: True for the shipped event detector (with the shipped classifier only: it
         reads that encoder), a trained `parley.nlp.models.detector.EventDetector`, or None.
         `overlap`: classify one batch in a thread while the next is parsed."""
@@ -82,7 +83,9 @@ class Pipeline:
             from .stages.classify import EventClassifierStage
 
             # the classifier's span tagger finds parties that the actor tables then code
-            self.stages["classify"] = EventClassifierStage(None if classifier is True else classifier, tagger, detector)
+            self.stages["classify"] = EventClassifierStage(
+                None if classifier is True else classifier, tagger, None if score_all_sentences else detector
+            )
         self.stages |= {"time": EventDater(), "place": Placer(), "issues": IssueFinder(parser.nlp)}
         check_order(self.stages)
         self.batch_size = batch_size

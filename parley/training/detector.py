@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -27,6 +28,7 @@ from ..nlp.models.detector import NONE, TYPES, DetectorConfig, EventDetector, fe
 from ..nlp.models.tagger import read
 from ..nlp.pipeline import Pipeline
 from ..nlp.stages.classify import prepare
+from .data import Example, load_plover
 
 
 @dataclass
@@ -40,6 +42,9 @@ class ArticleRows:
 
 
 _ROWS: dict[tuple[str, int], ArticleRows] = {}  # (article id, hash of its text) -> rows
+_SENTENCE_ROWS: dict[tuple[str, int], ArticleRows] = {}  # (file, modification time) -> rows
+# the sentence set the detector also learns from, where it is (as `parley train --data` finds it)
+SENTENCES = Path("../shared/data/plover_events_train.csv")
 
 
 def article_rows(pipeline: Pipeline, articles: Iterable[Article]) -> list[ArticleRows]:
@@ -51,14 +56,54 @@ def article_rows(pipeline: Pipeline, articles: Iterable[Article]) -> list[Articl
     layers = DetectorConfig().layers
     docs = (Document(a.id, a.text, a.date) for a in todo)
     for article, doc in zip(todo, pipeline.partial(docs, through="events")):
-        _ROWS[(article.id, hash(article.text))] = _rows(stage, doc, article, layers)
+        batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
+        labels, reachable = _labels(doc, [e for pool in batch.pools for e in pool], article)
+        x, y = _rows(stage, batch, partial(_article_label, labels), layers)
+        _ROWS[(article.id, hash(article.text))] = ArticleRows(x, y, len(article.events), reachable)
         doc.release()
     return [_ROWS[(a.id, hash(a.text))] for a in articles]
 
 
-def _rows(stage, doc: Document, article: Article, layers: tuple[int, ...]) -> ArticleRows:
-    batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
-    labels, reachable = _labels(doc, [e for pool in batch.pools for e in pool], article)
+def _article_label(labels: dict[int, int], event: Event, main: bool) -> int:
+    return labels.get(id(event), NONE)
+
+
+def sentence_rows(pipeline: Pipeline, examples: list[Example]) -> ArticleRows:
+    """The detector's rows for labelled single sentences (`plover_events_train.csv`): the
+    candidate the classifier's reading marks takes the sentence's type; a sentence of no
+    event makes every candidate NONE; the other candidates of an event's sentence are left
+    out (which of them a reader would code is not known). YIELD, which the file does not
+    split, stands for the rule's CONCEDE or RETREAT and is left out where the rule has neither."""
+    stage = pipeline.stage("classify")
+    layers = DetectorConfig().layers
+    xs, ys = [], []
+    docs = pipeline.partial((Document(f"s{i}", ex.text) for i, ex in enumerate(examples)), through="events")
+    for ex, doc in zip(examples, docs):
+        batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
+
+        def label(event: Event, main: bool, ex: Example = ex) -> int | None:
+            if ex.label is None:
+                return NONE
+            if not main:
+                return None
+            if ex.label == "YIELD":
+                return TYPES.index(event.event_type) if event.event_type in {"CONCEDE", "RETREAT"} else None
+            return TYPES.index(ex.label)
+
+        x, y = _rows(stage, batch, label, layers)
+        if len(y):
+            xs.append(x)
+            ys.append(y)
+        doc.release()
+    gold = sum(1 for ex in examples if ex.label is not None)
+    return ArticleRows(torch.cat(xs), torch.cat(ys), gold, gold)
+
+
+def _rows(
+    stage, batch, label_of: Callable[[Event, bool], int | None], layers: tuple[int, ...]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Feature rows and labels of a prepared batch's candidates; `label_of(candidate, main)`
+    None leaves a candidate out."""
     xs: list[torch.Tensor] = []
     ys: list[int] = []
     if batch.readings:
@@ -67,20 +112,16 @@ def _rows(stage, doc: Document, article: Article, layers: tuple[int, ...]) -> Ar
         for j, pool in enumerate(batch.pools):
             x, offsets = pieces[j]
             kept = [
-                (i, e, view)
+                (i, view, y)
                 for e, (position, view) in zip(pool, batch.views[j])
                 if (i := piece_at(offsets, position)) is not None
+                and (y := label_of(e, e is batch.mains[j])) is not None
             ]
             if kept:
-                xs.append(features(x, [i for i, _, _ in kept], probs[j], [v for _, _, v in kept]))
-                ys += [labels.get(id(e), NONE) for _, e, _ in kept]
+                xs.append(features(x, [i for i, _, _ in kept], probs[j], [v for _, v, _ in kept]))
+                ys += [y for _, _, y in kept]
     width = xs[0].shape[1] if xs else 0
-    return ArticleRows(
-        torch.cat(xs) if xs else torch.zeros((0, width)),
-        torch.tensor(ys, dtype=torch.long),
-        len(article.events),
-        reachable,
-    )
+    return torch.cat(xs) if xs else torch.zeros((0, width)), torch.tensor(ys, dtype=torch.long)
 
 
 def _labels(doc: Document, candidates: list[Event], article: Article) -> tuple[dict[int, int], int]:
@@ -128,34 +169,44 @@ def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[
     return model.eval()
 
 
-def detector_pipeline(train: list[Article], config: DetectorConfig | None = None, log=print) -> Pipeline:
-    """The shipped coder with a detector trained on `train` (for a fold of `parley eval --articles`)."""
+def detector_pipeline(train: list[Article], sentences: Path | None = SENTENCES, log=print) -> Pipeline:
+    """The shipped coder with a detector trained on `train` and the labelled sentences (for a
+    fold of `parley eval --articles`)."""
     from ..nlp.pipeline import default_pipeline
 
-    base = default_pipeline()
-    rows = article_rows(base, train)
-    gold = sum(r.gold for r in rows)
+    rows = _training_rows(default_pipeline(), train, sentences, log)
+    return Pipeline(detector=fit_detector(rows, DetectorConfig(), log))
+
+
+def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path | None, log) -> list[ArticleRows]:
+    rows = article_rows(pipeline, articles)
     log(
-        f"detector: {len(train)} articles, {sum(len(r.y) for r in rows)} candidates, "
-        f"{sum(r.reachable for r in rows)} of {gold} gold events reachable"
-    )
-    return Pipeline(detector=fit_detector(rows, config or DetectorConfig(), log))
-
-
-def train_detector(articles: Path, labels: Path, directory: Path = WEIGHTS, log=print) -> EventDetector:
-    """Train the detector on every hand-read article of `labels` and save it beside the
-    classifier (`parley train --detector`)."""
-    from ..evaluation.annotations import load
-    from ..nlp.pipeline import Pipeline
-
-    gold = load(labels, articles)
-    rows = article_rows(Pipeline(detector=None), gold.values())
-    log(
-        f"detector: {len(gold)} articles, {sum(len(r.y) for r in rows)} candidates, "
+        f"detector: {len(articles)} articles, {sum(len(r.y) for r in rows)} candidates, "
         f"{sum(r.reachable for r in rows)} of {sum(r.gold for r in rows)} gold events reachable"
     )
-    config = DetectorConfig()
-    model = fit_detector(rows, config, log)
-    model.config.cross_validation = {"articles": len(gold), "labels": labels.name}
+    if sentences is not None and sentences.is_file():
+        key = (str(sentences), sentences.stat().st_mtime_ns)
+        if key not in _SENTENCE_ROWS:
+            _SENTENCE_ROWS[key] = sentence_rows(pipeline, load_plover(sentences))
+        rows.append(_SENTENCE_ROWS[key])
+        log(f"detector: and {len(rows[-1].y)} labelled sentences of {sentences}")
+    return rows
+
+
+def train_detector(
+    articles: Path, labels: Path, directory: Path = WEIGHTS, sentences: Path | None = SENTENCES, log=print
+) -> EventDetector:
+    """Train the detector on every hand-read article of `labels` and the labelled sentences,
+    and save it beside the classifier (`parley train --detector`)."""
+    from ..evaluation.annotations import load
+
+    gold = load(labels, articles)
+    rows = _training_rows(Pipeline(detector=None), list(gold.values()), sentences, log)
+    model = fit_detector(rows, DetectorConfig(), log)
+    model.config.cross_validation = {
+        "articles": len(gold),
+        "labels": labels.name,
+        "sentences": sentences.name if sentences is not None and sentences.is_file() else None,
+    }
     model.save(directory)
     return model

@@ -156,8 +156,8 @@ def read(
     layers, those layers' states at each word piece and the pieces' character offsets (what
     the tagger reads in training, and the event detector always). A reading's result is the
     same whatever else is read with it."""
-    pieces = model.tokenize([r.text for r in readings])
-    ids, offsets = pieces["input_ids"], pieces["offset_mapping"]
+    tokenized = model.tokenize([r.text for r in readings])
+    ids, offsets = tokenized["input_ids"], tokenized["offset_mapping"]
     logits = np.zeros((len(readings), len(model.config.labels)), dtype=np.float32)
     spans: list = [None] * len(readings)
     pieces: list = [None] * len(readings)

@@ -10,8 +10,10 @@ RUS + GOV). A leader's title with no country ("the president") takes the one sta
 article has named so far, and the holder's name from leaders.tsv. A person first named
 with a coded title ("Deputy Assistant Secretary of State Sonata Coulter") keeps that code
 when named again ("Coulter"). Group nouns ("both sides") resolve to the article's dyad: the
-two countries it mentions most. Any other noun phrase is a plain, uncoded actor ("a car
-bomb"). Unknown actors keep their text with country null; a country is never guessed.
+two countries it mentions most. A state's body named without its state ("the government",
+"security forces", "police") is the state the article has named most so far, as a reader
+takes it. Any other noun phrase is a plain, uncoded actor ("a car bomb"). Unknown names
+keep their text with country null.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ from ..vocab import (
     people,
     quantity_nouns,
 )
+
+# sectors of a state's own bodies: an unnamed one ("the government", "security forces") is the
+# article's focal state's; rebels, opposition and civilians are not taken to be anyone's
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
 
 
 def actor_code(mention: Actor, sector: str | None) -> str:
@@ -245,6 +251,16 @@ class ActorCoder:
                 replace(first, text=text, start=start, end=end, why=f"named earlier as '{first.text}' ({first.why})")
             ]
         if sector:
+            own = (
+                sector in STATE_SECTORS
+                and agent_phrase not in self.roles
+                and head.dep_ in {"nsubj", "nsubjpass"}  # who acts; an object ("attacked the embassy") may be anyone's
+                and self._no_other(head)
+            )
+            country = self._focus_country(doc, start) if own else None  # a title ("the president") is not
+            if country:
+                why = f"agent table: '{agent_phrase}' -> {sector}; the state the article has named most so far"
+                return [Actor(text, start, end, country + sector, country, sector, None, why)]
             return [Actor(text, start, end, sector, None, sector, None, f"agent table: '{agent_phrase}' -> {sector}")]
         if head.ent_type_ in UNKNOWN_NE or (head.pos_ == "PROPN" and not head.ent_type_):
             return [Actor(text, start, end, None, None, None, None, "unknown name")]
@@ -319,6 +335,29 @@ class ActorCoder:
     def _definite(head: Token) -> bool:
         """A singular title with 'the' or none: "the president", "President" (not "a minister")."""
         return head.tag_ in {"NN", "NNP"} and not any(t.dep_ == "det" and t.lower_ != "the" for t in head.children)
+
+    @staticmethod
+    def _no_other(head: Token) -> bool:
+        """A state body named as the article's own ("the government", "security forces"), not
+        one set apart from it ("a foreign army", "other governments") or placed by a phrase of
+        its own ("the embassy in Russia", whose state the words do not say)."""
+        return not any(
+            (t.dep_ in {"det", "amod"} and t.lower_ in {"a", "an", "another", "other", "foreign", "some", "any"})
+            or t.dep_ == "prep"
+            for t in head.children
+        )
+
+    @staticmethod
+    def _focus_country(doc: Document, before: int) -> str | None:
+        """The state the article has named most often before an offset (of equals, the one
+        named last): whose government, army or police an unnamed one is, as a reader takes it."""
+        counts: Counter = Counter()
+        last: dict[str, int] = {}
+        for m in doc.mentions:
+            if m.start < before and m.country and m.country not in STATELESS:
+                counts[m.country] += 1
+                last[m.country] = m.start
+        return max(counts, key=lambda c: (counts[c], last[c]), default=None)
 
     @staticmethod
     def _context_country(doc: Document, before: int) -> str | None:

@@ -1,8 +1,19 @@
-"""Classify stage: the learned classifier decides each event's PLOVER type.
+"""Classify stage: which words report an act, and of which PLOVER type.
 
-The verb patterns find events, their triggers and a fine CAMEO code; the classifier
-(parley.nlp.models) reads the sentence with the trigger marked, plus the pattern's type, and
-gives a calibrated probability for each type. How the two combine:
+The verb patterns find events, their triggers and a fine CAMEO code; the events stage also
+offers every other verb and noun as a candidate. The classifier (parley.nlp.models) reads
+each sentence with one trigger marked, plus the pattern's type, and gives a calibrated
+probability for each type. With the shipped event detector (`models/detector.py`), that is
+one reading per sentence, and the detector decides every candidate from the encoder's
+states at its word, the sentence's probabilities and what the rules and parse say of it:
+an event of the likeliest type where that type has at least the detector's threshold, no
+event otherwise (a rule's event too). A rule's type and fine code stand where the detector
+agrees; two words of one act give one event (`_one_per_act`); the main event takes the
+span tagger's parties from the sentence's reading, every other detected event the rules
+gave no coded actor from a reading of its own.
+
+Without a detector (a classifier trained on other data reads another encoder), the
+classifier's rules decide:
 
 - the pattern's type (and its specific CAMEO code) stays when the classifier gives it at
   least KEEP_PATTERN probability, or half its favourite's: where the classifier hesitates
@@ -29,6 +40,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -59,7 +71,8 @@ class Batch:
     readings: list[Reading]
     pools: list[list[Event]] = field(default_factory=list)  # with a detector: every candidate of the sentence
     views: list[list[tuple[int, list[float]]]] = field(default_factory=list)  # per pool: reading offset, view
-    own: list[list[Reading]] = field(default_factory=list)  # per pool: each candidate's reading, its trigger marked
+    # per pool: each candidate's reading of its own (`_own_reading`), or None
+    own: list[list[Reading | None]] = field(default_factory=list)
 
 
 def _overlap(a: Actor, b: Actor) -> bool:
@@ -120,14 +133,14 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
         for index in sorted(pools):
             pool = pools[index]
             events = [e for e in pool if e.cameo]
-            main = min(events or pool, key=lambda e, d=doc: _depth(d, e))
+            main = min(events or pool, key=partial(_depth, doc))
             reading = _reading(doc, main, mark_trigger)
             start = doc.sentences[index].start
             batch.groups.append((doc, events))
             batch.mains.append(main)
             batch.readings.append(reading)
             batch.pools.append(pool)
-            batch.own.append([reading if e is main else _reading(doc, e, mark_trigger) for e in pool])
+            batch.own.append([reading if e is main else _own_reading(doc, e, mark_trigger) for e in pool])
             batch.views.append(
                 [
                     (
@@ -138,6 +151,14 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
                 ]
             )
     return batch
+
+
+def _own_reading(doc: Document, event: Event, mark_trigger: bool) -> Reading | None:
+    """A reading of its own for a candidate the rules gave no coded actor, for the tagger to
+    find its parties (a noun's often sit outside its phrase: "Turkey launched an offensive")."""
+    if any(a.code for a in event.actors):
+        return None
+    return _reading(doc, event, mark_trigger)
 
 
 def _reading(doc: Document, event: Event, mark_trigger: bool) -> Reading:
@@ -151,7 +172,7 @@ class EventClassifierStage:
     """Types the events of a batch of documents in one batched classifier pass."""
 
     name = "classify"
-    reads: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.work", "scratch.np_actors")
+    reads: tuple[str, ...] = ("events", "scratch.uncoded", "scratch.candidates", "scratch.work", "scratch.np_actors")
     writes: tuple[str, ...] = (
         "event.cameo",
         "event.event_type",
@@ -174,8 +195,12 @@ class EventClassifierStage:
         detector that decides which candidates are events, or None for the classifier's rules."""
         shipped = model is None
         self.model = (model or EventClassifier.load()).for_inference()
-        self.detector = (EventDetector.load() if shipped else None) if detector is True else detector
-        self.tagger = (SpanTagger.load() if shipped else None) if tagger is True else tagger
+        self.detector: EventDetector | None = (
+            (EventDetector.load() if shipped else None) if detector is True else (detector or None)
+        )
+        self.tagger: SpanTagger | None = (
+            (SpanTagger.load() if shipped else None) if tagger is True else (tagger or None)
+        )
         if self.tagger is not None:
             self.tagger.for_inference()
         self.temperature = self.model.config.temperature
@@ -196,8 +221,9 @@ class EventClassifierStage:
         is parsed. Read without padding (`parley.nlp.models.tagger.read`): a sentence's result
         is the same whatever it is batched with, so a cluster codes what one process does.
         With a detector, its probabilities for each candidate of each reading, and the
-        tagger's spans for each candidate it makes an event of (a reading of its own, with
-        its trigger marked, for every one but the sentence's main)."""
+        tagger's spans for each candidate it makes an event of: the sentence's main one from
+        the reading above, each other one the rules gave no coded actor from a reading of
+        its own, with its trigger marked."""
         if not batch.readings:
             return np.zeros((0, len(LABELS)), dtype=np.float32), [], []
         layers = self.detector.config.layers if self.detector is not None else None
@@ -205,17 +231,18 @@ class EventClassifierStage:
         probs = softmax(raw, self.temperature)
         if self.detector is None:
             return probs, spans, []
-        detected = [detect(self.detector, *pieces[j], probs[j], batch.views[j]) for j in range(len(probs))]
+        detector = self.detector
+        detected = [detect(detector, x, at, probs[j], batch.views[j]) for j, (x, at) in enumerate(pieces)]
         each: list[list] = [[None] * len(pool) for pool in batch.pools]
         wanted = []
         for j, (pool, q) in enumerate(zip(batch.pools, detected)):
             for k, event in enumerate(pool):
                 if event is batch.mains[j]:
                     each[j][k] = spans[j]
-                elif q[k, :NONE].max() >= self.detector.config.threshold:
+                elif batch.own[j][k] is not None and q[k, :NONE].max() >= self.detector.config.threshold:
                     wanted.append((j, k))
         if self.tagger is not None and wanted:
-            _, found, _ = read(self.model, self.tagger, [batch.own[j][k] for j, k in wanted])
+            _, found, _ = read(self.model, self.tagger, [r for j, k in wanted if (r := batch.own[j][k]) is not None])
             for (j, k), f in zip(wanted, found):
                 each[j][k] = f
         return probs, each, detected
@@ -266,6 +293,7 @@ class EventClassifierStage:
         (a rule's event is dropped). A rule's type stands where the detector agrees with it,
         with the rule's fine CAMEO code; each event takes the parties the tagger read for it.
         Two words of one act ("carried out airstrikes", "airstrikes killed") give one event."""
+        assert self.detector is not None
         threshold = self.detector.config.threshold
         label = LABELS[int(p.argmax())]
         rules = {id(e) for e in pool if e.cameo}  # the rules' events, already among the document's

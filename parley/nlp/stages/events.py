@@ -194,7 +194,9 @@ class EventCoder:
             if pobj.dep_ == "pobj"
         ]
         recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
-        negated, status = self._modality(tok)
+        negated, status = self._modality(
+            tok.head if tok.head.pos_ in {"VERB", "AUX"} else tok
+        )  # "could impose sanctions"
         event = Event(
             doc_id=doc.id,
             sentence_index=sent.index,
@@ -342,7 +344,7 @@ class EventCoder:
         else:
             actors = self._actors_of(doc, sent, subject)
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
-        if passive and not actors and m is not None and in_class(m.rule.cameo, "joint") and doc.scratch.dyad:
+        if passive and not actors and m is not None and in_class(m.rule.cameo or "", "joint") and doc.scratch.dyad:
             # "the issue of the properties was discussed", "steps had been agreed": an agentless
             # joint act in an article about two parties is theirs; its subject is the topic
             actors = self._implied_parties(doc, sent.offset + tok.idx)

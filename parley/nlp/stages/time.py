@@ -51,7 +51,11 @@ class EventDater:
                 found[event.sentence_index] = dates.find(sent.text)
             self._date(doc, event, sent, found[event.sentence_index])
             if event.date_source == "text":
-                recent = doc.date is not None and dt.timedelta(0) <= doc.date - event.date <= SCENE_DAYS
+                recent = (
+                    doc.date is not None
+                    and event.date is not None
+                    and dt.timedelta(0) <= doc.date - event.date <= SCENE_DAYS
+                )
                 scene = event if event.date_precision == "day" and recent else scene
             elif (
                 scene is not None and event.date_source == "publication" and scene.sentence_index < event.sentence_index

@@ -1,0 +1,49 @@
+"""The event detector: candidates, where each is read, one event per act, and its weights."""
+
+import torch
+
+from parley.nlp.document import Document
+from parley.nlp.models.classifier import mark
+from parley.nlp.models.detector import TYPES, DetectorConfig, EventDetector, marked, piece_at
+
+
+def test_a_candidate_is_found_in_the_marked_reading():
+    text = "Turkish jets bombed Afrin after talks failed."
+    a, b = text.index("bombed"), text.index("bombed") + len("bombed")
+    reading = mark(text, a, b)
+    for word in ("Turkish", "bombed", "Afrin", "talks"):
+        at = text.index(word)
+        assert reading[marked(at, (a, b)) :].startswith(word if word != "bombed" else "bombed*")
+    offsets = [(0, 7), (8, 12), (13, 14), (14, 20)]
+    assert piece_at(offsets, 14) == 3 and piece_at(offsets, 9) == 1 and piece_at(offsets, 30) is None
+
+
+def test_every_verb_and_noun_is_a_candidate_with_its_own_parties(pipeline):
+    text = "US airstrikes on Raqqa killed dozens of civilians, officials said."
+    [doc] = list(pipeline.partial([Document("d", text)], through="events"))
+    triggers = {e.trigger_text: e for e in [*doc.events, *doc.scratch.uncoded, *doc.scratch.candidates]}
+    assert {"airstrikes", "killed", "civilians", "said"} <= set(triggers)
+    strikes = triggers["airstrikes"]
+    assert [a.country for a in strikes.actors] == ["USA"]
+    doc.release()
+
+
+def test_two_words_of_one_act_give_one_event(pipeline):
+    text = "Turkish jets carried out airstrikes on Kurdish positions in Afrin on Sunday."
+    [doc] = list(pipeline([Document("d", text)]))
+    assault = [e for e in doc.events if e.event_type == "ASSAULT"]
+    assert len(assault) == 1
+    assert {a.country for a in assault[0].actors} == {"TUR"}
+
+
+def test_weights_round_trip(tmp_path):
+    torch.manual_seed(0)
+    model = EventDetector(DetectorConfig()).eval()
+    width = model.net[0].in_features
+    x = torch.randn(4, width)
+    model.save(tmp_path)
+    loaded = EventDetector.load(tmp_path)
+    assert loaded is not None and loaded.config.threshold == DetectorConfig().threshold
+    p, q = model.probabilities(x), loaded.probabilities(x)
+    assert p.shape == (4, len(TYPES)) and abs(p - q).max() < 1e-2  # half-precision weights
+    assert EventDetector.load(tmp_path / "none") is None
