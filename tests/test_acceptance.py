@@ -117,14 +117,16 @@ def test_issues_on_the_right_events(records):
     assert staffing["issues"] == ["embassy_staffing"]
     [flights] = [r for r in records if r["trigger"]["text"] == "proposed"]
     assert flights["issues"][0] == "direct_flights"
-    # sentences the event coder does not (yet) code: their events, once there, carry these
+    # each event takes the issues of its own part of the sentence: where a sentence names an
+    # issue and has events, the event whose words hold the phrase carries it
     for phrase, issue in (
         ("banking services", "banking_access_for_diplomats"),
         ("six properties", "diplomatic_property"),
         ("Russian real estate", "diplomatic_property"),
         ("financing of diplomatic missions", "diplomatic_mission_financing"),
     ):
-        assert all(issue in r["issues"] for r in records if phrase in r["sentence"])
+        same = [r for r in records if phrase in r["sentence"]]
+        assert not same or any(issue in r["issues"] for r in same), phrase
 
 
 def test_contexts_are_plover_names(records):

@@ -164,6 +164,6 @@ def test_a_model_made_ready_for_inference_can_be_handed_to_a_pipeline(pipeline):
         Reading("Rebels *ambushed* an army convoy.", "ASSAULT", None),
         Reading("The two leaders *signed* a trade agreement.", "AGREE", None),
     ]
-    ours, _ = read(stage.model, None, readings)
-    shipped, _ = read(pipeline.stage("classify").model, None, readings)
+    ours, _, _ = read(stage.model, None, readings)
+    shipped, _, _ = read(pipeline.stage("classify").model, None, readings)
     assert np.array_equal(ours, shipped)

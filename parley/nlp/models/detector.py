@@ -113,9 +113,8 @@ def detect(
     views: list[tuple[int, list[float]]],
 ) -> np.ndarray:
     """The detector's probabilities, one row per candidate of a reading; a candidate the
-    reading's truncation cut off is NONE."""
-    out = np.zeros((len(views), len(TYPES)), dtype=np.float32)
-    out[:, NONE] = 1.0
+    reading's truncation cut off keeps the rules' verdict (its rule's type, else NONE)."""
+    out = np.array([view[: len(TYPES)] for _, view in views], dtype=np.float32).reshape(len(views), len(TYPES))
     at = [(k, i) for k, (position, _) in enumerate(views) if (i := piece_at(offsets, position)) is not None]
     if at:
         x = features(pieces, [i for _, i in at], sentence_probs, [views[k][1] for k, _ in at])

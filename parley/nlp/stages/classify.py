@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
+from spacy.tokens import Token
 
 from ..document import Actor, Document, Event
 from ..models.classifier import EventClassifier, mark, softmax
@@ -87,20 +88,19 @@ def _depth(doc: Document, event: Event) -> int:
 
 def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     """Events of one sentence less those that repeat a kept event of the same type on a word
-    next to its trigger in the parse (its head or a dependent): the better-attested one is kept,
-    by coded parties, then confidence."""
+    next to its trigger in the parse (its head or a dependent, not a conjunct: "met X and met
+    Y" are two acts): the better-attested one is kept, by coded parties, then confidence."""
 
     def attested(e: Event) -> tuple[int, float]:
         return sum(1 for a in e.actors + e.recipients if a.code), e.confidence
 
+    def joined(a: Token, b: Token) -> bool:  # one governs the other, not as a conjunct ("met ... and met")
+        return (a.head == b and a.dep_ != "conj") or (b.head == a and b.dep_ != "conj")
+
     kept: list[Event] = []
     for event in sorted(events, key=attested, reverse=True):
         token = doc.scratch.of(event).verb_token
-        if not any(
-            k.event_type == event.event_type
-            and (doc.scratch.of(k).verb_token.head == token or token.head == doc.scratch.of(k).verb_token)
-            for k in kept
-        ):
+        if not any(k.event_type == event.event_type and joined(doc.scratch.of(k).verb_token, token) for k in kept):
             kept.append(event)
     return kept
 
