@@ -194,30 +194,9 @@ class EventCoder:
             if pobj.dep_ == "pobj"
         ]
         recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
-        negated, status = self._modality(
-            tok.head if tok.head.pos_ in {"VERB", "AUX"} else tok
-        )  # "could impose sanctions"
-        event = Event(
-            doc_id=doc.id,
-            sentence_index=sent.index,
-            sentence=sent.text,
-            trigger_text=tok.text,
-            trigger_start=sent.offset + tok.idx,
-            trigger_end=sent.offset + tok.idx + len(tok),
-            cameo="",
-            event_type="",
-            mode=None,
-            contexts=[],
-            goldstein=0.0,
-            quad_class=0,
-            actors=actors,
-            recipients=[r for r in recipients if r not in actors],
-            negated=negated,
-            status=status,
-        )
-        work = doc.scratch.of(event)
-        work.verb_token, work.directed = tok, bool(recipients)
-        return event
+        governing = tok.head if tok.head.pos_ in {"VERB", "AUX"} else tok  # "could impose sanctions"
+        others = [r for r in recipients if r not in actors]
+        return _uncoded(doc, sent, tok, actors, others, bool(recipients), self._modality(governing))
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or
@@ -354,27 +333,9 @@ class EventCoder:
         if not actors and require_actor:
             return None
         actor_countries = {a.country for a in actors if a.country}
-        negated, status = self._modality(tok)
-        event = Event(
-            doc_id=doc.id,
-            sentence_index=sent.index,
-            sentence=sent.text,
-            trigger_text=tok.text,
-            trigger_start=sent.offset + tok.idx,
-            trigger_end=sent.offset + tok.idx + len(tok),
-            cameo="",
-            event_type="",
-            mode=None,
-            contexts=[],
-            goldstein=0.0,
-            quad_class=0,
-            actors=actors,
-            recipients=[r for r in recipients if not (r.country and r.country in actor_countries)],
-            negated=negated,
-            status=status,
-        )
+        recipients = [r for r in recipients if not (r.country and r.country in actor_countries)]
+        event = _uncoded(doc, sent, tok, actors, recipients, passive or explicit, self._modality(tok))
         work = doc.scratch.of(event)
-        work.verb_token, work.directed = tok, passive or explicit
         if m is not None:
             event.recode(m.rule.cameo, work.directed)
             event.confidence = self._confidence(m, actors, event.recipients)
@@ -427,3 +388,37 @@ class EventCoder:
         if recipients:
             score += 0.1
         return min(score, 0.95)
+
+
+def _uncoded(
+    doc: Document,
+    sent: Sentence,
+    tok: Token,
+    actors: list[Actor],
+    recipients: list[Actor],
+    directed: bool,
+    modality: tuple[bool, str],
+) -> Event:
+    """An event on a trigger word with its parties and modality (negated, status), not yet typed."""
+    negated, status = modality
+    event = Event(
+        doc_id=doc.id,
+        sentence_index=sent.index,
+        sentence=sent.text,
+        trigger_text=tok.text,
+        trigger_start=sent.offset + tok.idx,
+        trigger_end=sent.offset + tok.idx + len(tok),
+        cameo="",
+        event_type="",
+        mode=None,
+        contexts=[],
+        goldstein=0.0,
+        quad_class=0,
+        actors=actors,
+        recipients=recipients,
+        negated=negated,
+        status=status,
+    )
+    work = doc.scratch.of(event)
+    work.verb_token, work.directed = tok, directed
+    return event
