@@ -77,3 +77,18 @@ def test_unknown_actor_keeps_text_and_no_country(pipeline):
 def test_person_named_like_a_country_is_not_that_country(pipeline):
     event = first("Jordan Peterson criticized the government of Canada.", pipeline)
     assert all(a.country != "JOR" for a in event.actors)
+
+
+def test_he_and_she_are_the_person_named_last_but_not_their_own_clauses_subject(patterns):
+    from parley.api import actors
+
+    text = (
+        "Recep Tayyip Erdoğan spoke in Ankara on Monday. Now he is threatening to invade Afrin. "
+        "The US president spoke to him by phone. He urged Turkey to exercise caution."
+    )
+    pronouns = [(r["text"], r["code"]) for r in actors(text, date="2018-03-01", pipeline=patterns)]
+    assert [p for p in pronouns if p[0].lower() in {"he", "him"}] == [
+        ("he", "TURGOV"),
+        ("him", "TURGOV"),
+        ("He", "USAGOV"),
+    ]

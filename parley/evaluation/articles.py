@@ -162,14 +162,26 @@ class Pairing:
         return list(firsts.values())
 
 
+def _parties_agree(gold: Scored, emitted: Scored) -> int:
+    """How many of the gold event's source and target countries the emitted event names."""
+    return sum(
+        bool(g) and next(iter(g)) in e
+        for g, e in (
+            (gold.source_countries, emitted.source_countries),
+            (gold.target_countries, emitted.target_countries),
+        )
+    )
+
+
 def pair(gold: list[Scored], emitted: list[Scored], text: str = "") -> Pairing:
     """Match each emitted event, in text order, to the unmatched gold event of its sentence
-    and type whose trigger is nearest."""
+    and type whose trigger is nearest; of gold events with one trigger (one act by several
+    parties, one event per pair), the one whose parties the emitted event names."""
     out, free = Pairing(gold, emitted, text), list(gold)
     for e in sorted(emitted, key=lambda e: e.trigger):
         candidates = [g for g in free if g.type == e.type and g.same_sentence(e)]
         if candidates:
-            g = min(candidates, key=lambda g: abs(g.trigger[0] - e.trigger[0]))
+            g = min(candidates, key=lambda g: (abs(g.trigger[0] - e.trigger[0]), -_parties_agree(g, e)))
             free.remove(g)
             out.matched.append((g, e))
         else:

@@ -30,6 +30,7 @@ class Actor:
     sector: str | None = None
     name: str | None = None
     why: str | None = None  # which table entry coded it, for `parley actors`
+    local: bool = False  # its country is the article's, not the words': the place of an act says better
 
     @property
     def plain(self) -> bool:
@@ -135,8 +136,11 @@ class Event:
 
     @property
     def event_id(self) -> str:
-        """Stable id: the same document, sentence, trigger and code give the same id."""
+        """Stable id: the same document, sentence, trigger, code and parties' places give the same
+        id (one act by several parties is one event per pair: `stages.dyads`)."""
+        parties = ",".join(str(a.start) for a in self.actors) + ">" + ",".join(str(a.start) for a in self.recipients)
         key = f"{self.doc_id}\x1f{self.sentence_index}\x1f{self.trigger_start}\x1f{self.trigger_end}\x1f{self.cameo}"
+        key += f"\x1f{parties}"
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:

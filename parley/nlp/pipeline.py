@@ -25,6 +25,7 @@ from typing import Any
 from .document import Document, batched
 from .heap import return_freed_memory
 from .stages.actors import ActorCoder
+from .stages.dyads import DyadSplitter
 from .stages.events import EventCoder
 from .stages.issues import IssueFinder
 from .stages.parse import Parser
@@ -33,7 +34,7 @@ from .stages.time import EventDater
 
 ZONE_BATCHES = 16  # batches coded in one spaCy memory zone (see `__call__`)
 FRONT = ("actors", "events")  # per-document stages between the parse and the classifier
-BACK = ("time", "place", "issues")  # per-document stages after the classifier
+BACK = ("time", "place", "dyads", "issues")  # per-document stages after the classifier
 INPUTS = ("text", "date", "title", "url", "source")  # what a Document brings
 
 
@@ -86,7 +87,12 @@ class Pipeline:
             self.stages["classify"] = EventClassifierStage(
                 None if classifier is True else classifier, tagger, None if score_all_sentences else detector
             )
-        self.stages |= {"time": EventDater(), "place": Placer(), "issues": IssueFinder(parser.nlp)}
+        self.stages |= {
+            "time": EventDater(),
+            "place": Placer(),
+            "dyads": DyadSplitter(),
+            "issues": IssueFinder(parser.nlp),
+        }
         check_order(self.stages)
         self.batch_size = batch_size
         self.overlap = overlap

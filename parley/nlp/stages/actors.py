@@ -10,10 +10,14 @@ RUS + GOV). A leader's title with no country ("the president") takes the one sta
 article has named so far, and the holder's name from leaders.tsv. A person first named
 with a coded title ("Deputy Assistant Secretary of State Sonata Coulter") keeps that code
 when named again ("Coulter"). Group nouns ("both sides") resolve to the article's dyad: the
-two countries it mentions most. A state's body named without its state ("the government",
-"security forces", "police") is the state the article has named most so far, as a reader
-takes it. Any other noun phrase is a plain, uncoded actor ("a car bomb"). Unknown names
-keep their text with country null.
+two countries it mentions most. "He" and "she" are the person named last (by name or by
+title). A state's body named without its state ("the government", "security forces",
+"police") is the state the article has named most so far, as a reader takes it; so are
+unnamed civilians, rebels and protesters, and those (with police and courts) are marked
+`local`: the dyads stage gives them the state of the place where the act happened. A
+stateless people ("Kurdish forces") takes, of the states it lives in (peoples.tsv, in order
+of where its forces are most in the news), the first the article has named. Any other noun
+phrase is a plain, uncoded actor ("a car bomb"). Unknown names keep their text with country null.
 """
 
 from __future__ import annotations
@@ -39,12 +43,19 @@ from ..vocab import (
     leaders,
     named_actors,
     people,
+    peoples,
     quantity_nouns,
 )
 
 # sectors of a state's own bodies: an unnamed one ("the government", "security forces") is the
-# article's focal state's; rebels, opposition and civilians are not taken to be anyone's
+# article's focal state's where it acts (the subject; "attacked the embassy" may be anyone's);
+# unnamed civilians, rebels or protesters are the focal state's wherever they stand
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
+# sectors that act abroad: any other unnamed body (police, courts, civilians, rebels) is taken to
+# be of the place where it acts (`Actor.local`, settled by the dyads stage once events are placed)
+ABROAD_SECTORS = frozenset({"GOV", "MIL"})
+PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
 
 
 def actor_code(mention: Actor, sector: str | None) -> str:
@@ -68,8 +79,22 @@ def _capitalised(span: Span) -> bool:
     single word a proper noun ("May" the person, not the month or the verb)."""
     if len(span) == 1:
         return span[0].pos_ == "PROPN" and span[0].text[:1].isupper()
-    words = [t for t in span if t.is_alpha and (t.i == span.start or span.doc[t.i - 1].text != "-")]  # Ki-moon
-    return bool(words) and span[0].text[:1].isupper() and words[-1].text[:1].isupper()
+    last = span[-1]
+    while last.i - 2 >= span.start and span.doc[last.i - 1].text == "-" and not last.text[:1].isupper():
+        last = span.doc[last.i - 2]  # "Ban Ki-moon": "Ki" (but "Bashar al-Assad": "Assad")
+    return span[0].text[:1].isupper() and last.text[:1].isupper()
+
+
+def focus_country(doc: Document, before: int) -> str | None:
+    """The state the article has named most often before an offset (of equals, the one
+    named last): whose government, army or police an unnamed one is, as a reader takes it."""
+    counts: Counter = Counter()
+    last: dict[str, int] = {}
+    for m in doc.mentions:
+        if m.start < before and m.country and m.country not in STATELESS:
+            counts[m.country] += 1
+            last[m.country] = m.start
+    return max(counts, key=lambda c: (counts[c], last[c]), default=None)
 
 
 class ActorCoder:
@@ -81,10 +106,12 @@ class ActorCoder:
 
     def __init__(self, nlp) -> None:
         self.phrases = actor_phrases()
+        self.peoples = peoples()
         self.groups = group_nouns()
         self.quantities = quantity_nouns()
         self.agents = agents()
         self.roles = {role for _, role in leaders()}
+        self.titles = {role.split()[-1] for role in self.roles}  # "minister": a person's title
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(self.phrases)))
         # people and PETRARCH's named organisations and groups, matched in any case where capitalised
@@ -115,12 +142,35 @@ class ActorCoder:
                     groups[offset + tok.idx] = span
         doc.scratch.dyad = self._dyad(doc)
         named: dict[str, Actor] = {}  # surname -> how the person was coded where first named
+        persons: list[tuple[Actor, Token]] = []  # people named so far: whom "he" or "she" means
         for offset, sdoc in doc.chunks:
             for tok in sdoc:
                 if tok.pos_ in ARGUMENT_POS:
-                    actors = self._resolve(tok, offset, doc, groups, named)
+                    if tok.lower_ in PERSONAL_PRONOUNS:
+                        actors = self._antecedent(persons, tok, offset)
+                    else:
+                        actors = self._resolve(tok, offset, doc, groups, named)
+                        if actors and actors[0].country and self._person(tok, actors[0]):
+                            persons.append((actors[0], tok))
                     if actors:
                         doc.scratch.np_actors[offset + tok.idx] = actors
+
+    def _person(self, tok: Token, actor: Actor) -> bool:
+        """True when a word names a person: by name, by title, or as the people tables know it."""
+        return tok.ent_type_ == "PERSON" or tok.lemma_ in self.titles or (actor.why or "").startswith(PERSON_TABLES)
+
+    @staticmethod
+    def _antecedent(persons: list[tuple[Actor, Token]], pronoun: Token, offset: int) -> list[Actor]:
+        """A personal pronoun as the person named last before it, as a reader resolves it; not
+        the subject of its own clause ("the president called him": someone else)."""
+        verb = pronoun.head.head if pronoun.head.dep_ == "prep" else pronoun.head
+        for person, tok in reversed(persons):
+            if pronoun.dep_ not in {"nsubj", "nsubjpass", "poss"} and tok.head == verb and tok.dep_ == "nsubj":
+                continue
+            start = offset + pronoun.idx
+            why = f"pronoun '{pronoun.lower_}' -> the person named last, '{person.text}' ({person.why})"
+            return [replace(person, text=pronoun.text, start=start, end=start + len(pronoun), why=why)]
+        return []
 
     def _mention(self, span: Span, offset: int, doc: Document) -> Actor | None:
         """The coded mention a matched span stands for (None: a country name inside a person's)."""
@@ -129,6 +179,11 @@ class ActorCoder:
         if entity is not None:
             if self._inside_person(span):
                 return None  # "Jordan Peterson", "Chad Smith": a person, not a country
+            people = self.peoples.get(span.text)
+            if people is not None:  # "Kurdish": of its states, the first the article has named
+                named = {m.country for m in doc.mentions if m.start < start}
+                country = next((home for home in people.homes if home in named), people.homes[0])
+                return Actor(span.text, start, end, country, country, None, people.name, f"people table: {people.name}")
             return Actor(span.text, start, end, entity.code, entity.country, entity.sector, entity.name, entity.why)
         found = self.names[_lower_tokens(span)]
         if isinstance(found, Entity):
@@ -252,16 +307,18 @@ class ActorCoder:
             ]
         if sector:
             own = (
-                sector in STATE_SECTORS
-                and agent_phrase not in self.roles
-                and head.dep_ in {"nsubj", "nsubjpass"}  # who acts; an object ("attacked the embassy") may be anyone's
+                agent_phrase not in self.roles
+                # a state body acts as the subject; as an object ("attacked the embassy") it may be anyone's
+                and (sector not in STATE_SECTORS or head.dep_ in {"nsubj", "nsubjpass"})
                 and self._no_other(head)
             )
-            country = self._focus_country(doc, start) if own else None  # a title ("the president") is not
+            country = focus_country(doc, start) if own else None  # a title ("the president") is not
             if country:
                 why = f"agent table: '{agent_phrase}' -> {sector}; the state the article has named most so far"
-                return [Actor(text, start, end, country + sector, country, sector, None, why)]
-            return [Actor(text, start, end, sector, None, sector, None, f"agent table: '{agent_phrase}' -> {sector}")]
+                local = sector not in ABROAD_SECTORS  # police, civilians, rebels: of the place they act in
+                return [Actor(text, start, end, country + sector, country, sector, None, why, local)]
+            why = f"agent table: '{agent_phrase}' -> {sector}"
+            return [Actor(text, start, end, sector, None, sector, None, why, sector not in ABROAD_SECTORS)]
         if head.ent_type_ in UNKNOWN_NE or (head.pos_ == "PROPN" and not head.ent_type_):
             return [Actor(text, start, end, None, None, None, None, "unknown name")]
         if head.pos_ in {"NOUN", "PROPN"} and not head.ent_type_:
@@ -307,6 +364,9 @@ class ActorCoder:
             m = max(group, key=lambda a: (a.sector is not None, len(a.code or "")))
             # a title in the text ("Chancellor Merz") says more than a table's "out of office"
             sec = sector if sector and m.sector == "ELI" else m.sector or sector
+            people = self.peoples.get(m.text)
+            if people is not None and sec in {"MIL", "UAF"}:  # "Kurdish forces": no state's army
+                sec = people.forces_sector
             why = "; ".join(a.why or "" for a in group)
             if sector and not m.sector:
                 why += f"; agent '{agent_phrase}' -> {sector}"
@@ -346,18 +406,6 @@ class ActorCoder:
             or t.dep_ == "prep"
             for t in head.children
         )
-
-    @staticmethod
-    def _focus_country(doc: Document, before: int) -> str | None:
-        """The state the article has named most often before an offset (of equals, the one
-        named last): whose government, army or police an unnamed one is, as a reader takes it."""
-        counts: Counter = Counter()
-        last: dict[str, int] = {}
-        for m in doc.mentions:
-            if m.start < before and m.country and m.country not in STATELESS:
-                counts[m.country] += 1
-                last[m.country] = m.start
-        return max(counts, key=lambda c: (counts[c], last[c]), default=None)
 
     @staticmethod
     def _context_country(doc: Document, before: int) -> str | None:

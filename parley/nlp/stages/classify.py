@@ -292,6 +292,8 @@ class EventClassifierStage:
         finds likeliest where that type has at least the threshold's probability, else none
         (a rule's event is dropped). A rule's type stands where the detector agrees with it,
         with the rule's fine CAMEO code; each event takes the parties the tagger read for it.
+        A negated rule's event keeps its type where the detector reads the negation as a
+        rejection (PLOVER codes "did not agree" as AGREE with the negation mode).
         Two words of one act ("carried out airstrikes", "airstrikes killed") give one event."""
         assert self.detector is not None
         threshold = self.detector.config.threshold
@@ -304,6 +306,8 @@ class EventClassifierStage:
             best = int(row[:NONE].argmax())
             if row[best] < threshold:
                 continue
+            if event.negated and event.cameo and TYPES[best] == "REJECT":
+                best = TYPES.index(event.event_type)  # "have not reached an agreement": AGREE, negated
             if event.event_type != TYPES[best]:
                 event.pattern = f"{event.pattern}; type by detector" if event.pattern else "detector"
                 event.recode(self.defaults[TYPES[best]], work.directed)

@@ -55,7 +55,8 @@ class Entity:
 
 @lru_cache(maxsize=1)
 def actor_phrases() -> dict[str, Entity]:
-    """Surface form (case-sensitive) -> entity, from the country, organisation and institution tables."""
+    """Surface form (case-sensitive) -> entity, from the country, organisation, institution and
+    armed group tables."""
     out: dict[str, Entity] = {}
     for r in read_table("countries.tsv"):
         iso3, name = r["iso3"], r["name"]
@@ -73,6 +74,33 @@ def actor_phrases() -> dict[str, Entity]:
     for r in read_table("institutions.tsv"):
         for form in [r["name"], *split(r["aliases"])]:
             out[form] = Entity(r["country"] + r["sector"], r["country"], r["sector"], r["name"], "institution")
+    for people in peoples().values():
+        for form in people.forms:
+            out.setdefault(form, Entity(people.homes[0], people.homes[0], None, people.name, "people"))
+    for r in read_table("armed_groups.tsv"):
+        for form in [r["name"], *split(r["aliases"])]:
+            out[form] = Entity(r["code"], r["country"] or None, r["sector"], r["name"], "armed group")
+    return out
+
+
+@dataclass(frozen=True)
+class People:
+    """A people without a state of its own (peoples.tsv): the states it lives in, and the
+    sector of its forces (REB: the Kurds' fighters are no state's army)."""
+
+    name: str
+    homes: tuple[str, ...]
+    forces_sector: str
+    forms: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def peoples() -> dict[str, People]:
+    """Surface form (case-sensitive) -> the stateless people it names."""
+    out: dict[str, People] = {}
+    for r in read_table("peoples.tsv"):
+        people = People(r["name"], tuple(split(r["homes"])), r["forces_sector"], tuple(split(r["forms"])))
+        out |= {form: people for form in people.forms}
     return out
 
 
@@ -296,8 +324,9 @@ def leader_on(country: str, role: str, day: dt.date | None) -> Term | None:
 
 @lru_cache(maxsize=1)
 def people() -> dict[str, Person]:
-    """Lower-case name or alias -> Person, from leaders.tsv (dated terms, preferred) and
-    people.tsv (PETRARCH's people with dated codes); a user's rows of either are added."""
+    """Lower-case name or alias -> Person, from leaders.tsv (dated terms, preferred),
+    people_own.tsv (office-holders since 2000, written for parley) and people.tsv (PETRARCH's
+    people with dated codes, stale after 2014); a user's rows of each are added."""
     by_name: dict[str, Person] = {}
     forms: dict[str, Person] = {}
     for r in read_table("leaders.tsv"):
@@ -305,14 +334,16 @@ def people() -> dict[str, Person]:
         person.periods.append(Period(r["country"] + "GOV", _iso(r["start"]), _iso(r["end"])))
         for form in [r["name"], *split(r["aliases"])]:
             forms.setdefault(form.lower(), person)
-    for r in read_table("people.tsv"):
-        periods, default = _periods(r["codes"])
-        known = by_name.get(r["name"])
-        if known is not None:  # a leader PETRARCH also knows: keep its earlier roles too
-            known.periods.extend(p for p in periods if p.end is not None)
-            person = known
-        else:
-            person = by_name.setdefault(r["name"], Person(r["name"], periods, default))
-        for form in [r["name"], *split(r["aliases"])]:
-            forms.setdefault(form.lower(), person)
+    for table, source in (("people_own.tsv", "people (own)"), ("people.tsv", "people")):
+        for r in read_table(table):
+            periods, default = _periods(r["codes"])
+            known = by_name.get(r["name"])
+            if known is not None:  # a person an earlier table knows: keep the roles it closes too
+                known.periods.extend(p for p in periods if p.end is not None)
+                known.default = known.default or default
+                person = known
+            else:
+                person = by_name.setdefault(r["name"], Person(r["name"], periods, default, source))
+            for form in [r["name"], *split(r["aliases"])]:
+                forms.setdefault(form.lower(), person)
     return forms

@@ -1,0 +1,140 @@
+"""Dyads stage: each event's parties settled, one event per acting party and recipient.
+
+Civilians, rebels or protesters the text gives no state are of the place where the act
+happened, as a reader takes them ("killed 20 civilians in Idlib": Syria's); the actors stage
+gave them the article's most-named state, which the event's place now corrects. An arrest
+with no agent ("two more persons have been arrested") is the police's, of that place.
+
+"Saudi Arabia, the UAE, Bahrain and Egypt imposed a boycott on Qatar" reports four acts of
+sanction, one by each state; "Turkey shelled Afrin and Manbij" two. GDELT and ICEWS count one
+event per (source, target) pair, and so does the project's annotation guide, so an event whose
+actors (or recipients) are several coded parties becomes one event per pair, each with the
+same evidence. A joint act ("the US and Russia agreed") is one event of both and stays whole.
+Mentions of one party ("Trump ... the US president") are one party: parties are told apart by
+their state, or their code where they have none. A side splits only where its parties are
+coordinated in the parse: parties found apart in a sentence are as often a misreading as a
+second party, and stay one event's.
+Uncoded words ("a car bomb", a town) are too unsure to make events of their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from itertools import product
+
+from spacy.tokens import Token
+
+from ..document import Actor, Document, Event, Sentence
+from .actors import focus_country
+
+MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
+LIST_ARCS = frozenset({"conj", "appos"})
+POLICE_ACTS = frozenset({"arrest", "detain", "handcuff"})  # whose agent, unnamed, is the police
+
+
+def parties(actors: list[Actor]) -> list[list[Actor]]:
+    """The coded actors grouped by party, in text order: one group per state ("Russia and its
+    president" are one party), or per code for those of no state (the UN, Isis)."""
+    groups: dict[str, list[Actor]] = {}
+    for actor in sorted(actors, key=lambda a: a.start):
+        if actor.code:
+            groups.setdefault(actor.country or actor.code, []).append(actor)
+    return list(groups.values())
+
+
+def _party(group: list[Actor]) -> str | None:
+    return group[0].country or group[0].code
+
+
+def coordinated(sentence: Sentence, groups: list[list[Actor]]) -> bool:
+    """True when the parties' words are conjuncts of one another in the parse."""
+    if len(groups) < 2 or sentence.span is None:
+        return False
+    roots = []
+    for group in groups:
+        a = group[0]
+        inside = [
+            t for t in sentence.span if a.start < sentence.offset + t.idx + len(t) and sentence.offset + t.idx < a.end
+        ]
+        if not inside:
+            return False
+        roots.append(min(inside, key=lambda t: sum(1 for _ in t.ancestors)))
+    return set(roots) <= _listed_with(roots[0])
+
+
+def _listed_with(token: Token) -> set[Token]:
+    """The words of the list a word is in: linked by conjunction, or by apposition as the
+    parser reads a list's second item ("Saudi Arabia, the UAE and Egypt")."""
+    seen, todo = {token}, [token]
+    while todo:
+        t = todo.pop()
+        linked = [c for c in t.children if c.dep_ in LIST_ARCS] + ([t.head] if t.dep_ in LIST_ARCS else [])
+        todo += [u for u in linked if u not in seen]
+        seen.update(linked)
+    return seen
+
+
+def localised(actors: list[Actor], country: str | None) -> list[Actor]:
+    """Parties whose state came from the article rather than their words, placed in `country`."""
+    if not country:
+        return actors
+    return [
+        dataclasses.replace(a, country=country, code=country + (a.sector or ""))
+        if a.local and a.country != country
+        else a
+        for a in actors
+    ]
+
+
+def police(event: Event, country: str | None) -> Actor:
+    """The implied agent of an agentless arrest: the police of the place (the trigger is its
+    evidence)."""
+    code = f"{country or ''}COP"
+    why = "implied agent: an arrest or detention with no agent is the police's, of the place of the act"
+    return Actor(event.trigger_text, event.trigger_start, event.trigger_end, code, country, "COP", None, why, True)
+
+
+class DyadSplitter:
+    """Places unnamed local parties and splits each directed event with several coded parties
+    on a side into one event per pair."""
+
+    name = "dyads"
+    reads: tuple[str, ...] = ("events", "event.location", "mentions", "scratch.work")
+    writes: tuple[str, ...] = ("events", "event.actors", "event.recipients", "scratch.work")
+
+    def __call__(self, doc: Document) -> None:
+        out: list[Event] = []
+        for event in doc.events:
+            country = event.location.country if event.location else None
+            if not event.actors and doc.scratch.of(event).verb_token.lemma_.lower() in POLICE_ACTS:
+                event.actors = [police(event, country or focus_country(doc, event.trigger_start))]
+            event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
+            out += self.split(doc, event)
+        doc.events[:] = out
+
+    @staticmethod
+    def split(doc: Document, event: Event) -> list[Event]:
+        """The event's pairs: itself where it is joint or names at most one coded party a side
+        in one coordination ("Saudi Arabia, the UAE and Egypt"); parties of a side found apart
+        in the sentence stay together, as one event's."""
+        if event.reciprocal:
+            return [event]
+        sentence = doc.sentences[event.sentence_index]
+        sources, targets = parties(event.actors), parties(event.recipients)
+        sources, targets = (side if coordinated(sentence, side) else [sum(side, [])] for side in (sources, targets))
+        if len(sources) <= 1 and len(targets) <= 1:
+            return [event]
+        pairs = [
+            (s, t) for s, t in product(sources or [[]], targets or [[]]) if not (s and t and _party(s) == _party(t))
+        ]
+        if not pairs or len(pairs) > MAX_PAIRS:
+            return [event]
+        work = doc.scratch.of(event)
+        out = []
+        for s, t in pairs:
+            piece = dataclasses.replace(
+                event, actors=list(s), recipients=list(t), contexts=list(event.contexts), issues=list(event.issues)
+            )
+            doc.scratch.work[id(piece)] = (piece, dataclasses.replace(work))
+            out.append(piece)
+        return out

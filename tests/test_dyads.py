@@ -1,0 +1,72 @@
+"""One event per pair of parties, and unnamed local parties placed where the act happened
+(the dyads stage), with the armed-group and stateless-people tables it relies on."""
+
+import pytest
+
+from parley import code
+from parley.nlp.document import Actor
+from parley.nlp.stages.dyads import localised, parties
+
+
+def events_of(text, pipeline, kind, date="2018-03-01"):
+    return [e for e in code(text, date=date, pipeline=pipeline) if e.event_type == kind]
+
+
+def test_an_act_by_several_states_is_one_event_per_state(pipeline):
+    found = events_of("Saudi Arabia, the UAE and Egypt imposed sanctions on Qatar.", pipeline, "SANCTION")
+    assert sorted((e.actors[0].country, e.recipients[0].country) for e in found) == [
+        ("ARE", "QAT"),
+        ("EGY", "QAT"),
+        ("SAU", "QAT"),
+    ]
+    assert len({e.event_id for e in found}) == 3  # each pair is its own record
+    assert len({(e.trigger_start, e.sentence) for e in found}) == 1  # one act, one evidence
+
+
+def test_a_joint_act_stays_one_event(pipeline):
+    found = events_of("France and Germany held talks on energy in Paris.", pipeline, "CONSULT")
+    assert len(found) == 1 and found[0].reciprocal
+
+
+def test_parties_are_told_apart_by_code_and_uncoded_words_make_no_pair():
+    us, us_again = Actor("the US", 0, 6, "USA", "USA"), Actor("Washington", 10, 20, "USA", "USA")
+    town = Actor("Afrin", 30, 35)
+    assert parties([us, town, us_again]) == [[us, us_again]]
+
+
+def test_unnamed_civilians_take_the_state_of_the_place_of_the_act():
+    civilians = Actor("civilians", 0, 9, "TURCVL", "TUR", "CVL", local=True)
+    army = Actor("the army", 12, 20, "TURMIL", "TUR", "MIL")
+    placed = localised([civilians, army], "SYR")
+    assert [(a.code, a.country) for a in placed] == [("SYRCVL", "SYR"), ("TURMIL", "TUR")]
+    assert localised([civilians], None) == [civilians]
+
+
+def test_civilians_killed_in_a_syrian_town_are_syrian_in_an_article_about_turkey(pipeline):
+    text = "Turkey said on Monday it would keep up the pressure. Turkish jets killed 20 civilians in Idlib."
+    (killing,) = events_of(text, pipeline, "ASSAULT")
+    assert [a.code for a in killing.recipients] == ["SYRCVL"]
+
+
+@pytest.mark.parametrize(
+    "sentence,actor",
+    [
+        ("Isis claimed the attack on the checkpoint.", ("IMGREB", None, "REB")),
+        ("The SDF captured the town from the militants.", ("SYRREB", "SYR", "REB")),
+        ("The IDF struck targets in Gaza.", ("ISRMIL", "ISR", "MIL")),
+        ("The Wagner Group seized the airport.", ("RUSMIL", "RUS", "MIL")),
+        ("Kurdish fighters attacked the convoy near Kobani in Syria.", ("SYRREB", "SYR", "REB")),
+    ],
+)
+def test_armed_groups_and_a_stateless_peoples_forces(patterns, sentence, actor):
+    from parley.api import actors
+
+    first = actors(sentence, date="2018-03-01", pipeline=patterns)[0]
+    assert (first["code"], first["country"], first["sector"]) == actor
+
+
+def test_an_agentless_arrest_is_the_police_of_the_place(pipeline):
+    text = "Officials in Turkey spoke on Monday. Two more persons have been arrested in Godhra, in Gujarat."
+    (arrest,) = events_of(text, pipeline, "COERCE")
+    assert [(a.country, a.sector) for a in arrest.actors] == [("IND", "COP")]
+    assert text[arrest.actors[0].start : arrest.actors[0].end] == "arrested"  # its evidence is the trigger
