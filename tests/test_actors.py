@@ -92,3 +92,21 @@ def test_he_and_she_are_the_person_named_last_but_not_their_own_clauses_subject(
         ("him", "TURGOV"),
         ("He", "USAGOV"),
     ]
+
+
+def test_a_place_before_an_agent_names_its_state(patterns):
+    from parley.api import actors
+
+    found = {r["text"]: r["code"] for r in actors("Istanbul prosecutors charged the Godhra police.", pipeline=patterns)}
+    assert found == {"Istanbul prosecutors": "TURJUD", "the Godhra police": "INDCOP"}
+
+
+def test_a_lower_cased_article_is_read_in_any_case_but_not_common_words(patterns):
+    from parley.api import actors
+    from parley.nlp.stages.actors import lower_cased
+
+    text = "the duo fled to pakistan after the riots, and india has asked pakistan to hand them over to us."
+    assert lower_cased(text) and not lower_cased("India has asked Pakistan to hand them over to the police.")
+    coded = [(r["text"], r["code"]) for r in actors(text, pipeline=patterns)]
+    assert ("india", "IND") in coded and ("pakistan", "PAK") in coded
+    assert all(t != "us" for t, _ in coded)  # "us" is a word, not the United States, in lower case

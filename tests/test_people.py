@@ -20,7 +20,7 @@ def coded(text, pipeline, date="2025-02-27"):
     "text,date,code",
     [
         ("Donald Trump", "2025-02-27", "USAGOV"),
-        ("Donald Trump", "2022-06-01", "USAELI"),  # between his terms
+        ("Donald Trump", "2022-06-01", "USAOPP"),  # between his terms, the opposition's leader (people_own.tsv)
         ("Angela Merkel", "2019-01-01", "DEUGOV"),
         ("Angela Merkel", "2025-01-01", "DEUELI"),
     ],

@@ -30,6 +30,7 @@ from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 
 from ..document import PLAIN_PHRASE, Actor, Document
+from ..gazetteer import gazetteer
 from ..parties import ARGUMENT_POS, UNKNOWN_NE, noun_phrase
 from ..vocab import (
     STATELESS,
@@ -54,6 +55,7 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
 # sectors that act abroad: any other unnamed body (police, courts, civilians, rebels) is taken to
 # be of the place where it acts (`Actor.local`, settled by the dyads stage once events are placed)
 ABROAD_SECTORS = frozenset({"GOV", "MIL"})
+MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city at least this big
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
 
@@ -97,6 +99,12 @@ def focus_country(doc: Document, before: int) -> str | None:
     return max(counts, key=lambda c: (counts[c], last[c]), default=None)
 
 
+def lower_cased(text: str) -> bool:
+    """True for a text written (or scraped) without capitals: under one letter in 200 upper case."""
+    letters = sum(c.isalpha() for c in text)
+    return letters >= 40 and sum(c.isupper() for c in text) * 200 < letters
+
+
 class ActorCoder:
     """Codes actor mentions and noun phrase heads of a parsed Document."""
 
@@ -105,6 +113,8 @@ class ActorCoder:
     writes: tuple[str, ...] = ("mentions", "scratch.mention_at", "scratch.np_actors", "scratch.dyad")
 
     def __init__(self, nlp) -> None:
+        self.nlp = nlp
+        self._caseless_tables: tuple[PhraseMatcher, dict[str, Entity]] | None = None
         self.phrases = actor_phrases()
         self.peoples = peoples()
         self.groups = group_nouns()
@@ -126,11 +136,14 @@ class ActorCoder:
 
     def __call__(self, doc: Document) -> None:
         groups: dict[int, Span] = {}
+        caseless = lower_cased(doc.text)  # "gujarat police arrested ...": names are not capitalised
         for offset, sdoc in doc.chunks:
             spans = [sdoc[s:e] for _, s, e in self.matcher(sdoc)]
-            spans += [sdoc[s:e] for _, s, e in self.name_matcher(sdoc) if _capitalised(sdoc[s:e])]
+            if caseless:
+                spans += [sdoc[s:e] for _, s, e in self._caseless()[0](sdoc)]
+            spans += [sdoc[s:e] for _, s, e in self.name_matcher(sdoc) if caseless or _capitalised(sdoc[s:e])]
             for span in filter_spans(spans):
-                mention = self._mention(span, offset, doc)
+                mention = self._mention(span, offset, doc, caseless)
                 if mention is None:
                     continue
                 doc.mentions.append(mention)
@@ -172,10 +185,22 @@ class ActorCoder:
             return [replace(person, text=pronoun.text, start=start, end=start + len(pronoun), why=why)]
         return []
 
-    def _mention(self, span: Span, offset: int, doc: Document) -> Actor | None:
+    def _caseless(self) -> tuple[PhraseMatcher, dict[str, Entity]]:
+        """A matcher of the actor tables' phrases in any case, and lower-case phrase -> entity,
+        built when a lower-cased document first needs them. Phrases that are common words in
+        lower case ("US": "us") are left out."""
+        if self._caseless_tables is None:
+            stop = self.nlp.Defaults.stop_words
+            lowered = {p.lower(): e for p, e in self.phrases.items() if p.lower() not in stop}
+            matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+            matcher.add("ACTOR", list(self.nlp.tokenizer.pipe(lowered)))
+            self._caseless_tables = matcher, lowered
+        return self._caseless_tables
+
+    def _mention(self, span: Span, offset: int, doc: Document, caseless: bool = False) -> Actor | None:
         """The coded mention a matched span stands for (None: a country name inside a person's)."""
         start, end = offset + span.start_char, offset + span.end_char
-        entity = self.phrases.get(span.text)
+        entity = self.phrases.get(span.text) or (self._caseless()[1].get(span.text.lower()) if caseless else None)
         if entity is not None:
             if self._inside_person(span):
                 return None  # "Jordan Peterson", "Chad Smith": a person, not a country
@@ -305,6 +330,10 @@ class ActorCoder:
             return [
                 replace(first, text=text, start=start, end=end, why=f"named earlier as '{first.text}' ({first.why})")
             ]
+        place = self._placed_by(scope, head) if sector else None
+        if sector and place is not None:  # "Godhra police": the police of the place's state
+            why = f"agent table: '{agent_phrase}' -> {sector}; '{place.name}' is in {place.country}"
+            return [Actor(text, start, end, place.country + sector, place.country, sector, None, why)]
         if sector:
             own = (
                 agent_phrase not in self.roles
@@ -324,6 +353,17 @@ class ActorCoder:
         if head.pos_ in {"NOUN", "PROPN"} and not head.ent_type_:
             return [Actor(text, start, end, None, None, None, None, PLAIN_PHRASE)]
         return []
+
+    @staticmethod
+    def _placed_by(scope: list[Token], head: Token):
+        """The place a compound word of the phrase names ("Godhra police", "Istanbul prosecutors"),
+        if it is a known city of some size or a province."""
+        for t in scope:
+            if t.dep_ == "compound" and t.i < t.head.i and t.pos_ in {"PROPN", "NOUN"} and t.is_alpha:
+                place = gazetteer().lookup(t.text, set(), [])
+                if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
+                    return place
+        return None
 
     def _sector(self, head: Token, scope: list[Token], offset: int, doc: Document) -> tuple[str | None, str | None]:
         """The agent words that give the phrase its sector: the head's own title first
