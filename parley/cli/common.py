@@ -7,8 +7,9 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
+from ..corpus.printable import printable
 from ..corpus.sources import DEFAULT_MAX_BYTES, INPUT_FORMATS, InputError, parse_date
 
 if TYPE_CHECKING:
@@ -103,6 +104,12 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     return ReadOptions(args.input_format, args.date, args.max_bytes, args.fetch, args.allow_net)
 
 
+def say(message: object, file: TextIO | None = None) -> None:
+    """A one-line message on standard error, "parley: ...", with any control character made visible:
+    messages quote ids, titles and filter values, which could carry escape sequences."""
+    print(f"parley: {printable(str(message))}", file=file or sys.stderr, flush=True)
+
+
 def guarded(job: Callable[[], object], output: str | None) -> int:
     """Run a job; a bad value, a database error or an unwritable output is one line on stderr."""
     from ..corpus.store import StoreError
@@ -110,14 +117,14 @@ def guarded(job: Callable[[], object], output: str | None) -> int:
     try:
         job()
     except ValueError as e:
-        print(f"parley: {e}", file=sys.stderr)
+        say(e)
         return EXIT_USAGE
     except StoreError as e:
-        print(f"parley: {e}", file=sys.stderr)
+        say(e)
         return EXIT_DATABASE
     except BrokenPipeError:
         raise
     except OSError as e:
-        print(f"parley: {e.filename or output or '-'}: {e.strerror or e}", file=sys.stderr)
+        say(f"{e.filename or output or '-'}: {e.strerror or e}")
         return EXIT_USAGE
     return EXIT_OK
