@@ -224,3 +224,25 @@ def test_sigterm_is_heard_while_a_read_waits(tmp_path):
     child.send_signal(signal.SIGTERM)
     _, err = child.communicate(timeout=20)
     assert child.returncode == 128 + signal.SIGTERM and err.strip().splitlines() == ["parley: terminated"]
+
+
+def test_a_saved_feed_reads_local_pages_only_inside_its_folder(tmp_path, capsys, pipeline):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "page.html").write_text(f"<html><body><article><p>{ENGLISH} The secret plan.</p></article></body></html>")
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "feed.rss").write_text(
+        '<rss version="2.0"><channel><title>t</title><item><title>x</title><guid isPermaLink="false">s1</guid>'
+        "<link>../secret/page.html</link><description>Turkey and Greece held talks in Ankara.</description>"
+        "</item></channel></rss>"
+    )
+    db = tmp_path / "corpus.duckdb"
+    assert main(["ingest", str(feeds), "--db", str(db), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"parley: {feeds / 'feed.rss'}#item 1: refused: the linked page {secret / 'page.html'} is outside "
+        f"the feed's folder {feeds} (see --links-root)\n"
+    )
+    assert main(["code", str(feeds), "--links-root", str(tmp_path), "--format", "jsonl"]) == 0
+    assert '"trigger": {"text": "agreed"' in capsys.readouterr().out  # coded from the page, not the summary

@@ -85,6 +85,11 @@ def add_input_options(p: argparse.ArgumentParser, date_help: str) -> None:
         help="let URLs point into this network (10.0.0.0/8, 127.0.0.1); by default only public "
         "addresses are fetched. Repeatable",
     )
+    p.add_argument(
+        "--links-root",
+        metavar="DIR",
+        help="a saved feed's items may link to local pages inside this folder (default: the feed's own folder)",
+    )
 
 
 def add_max_bytes_option(p: argparse.ArgumentParser) -> None:
@@ -101,7 +106,7 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     """How to read the inputs, from the options add_input_options and add_max_bytes_option added."""
     from ..corpus.sources import ReadOptions
 
-    return ReadOptions(args.input_format, args.date, args.max_bytes, args.fetch, args.allow_net)
+    return ReadOptions(args.input_format, args.date, args.max_bytes, args.fetch, args.allow_net, args.links_root)
 
 
 def say(message: object, file: TextIO | None = None) -> None:

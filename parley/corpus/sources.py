@@ -99,13 +99,15 @@ class ReadOptions:
     publication date of inputs that name none (a date or YYYY-MM-DD). `max_bytes` bounds any
     one input or record. URL inputs are always fetched (naming one is asking for it); `fetch`
     allows fetching the http(s) pages that feed items link to. A URL is fetched only from a
-    public address or one in the networks of `allow_net` (`web.fetch`)."""
+    public address or one in the networks of `allow_net` (`web.fetch`). A saved feed's items
+    may link to local pages only inside the feed's own folder, or inside `links_root`."""
 
     input_format: str = "auto"
     date: dt.date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     fetch: bool = False
     allow_net: Sequence[str] = ()
+    links_root: str | None = None
 
     def __post_init__(self) -> None:
         if self.input_format not in INPUT_FORMATS:
@@ -171,6 +173,7 @@ def _read(
             max_bytes=options.max_bytes,
             fetch=options.fetch,
             allow_net=options.allow_net,
+            links_root=options.links_root,
         )
     elif kind == JSONL:
         yield from jsonl_records(source, bounded_lines(io.BytesIO(data), options.max_bytes), date, options.max_bytes)
