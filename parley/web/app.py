@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from ..corpus.store.rows import IngestSummary
 
 STATIC = Path(__file__).resolve().parent / "static"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")  # the Host names a server answers to unless told more
+BODY_TIMEOUT = 60.0  # seconds for a POST body to arrive in full
 MAX_LIMIT = 1000
 MAX_POST = 16 * 1024 * 1024  # bytes of articles one POST /api/ingest may send
 IDLE_CLOSE = 2.0  # seconds without a request after which the connection is closed, letting writers in
@@ -131,9 +133,12 @@ def event_filters(
     )
 
 
-def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[str] = LOOPBACK) -> FastAPI:
     """The app over the database `db` (default: PARLEY_DB, else the default DuckDB file);
-    POST /api/ingest exists only when `token` is given, and requires it as a bearer token."""
+    POST /api/ingest exists only when `token` is given, and requires it as a bearer token.
+    It answers only requests whose Host is one of `hosts` (a web page that rebinds its own
+    name to this machine's address gets a 421, not the data)."""
+    allowed_hosts = {h.strip("[]").lower().rstrip(".") for h in hosts}
     opened_url = db or default_url()
     lock = threading.RLock()  # one request at a time on the one connection (an ingestion's writes take it again)
     coding = threading.Lock()  # one ingestion at a time: it codes documents without holding `lock`
@@ -206,6 +211,13 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
+        host = request_host(request.headers.get("host"))
+        if host is not None and host not in allowed_hosts:
+            # DNS rebinding: a page's own name now points here; its requests carry that name
+            return JSONResponse(
+                {"detail": f"this server does not serve the host {shown(host)} (see parley serve --allow-host)"},
+                status_code=421,
+            )
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -416,13 +428,30 @@ class _IdleCloser:
                     self.lock.release()
 
 
-async def body(request: Request, most: int) -> bytes:
-    """The request body, refused (413) as soon as more than `most` bytes of it have come."""
+def request_host(header: str | None) -> str | None:
+    """The host name of a Host header ("Example.org:8000" -> "example.org", "[::1]:80" -> "::1"); None without one."""
+    if not header:
+        return None
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rpartition(":")[0].rstrip(".") if ":" in header else header.rstrip(".")
+
+
+async def body(request: Request, most: int, timeout: float = BODY_TIMEOUT) -> bytes:
+    """The request body, refused (413) as soon as more than `most` bytes of it have come, and
+    (408) when it has not come in full within `timeout` seconds."""
+    import asyncio
+
     data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > most:
-            raise HTTPException(413, f"request body over {most // 1024 // 1024} MB")
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                data += chunk
+                if len(data) > most:
+                    raise HTTPException(413, f"request body over {most // 1024 // 1024} MB")
+    except TimeoutError:
+        raise HTTPException(408, f"request body not received within {timeout:g} s") from None
     return bytes(data)
 
 
