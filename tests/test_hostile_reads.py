@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import resource
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -67,8 +70,6 @@ def test_devices_fifos_and_sockets_in_a_directory_are_skipped_with_one_line_each
     folder.mkdir()
     (folder / "x.jsonl").symlink_to("/dev/zero")  # once grew to 23 GB
     os.mkfifo(folder / "b.jsonl")  # once hung forever, waiting for a writer
-    import socket
-
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(folder / "s.txt"))
     (folder / "good.txt").write_text(ENGLISH)
@@ -246,3 +247,60 @@ def test_a_saved_feed_reads_local_pages_only_inside_its_folder(tmp_path, capsys,
     )
     assert main(["code", str(feeds), "--links-root", str(tmp_path), "--format", "jsonl"]) == 0
     assert '"trigger": {"text": "agreed"' in capsys.readouterr().out  # coded from the page, not the summary
+
+
+def _trickling_server(head: bytes, every: float, line: bytes) -> tuple[str, threading.Event]:
+    """A server on loopback that answers each connection with `head`, then `line` every `every` s
+    until stopped: (its URL, the event that stops it)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(head)
+                while not stop.wait(every):
+                    conn.sendall(line)
+            except OSError:
+                pass
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+        listener.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/page.html", stop
+
+
+@pytest.mark.parametrize(
+    "head, line",
+    [
+        (b"HTTP/1.1 200 OK\r\n", b"X-Slow: 1\r\n"),  # one header line at a time: never the end of the head
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n", b"<p>"),  # a slow body
+    ],
+    ids=["headers", "body"],
+)
+def test_one_deadline_covers_the_whole_fetch_and_says_the_real_time(head, line):
+    from parley.corpus.readers import web
+    from parley.corpus.sources import InputError
+
+    url, stop = _trickling_server(head, 0.3, line)
+    started = time.monotonic()
+    try:
+        with pytest.raises(InputError) as refused:
+            web.fetch(url, 1_000_000, timeout=2, allow_net=["127.0.0.1"])
+    finally:
+        stop.set()
+    took = time.monotonic() - started
+    assert took < 3.5
+    said = re.fullmatch(r"timed out after (\d+\.\d) s \(the limit is 2 s for the whole fetch\)", str(refused.value))
+    assert said and abs(float(said.group(1)) - took) < 0.5, str(refused.value)
