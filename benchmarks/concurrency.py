@@ -128,7 +128,7 @@ def main() -> int:
             opened = time.monotonic()
             results, took = measured(port, seen, args.clients, max(args.seconds, HEADER_TIMEOUT + 2))
             time.sleep(max(0.0, HEADER_TIMEOUT + 2 - (time.monotonic() - opened)))
-            left = still_open(sockets)
+            left, checked = still_open(sockets), time.monotonic() - opened
             stop.set()
             for s in sockets:
                 s.close()
@@ -136,7 +136,7 @@ def main() -> int:
             errors += [e for _, _, e in results if e]
     print("\n".join(lines))
     print(
-        f"half-open connections still open {time.monotonic() - opened:.0f} s after they opened "
+        f"half-open connections still open {checked:.0f} s after they opened "
         f"(header deadline {HEADER_TIMEOUT:g} s): {left} of {args.half_open}"
     )
     for error in errors[:10]:
