@@ -182,7 +182,7 @@ def _date(entry: Any) -> dt.date | None:
             pass
         try:
             return email.utils.parsedate_to_datetime(raw).date()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an hour of 20 digits
             pass
         parsed = dict.get(entry, f"{key}_parsed")  # other formats feedparser knows, in UTC
         try:
