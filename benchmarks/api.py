@@ -40,7 +40,7 @@ def main() -> int:
         seconds = generate(store, args.events)
         store.close()
         print(f"stored {args.events:,} events in {seconds:.1f} s")
-        client = TestClient(create_app(db))
+        client = TestClient(create_app(db), base_url="http://localhost")
         times, weeks = [], 0
         for _ in range(args.repeat):
             started = time.perf_counter()

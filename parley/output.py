@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from .corpus.printable import printable
 from .nlp.document import Actor, Document, Event
 
 OUTPUT_FORMATS = ("table", "jsonl", "json")
@@ -51,10 +52,10 @@ class Writer:
 
     def _table(self, doc: Document) -> None:
         date = f", published {doc.date.isoformat()}" if doc.date else ""
-        self.stream.write(f"== {doc.id}{date}: {len(doc.events)} event{'s' * (len(doc.events) != 1)}\n")
+        self.stream.write(f"== {printable(doc.id)}{date}: {len(doc.events)} event{'s' * (len(doc.events) != 1)}\n")
         if not doc.events:
             return
-        rows = [TABLE_COLUMNS, *(table_row(e) for e in doc.events)]
+        rows = [TABLE_COLUMNS, *(tuple(map(printable, table_row(e))) for e in doc.events)]
         widths = [max(len(r[i]) for r in rows) for i in range(len(TABLE_COLUMNS))]
         for r in rows:
             self.stream.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")

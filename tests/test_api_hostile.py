@@ -205,7 +205,7 @@ def snapshot(url: str) -> dict[str, int]:
             }
     import duckdb
 
-    conn = duckdb.connect(url)  # in this process: shares the app's open database
+    conn = duckdb.connect(url, read_only=True)  # in this process: shares the app's open (read-only) database
     try:
         names = [
             r[0]

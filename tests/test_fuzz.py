@@ -257,6 +257,16 @@ def test_inputs_that_crashed_a_reader_are_refused(name):
     assert run_reader(read, data) == ([], reasons)
 
 
+def test_an_hour_of_20_digits_leaves_the_item_undated():
+    # found by the derandomised feed fuzzing: email.utils overflowed (OverflowError) on it
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title><updated>Mon, 9 Feb 2025 '
+        b"99:99999999999999999999:00 GMT</updated><content>The envoy met the minister.</content></entry></feed>"
+    )
+    (doc,), failures = run_reader(read_feed, data)
+    assert failures == [] and doc.date is None and doc.text == "The envoy met the minister."
+
+
 def test_a_channel_link_with_an_unclosed_ipv6_address_leaves_the_publisher_unknown():
     feed = (
         b"<rss><channel><link>http://[x</link><item><title>T</title><description>Talks resumed."

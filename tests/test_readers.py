@@ -124,18 +124,46 @@ def test_rss_item_falls_back_to_its_summary_without_the_linked_page(tmp_path):
     assert japan.text == "Tokyo promises tents, water purifiers and doctors."
 
 
-def test_file_url_links_are_read(tmp_path):
+def test_file_url_links_are_read_inside_the_feeds_folder(tmp_path):
     feed = tmp_path / "feed.rss"
+    page = shutil.copy(LINKED, tmp_path / "page.html")
     feed.write_text(
-        RSS.read_text(encoding="utf-8").replace("<link>linked-page.html", f"<link>{LINKED.as_uri()}"), encoding="utf-8"
+        RSS.read_text(encoding="utf-8").replace("<link>linked-page.html", f"<link>{Path(page).as_uri()}"),
+        encoding="utf-8",
     )
     assert "a team of medical workers" in read(feed)[1].text
 
 
+def _linking(folder: Path, link: str) -> Path:
+    """A saved feed in `folder` whose second item links to `link`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    feed = folder / "feed.rss"
+    feed.write_text(RSS.read_text(encoding="utf-8").replace("<link>linked-page.html", f"<link>{link}"), "utf-8")
+    return feed
+
+
+def test_local_links_outside_the_feeds_folder_are_refused(tmp_path):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    shutil.copy(LINKED, secret / "page.html")
+    feeds = tmp_path / "feeds"
+    (feeds / "inside").mkdir(parents=True)
+    (feeds / "inside" / "escape.html").symlink_to(secret / "page.html")  # a link inside, to a file outside
+    for link in ("../secret/page.html", (secret / "page.html").as_uri(), "inside/escape.html"):
+        feed = _linking(feeds, link)
+        (item,) = (i for i in read(feed) if isinstance(i, Failure) and i.source == f"{feed}#item 2")
+        assert item.reason == (
+            f"refused: the linked page {secret / 'page.html'} is outside the feed's folder {feeds} (see --links-root)"
+        )
+    # a folder named by the caller widens what may be read
+    assert "a team of medical workers" in read(feed, links_root=str(tmp_path))[1].text
+
+
 def test_an_item_whose_page_and_summary_both_fail_names_both(tmp_path):
     feed = tmp_path / "feed.rss"
+    page = Path(shutil.copy(EMPTY_PAGE, tmp_path / "empty.html"))
     feed.write_text(
-        RSS.read_text(encoding="utf-8").replace("https://pacificwire.example.org/world/live", EMPTY_PAGE.as_uri()),
+        RSS.read_text(encoding="utf-8").replace("https://pacificwire.example.org/world/live", page.as_uri()),
         encoding="utf-8",
     )
     assert failures(read(feed)) == {

@@ -14,7 +14,7 @@ from parley.web import create_app
 
 @pytest.fixture(scope="module")
 def client(web_db) -> TestClient:
-    return TestClient(create_app(web_db))
+    return TestClient(create_app(web_db), base_url="http://localhost")
 
 
 def test_events_match_the_cli_filters(client, web_db):
@@ -114,8 +114,10 @@ def test_schema_served_and_nothing_from_a_cdn(client):
 
 def test_ingest_needs_a_configured_token(duckdb_url, pipeline):
     article = {"id": "a1", "text": "Russia and Ukraine met in Istanbul on Monday.", "date": "2025-05-20"}
-    assert TestClient(create_app(duckdb_url)).post("/api/ingest", json=article).status_code in (404, 405)
-    client = TestClient(create_app(duckdb_url, token="s3cret"))
+    assert TestClient(create_app(duckdb_url), base_url="http://localhost").post(
+        "/api/ingest", json=article
+    ).status_code in (404, 405)
+    client = TestClient(create_app(duckdb_url, token="s3cret"), base_url="http://localhost")
     assert client.post("/api/ingest", json=article).status_code == 401
     wrong = client.post("/api/ingest", json=article, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401 and wrong.json()["detail"]

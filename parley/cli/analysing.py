@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..corpus.printable import printable
 from .common import Subcommands, add_db_option, count_arg, date_arg, guarded
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def _analysed(args: argparse.Namespace, job: Callable[[], pd.DataFrame]) -> int:
 
 
 def _table(frame: pd.DataFrame) -> None:
-    print(frame.to_string(index=False, float_format="{:.3f}".format) if len(frame) else "(none)")
+    print(printable(frame.to_string(index=False, float_format="{:.3f}".format), "\n") if len(frame) else "(none)")
 
 
 def _write_csv(frame: pd.DataFrame, path: str) -> None:
@@ -199,7 +200,8 @@ def _agenda_table(frame: pd.DataFrame) -> None:
             f"{', '.join(row.raised_by) or '-'}"
         )
         for e in row.history:
-            print(f"    {e['date'] or '-':<10} {e['stance']:<10} {'+'.join(e['by']) or '-':<8} {e['trigger']}")
+            by = "+".join(e["by"]) or "-"
+            print(f"    {e['date'] or '-':<10} {e['stance']:<10} {by:<8} {printable(e['trigger'])}")
 
 
 def _agenda_json(frame: pd.DataFrame) -> None:

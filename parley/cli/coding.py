@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..corpus.printable import printable
 from ..corpus.sources import Failure
 from ..output import OUTPUT_FORMATS, Writer
 from .common import (
@@ -16,6 +17,7 @@ from .common import (
     add_max_bytes_option,
     date_arg,
     read_options,
+    say,
 )
 
 
@@ -54,7 +56,7 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     def report(failure: Failure) -> None:
         failures.append(failure)
-        print(f"parley: {failure}", file=sys.stderr, flush=True)
+        say(failure)
 
     writer = Writer(sys.stdout, args.format)
     for doc in code_inputs(args.inputs, read=read_options(args), on_error=report):
@@ -81,6 +83,8 @@ def cmd_actors(args: argparse.Namespace) -> int:
     width = min(max((len(r["text"]) for r in rows), default=6), 48)
     print(f"{'phrase':<{width}}  {'code':<9} {'name':<24} why")
     for r in rows:
-        phrase = r["text"] if len(r["text"]) <= width else r["text"][: width - 1] + "…"
-        print(f"{phrase:<{width}}  {r['code'] or '-':<9} {(r['name'] or '-')[:24]:<24} {r['why']}")
+        text = printable(r["text"])
+        phrase = text if len(text) <= width else text[: width - 1] + "…"
+        name, why = printable(r["name"] or "-"), printable(str(r["why"]))
+        print(f"{phrase:<{width}}  {r['code'] or '-':<9} {name[:24]:<24} {why}")
     return EXIT_OK

@@ -7,8 +7,9 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
+from ..corpus.printable import printable
 from ..corpus.sources import DEFAULT_MAX_BYTES, INPUT_FORMATS, InputError, parse_date
 
 if TYPE_CHECKING:
@@ -84,6 +85,11 @@ def add_input_options(p: argparse.ArgumentParser, date_help: str) -> None:
         help="let URLs point into this network (10.0.0.0/8, 127.0.0.1); by default only public "
         "addresses are fetched. Repeatable",
     )
+    p.add_argument(
+        "--links-root",
+        metavar="DIR",
+        help="a saved feed's items may link to local pages inside this folder (default: the feed's own folder)",
+    )
 
 
 def add_max_bytes_option(p: argparse.ArgumentParser) -> None:
@@ -100,7 +106,13 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     """How to read the inputs, from the options add_input_options and add_max_bytes_option added."""
     from ..corpus.sources import ReadOptions
 
-    return ReadOptions(args.input_format, args.date, args.max_bytes, args.fetch, args.allow_net)
+    return ReadOptions(args.input_format, args.date, args.max_bytes, args.fetch, args.allow_net, args.links_root)
+
+
+def say(message: object, file: TextIO | None = None) -> None:
+    """A one-line message on standard error, "parley: ...", with any control character made visible:
+    messages quote ids, titles and filter values, which could carry escape sequences."""
+    print(f"parley: {printable(str(message))}", file=file or sys.stderr, flush=True)
 
 
 def guarded(job: Callable[[], object], output: str | None) -> int:
@@ -110,14 +122,14 @@ def guarded(job: Callable[[], object], output: str | None) -> int:
     try:
         job()
     except ValueError as e:
-        print(f"parley: {e}", file=sys.stderr)
+        say(e)
         return EXIT_USAGE
     except StoreError as e:
-        print(f"parley: {e}", file=sys.stderr)
+        say(e)
         return EXIT_DATABASE
     except BrokenPipeError:
         raise
     except OSError as e:
-        print(f"parley: {e.filename or output or '-'}: {e.strerror or e}", file=sys.stderr)
+        say(f"{e.filename or output or '-'}: {e.strerror or e}")
         return EXIT_USAGE
     return EXIT_OK

@@ -25,6 +25,14 @@ def add_serve(sub: Subcommands) -> None:
     )
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--token", help="enable POST /api/ingest with this bearer token (default: $PARLEY_TOKEN)")
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (the server answers to loopback names and the "
+        "address it listens on; any other Host header gets 421). Repeatable",
+    )
     p.set_defaults(func=cmd_serve)
 
 
@@ -37,15 +45,15 @@ def serve_config(args: argparse.Namespace) -> dict:
         "host": args.host,
         "port": args.port,
         "token": args.token or os.environ.get("PARLEY_TOKEN") or None,
+        "hosts": args.allow_host,
     }
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from ..corpus.query import open_existing
     from ..corpus.store import StoreError, open_store
     from ..web import create_app
+    from ..web.server import serve, served_hosts
 
     config = serve_config(args)
     try:  # with a token a new database may be made, to ingest into; else it must exist
@@ -59,7 +67,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"ingest {'enabled' if config['token'] else 'disabled'})",
         flush=True,
     )
-    uvicorn.run(
-        create_app(config["db"], config["token"]), host=config["host"], port=config["port"], log_level="warning"
-    )
+    hosts = served_hosts(config["host"], config["hosts"])
+    serve(create_app(config["db"], config["token"], hosts), config["host"], config["port"])
     return EXIT_OK

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from ..corpus.printable import printable
 from .common import (
     EXIT_CLUSTER,
     EXIT_DATABASE,
@@ -79,7 +80,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             read=read_options(args),
             on_document=progress.update,
-            on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr),
+            on_error=lambda f: progress.write(f"parley: {printable(str(f))}", file=sys.stderr),
         )
         progress.close()
         if not args.quiet:

@@ -10,6 +10,7 @@ key, whose GDELT-style counts are recounted from its mentions.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from ..nlp.pipeline import Pipeline
 
 BATCH = 32  # documents per transaction
+REUSED_ID = "refused: a document with this id and a different text is already stored; give a new version its own id"
 KEPT_FAILURES = 1000  # failures kept in the summary; all are counted and reported as they happen
 
 
@@ -37,14 +39,24 @@ def expected_documents(inputs: Sequence[str], input_format: str = "auto") -> int
         if kind in {HTML, TEXT}:
             total += 1
         elif kind == JSONL:
-            try:
-                with open(source, "rb") as f:
-                    total += sum(1 for line in f if line.strip())
-            except OSError:
-                total += 1  # reported as a failure when it is read
+            total += _lines(source)
         else:
             return None
     return total
+
+
+def _lines(path: str) -> int:
+    """The line ends in a regular file (1 for anything else), counted a block at a time."""
+    try:
+        if not os.path.isfile(path):
+            return 1  # a stream or a device is read once, when it is coded: never counted
+        count, last = 0, b"\n"
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                count, last = count + block.count(b"\n"), block[-1:]
+        return count + (last != b"\n")
+    except OSError:
+        return 1  # reported as a failure when it is read
 
 
 def ingest(
@@ -97,11 +109,12 @@ def ingest_documents(
     """The straight line: the documents of `items` that `sink` does not hold, coded by
     `pipeline` and written to `sink` in batches of BATCH; failures counted and reported."""
     summary = IngestSummary()
-    in_flight: set[str] = set()
+    in_flight: dict[str, str] = {}
     coded = pipeline(_fresh(items, sink, in_flight, summary, on_error, on_document), free_memory=True)
     for batch in batched(coded, BATCH):
         sink.write(batch, summary)
-        in_flight.difference_update(dedup.doc_key(d.text) for d in batch)
+        for d in batch:
+            in_flight.pop(dedup.doc_key(d.text), None)
         summary.new += len(batch)
         if on_document:
             for _ in batch:
@@ -112,20 +125,25 @@ def ingest_documents(
 def _fresh(
     items: Iterable[Document | Failure],
     sink: Sink,
-    in_flight: set[str],
+    in_flight: dict[str, str],
     summary: IngestSummary,
     on_error: Callable[[Failure], None] | None,
     on_document: Callable[[], None] | None,
 ) -> Iterator[Document]:
-    """The documents neither stored nor already on their way (`in_flight`, which the caller
-    empties as it stores them, so it stays small); failures reported."""
+    """The documents neither stored nor already on their way (`in_flight`, key -> id, which the
+    caller empties as it stores them, so it stays small); failures reported. A document whose id
+    is stored (or on its way) with a different text is a failure: never two texts under one id."""
+
+    def fail(failure: Failure) -> None:
+        summary.failed += 1
+        if len(summary.failures) < KEPT_FAILURES:
+            summary.failures.append(failure)
+        if on_error:
+            on_error(failure)
+
     for item in items:
         if isinstance(item, Failure):
-            summary.failed += 1
-            if len(summary.failures) < KEPT_FAILURES:
-                summary.failures.append(item)
-            if on_error:
-                on_error(item)
+            fail(item)
             continue
         key = dedup.doc_key(item.text)
         if key in in_flight or sink.has(key):
@@ -133,7 +151,10 @@ def _fresh(
             if on_document:
                 on_document()
             continue
-        in_flight.add(key)
+        if item.id in in_flight.values() or sink.key_of(item.id):
+            fail(Failure(item.id, REUSED_ID))
+            continue
+        in_flight[key] = item.id
         yield item
 
 

@@ -169,14 +169,14 @@ def select(filters: Filters, columns: str = "e.*", joins: str = "", extra: str =
 
 
 def open_existing(db: str | None = None) -> Store:
-    """The database at `db` (default: PARLEY_DB, else the default DuckDB file), for reading: a
-    DuckDB file that does not exist is an error, not created."""
+    """The database at `db` (default: PARLEY_DB, else the default DuckDB file), opened read-only:
+    a DuckDB file that does not exist is an error, not created, and readers run side by side."""
     url = db or default_url()
     if not POSTGRES.match(url):
         path = duckdb_target(url)[0]
         if not path.is_file():
             raise StoreError(f"no database at {path}; run parley ingest first")
-    return open_store(url)
+    return open_store(url, read_only=True)
 
 
 @contextmanager

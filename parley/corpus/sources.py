@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from .readers import web
 from .readers.base import DEFAULT_MAX_BYTES, Failure, InputError, parse_date, read_bytes
 from .readers.feeds import feed_documents
 from .readers.html import html_document
-from .readers.jsonl import jsonl_file, jsonl_records
+from .readers.jsonl import bounded_lines, jsonl_file, jsonl_records
 from .readers.kinds import FEED, HTML, INPUT_FORMATS, JSONL, by_media_type, by_suffix, sniff
 from .readers.text import text_document
 
@@ -35,6 +36,7 @@ __all__ = [
     "documents",
     "expand",
     "input_kind",
+    "walk",
     "parse_date",
 ]
 
@@ -42,16 +44,45 @@ STDIN = "-"
 
 
 def expand(inputs: Sequence[str]) -> Iterator[str]:
-    """Inputs with directories replaced by their files (recursively, sorted, hidden ones skipped)."""
+    """Inputs with directories replaced by their files (recursively, sorted, hidden ones skipped;
+    named pipes, sockets and devices in them left out: see `walk`)."""
+    return (item for item in walk(inputs) if isinstance(item, str))
+
+
+def walk(inputs: Sequence[str]) -> Iterator[str | Failure]:
+    """Inputs with directories replaced by their files (recursively, sorted, hidden ones skipped);
+    a named pipe, socket or device found in a directory is a Failure, never opened: a FIFO
+    would wait for a writer forever, /dev/zero never ends. Named as an input, it is read as a
+    bounded stream."""
     for item in inputs:
         if item != STDIN and not web.is_url(item) and os.path.isdir(item):
             for root, dirs, files in os.walk(item):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
-                        yield os.path.join(root, name)
+                        path = os.path.join(root, name)
+                        kind = special_kind(path)
+                        yield Failure(path, f"skipped: {kind}, not a regular file") if kind else path
         else:
             yield item
+
+
+def special_kind(path: str) -> str | None:
+    """What a path that is not a regular file is ("a named pipe (FIFO)", "a socket", "a character
+    device", "a block device"), following links; None for a regular file or one that cannot be seen."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # a broken link: reading it says why
+    for test, kind in (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "not a regular file"
 
 
 def input_kind(source: str, input_format: str = "auto") -> str | None:
@@ -68,13 +99,15 @@ class ReadOptions:
     publication date of inputs that name none (a date or YYYY-MM-DD). `max_bytes` bounds any
     one input or record. URL inputs are always fetched (naming one is asking for it); `fetch`
     allows fetching the http(s) pages that feed items link to. A URL is fetched only from a
-    public address or one in the networks of `allow_net` (`web.fetch`)."""
+    public address or one in the networks of `allow_net` (`web.fetch`). A saved feed's items
+    may link to local pages only inside the feed's own folder, or inside `links_root`."""
 
     input_format: str = "auto"
     date: dt.date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     fetch: bool = False
     allow_net: Sequence[str] = ()
+    links_root: str | None = None
 
     def __post_init__(self) -> None:
         if self.input_format not in INPUT_FORMATS:
@@ -91,7 +124,10 @@ def documents(
     `options` say, with failures inline. The document id is the input as given ('-' for
     standard input); a JSON Lines record's "id"; a feed item's id or link."""
     options = options or ReadOptions()
-    for source in expand(inputs):
+    for source in walk(inputs):
+        if isinstance(source, Failure):
+            yield source
+            continue
         if web.is_url(source):
             yield from _url(source, options)
             continue
@@ -137,9 +173,10 @@ def _read(
             max_bytes=options.max_bytes,
             fetch=options.fetch,
             allow_net=options.allow_net,
+            links_root=options.links_root,
         )
     elif kind == JSONL:
-        yield from jsonl_records(source, io.BytesIO(data), date, options.max_bytes)
+        yield from jsonl_records(source, bounded_lines(io.BytesIO(data), options.max_bytes), date, options.max_bytes)
     else:
         try:
             doc = (html_document if kind == HTML else text_document)(source, data, date, url)

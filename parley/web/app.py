@@ -4,6 +4,10 @@ The app keeps one connection, opened on first use, and serves one request at a t
 (a DuckDB connection is not safe to share between threads; its cache stays warm). Ingestion
 is served only when a token is configured; it codes documents outside that one-at-a-time
 section, taking it for each read and write, so requests are answered meanwhile.
+
+A DuckDB file is opened read-only, so other processes (the CLI, notebooks) read it too; an
+ingestion's write reopens it for writing only for the moment of its transaction, and a
+connection idle for IDLE_CLOSE seconds is closed, so a `parley ingest` can take the file.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import hmac
 import json
 import math
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
@@ -27,10 +32,12 @@ from starlette.concurrency import run_in_threadpool
 
 from ..corpus.query import Filters, country_code, jsonable, open_existing, records, shown, where
 from ..corpus.store import (
+    POSTGRES,
     Store,
     StoreError,
     default_url,
     describe,
+    duckdb_target,
     first_line,
     open_store,
 )
@@ -40,8 +47,11 @@ if TYPE_CHECKING:
     from ..corpus.store.rows import IngestSummary
 
 STATIC = Path(__file__).resolve().parent / "static"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")  # the Host names a server answers to unless told more
+BODY_TIMEOUT = 60.0  # seconds for a POST body to arrive in full
 MAX_LIMIT = 1000
 MAX_POST = 16 * 1024 * 1024  # bytes of articles one POST /api/ingest may send
+IDLE_CLOSE = 2.0  # seconds without a request after which the connection is closed, letting writers in
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -123,29 +133,50 @@ def event_filters(
     )
 
 
-def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[str] = LOOPBACK) -> FastAPI:
     """The app over the database `db` (default: PARLEY_DB, else the default DuckDB file);
-    POST /api/ingest exists only when `token` is given, and requires it as a bearer token."""
+    POST /api/ingest exists only when `token` is given, and requires it as a bearer token.
+    It answers only requests whose Host is one of `hosts` (a web page that rebinds its own
+    name to this machine's address gets a 421, not the data)."""
+    allowed_hosts = {h.strip("[]").lower().rstrip(".") for h in hosts}
     opened_url = db or default_url()
     lock = threading.RLock()  # one request at a time on the one connection (an ingestion's writes take it again)
     coding = threading.Lock()  # one ingestion at a time: it codes documents without holding `lock`
     opened: list[Store] = []
+    last_used = [time.monotonic()]
 
-    def read(fn: Callable[[Store], T]) -> T:
+    def connection(write: bool) -> Store:
+        """The open store (call holding `lock`): read-only unless `write`; reopened when that changes."""
+        if opened and write and opened[0].read_only:
+            _close(opened.pop())
+        if not opened:  # with a token, a new database is made to ingest into
+            opened.append(open_store(db) if write or (token and _missing(opened_url)) else open_existing(db))
+            closer.start_once()
+        return opened[0]
+
+    def read(fn: Callable[[Store], T], write: bool = False) -> T:
         import duckdb
         import psycopg
 
         with lock:
-            if not opened:  # opened on first use: with a token, a new database may be made to ingest into
-                opened.append((open_store if token else open_existing)(db))
+            last_used[0] = time.monotonic()
             try:
-                return fn(opened[0])
+                return fn(connection(write))
             except StoreError:  # the store's own calls report driver errors so; the next request reconnects
-                _close(opened.pop())
+                if opened:
+                    _close(opened.pop())
                 raise
             except (duckdb.Error, psycopg.Error) as e:  # and a driver used directly
-                _close(opened.pop())
+                if opened:
+                    _close(opened.pop())
                 raise StoreError(f"{describe(opened_url)}: {first_line(e)}") from None
+
+    def release(write_done: bool = False) -> None:
+        """Close the connection (holding `lock`): after a write, or when idle, so other processes get the file."""
+        if opened and (write_done or time.monotonic() - last_used[0] > IDLE_CLOSE):
+            _close(opened.pop())
+
+    closer = _IdleCloser(lock, release)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -180,6 +211,13 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
+        host = request_host(request.headers.get("host"))
+        if host is not None and host not in allowed_hosts:
+            # DNS rebinding: a page's own name now points here; its requests carry that name
+            return JSONResponse(
+                {"detail": f"this server does not serve the host {shown(host)} (see parley serve --allow-host)"},
+                status_code=421,
+            )
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -294,7 +332,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         def code_and_store(articles: list[Article]) -> IngestSummary:
             """Code the articles without the connection's lock, and store them taking it."""
             with coding:
-                return ingest_articles(articles, SharedStore(read, lock))
+                return ingest_articles(articles, SharedStore(read, lock, release))
 
         @app.post(
             "/api/ingest",
@@ -340,33 +378,80 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
 class SharedStore(Store):
     """The app's one store as an ingestion uses it: each call takes the app's lock (a transaction
-    holds it throughout), so requests are served while documents are coded, not after."""
+    holds it throughout), so requests are served while documents are coded, not after. A
+    transaction reopens the database for writing and closes it after, so readers elsewhere
+    wait only for the moment of the write."""
 
-    def __init__(self, read: Callable[[Callable[[Store], Any]], Any], lock: threading.RLock) -> None:
-        self.read, self.lock = read, lock  # no connection of its own: Store.__init__ is not run
+    read_only = False
+
+    def __init__(self, read: Callable[..., Any], lock: threading.RLock, release: Callable[[bool], None]) -> None:
+        self.read, self.lock, self.release = read, lock, release  # no connection of its own
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.read(lambda store: store.execute(sql, params))
+        self.read(lambda store: store.execute(sql, params), write=True)
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        self.read(lambda store: store.insert(table, columns, rows))
+        self.read(lambda store: store.insert(table, columns, rows), write=True)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
+        # in a transaction the open connection is the writer's, so its own writes are seen
         return self.read(lambda store: store.query(sql, params))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.lock, self.read(lambda store: store.transaction()):
-            yield
+        with self.lock:
+            try:
+                with self.read(lambda store: store.transaction(), write=True):
+                    yield
+            finally:
+                self.release(True)
 
 
-async def body(request: Request, most: int) -> bytes:
-    """The request body, refused (413) as soon as more than `most` bytes of it have come."""
+class _IdleCloser:
+    """A daemon thread that closes the app's idle connection (see IDLE_CLOSE)."""
+
+    def __init__(self, lock: threading.RLock, release: Callable[[], None]) -> None:
+        self.lock, self.release, self.started = lock, release, False
+
+    def start_once(self) -> None:
+        if not self.started:
+            self.started = True
+            threading.Thread(target=self._run, name="parley-idle-close", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(IDLE_CLOSE / 2)
+            if self.lock.acquire(blocking=False):
+                try:
+                    self.release()
+                finally:
+                    self.lock.release()
+
+
+def request_host(header: str | None) -> str | None:
+    """The host name of a Host header ("Example.org:8000" -> "example.org", "[::1]:80" -> "::1"); None without one."""
+    if not header:
+        return None
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rpartition(":")[0].rstrip(".") if ":" in header else header.rstrip(".")
+
+
+async def body(request: Request, most: int, timeout: float = BODY_TIMEOUT) -> bytes:
+    """The request body, refused (413) as soon as more than `most` bytes of it have come, and
+    (408) when it has not come in full within `timeout` seconds."""
+    import asyncio
+
     data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > most:
-            raise HTTPException(413, f"request body over {most // 1024 // 1024} MB")
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                data += chunk
+                if len(data) > most:
+                    raise HTTPException(413, f"request body over {most // 1024 // 1024} MB")
+    except TimeoutError:
+        raise HTTPException(408, f"request body not received within {timeout:g} s") from None
     return bytes(data)
 
 
@@ -431,6 +516,11 @@ def ingest_articles(articles: list[Article], store: Store):
     lines = (json.dumps(a.model_dump(exclude_none=True)).encode("utf-8") for a in articles)
     items = jsonl_records("posted", lines, None, MAX_POST)
     return ingest_documents(items, DatabaseSink(store), default_pipeline())
+
+
+def _missing(url: str) -> bool:
+    """Whether a DuckDB URL names a file not yet made."""
+    return not POSTGRES.match(url) and not duckdb_target(url)[0].is_file()
 
 
 def _close(store: Store) -> None:

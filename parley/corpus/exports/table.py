@@ -6,6 +6,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from ..printable import printable
+
 
 def write_table(events: Iterable[dict[str, Any]], stream: TextIO) -> int:
     """Event records as a readable table with fixed columns, written as they come."""
@@ -51,4 +53,6 @@ def _clip(text: str, width: int) -> str:
 
 
 def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """The cells in their columns, with anything a terminal would obey made visible (`printable`)."""
+    cells = [printable(c) for c in cells]
     return "  ".join(_clip(c, w).ljust(w) if w else c for c, w in zip(cells, widths)).rstrip() + "\n"

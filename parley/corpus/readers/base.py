@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -12,6 +13,11 @@ from ...nlp.document import Document
 from ...nlp.language import english_problem
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# control characters no article needs: C0 but tab and line breaks, DEL, C1 (NUL is refused, not cleaned)
+CONTROL = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f]")
+BINARY_SHARE = 0.1  # more control characters or undecodable bytes than this in the head: binary data
+WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
+MIN_WORDS = 2  # fewer: not a document ("x", "a")
 
 
 @dataclass
@@ -44,10 +50,21 @@ def mb(n: int) -> str:
 
 
 def refuse_binary(data: bytes) -> None:
-    """InputError when the bytes look like binary data rather than text or markup."""
+    """InputError when the bytes look like binary data rather than text or markup: a NUL byte in
+    the head, more than BINARY_SHARE of it control characters, or undecodable bytes that come with
+    control characters (random or compressed bytes; text in a legacy encoding has none)."""
     head = data[:8192]
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05:
-        raise InputError("binary data, not text")
+    if b"\x00" in head:
+        raise InputError(f"binary data, not text (a NUL byte at offset {head.index(0)})")
+    sample = head.decode("utf-8", errors="replace")
+    if not sample:
+        return
+    control = len(CONTROL.findall(sample)) / len(sample)
+    undecodable = sample.count("\ufffd") / len(sample)
+    if control > BINARY_SHARE or (undecodable > BINARY_SHARE and control > 0.01):
+        raise InputError(
+            f"binary data, not text ({control:.0%} control characters, {undecodable:.0%} undecodable bytes)"
+        )
 
 
 def decode(data: bytes) -> str:
@@ -83,12 +100,22 @@ def check_fields(doc: Document) -> Document:
     return doc
 
 
+def clean(text: str) -> str:
+    """The text with each control character (escape sequences' ESC included) replaced by a space,
+    so offsets stay those of the input and no terminal obeys them."""
+    return CONTROL.sub(" ", text)
+
+
 def check_text(text: str) -> str:
-    """The text, stripped, if parley can code it; else InputError."""
+    """The text, control characters cleaned and stripped, if parley can code it; else InputError."""
     text = text.strip()
     if not text:
         raise InputError("empty")
     refuse_bad_characters(text)
+    text = clean(text).strip()
+    words = len(WORD.findall(text, 0, 1000))
+    if words < MIN_WORDS:
+        raise InputError(f"too short to be a document ({words} word{'s' * (words != 1)}; at least {MIN_WORDS} needed)")
     problem = english_problem(text)
     if problem:
         raise InputError(problem)

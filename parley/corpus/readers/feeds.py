@@ -2,7 +2,9 @@
 
 An item's page is read in place of its summary when its link is a local file (a path
 relative to the feed's folder, or a file:// URL) or, where the caller allows fetching, an
-http(s) URL. A feed from the web never opens local files.
+http(s) URL. A feed from the web never opens local files, and a saved feed opens only files
+inside its own folder (or the folder the caller names): an item linking elsewhere
+(`../secret/page.html`, `file:///etc/...`) is refused.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from .base import Failure, InputError, check_fields, check_text, host, read_byte
 from .html import html_document, html_text
 from .kinds import HTML, by_media_type
 
+
+class LinkRefused(InputError):
+    """An item's local link points outside the folder its feed may read: the item is refused."""
+
+
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -40,14 +47,17 @@ def feed_documents(
     max_bytes: int,
     fetch: bool = False,
     allow_net: Sequence[str] = (),
+    links_root: str | None = None,
 ) -> Iterator[Document | Failure]:
     """One Document per item of a feed, or a Failure naming "source#item N"; one Failure for
     a feed that has no items (malformed or empty).
 
     `location` is the feed's path or (final) URL, against which item links are resolved;
     `date` stands in for items without one; `fetch` allows fetching http(s) item links
-    (from public addresses, or those in `allow_net`).
+    (from public addresses, or those in `allow_net`); `links_root` is the folder local links
+    may point into (default: the feed's own).
     """
+    root = os.path.realpath(links_root or os.path.dirname(os.path.abspath(location)))
     try:
         parsed = feedparser.parse(io.BytesIO(data))  # a stream: feedparser never fetches it
     except ValueError as e:  # odd bytes or a NUL in the encoding declaration, a reference to a lone surrogate
@@ -66,7 +76,7 @@ def feed_documents(
     for n, entry in enumerate(parsed.entries, 1):
         where = f"{source}#item {n}"
         try:
-            yield check_fields(_item(entry, where, date, publisher, location, max_bytes, fetch, allow_net))
+            yield check_fields(_item(entry, where, date, publisher, location, max_bytes, fetch, allow_net, root))
         except InputError as e:
             yield Failure(where, str(e))
 
@@ -80,6 +90,7 @@ def _item(
     max_bytes: int,
     fetch: bool,
     allow_net: Sequence[str],
+    root: str,
 ) -> Document:
     """The item's Document: its page's main text if the page can be read, else its content or summary."""
     link = None if entry.get("guidislink") else entry.get("link")  # feedparser copies a permalink guid to link
@@ -91,7 +102,9 @@ def _item(
     page, page_problem = None, None
     if link:
         try:
-            page = _page(doc_id, link, location, published or date, max_bytes, fetch, allow_net)
+            page = _page(doc_id, link, location, published or date, max_bytes, fetch, allow_net, root)
+        except LinkRefused:
+            raise
         except InputError as e:
             page_problem = f"the linked page: {e}"
     title = _plain(entry.get("title_detail")) or None
@@ -109,7 +122,14 @@ def _item(
 
 
 def _page(
-    doc_id: str, link: str, location: str, date: dt.date | None, max_bytes: int, fetch: bool, allow_net: Sequence[str]
+    doc_id: str,
+    link: str,
+    location: str,
+    date: dt.date | None,
+    max_bytes: int,
+    fetch: bool,
+    allow_net: Sequence[str],
+    root: str,
 ) -> Document | None:
     """The linked page as a Document, None when there is none to read; InputError when it cannot be read."""
     try:
@@ -132,9 +152,12 @@ def _page(
         path = url2pathname(parts.path)
     else:  # feedparser folds "file:///dir/page.html" into "file://dir/page.html"
         path = url2pathname(f"/{parts.netloc}{parts.path}")
-    if not os.path.isfile(path):
+    real = os.path.realpath(path)  # links followed: a link inside the folder to a file outside is outside
+    if os.path.commonpath([real, root]) != root:
+        raise LinkRefused(f"refused: the linked page {real} is outside the feed's folder {root} (see --links-root)")
+    if not os.path.isfile(real):
         return None
-    return html_document(doc_id, read_bytes(path, max_bytes), date)
+    return html_document(doc_id, read_bytes(real, max_bytes), date)
 
 
 def _plain(detail: Any) -> str:
@@ -159,7 +182,7 @@ def _date(entry: Any) -> dt.date | None:
             pass
         try:
             return email.utils.parsedate_to_datetime(raw).date()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an hour of 20 digits
             pass
         parsed = dict.get(entry, f"{key}_parsed")  # other formats feedparser knows, in UTC
         try:

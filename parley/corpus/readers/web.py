@@ -14,10 +14,12 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -139,43 +141,95 @@ def guarded_connect(allow: Sequence[Network]):
     return create_connection
 
 
+class Deadline:
+    """One deadline for a whole fetch: when it passes, every socket the fetch opened is shut
+    down, so a wait anywhere (connecting, the response's headers, its body) ends then, however
+    slowly a server trickles bytes. A socket's own timeout only bounds each single wait."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.started, self.expired = seconds, time.monotonic(), False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        """Put a new connection under the deadline (its waits also bounded by the time left)."""
+        with self._lock:
+            if self.expired:
+                sock.close()
+                raise TimeoutError
+            self._sockets.append(sock.dup())  # the same connection: shutting the copy down ends it, TLS or not
+        sock.settimeout(max(0.001, self.seconds - self.elapsed()))
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for s in self._sockets:
+                with suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for s in self._sockets:
+                s.close()
+            self._sockets.clear()
+
+    def reason(self) -> str:
+        return f"timed out after {self.elapsed():.1f} s (the limit is {self.seconds:g} s for the whole fetch)"
+
+
 def _direct(req: urllib.request.Request) -> bool:
     """Whether a request goes straight to the URL's host (no proxy in between)."""
     return req.host == urlsplit(req.full_url).netloc
 
 
-def _connection(base: type[http.client.HTTPConnection], req: urllib.request.Request, allow: Sequence[Network]):
-    """A factory of `base` connections for urllib that, going direct, connect only where `allow` lets them."""
+def _connection(
+    base: type[http.client.HTTPConnection], req: urllib.request.Request, allow: Sequence[Network], deadline: Deadline
+):
+    """A factory of `base` connections for urllib that, going direct, connect only where `allow`
+    lets them; every connection is under the fetch's deadline."""
 
     def make(host: str, **options) -> http.client.HTTPConnection:
         conn = base(host, **options)
-        if _direct(req):  # through a proxy, the proxy connects: the URL was checked before sending
-            conn._create_connection = guarded_connect(allow)  # http.client's hook for opening the socket
+        # through a proxy, the proxy connects: the URL was checked before sending
+        connect = guarded_connect(allow) if _direct(req) else socket.create_connection
+
+        def create_connection(address, timeout=None, source_address=None):  # http.client's hook for the socket
+            return deadline.watch(connect(address, timeout, source_address))
+
+        conn._create_connection = create_connection
         return conn
 
     return make
 
 
 class _Allowing:
-    """A handler that knows the networks beyond the public internet its fetch may reach."""
+    """A handler that knows the networks beyond the public internet its fetch may reach, and its deadline."""
 
-    def __init__(self, allow: Sequence[Network]) -> None:
+    def __init__(self, allow: Sequence[Network], deadline: Deadline) -> None:
         super().__init__()
-        self.allow = allow
+        self.allow, self.deadline = allow, deadline
 
 
 class _HTTP(_Allowing, urllib.request.HTTPHandler):
     """http:// with guarded connections."""
 
     def http_open(self, req):
-        return self.do_open(_connection(http.client.HTTPConnection, req, self.allow), req)
+        return self.do_open(_connection(http.client.HTTPConnection, req, self.allow, self.deadline), req)
 
 
 class _HTTPS(_Allowing, urllib.request.HTTPSHandler):
     """https:// with guarded connections (certificates and host names verified as usual)."""
 
     def https_open(self, req):
-        return self.do_open(_connection(http.client.HTTPSConnection, req, self.allow), req)
+        return self.do_open(_connection(http.client.HTTPSConnection, req, self.allow, self.deadline), req)
 
 
 class _Redirects(_Allowing, urllib.request.HTTPRedirectHandler):
@@ -195,41 +249,48 @@ class _Redirects(_Allowing, urllib.request.HTTPRedirectHandler):
 
 def fetch(url: str, max_bytes: int, timeout: float = TIMEOUT, allow_net: Iterable[str | Network] = ()) -> Response:
     """GET an http(s) URL on a public address (or one in `allow_net`); InputError for a bad or refused URL, a
-    network or HTTP error, a timeout, or too many bytes."""
+    network or HTTP error, too many bytes, or `timeout` seconds passed (one deadline for the whole fetch:
+    connecting, redirects, headers and body)."""
     if not is_url(url):
         raise InputError(f"not an http(s) URL: {url}")
     allow = networks(allow_net)
     check_url(url, allow)
-    deadline = time.monotonic() + timeout
+    deadline = Deadline(timeout)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-    opener = urllib.request.build_opener(_HTTP(allow), _HTTPS(allow), _Redirects(allow))  # reads proxies as set now
+    opener = urllib.request.build_opener(  # reads proxies as set now
+        _HTTP(allow, deadline), _HTTPS(allow, deadline), _Redirects(allow, deadline)
+    )
     try:
         with opener.open(request, timeout=timeout) as response:
             size = response.headers.get("Content-Length", "")
             if size.isdigit() and int(size) > max_bytes:
                 raise InputError(f"too large ({mb(int(size))}; the limit is {mb(max_bytes)}, see --max-bytes)")
             body = bytearray()
-            while chunk := response.read1(CHUNK):  # what has arrived: the deadline is checked often
+            while chunk := response.read1(CHUNK):  # what has arrived
                 body += chunk
                 if len(body) > max_bytes:
                     raise InputError(f"too large (over {mb(max_bytes)}; see --max-bytes)")
-                if time.monotonic() > deadline:
-                    raise TimeoutError
+            if deadline.expired:  # the connection was cut: what came is not the whole body
+                raise TimeoutError
             return Response(response.geturl(), response.headers.get_content_type(), bytes(body))
     except InputError:
         raise
-    except urllib.error.HTTPError as e:
-        raise InputError(f"HTTP error {e.code} ({e.reason})") from None
-    except urllib.error.URLError as e:
-        if isinstance(e.reason, TimeoutError):
-            raise InputError(f"timed out (after {timeout:g} s)") from None
-        reason = os_reason(e.reason) if isinstance(e.reason, OSError) else e.reason
-        raise InputError(f"cannot fetch: {reason}") from None
-    except TimeoutError:
-        raise InputError(f"timed out (after {timeout:g} s)") from None
-    except http.client.HTTPException as e:
-        raise InputError(f"bad HTTP response ({type(e).__name__})") from None
-    except OSError as e:
-        raise InputError(f"cannot fetch: {os_reason(e)}") from None
-    except ValueError as e:  # http.client refuses the address ("nonnumeric port", control characters)
-        raise InputError(f"not a valid URL ({e})") from None
+    except (OSError, http.client.HTTPException, ValueError) as e:  # OSError: URLError, TimeoutError too
+        if deadline.expired or isinstance(e, TimeoutError) or isinstance(getattr(e, "reason", None), TimeoutError):
+            raise InputError(deadline.reason()) from None
+        raise InputError(_reason(e)) from None
+    finally:
+        deadline.close()
+
+
+def _reason(e: OSError | http.client.HTTPException | ValueError) -> str:
+    """The one-line reason of a failed fetch."""
+    if isinstance(e, urllib.error.HTTPError):
+        return f"HTTP error {e.code} ({e.reason})"
+    if isinstance(e, urllib.error.URLError):
+        return f"cannot fetch: {os_reason(e.reason) if isinstance(e.reason, OSError) else e.reason}"
+    if isinstance(e, http.client.HTTPException):
+        return f"bad HTTP response ({type(e).__name__})"
+    if isinstance(e, OSError):
+        return f"cannot fetch: {os_reason(e)}"
+    return f"not a valid URL ({e})"  # a ValueError: http.client refuses the address ("nonnumeric port", ...)

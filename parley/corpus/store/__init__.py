@@ -6,6 +6,10 @@ database alone). SQL in parley is written once with `?` placeholders; the Postgr
 connection turns them into its own. `open_store(url)` takes a file path, `duckdb:PATH`, or
 a `postgresql://` URL; without one, `PARLEY_DB`, else the default DuckDB file. DuckDB
 settings may follow a `duckdb:` path as a query (`duckdb:corpus.duckdb?memory_limit=512MB`).
+
+A DuckDB file is locked by the process that opens it: readers (`read_only=True`) share it,
+a writer has it alone. Opening waits up to LOCK_WAIT seconds ($PARLEY_LOCK_WAIT) for a
+conflicting process to let go, then fails with a message naming it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from importlib import resources
@@ -22,6 +27,8 @@ from urllib.parse import parse_qsl
 
 DEFAULT_PATH = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "parley" / "parley.duckdb"
 POSTGRES = re.compile(r"^postgres(?:ql)?://")
+LOCKED = "Could not set lock on file"  # DuckDB's words when another process holds the file
+OTHER_CONFIG = "different configuration"  # DuckDB's words when this process holds it otherwise opened
 # the columns of `events` in the schema's order: what ingest writes and csv/parquet exports give
 EVENT_COLUMNS = (
     "event_key",
@@ -78,15 +85,40 @@ def describe(url: str) -> str:
     return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
+def lock_wait() -> float:
+    """Seconds to wait for another process's lock on a DuckDB file: $PARLEY_LOCK_WAIT, else 5."""
+    try:
+        return max(0.0, float(os.environ.get("PARLEY_LOCK_WAIT", "5")))
+    except ValueError:
+        return 5.0
+
+
 class Store:
-    """A connection to the corpus database with the schema migrated to the latest version."""
+    """A connection to the corpus database with the schema migrated to the latest version;
+    `read_only`: for reading only (a DuckDB file then shared with other readers)."""
 
     dialect = ""
     driver_errors: tuple[type[BaseException], ...] = ()
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, read_only: bool = False) -> None:
         self.url = url
+        self.read_only = read_only
         self._connect()
+        if not read_only:
+            self.migrate()
+        elif not self.current():
+            self._upgrade()
+
+    def current(self) -> bool:
+        """Whether every shipped migration is applied."""
+        try:
+            done = {r[0] for r in self.query("SELECT version FROM schema_migrations")[1]}
+        except StoreError:  # no such table: a database of no schema yet
+            return False
+        return {version for version, _, _ in migrations(self.dialect)} <= done
+
+    def _upgrade(self) -> None:
+        """Migrate a store opened for reading whose schema is behind."""
         self.migrate()
 
     def _connect(self) -> None:
@@ -179,11 +211,35 @@ class DuckDBStore(Store):
 
         self.driver_errors = (duckdb.Error,)
         path, settings = duckdb_target(self.url)
+        memory = str(path) == ":memory:"
+        deadline = time.monotonic() + lock_wait()
+        while True:
+            try:
+                if not self.read_only:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = duckdb.connect(str(path), read_only=self.read_only and not memory, config=settings)
+                return
+            except duckdb.ConnectionException as e:
+                if not (self.read_only and OTHER_CONFIG in str(e)):
+                    raise StoreError(f"{path}: cannot open the database ({first_line(e)})") from None
+                self.read_only = False  # this process has it open for writing: read through that
+            except (OSError, duckdb.Error) as e:
+                if LOCKED in str(e) and time.monotonic() < deadline:
+                    time.sleep(0.1)  # another process writes (or, for a writer, reads): wait for it
+                    continue
+                raise StoreError(f"{path}: cannot open the database ({_lock_reason(e, self.read_only)})") from None
+
+    def _upgrade(self) -> None:
+        """Reopen for writing just long enough to migrate, then for reading again."""
+        self.conn.close()
+        self.read_only = False
+        self._connect()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = duckdb.connect(str(path), config=settings)
-        except (OSError, duckdb.Error) as e:
-            raise StoreError(f"{path}: cannot open the database ({first_line(e)})") from None
+            self.migrate()
+        finally:
+            self.conn.close()
+        self.read_only = True
+        self._connect()
 
     @contextmanager
     def guard(self) -> Iterator[None]:
@@ -280,10 +336,22 @@ def duckdb_target(url: str) -> tuple[Path, dict[str, str]]:
     return Path(path).expanduser(), dict(parse_qsl(query, keep_blank_values=True))
 
 
-def open_store(url: str | None = None) -> Store:
-    """The database at `url` (a path, duckdb:PATH or postgresql://...), migrated."""
+def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
+    """The database at `url` (a path, duckdb:PATH or postgresql://...), migrated; `read_only`
+    for commands that only read (a DuckDB file is then shared with other readers)."""
     url = url or default_url()
-    return PostgresStore(url) if POSTGRES.match(url) else DuckDBStore(url)
+    return PostgresStore(url, read_only) if POSTGRES.match(url) else DuckDBStore(url, read_only)
+
+
+def _lock_reason(e: BaseException, read_only: bool) -> str:
+    """The driver's first line, and for a lock held elsewhere what it means and how long was waited."""
+    line = first_line(e)
+    if LOCKED not in str(e):
+        return line
+    holder = re.search(r"\(PID (\d+)\)", str(e))
+    who = f"process {holder.group(1)}" if holder else "another process"
+    need = "it is being written" if read_only else "a writer needs it alone"
+    return f"{line.split(':')[0]}: Could not set lock: {who} has it open and {need}; waited {lock_wait():g} s"
 
 
 def migrations(dialect: str = "") -> list[tuple[int, str, str]]:

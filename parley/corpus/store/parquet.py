@@ -50,10 +50,10 @@ class ParquetSink:
         except OSError as e:
             raise StoreError(f"{self.root}: cannot write Parquet files here ({first_line(e)})") from None
         self.memory = open_store("duckdb::memory:")
-        self.memory.execute("CREATE TABLE stored (doc_key TEXT PRIMARY KEY)")
+        self.memory.execute("CREATE TABLE stored (doc_key TEXT PRIMARY KEY, doc_id TEXT)")
         if any((self.root / "documents").glob("*/*.parquet")):
             self.memory.execute(
-                "INSERT INTO stored SELECT DISTINCT doc_key FROM read_parquet(?)",
+                "INSERT INTO stored SELECT doc_key, any_value(doc_id) FROM read_parquet(?) GROUP BY doc_key",
                 [str(self.root / "documents" / "*" / "*.parquet")],
             )
 
@@ -89,6 +89,9 @@ class ParquetSink:
     def has(self, key: str) -> bool:
         return bool(self.memory.scalar("SELECT 1 FROM stored WHERE doc_key = ?", [key]))
 
+    def key_of(self, doc_id: str) -> str | None:
+        return self.memory.scalar("SELECT doc_key FROM stored WHERE doc_id = ? LIMIT 1", [doc_id])
+
     def write(self, docs: Sequence[Document], summary: IngestSummary) -> None:
         """Fill the in-memory tables with a batch as the database would be filled, copy
         them out by date, mark the batch finished, and empty them."""
@@ -107,6 +110,6 @@ class ParquetSink:
                 e.strerror if isinstance(e, OSError) and e.strerror else str(e).removeprefix(f"{self.memory.url}: ")
             )
             raise StoreError(f"{self.root}: cannot write Parquet files ({reason})") from None
-        self.memory.insert("stored", ("doc_key",), [(k,) for k in keys])
+        self.memory.insert("stored", ("doc_key", "doc_id"), [(k, d.id) for k, d in zip(keys, docs)])
         for table in (*TABLES, "doc_bands"):
             self.memory.execute(f"DELETE FROM {table}")

@@ -54,6 +54,9 @@ class DatabaseSink:
     def has(self, key: str) -> bool:
         return bool(self.store.scalar("SELECT 1 FROM documents WHERE doc_key = ?", [key]))
 
+    def key_of(self, doc_id: str) -> str | None:
+        return self.store.scalar("SELECT doc_key FROM documents WHERE doc_id = ? LIMIT 1", [doc_id])
+
     def write(self, docs: Sequence[Document], summary: IngestSummary) -> None:
         with self.store.transaction():
             store_documents(self.store, docs, summary)
@@ -63,6 +66,10 @@ class Sink(Protocol):
     """A place for coded documents that knows which it holds (DatabaseSink, `parquet.ParquetSink`)."""
 
     def has(self, key: str) -> bool: ...
+
+    def key_of(self, doc_id: str) -> str | None:
+        """The key (text hash) of a stored document with this id, if any."""
+        ...
 
     def write(self, docs: Sequence[Document], summary: IngestSummary) -> None: ...
 
