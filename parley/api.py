@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -92,7 +93,10 @@ def code_inputs(
             else:
                 yield item
 
-    yield from (pipeline or default_pipeline())(good())
+    docs = good()
+    first = next(docs, None)
+    if first is not None:  # the models load only once there is a document to code
+        yield from (pipeline or default_pipeline())(chain([first], docs))
 
 
 def actors(text: str, *, date: dt.date | str | None = None, pipeline: Pipeline | None = None) -> list[dict]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..corpus.sources import Failure
+from ..corpus.readers.base import Failure
 from ..output import OUTPUT_FORMATS, Writer
 from .common import (
     EXIT_INPUT_FAILED,

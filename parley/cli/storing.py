@@ -1,11 +1,10 @@
 """Storing: `parley ingest` codes articles into the database (or Parquet files), here or on a
-Dask cluster, with a progress bar and a summary."""
+Dask cluster, with progress (`progress.py`) and a summary."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from .common import (
     EXIT_CLUSTER,
@@ -20,9 +19,9 @@ from .common import (
     count_arg,
     read_options,
 )
+from .progress import Progress
 
-if TYPE_CHECKING:
-    from tqdm import tqdm
+PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
 
 
 def add_ingest(sub: Subcommands) -> None:
@@ -51,8 +50,20 @@ def add_ingest(sub: Subcommands) -> None:
         metavar="DIR",
         help="write Parquet files partitioned by publication date to DIR instead of the database",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_progress_options(p)
     p.set_defaults(func=cmd_ingest)
+
+
+def add_progress_options(p: argparse.ArgumentParser) -> None:
+    """--quiet and --progress-every, of the commands that code many documents."""
+    p.add_argument("--quiet", action="store_true", help="no progress and no summary")
+    p.add_argument(
+        "--progress-every",
+        type=float,
+        default=PROGRESS_EVERY,
+        metavar="SECONDS",
+        help=f"when standard error is not a terminal, a progress line this often (default: {PROGRESS_EVERY:g})",
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -69,7 +80,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except StoreError as e:
         print(f"parley: {e}", file=sys.stderr)
         return EXIT_DATABASE
-    progress = _progress(args.quiet, expected_documents(args.inputs, args.input_format))
+    progress = Progress(expected_documents(args.inputs, args.input_format), quiet=args.quiet, every=args.progress_every)
     try:
         summary = ingest(
             args.inputs,
@@ -79,7 +90,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             read=read_options(args),
             on_document=progress.update,
-            on_error=lambda f: progress.write(f"parley: {f}", file=sys.stderr),
+            on_error=lambda f: progress.write(f"parley: {f}"),
+            on_phase=progress.phase,
         )
         progress.close()
         if not args.quiet:
@@ -98,12 +110,3 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if store:
             store.close()
     return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
-
-
-def _progress(quiet: bool, total: int | None) -> tqdm:
-    """A progress bar with rate (and ETA when the number of documents is known) on a terminal; silent otherwise."""
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total, unit=" docs", disable=quiet or not sys.stderr.isatty(), file=sys.stderr, dynamic_ncols=True
-    )

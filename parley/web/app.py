@@ -426,11 +426,10 @@ def ingest_articles(articles: list[Article], store: Store):
     from ..corpus.ingest import ingest_documents
     from ..corpus.readers.jsonl import jsonl_records
     from ..corpus.store.rows import DatabaseSink
-    from ..nlp.pipeline import default_pipeline
 
     lines = (json.dumps(a.model_dump(exclude_none=True)).encode("utf-8") for a in articles)
     items = jsonl_records("posted", lines, None, MAX_POST)
-    return ingest_documents(items, DatabaseSink(store), default_pipeline())
+    return ingest_documents(items, DatabaseSink(store))  # the models load once a new article needs them
 
 
 def _close(store: Store) -> None:
