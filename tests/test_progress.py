@@ -57,11 +57,11 @@ def test_a_non_terminal_gets_a_line_every_n_seconds_and_no_carriage_returns() ->
     progress.close()
     lines = out.getvalue().splitlines()
     assert "\r" not in out.getvalue()
-    assert lines[0] == "parley: loading models (50 documents to read)"
-    assert lines[1] == "parley: models loaded in 12s"
-    coding = [line for line in lines if line.startswith("parley: coding:")]
+    assert lines[0] == "progress: loading models (50 documents to read)"
+    assert lines[1] == "progress: models loaded in 12s"
+    coding = [line for line in lines if line.startswith("progress: coding:")]
     assert len(coding) == 2  # at 5 s and 10 s of coding, not at every document
-    assert coding[-1].startswith("parley: coding: 50/50 documents, 5.0/s")
+    assert coding[-1].startswith("progress: coding: 50/50 documents, 5.0/s")
     assert lines[-1] == "parley: bad.txt: empty"
 
 
@@ -87,7 +87,7 @@ def test_an_ingest_to_a_pipe_logs_its_phases(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
-    assert lines[0] == "parley: loading models (1 document to read)"
-    assert any(line.startswith("parley: loading models: ") for line in lines[1:])  # a line a second while it loads
-    assert any(line.startswith("parley: models loaded in ") for line in lines)
+    assert lines[0] == "progress: loading models (1 document to read)"
+    assert any(line.startswith("progress: loading models: ") for line in lines[1:])  # a line a second while it loads
+    assert any(line.startswith("progress: models loaded in ") for line in lines)
     assert "documents: 1 new" in done.stdout

@@ -1,8 +1,9 @@
 """Progress of a long command (ingest, recode) on standard error, in two phases: loading the
 models, then documents with a rate and an ETA from the recent rate (the last WINDOW seconds,
 so the loading time and old bursts do not distort it). On a terminal one line is redrawn; on
-anything else (a log file, a pipe, a job scheduler) a plain line is written every `every`
-seconds, and once when the models are loaded."""
+anything else (a log file, a pipe, a job scheduler) a plain line starting `progress: ` (not
+`parley: `, which starts the error lines) is written every `every` seconds, and once when the
+models are loaded."""
 
 from __future__ import annotations
 
@@ -149,4 +150,4 @@ class Progress:
 
     def _log(self, text: str) -> None:
         self.logged = self.clock()
-        print(f"parley: {text}", file=self.stream, flush=True)
+        print(f"progress: {text}", file=self.stream, flush=True)
