@@ -61,6 +61,7 @@ def ingest(
     on_document: Callable[[], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
     store: Store | None = None,
+    keep_text: bool = True,
 ) -> IngestSummary:
     """Code and store the documents of files, directories, URLs, feeds and corpora.
 
@@ -70,6 +71,8 @@ def ingest(
     instead of the database (`parley.corpus.store.parquet`). `on_error` hears each bad input,
     `on_document` each document done (stored or skipped), `on_phase` hears "loading" when the models start
     loading (only once a document needs coding: a run that stores nothing new loads none), then "coding".
+    `keep_text`: store each document's text (compressed), so that `parley recode` can code it
+    again; the number stored without a publication date is the summary's `undated`.
     """
     from .cluster import cluster_pipeline
 
@@ -82,7 +85,7 @@ def ingest(
             if store is None:
                 store = open_store(db)
                 stack.callback(store.close)
-            sink = DatabaseSink(store)
+            sink = DatabaseSink(store, keep_text)
         if workers or scheduler:
             pipeline = stack.enter_context(cluster_pipeline(workers, scheduler))
         items = documents(inputs, read)
