@@ -182,19 +182,27 @@ def _replace(root: nn.Module, name: str, new: nn.Module) -> None:
 class EventClassifier(nn.Module):
     """Sentence (with its trigger marked) + pattern type -> logits over LABELS."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, light: bool = False) -> None:
+        """`light`: the encoder and tokenizer of `minilm` (for coding: no transformers import,
+        the same results), else transformers' (training's padded forward pass needs them)."""
         super().__init__()
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
         self.config = config
+        self.light = light
         path = base_model_path()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.tokenizer = AutoTokenizer.from_pretrained(path)
-            self.encoder = AutoModel.from_pretrained(path).float()
+        if light:
+            from .minilm import Tokenizer, load_encoder
+
+            self.tokenizer, self.encoder = Tokenizer(path), load_encoder(path)
+        else:
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.tokenizer = AutoTokenizer.from_pretrained(path)
+                self.encoder = AutoModel.from_pretrained(path).float()
         for p in self.encoder.parameters():
             p.requires_grad = False
         for name in _targets(self.encoder, config):
@@ -250,6 +258,8 @@ class EventClassifier(nn.Module):
 
     def tokenize(self, texts: list[str]) -> dict[str, list]:
         """Word piece ids and character offsets of each text, truncated but not padded."""
+        if self.light:
+            return self.tokenizer(texts, max_length=self.config.max_length)
         return self.tokenizer(
             texts,
             truncation=True,
@@ -286,10 +296,15 @@ class EventClassifier(nn.Module):
         (directory / "event_classifier.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path = WEIGHTS) -> EventClassifier:
+    def for_coding(cls, directory: Path = WEIGHTS) -> EventClassifier:
+        """The trained classifier ready to code (`for_inference`), on the light encoder."""
+        return cls.load(directory, light=True).for_inference()
+
+    @classmethod
+    def load(cls, directory: Path = WEIGHTS, light: bool = False) -> EventClassifier:
         from safetensors.torch import load_file
 
-        model = cls(shipped_config(directory))
+        model = cls(shipped_config(directory), light)
         state = {k: v.float() for k, v in load_file(str(directory / "event_classifier.safetensors")).items()}
         missing = model.load_state_dict(state, strict=False)
         if missing.unexpected_keys:
