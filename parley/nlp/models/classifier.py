@@ -81,11 +81,8 @@ class LoRALinear(nn.Module):
         return self.base(x) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
 
     def merged(self) -> nn.Linear:
-        out = nn.Linear(self.base.in_features, self.base.out_features)
         with torch.no_grad():
-            out.weight.copy_(self.base.weight + (self.lora_b @ self.lora_a) * self.scale)
-            out.bias.copy_(self.base.bias)
-        return out
+            return _linear(self.base.weight + (self.lora_b @ self.lora_a) * self.scale, self.base.bias)
 
 
 class Int8Linear(nn.Module):
@@ -159,10 +156,15 @@ def _attention(attention: nn.Module, x: torch.Tensor, lengths: list[int]) -> tor
 def _stacked(*linears: nn.Linear) -> nn.Linear:
     """One linear layer giving the outputs of several side by side. Int8Linear quantizes
     each output channel on its own, so their products are those of the layers apart."""
-    out = nn.Linear(linears[0].in_features, sum(lin.out_features for lin in linears))
     with torch.no_grad():
-        out.weight.copy_(torch.cat([lin.weight for lin in linears]))
-        out.bias.copy_(torch.cat([lin.bias for lin in linears]))
+        return _linear(torch.cat([lin.weight for lin in linears]), torch.cat([lin.bias for lin in linears]))
+
+
+def _linear(weight: torch.Tensor, bias: torch.Tensor) -> nn.Linear:
+    """A linear layer holding copies of these weights, made without drawing random initial ones
+    (half a second over the encoder's layers at every start)."""
+    out = nn.Linear(weight.shape[1], weight.shape[0], device="meta")
+    out.load_state_dict({"weight": weight.detach().clone(), "bias": bias.detach().clone()}, assign=True)
     return out
 
 

@@ -26,10 +26,11 @@ class Embeddings(nn.Module):
 
     def __init__(self, config: SimpleNamespace) -> None:
         super().__init__()
-        self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
-        self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.hidden_size)
-        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
-        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        width = config.hidden_size
+        self.word_embeddings = nn.Embedding(config.vocab_size, width, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, width)
+        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, width)
+        self.LayerNorm = nn.LayerNorm(width, eps=config.layer_norm_eps)
 
     def forward(
         self, input_ids: torch.Tensor, token_type_ids: torch.Tensor, position_ids: torch.Tensor
@@ -41,20 +42,20 @@ class Embeddings(nn.Module):
 class SelfAttention(nn.Module):
     """The query, key and value projections (`classifier._attention` runs the attention)."""
 
-    def __init__(self, config: SimpleNamespace) -> None:
+    def __init__(self, config: SimpleNamespace, device: str) -> None:
         super().__init__()
         self.num_attention_heads = config.num_attention_heads
-        self.query = nn.Linear(config.hidden_size, config.hidden_size)
-        self.key = nn.Linear(config.hidden_size, config.hidden_size)
-        self.value = nn.Linear(config.hidden_size, config.hidden_size)
+        self.query = nn.Linear(config.hidden_size, config.hidden_size, device=device)
+        self.key = nn.Linear(config.hidden_size, config.hidden_size, device=device)
+        self.value = nn.Linear(config.hidden_size, config.hidden_size, device=device)
 
 
 class Residual(nn.Module):
     """dense, then LayerNorm of its output plus the input (BERT's SelfOutput and Output)."""
 
-    def __init__(self, width: int, config: SimpleNamespace) -> None:
+    def __init__(self, width: int, config: SimpleNamespace, device: str) -> None:
         super().__init__()
-        self.dense = nn.Linear(width, config.hidden_size)
+        self.dense = nn.Linear(width, config.hidden_size, device=device)
         self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
 
     def forward(self, hidden_states: torch.Tensor, input_tensor: torch.Tensor) -> torch.Tensor:
@@ -64,34 +65,36 @@ class Residual(nn.Module):
 class Intermediate(nn.Module):
     """dense, then GELU (the exact one: the model's hidden_act is "gelu")."""
 
-    def __init__(self, config: SimpleNamespace) -> None:
+    def __init__(self, config: SimpleNamespace, device: str) -> None:
         super().__init__()
-        self.dense = nn.Linear(config.hidden_size, config.intermediate_size)
+        self.dense = nn.Linear(config.hidden_size, config.intermediate_size, device=device)
 
     def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
         return nn.functional.gelu(self.dense(hidden_states))
 
 
 class Layer(nn.Module):
-    def __init__(self, config: SimpleNamespace) -> None:
+    def __init__(self, config: SimpleNamespace, device: str) -> None:
         super().__init__()
         self.attention = nn.Module()
-        self.attention.self = SelfAttention(config)
-        self.attention.output = Residual(config.hidden_size, config)
-        self.intermediate = Intermediate(config)
-        self.output = Residual(config.intermediate_size, config)
+        self.attention.self = SelfAttention(config, device)
+        self.attention.output = Residual(config.hidden_size, config, device)
+        self.intermediate = Intermediate(config, device)
+        self.output = Residual(config.intermediate_size, config, device)
 
 
 class Encoder(nn.Module):
     """The embeddings and the layers; `classifier.packed_states` runs them (there is no padded
-    forward pass here: that is training's, on transformers' model)."""
+    forward pass here: that is training's, on transformers' model). Its linear layers are made on
+    the "meta" device, without weights until `load_encoder` assigns the loaded ones (no random
+    initial weights; an embedding made there would import torch's compiler)."""
 
-    def __init__(self, config: SimpleNamespace) -> None:
+    def __init__(self, config: SimpleNamespace, device: str = "meta") -> None:
         super().__init__()
         self.config = config
         self.embeddings = Embeddings(config)
         self.encoder = nn.Module()
-        self.encoder.layer = nn.ModuleList(Layer(config) for _ in range(config.num_hidden_layers))
+        self.encoder.layer = nn.ModuleList(Layer(config, device) for _ in range(config.num_hidden_layers))
 
 
 def load_encoder(path: Path) -> Encoder:
@@ -104,7 +107,7 @@ def load_encoder(path: Path) -> Encoder:
         raise ValueError(f"{path}: not a BERT encoder this module runs ({config.get('hidden_act')})")
     model = Encoder(SimpleNamespace(**config))
     state = {k.removeprefix("bert."): v.float() for k, v in load_file(str(path / "model.safetensors")).items()}
-    model.load_state_dict({k: v for k, v in state.items() if k.split(".")[0] != "pooler" and k != UNUSED})
+    model.load_state_dict({k: v for k, v in state.items() if k.split(".")[0] != "pooler" and k != UNUSED}, assign=True)
     return model.eval()
 
 
