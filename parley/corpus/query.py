@@ -186,9 +186,10 @@ def reading(db: str | None = None) -> Iterator[Store]:
     import duckdb  # PostgreSQL's driver is imported only for a PostgreSQL store (its driver_errors)
 
     store = open_existing(db)
+    errors: tuple[type[BaseException], ...] = (duckdb.Error, *store.driver_errors)
     try:
         yield store
-    except (duckdb.Error, *store.driver_errors) as e:
+    except errors as e:
         raise StoreError(f"{describe(store.url)}: {first_line(e)}") from None
     finally:
         store.close()

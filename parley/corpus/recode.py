@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..nlp.document import Document
 from ..nlp.version import coder_version
@@ -48,7 +48,8 @@ class Selection:
 
     def where(self) -> tuple[str, list]:
         """The SQL condition on `documents` and its parameters."""
-        clauses, params = ["1 = 1"], []
+        clauses: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if self.since:
             clauses.append("published >= ?")
             params.append(self.since)

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -42,21 +42,21 @@ def cached(name: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
     folder = cache_dir()
     path = folder / f"{name}-{digest(parts)}.pickle"
     with suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError):
-        with open(path, "rb") as f:
-            return _load(f)
+        with open(path, "rb") as entry:
+            return cast(T, _load(entry))
     value = build()
     with suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}-", delete=False) as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(f.name, path)  # whole or not at all: a reader never sees half an entry
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}-", delete=False) as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(out.name, path)  # whole or not at all: a reader never sees half an entry
         for old in folder.glob(f"{name}-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
     return value
 
 
-def _load(f) -> object:
+def _load(f: IO[bytes]) -> Any:
     """Unpickle with the collector paused: it would walk the many new objects again and again."""
     enabled = gc.isenabled()
     gc.disable()

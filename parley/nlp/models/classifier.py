@@ -18,6 +18,7 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -190,6 +191,8 @@ class EventClassifier(nn.Module):
         super().__init__()
         self.config = config
         self.light = light
+        self.tokenizer: Any  # transformers' fast tokenizer, or minilm.Tokenizer
+        self.encoder: Any  # transformers' BertModel, or minilm.Encoder
         path = base_model_path()
         if light:
             from .minilm import Tokenizer, load_encoder

@@ -51,7 +51,7 @@ class IssueFinder:
         self.keys: dict[
             int, tuple[str, frozenset[str] | None]
         ] = {}  # match key -> (issue, required words; None: exclude)
-        rules = []  # (match key, its phrases, value)
+        rules: list[tuple[str, list[str], tuple[str, frozenset[str] | None]]] = []  # (match key, phrases, value)
         for issue in self.table.values():
             for k, group in enumerate(issue.groups):
                 rules.append((f"{issue.id}#{k}", list(group.phrases), (issue.id, group.requires)))
