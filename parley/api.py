@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .corpus import exports
 from .corpus.ingest import ingest
 from .corpus.query import Filters, reading, records
+from .corpus.recode import RecodeSummary, Selection
 from .corpus.sources import Failure, ReadOptions, documents, parse_date
 from .corpus.store.rows import IngestSummary
 from .nlp.document import Actor, Document, Event
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = [
     "IngestSummary",
     "ReadOptions",
+    "RecodeSummary",
+    "Selection",
     "actors",
     "agenda",
     "alerts",
@@ -34,6 +38,7 @@ __all__ = [
     "export",
     "ingest",
     "network",
+    "recode",
 ]
 
 
@@ -92,7 +97,10 @@ def code_inputs(
             else:
                 yield item
 
-    yield from (pipeline or default_pipeline())(good())
+    docs = good()
+    first = next(docs, None)
+    if first is not None:  # the models load only once there is a document to code
+        yield from (pipeline or default_pipeline())(chain([first], docs))
 
 
 def actors(text: str, *, date: dt.date | str | None = None, pipeline: Pipeline | None = None) -> list[dict]:
@@ -120,6 +128,32 @@ def actors(text: str, *, date: dt.date | str | None = None, pipeline: Pipeline |
 
 def _actor_row(a: Actor) -> dict:
     return {**a.to_dict(), "why": a.why}
+
+
+def recode(
+    selection: Selection | None = None,
+    *,
+    date: dt.date | str | None = None,
+    db: str | None = None,
+    pipeline: Pipeline | None = None,
+    on_document: Callable[[], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> RecodeSummary:
+    """Re-code stored articles with the current coder, in place, one transaction per document:
+    what `parley recode` does (see `parley.corpus.recode`). `date` dates those stored without one.
+
+    >>> recode(Selection(undated=True), date="2025-02-28", db="corpus.duckdb")
+    """
+    from .corpus.query import open_existing
+    from .corpus.recode import recode as recode_stored
+
+    store = open_existing(db)
+    try:
+        return recode_stored(
+            store, selection, date=_as_date(date), pipeline=pipeline, on_document=on_document, on_phase=on_phase
+        )
+    finally:
+        store.close()
 
 
 def events(filters: Filters | None = None, *, db: str | None = None) -> Iterator[dict]:

@@ -1,4 +1,4 @@
-"""The `parley` command, one module per command group: coding (code, actors), storing (ingest),
+"""The `parley` command, one module per command group: coding (code, actors), storing (ingest, recode),
 querying (events, export), analysing (dyad, alerts, network, agenda), evaluating (eval, labels,
 train) and serving (serve); common holds what they share. Exit status: 0 all inputs coded, 1 some
 input failed, 2 usage error, 3 the database could not be opened or written, 4 the Dask cluster
@@ -34,6 +34,7 @@ __all__ = [
 COMMANDS = (
     coding.add_code,
     storing.add_ingest,
+    storing.add_recode,
     querying.add_events,
     querying.add_export,
     analysing.add_dyad,

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from ..corpus.printable import printable
-from ..corpus.sources import Failure
+from ..corpus.readers.base import Failure
 from ..output import OUTPUT_FORMATS, Writer
 from .common import (
     EXIT_INPUT_FAILED,

@@ -10,7 +10,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO, TypeAlias
 
 from ..corpus.printable import printable
-from ..corpus.sources import DEFAULT_MAX_BYTES, INPUT_FORMATS, InputError, parse_date
+
+# the readers' light modules only: a query command never loads the HTML and feed readers
+from ..corpus.readers.base import DEFAULT_MAX_BYTES, InputError, parse_date
+from ..corpus.readers.kinds import INPUT_FORMATS
 
 if TYPE_CHECKING:
     from ..corpus.sources import ReadOptions

@@ -1,11 +1,11 @@
 """Storing: `parley ingest` codes articles into the database (or Parquet files), here or on a
-Dask cluster, with a progress bar and a summary."""
+Dask cluster, and `parley recode` codes stored articles again with the current coder; both with
+progress (`progress.py`) and a summary."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from ..corpus.printable import printable
 from .common import (
@@ -19,11 +19,13 @@ from .common import (
     add_input_options,
     add_max_bytes_option,
     count_arg,
+    date_arg,
+    guarded,
     read_options,
 )
+from .progress import Progress
 
-if TYPE_CHECKING:
-    from tqdm import tqdm
+PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
 
 
 def add_ingest(sub: Subcommands) -> None:
@@ -52,8 +54,51 @@ def add_ingest(sub: Subcommands) -> None:
         metavar="DIR",
         help="write Parquet files partitioned by publication date to DIR instead of the database",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    p.add_argument(
+        "--no-text",
+        dest="keep_text",
+        action="store_false",
+        help="do not store the articles' text (stored compressed by default, so that parley recode can code it again)",
+    )
+    add_progress_options(p)
     p.set_defaults(func=cmd_ingest)
+
+
+def add_progress_options(p: argparse.ArgumentParser) -> None:
+    """--quiet and --progress-every, of the commands that code many documents."""
+    p.add_argument("--quiet", action="store_true", help="no progress, no summary and no warnings (errors still)")
+    p.add_argument(
+        "--progress-every",
+        type=float,
+        default=PROGRESS_EVERY,
+        metavar="SECONDS",
+        help=f"when standard error is not a terminal, a progress line this often (default: {PROGRESS_EVERY:g})",
+    )
+
+
+def add_recode(sub: Subcommands) -> None:
+    """`parley recode [filters]`"""
+    p = sub.add_parser(
+        "recode",
+        help="code stored articles again with the current coder, in place",
+        description="Code the stored articles again with the current coder and replace their events, "
+        "one transaction per article, keeping stories and merged events right. Without filters, every "
+        "stored article; articles ingested with --no-text (or before texts were kept) are listed and left.",
+    )
+    add_db_option(p)
+    p.add_argument("--date", type=date_arg, help="publication date (YYYY-MM-DD) for the articles stored without one")
+    p.add_argument("--undated", action="store_true", help="only the articles stored without a publication date")
+    p.add_argument(
+        "--outdated", action="store_true", help="only the articles an older (or any other) coder version coded"
+    )
+    p.add_argument("--since", type=date_arg, help="only articles published on or after this date")
+    p.add_argument("--until", type=date_arg, help="only articles published on or before this date")
+    p.add_argument("--source", help="only the articles of this publisher")
+    p.add_argument(
+        "--doc-id", dest="doc_ids", action="append", default=[], metavar="ID", help="only this article (repeatable)"
+    )
+    add_progress_options(p)
+    p.set_defaults(func=cmd_recode)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -70,7 +115,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except StoreError as e:
         print(f"parley: {e}", file=sys.stderr)
         return EXIT_DATABASE
-    progress = _progress(args.quiet, expected_documents(args.inputs, args.input_format))
+    progress = Progress(expected_documents(args.inputs, args.input_format), quiet=args.quiet, every=args.progress_every)
     try:
         summary = ingest(
             args.inputs,
@@ -80,9 +125,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             read=read_options(args),
             on_document=progress.update,
-            on_error=lambda f: progress.write(f"parley: {printable(str(f))}", file=sys.stderr),
+            on_error=lambda f: progress.write(f"parley: {printable(str(f))}"),
+            on_phase=progress.phase,
+            keep_text=args.keep_text,
         )
         progress.close()
+        if summary.undated and not args.quiet:
+            print(
+                f"parley: warning: {summary.undated} document{'s' * (summary.undated != 1)} stored without a"
+                " publication date, so their events are undated; give --date next time, and date them with"
+                " `parley recode --undated --date YYYY-MM-DD`",
+                file=sys.stderr,
+            )
         if not args.quiet:
             print(f"database: {describe(store.url)}" if store else f"parquet: {args.out}")
             print("\n".join(summary.lines()))
@@ -101,10 +155,27 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
 
 
-def _progress(quiet: bool, total: int | None) -> tqdm:
-    """A progress bar with rate (and ETA when the number of documents is known) on a terminal; silent otherwise."""
-    from tqdm import tqdm
+def cmd_recode(args: argparse.Namespace) -> int:
+    from ..api import Selection, recode
 
-    return tqdm(
-        total=total, unit=" docs", disable=quiet or not sys.stderr.isatty(), file=sys.stderr, dynamic_ncols=True
-    )
+    selection = Selection(args.since, args.until, args.source, args.doc_ids, args.undated, args.outdated)
+    progress = Progress(None, quiet=args.quiet, every=args.progress_every)
+
+    def job() -> None:
+        try:
+            summary = recode(
+                selection, date=args.date, db=args.db, on_document=progress.update, on_phase=progress.phase
+            )
+        finally:
+            progress.close()
+        for doc_id in summary.no_text[:10]:
+            print(
+                f"parley: {doc_id}: no stored text to code again (ingested with --no-text or before texts were kept)",
+                file=sys.stderr,
+            )
+        if len(summary.no_text) > 10:
+            print(f"parley: ... and {len(summary.no_text) - 10} more without stored text", file=sys.stderr)
+        if not args.quiet:
+            print("\n".join(summary.lines()))
+
+    return guarded(job, None)

@@ -16,20 +16,19 @@ import hashlib
 import json
 import re
 import zlib
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING
 
 from ..nlp.document import Actor, Event
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SHINGLE = 4  # words
 PERMUTATIONS = 128
 BANDS, ROWS = 32, 4  # a pair at Jaccard 0.5 shares a band with probability 0.87, at 0.2 with 0.05
 SAME_STORY = 0.5
 CHUNK = 8192  # shingles hashed at a time
-_rng = np.random.default_rng(20250227)
-# multiply-shift hashing: h -> the high 32 bits of (a*h + b) mod 2^64, a odd; one (a, b) per permutation
-_A = _rng.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-_B = _rng.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64)
 WORD = re.compile(r"\w+")
 
 
@@ -51,12 +50,26 @@ def shingles(text: str) -> set[int]:
     return {zlib.crc32(" ".join(words[i : i + SHINGLE]).encode("utf-8")) for i in range(len(words) - SHINGLE + 1)}
 
 
+@cache
+def _hashes() -> tuple[np.ndarray, np.ndarray]:
+    """Multiply-shift hashing: h -> the high 32 bits of (a*h + b) mod 2^64, a odd; one (a, b) per
+    permutation. Made on first use: a query command never imports numpy."""
+    import numpy as np
+
+    rng = np.random.default_rng(20250227)
+    a = rng.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    return a, rng.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64)
+
+
 def signature(text: str) -> np.ndarray:
     """The MinHash signature: for each of PERMUTATIONS hash functions, the least shingle hash."""
+    import numpy as np
+
+    a, b = _hashes()
     h = np.fromiter(shingles(text), dtype=np.uint64)
     least = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(h), CHUNK):  # bounded memory for very long articles
-        block = (np.outer(_A, h[start : start + CHUNK]) + _B[:, None]) >> np.uint64(32)  # wraps mod 2^64
+        block = (np.outer(a, h[start : start + CHUNK]) + b[:, None]) >> np.uint64(32)  # wraps mod 2^64
         least = np.minimum(least, block.min(axis=1))
     return least.astype(np.uint32)
 
@@ -66,6 +79,8 @@ def to_hex(sig: np.ndarray) -> str:
 
 
 def from_hex(text: str) -> np.ndarray:
+    import numpy as np
+
     return np.frombuffer(bytes.fromhex(text), dtype=">u4").astype(np.uint32)
 
 
@@ -78,7 +93,7 @@ def buckets(sig: np.ndarray) -> list[str]:
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of two articles' shingle sets."""
-    return float(np.mean(a == b))
+    return float((a == b).mean())
 
 
 def event_key(event: Event) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from ..nlp.document import Document, batched
@@ -70,7 +71,9 @@ def ingest(
     out: str | None = None,
     on_error: Callable[[Failure], None] | None = None,
     on_document: Callable[[], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
     store: Store | None = None,
+    keep_text: bool = True,
 ) -> IngestSummary:
     """Code and store the documents of files, directories, URLs, feeds and corpora.
 
@@ -78,9 +81,11 @@ def ingest(
     Dask cluster of that many processes; `scheduler`: on the Dask cluster at that address
     (`parley.corpus.cluster`). `out`: write Parquet files partitioned by date to that directory
     instead of the database (`parley.corpus.store.parquet`). `on_error` hears each bad input,
-    `on_document` each document done (stored or skipped).
+    `on_document` each document done (stored or skipped), `on_phase` hears "loading" when the models start
+    loading (only once a document needs coding: a run that stores nothing new loads none), then "coding".
+    `keep_text`: store each document's text (compressed), so that `parley recode` can code it
+    again; the number stored without a publication date is the summary's `undated`.
     """
-    from ..nlp.pipeline import default_pipeline
     from .cluster import cluster_pipeline
 
     with ExitStack() as stack:
@@ -92,25 +97,32 @@ def ingest(
             if store is None:
                 store = open_store(db)
                 stack.callback(store.close)
-            sink = DatabaseSink(store)
+            sink = DatabaseSink(store, keep_text)
         if workers or scheduler:
             pipeline = stack.enter_context(cluster_pipeline(workers, scheduler))
         items = documents(inputs, read)
-        return ingest_documents(items, sink, pipeline or default_pipeline(), on_error, on_document)
+        return ingest_documents(items, sink, pipeline, on_error, on_document, on_phase)
 
 
 def ingest_documents(
     items: Iterable[Document | Failure],
     sink: Sink,
-    pipeline: Pipeline,
+    pipeline: Pipeline | None = None,
     on_error: Callable[[Failure], None] | None = None,
     on_document: Callable[[], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """The straight line: the documents of `items` that `sink` does not hold, coded by
-    `pipeline` and written to `sink` in batches of BATCH; failures counted and reported."""
+    `pipeline` (default: the process's shared one, loaded once the first such document is
+    found) and written to `sink` in batches of BATCH; failures counted and reported."""
     summary = IngestSummary()
     in_flight: dict[str, str] = {}
-    coded = pipeline(_fresh(items, sink, in_flight, summary, on_error, on_document), free_memory=True)
+    fresh = _fresh(items, sink, in_flight, summary, on_error, on_document)
+    first = next(fresh, None)
+    if first is None:
+        return summary  # nothing to code: no model is loaded
+    pipeline = loaded_pipeline(pipeline, on_phase)
+    coded = pipeline(chain([first], fresh), free_memory=True)
     for batch in batched(coded, BATCH):
         sink.write(batch, summary)
         for d in batch:
@@ -120,6 +132,20 @@ def ingest_documents(
             for _ in batch:
                 on_document()
     return summary
+
+
+def loaded_pipeline(pipeline: Pipeline | None, on_phase: Callable[[str], None] | None) -> Pipeline:
+    """The pipeline to code with (default: the process's shared one, its models loaded now), the
+    phases of its loading told to `on_phase`."""
+    if on_phase:
+        on_phase("loading")
+    if pipeline is None:
+        from ..nlp.pipeline import default_pipeline
+
+        pipeline = default_pipeline()
+    if on_phase:
+        on_phase("coding")
+    return pipeline
 
 
 def _fresh(

@@ -183,13 +183,13 @@ def open_existing(db: str | None = None) -> Store:
 def reading(db: str | None = None) -> Iterator[Store]:
     """An open database whose driver errors come out as StoreError: the store's own calls do
     that themselves, exports that drive a DuckDB connection directly (Parquet) need it here."""
-    import duckdb
-    import psycopg
+    import duckdb  # PostgreSQL's driver is imported only for a PostgreSQL store (its driver_errors)
 
     store = open_existing(db)
+    errors: tuple[type[BaseException], ...] = (duckdb.Error, *store.driver_errors)
     try:
         yield store
-    except (duckdb.Error, psycopg.Error) as e:
+    except errors as e:
         raise StoreError(f"{describe(store.url)}: {first_line(e)}") from None
     finally:
         store.close()

@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 from ..nlp.document import Document
 from .readers import web
 from .readers.base import DEFAULT_MAX_BYTES, Failure, InputError, parse_date, read_bytes
-from .readers.feeds import feed_documents
-from .readers.html import html_document
 from .readers.jsonl import bounded_lines, jsonl_file, jsonl_records
 from .readers.kinds import FEED, HTML, INPUT_FORMATS, JSONL, by_media_type, by_suffix, sniff
 from .readers.text import text_document
@@ -165,6 +163,8 @@ def _read(
     """The documents in the bytes of one input of a known kind; `url` is where they were fetched from."""
     date = options.date
     if kind == FEED:
+        from .readers.feeds import feed_documents  # trafilatura and feedparser only when a feed or page is read
+
         yield from feed_documents(
             source,
             data,
@@ -179,7 +179,12 @@ def _read(
         yield from jsonl_records(source, bounded_lines(io.BytesIO(data), options.max_bytes), date, options.max_bytes)
     else:
         try:
-            doc = (html_document if kind == HTML else text_document)(source, data, date, url)
+            if kind == HTML:
+                from .readers.html import html_document
+
+                doc = html_document(source, data, date, url)
+            else:
+                doc = text_document(source, data, date, url)
         except InputError as e:
             yield Failure(source, str(e))
         else:

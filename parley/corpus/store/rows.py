@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
 from ...nlp.document import Document
+from ...nlp.version import coder_version
 from .. import dedup
 from ..readers.base import Failure
 from . import EVENT_COLUMNS, Store
@@ -21,7 +23,8 @@ LOCAL_SOURCE = "local"
 
 @dataclass
 class IngestSummary:
-    """What a run did: documents new, already present and failed; events and mentions stored."""
+    """What a run did: documents new, already present and failed; events and mentions stored;
+    new documents stored without a publication date (their events are undated)."""
 
     new: int = 0
     present: int = 0
@@ -29,6 +32,7 @@ class IngestSummary:
     events_new: int = 0
     mentions: int = 0
     failures: list[Failure] = field(default_factory=list)
+    undated: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -46,10 +50,12 @@ def source_of(doc: Document) -> str:
 
 
 class DatabaseSink:
-    """Where `ingest` puts coded documents by default: the database, one transaction per batch."""
+    """Where `ingest` puts coded documents by default: the database, one transaction per batch;
+    `keep_text`: store each document's text (compressed), so that `parley recode` can code it again."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, keep_text: bool = True) -> None:
         self.store = store
+        self.keep_text = keep_text
 
     def has(self, key: str) -> bool:
         return bool(self.store.scalar("SELECT 1 FROM documents WHERE doc_key = ?", [key]))
@@ -59,7 +65,7 @@ class DatabaseSink:
 
     def write(self, docs: Sequence[Document], summary: IngestSummary) -> None:
         with self.store.transaction():
-            store_documents(self.store, docs, summary)
+            store_documents(self.store, docs, summary, keep_text=self.keep_text)
 
 
 class Sink(Protocol):
@@ -87,6 +93,8 @@ DOCUMENT_COLUMNS = (
     "n_events",
     "signature",
     "ingested_at",
+    "coder_version",
+    "text_z",
 )
 
 
@@ -104,13 +112,15 @@ MENTION_COLUMNS = (
     "date_source",
     "confidence",
     "pattern",
+    "coder_version",
 )
 
 
-def store_documents(store: Store, docs: Sequence[Document], summary: IngestSummary) -> None:
+def store_documents(store: Store, docs: Sequence[Document], summary: IngestSummary, keep_text: bool = True) -> None:
     """Write coded documents, their stories, mentions and events, with a few multi-row
-    statements per batch (call inside a transaction). Every row is built by column name."""
-    now = _now()
+    statements per batch (call inside a transaction). Every row is built by column name;
+    `keep_text`: with each document's text, compressed."""
+    now, version = _now(), coder_version()
     keys = [dedup.doc_key(d.text) for d in docs]
     sigs = [dedup.signature(d.text) for d in docs]
     buckets = [dedup.buckets(sig) for sig in sigs]
@@ -133,6 +143,8 @@ def store_documents(store: Store, docs: Sequence[Document], summary: IngestSumma
                 "n_events": len(d.events),
                 "signature": dedup.to_hex(sig),
                 "ingested_at": now,
+                "coder_version": version,
+                "text_z": compress(d.text) if keep_text else None,
             }
             for d, key, sig, story in zip(docs, keys, sigs, stories)
         ],
@@ -143,6 +155,16 @@ def store_documents(store: Store, docs: Sequence[Document], summary: IngestSumma
         ("bucket", "doc_key"),
         [{"bucket": b, "doc_key": key} for key, bs in zip(keys, buckets) for b in bs],
     )
+    summary.undated += sum(d.date is None for d in docs)
+    store_events(store, docs, keys, summary, now)
+
+
+def store_events(
+    store: Store, docs: Sequence[Document], keys: Sequence[str], summary: IngestSummary, now: dt.datetime
+) -> list[str]:
+    """Write the events of coded documents (stored under `keys`) as mentions of stored events,
+    new events where their key is new, and recount every event they touch; the keys touched."""
+    version = coder_version()
     coded = [(dedup.event_key(e), e.to_dict(), key, d) for d, key in zip(docs, keys) for e in d.events]
     touched = list(dict.fromkeys(event_key for event_key, *_ in coded))
     stored = {
@@ -168,6 +190,7 @@ def store_documents(store: Store, docs: Sequence[Document], summary: IngestSumma
                 "first_doc_key": key,
                 "first_url": doc.url,
                 "added_at": now,
+                "coder_version": version,
             }
             for k, (record, key, doc) in new.items()
         ],
@@ -193,11 +216,23 @@ def store_documents(store: Store, docs: Sequence[Document], summary: IngestSumma
             for a, r in _dyads(record)
         ],
     )
-    _insert(store, "mentions", MENTION_COLUMNS, [_mention(k, record, key, d) for k, record, key, d in coded])
+    mentions = [{**_mention(k, record, key, d), "coder_version": version} for k, record, key, d in coded]
+    _insert(store, "mentions", MENTION_COLUMNS, mentions)
     for block in _blocks(touched):
-        _recount(store, block)
+        recount(store, block)
     summary.events_new += len(new)
     summary.mentions += len(coded)
+    return touched
+
+
+def compress(text: str) -> bytes:
+    """A document's text as stored: UTF-8, zlib-compressed (news prose shrinks to about a third)."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def decompress(data: bytes | memoryview) -> str:
+    """The text `compress` stored."""
+    return zlib.decompress(bytes(data)).decode("utf-8")
 
 
 def event_columns(record: dict[str, Any]) -> dict[str, Any]:
@@ -299,12 +334,15 @@ def _mention(event_key: str, record: dict[str, Any], key: str, doc: Document) ->
     }
 
 
-def _recount(store: Store, event_keys: list[str]) -> None:
-    """GDELT's counts from the stored mentions: sentences, distinct publishers, distinct articles."""
+def recount(store: Store, event_keys: list[str]) -> None:
+    """GDELT's counts from the stored mentions: sentences, distinct publishers, distinct articles;
+    and the coder version of its mentions ("mixed" where coders of several versions reported it)."""
     store.execute(
         "UPDATE events SET num_mentions = c.n, num_articles = c.articles, num_sources = c.sources,"
-        " confidence = c.confidence FROM (SELECT m.event_key, count(*) AS n, count(DISTINCT m.doc_key) AS articles,"
-        " count(DISTINCT d.source) AS sources, max(m.confidence) AS confidence FROM mentions m"
+        " confidence = c.confidence, coder_version = c.version FROM (SELECT m.event_key, count(*) AS n,"
+        " count(DISTINCT m.doc_key) AS articles, count(DISTINCT d.source) AS sources,"
+        " max(m.confidence) AS confidence, CASE WHEN count(DISTINCT m.coder_version) > 1 THEN 'mixed'"
+        " ELSE max(m.coder_version) END AS version FROM mentions m"
         f" JOIN documents d ON d.doc_key = m.doc_key WHERE m.event_key IN ({_marks(event_keys)})"
         " GROUP BY m.event_key) AS c WHERE events.event_key = c.event_key",
         event_keys,

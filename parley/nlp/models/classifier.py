@@ -18,6 +18,7 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -81,11 +82,8 @@ class LoRALinear(nn.Module):
         return self.base(x) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
 
     def merged(self) -> nn.Linear:
-        out = nn.Linear(self.base.in_features, self.base.out_features)
         with torch.no_grad():
-            out.weight.copy_(self.base.weight + (self.lora_b @ self.lora_a) * self.scale)
-            out.bias.copy_(self.base.bias)
-        return out
+            return _linear(self.base.weight + (self.lora_b @ self.lora_a) * self.scale, self.base.bias)
 
 
 class Int8Linear(nn.Module):
@@ -159,10 +157,15 @@ def _attention(attention: nn.Module, x: torch.Tensor, lengths: list[int]) -> tor
 def _stacked(*linears: nn.Linear) -> nn.Linear:
     """One linear layer giving the outputs of several side by side. Int8Linear quantizes
     each output channel on its own, so their products are those of the layers apart."""
-    out = nn.Linear(linears[0].in_features, sum(lin.out_features for lin in linears))
     with torch.no_grad():
-        out.weight.copy_(torch.cat([lin.weight for lin in linears]))
-        out.bias.copy_(torch.cat([lin.bias for lin in linears]))
+        return _linear(torch.cat([lin.weight for lin in linears]), torch.cat([lin.bias for lin in linears]))
+
+
+def _linear(weight: torch.Tensor, bias: torch.Tensor) -> nn.Linear:
+    """A linear layer holding copies of these weights, made without drawing random initial ones
+    (half a second over the encoder's layers at every start)."""
+    out = nn.Linear(weight.shape[1], weight.shape[0], device="meta")
+    out.load_state_dict({"weight": weight.detach().clone(), "bias": bias.detach().clone()}, assign=True)
     return out
 
 
@@ -182,19 +185,29 @@ def _replace(root: nn.Module, name: str, new: nn.Module) -> None:
 class EventClassifier(nn.Module):
     """Sentence (with its trigger marked) + pattern type -> logits over LABELS."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, light: bool = False) -> None:
+        """`light`: the encoder and tokenizer of `minilm` (for coding: no transformers import,
+        the same results), else transformers' (training's padded forward pass needs them)."""
         super().__init__()
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
         self.config = config
+        self.light = light
+        self.tokenizer: Any  # transformers' fast tokenizer, or minilm.Tokenizer
+        self.encoder: Any  # transformers' BertModel, or minilm.Encoder
         path = base_model_path()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.tokenizer = AutoTokenizer.from_pretrained(path)
-            self.encoder = AutoModel.from_pretrained(path).float()
+        if light:
+            from .minilm import Tokenizer, load_encoder
+
+            self.tokenizer, self.encoder = Tokenizer(path), load_encoder(path)
+        else:
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.tokenizer = AutoTokenizer.from_pretrained(path)
+                self.encoder = AutoModel.from_pretrained(path).float()
         for p in self.encoder.parameters():
             p.requires_grad = False
         for name in _targets(self.encoder, config):
@@ -250,6 +263,8 @@ class EventClassifier(nn.Module):
 
     def tokenize(self, texts: list[str]) -> dict[str, list]:
         """Word piece ids and character offsets of each text, truncated but not padded."""
+        if self.light:
+            return self.tokenizer(texts, max_length=self.config.max_length)
         return self.tokenizer(
             texts,
             truncation=True,
@@ -286,10 +301,15 @@ class EventClassifier(nn.Module):
         (directory / "event_classifier.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path = WEIGHTS) -> EventClassifier:
+    def for_coding(cls, directory: Path = WEIGHTS) -> EventClassifier:
+        """The trained classifier ready to code (`for_inference`), on the light encoder."""
+        return cls.load(directory, light=True).for_inference()
+
+    @classmethod
+    def load(cls, directory: Path = WEIGHTS, light: bool = False) -> EventClassifier:
         from safetensors.torch import load_file
 
-        model = cls(shipped_config(directory))
+        model = cls(shipped_config(directory), light)
         state = {k: v.float() for k, v in load_file(str(directory / "event_classifier.safetensors")).items()}
         missing = model.load_state_dict(state, strict=False)
         if missing.unexpected_keys:

@@ -29,6 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 
+from .. import phrases
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..gazetteer import gazetteer
 from ..parties import ARGUMENT_POS, UNKNOWN_NE, noun_phrase
@@ -123,16 +124,16 @@ class ActorCoder:
         self.roles = {role for _, role in leaders()}
         self.titles = {role.split()[-1] for role in self.roles}  # "minister": a person's title
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(self.phrases)))
+        self.matcher.add("ACTOR", phrases.patterns(nlp, list(self.phrases), "actors"))
         # people and PETRARCH's named organisations and groups, matched in any case where capitalised
         names: dict[str, Person | Entity] = {**named_actors(), **people()}
         self.name_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        patterns = list(nlp.tokenizer.pipe(names))
-        self.name_matcher.add("NAME", patterns)
+        split = phrases.tokens(nlp, list(names), "names")
+        self.name_matcher.add("NAME", phrases.keywords(nlp, split, "LOWER"))
         # what the matcher compares (lower-case tokens) -> the person or entity
-        self.names = {_lower_tokens(p): found for p, found in zip(patterns, names.values())}
+        self.names = {" ".join(phrases.lower(nlp, w) for w in p): found for p, found in zip(split, names.values())}
         self.group_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.group_matcher.add("GROUP", list(nlp.tokenizer.pipe(self.groups)))
+        self.group_matcher.add("GROUP", phrases.patterns(nlp, list(self.groups), "groups", "LOWER"))
 
     def __call__(self, doc: Document) -> None:
         groups: dict[int, Span] = {}

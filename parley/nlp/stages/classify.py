@@ -194,7 +194,7 @@ class EventClassifierStage:
         it finds from the actors stage's noun phrases. `detector`: likewise, the event
         detector that decides which candidates are events, or None for the classifier's rules."""
         shipped = model is None
-        self.model = (model or EventClassifier.load()).for_inference()
+        self.model = model.for_inference() if model else EventClassifier.for_coding()
         self.detector: EventDetector | None = (
             (EventDetector.load() if shipped else None) if detector is True else (detector or None)
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Token
 
+from .. import phrases
 from ..document import Document, Event
 from ..vocab.issues import issues
 
@@ -50,16 +51,17 @@ class IssueFinder:
         self.keys: dict[
             int, tuple[str, frozenset[str] | None]
         ] = {}  # match key -> (issue, required words; None: exclude)
+        rules: list[tuple[str, list[str], tuple[str, frozenset[str] | None]]] = []  # (match key, phrases, value)
         for issue in self.table.values():
             for k, group in enumerate(issue.groups):
-                self._add(nlp, f"{issue.id}#{k}", group.phrases, (issue.id, group.requires))
+                rules.append((f"{issue.id}#{k}", list(group.phrases), (issue.id, group.requires)))
             if issue.exclude:
-                self._add(nlp, f"{issue.id}~", issue.exclude, (issue.id, None))
+                rules.append((f"{issue.id}~", list(issue.exclude), (issue.id, None)))
+        split = iter(phrases.tokens(nlp, [p for _, listed, _ in rules for p in listed], "issues"))
+        for key, listed, value in rules:
+            self.matcher.add(key, phrases.keywords(nlp, [next(split) for _ in listed], "LOWER"))
+            self.keys[nlp.vocab.strings[key]] = value
         self.unless = {i.id: [f" {self._words(nlp, p)} " for p in i.unless] for i in self.table.values() if i.unless}
-
-    def _add(self, nlp, key: str, phrases, value) -> None:
-        self.matcher.add(key, list(nlp.tokenizer.pipe(phrases)))
-        self.keys[nlp.vocab.strings[key]] = value
 
     @staticmethod
     def _words(nlp, phrase: str) -> str:

@@ -1,0 +1,61 @@
+"""The light MiniLM (`parley.nlp.models.minilm`) that codes without importing transformers gives
+exactly what transformers' tokenizer and BERT give: the same word pieces and offsets, the same
+hidden states and logits, bit for bit."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from parley.nlp.models.classifier import EventClassifier
+
+from .conftest import SHARED
+
+ODD = ["", "  ", "Ünïcödé café — “quotes”, 日本語 and emoji 🙂", "word " * 200, "Moscow *proposed* to resume flights."]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    path = SHARED / "data" / "plover_events_train.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    with open(path, newline="", encoding="utf-8") as f:
+        return [row["text"] for row in csv.DictReader(f)] + ODD
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[EventClassifier, EventClassifier]:
+    return EventClassifier.load(light=True), EventClassifier.load()
+
+
+def test_the_word_pieces_and_offsets_are_transformers(texts, models) -> None:
+    light, full = (m.tokenize(texts) for m in models)
+    assert light["input_ids"] == [list(row) for row in full["input_ids"]]
+    assert [[tuple(o) for o in row] for row in light["offset_mapping"]] == [
+        [tuple(o) for o in row] for row in full["offset_mapping"]
+    ]
+
+
+@pytest.mark.parametrize("inference", [False, True], ids=["float32", "for_inference"])
+def test_the_states_and_logits_are_transformers_bit_for_bit(texts, models, inference) -> None:
+    light, full = (m.for_inference() if inference else m for m in models)
+    ids = sorted(light.tokenize(texts[:400] + ODD)["input_ids"], key=len)
+    patterns = ["AGREE", "NONE"] * (len(ids) // 2) + ["NONE"] * (len(ids) % 2)
+    with torch.no_grad():
+        (a, a_states), (b, b_states) = (m.encode_packed(ids, patterns) for m in (light, full))
+    assert torch.equal(a, b)
+    assert len(a_states) == len(b_states) == 7 and all(torch.equal(x, y) for x, y in zip(a_states, b_states))
+
+
+def test_coding_imports_no_transformers() -> None:
+    probe = (
+        "import sys; from parley import code; code('Russia and Ukraine met in Istanbul.', date='2025-02-28');"
+        " print(sorted(m for m in ('transformers', 'sympy', 'torch._dynamo') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
