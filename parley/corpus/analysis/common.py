@@ -1,4 +1,4 @@
-"""What the analyses share: periods and their dates."""
+"""What the analyses share: periods and their dates, and the documents' coverage."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ from typing import Any
 import pandas as pd
 
 from ..query import Filters
+from ..store import Store
 
-FREQ = {"day": "D", "week": "W-MON", "month": "MS"}  # pandas frequencies of the period starts
+PERIODS = ("day", "week", "month", "quarter", "year")
+FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS-JAN", "year": "YS"}  # pandas: period starts
+SPANS = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}  # pandas: the period holding a day
 
 
-def period_sql(by: str) -> str:
-    """SQL for the start of an event's period (weeks start on Monday on both backends)."""
+def period_sql(by: str, column: str = "e.date") -> str:
+    """SQL for the start of a date's period (weeks start on Monday on both backends)."""
     if by not in FREQ:
-        raise ValueError(f"bad period {by!r}: one of {', '.join(FREQ)}")
-    return f"CAST(date_trunc('{by}', e.date) AS DATE)"
+        raise ValueError(f"bad period {by!r}: one of {', '.join(PERIODS)}")
+    return f"CAST(date_trunc('{by}', {column}) AS DATE)"
 
 
 def dates(since: dt.date | str | None, until: dt.date | str | None) -> tuple[str, list[Any]]:
@@ -29,14 +32,30 @@ def dates(since: dt.date | str | None, until: dt.date | str | None) -> tuple[str
     return sql, params
 
 
-def continuous(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    """`frame` indexed by period start, with the missing periods between its first and last as zeros."""
-    if frame.empty:
-        return frame
-    full = pd.date_range(frame.index.min(), frame.index.max(), freq=FREQ[by], name="period")
-    return frame.reindex(full, fill_value=0)
-
-
 def start_of(day: dt.date, by: str) -> pd.Timestamp:
     """The start of the period that holds `day`."""
-    return pd.Timestamp(day).to_period({"day": "D", "week": "W-SUN", "month": "M"}[by]).start_time
+    return pd.Timestamp(day).to_period(SPANS[by]).start_time
+
+
+def period_range(by: str, start: dt.date | None, end: dt.date | None) -> pd.DatetimeIndex | None:
+    """Every period start from the period of `start` to that of `end`; None when there is none."""
+    if start is None or end is None or start > end:
+        return None
+    return pd.date_range(start_of(start, by), start_of(end, by), freq=FREQ[by], name="period")
+
+
+def coverage(store: Store, by: str, filters: Filters | None = None) -> tuple[dt.date | None, dt.date | None, pd.Series]:
+    """(first, last publication date, documents published per period): what the corpus can
+    see. With a source filter, that publisher's documents only."""
+    cond, params = " WHERE published IS NOT NULL", []
+    if filters is not None and filters.source:
+        cond, params = f"{cond} AND lower(source) = ?", [filters.source.lower()]
+    _, rows = store.query(
+        f"SELECT {period_sql(by, 'published')} AS period, count(*), min(published), max(published)"
+        f" FROM documents{cond} GROUP BY 1",
+        params,
+    )
+    documents = pd.Series({pd.Timestamp(p): int(n) for p, n, _, _ in rows}, dtype="int64")
+    first = min((r[2] for r in rows), default=None)
+    last = max((r[3] for r in rows), default=None)
+    return first, last, documents
