@@ -9,9 +9,11 @@ that organisations never share one "IGO" bucket.
 
 from __future__ import annotations
 
+import csv
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from ..nlp.ontology import cameo_codes
 from ..nlp.vocab import STATELESS, country_names, read_table, split
@@ -109,6 +111,13 @@ def cameo_name(code: str | None) -> str | None:
     """CAMEO's description of an event code ("044": "Meet at third location")."""
     found = cameo_codes().get(code or "")
     return found.name if found else None
+
+
+@lru_cache(maxsize=1)
+def type_descriptions() -> dict[str, str]:
+    """PLOVER event type -> what it covers ("CONSULT": "meet, visit, host, telephone ...")."""
+    with resources.files("parley.nlp.ontology").joinpath("data/plover_types.csv").open(encoding="utf-8") as f:
+        return {r["type"]: r["description"] for r in csv.DictReader(f)}
 
 
 @lru_cache(maxsize=1)
