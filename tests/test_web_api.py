@@ -119,6 +119,8 @@ def test_analysis_endpoints(client):
     assert named["series"] == series["series"]
     assert client.get("/api/dyads/USA/RUS/series", params={"by": "year"}).json()["series"][-1]["events"] == 5
     assert client.get("/api/dyads/USA/RUS/series", params={"by": "decade"}).status_code == 422
+    too_long = client.get("/api/dyads/USA/RUS/series", params={"by": "day", "since": "1900-01-01"})
+    assert too_long.status_code == 400 and "more than 10,000 days" in too_long.json()["detail"]
     unknown = client.get("/api/dyads/USA/XXX/series")
     assert unknown.status_code == 400 and "unknown country 'XXX'; did you mean" in unknown.json()["detail"]
     assert "issues" in client.get("/api/agenda/USA/RUS").json()

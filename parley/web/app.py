@@ -8,6 +8,7 @@ section, taking it for each read and write, so requests are answered meanwhile.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hmac
 import json
@@ -162,8 +163,7 @@ def event_filters(
     offset: int = Query(0, ge=0),
 ) -> Filters:
     """The query parameters of GET /api/events as Filters: the filters and a page."""
-    f.limit, f.offset = limit, offset
-    return f
+    return dataclasses.replace(f, limit=limit, offset=offset)  # checked again: offset at most a BIGINT
 
 
 def download_filters(
@@ -172,8 +172,7 @@ def download_filters(
     offset: int = Query(0, ge=0),
 ) -> Filters:
     """The filters of a download: the same, every matching event unless a limit is given."""
-    f.limit, f.offset = limit, offset
-    return f
+    return dataclasses.replace(f, limit=limit, offset=offset)  # checked again: offset at most a BIGINT
 
 
 def downloaded(write: Callable[[Path], object], fmt: str, name: str) -> FileResponse:
@@ -329,7 +328,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     @app.get("/api/series", summary="Several dyads' series on one period axis (dyads=USA-RUS,USA-CHN)")
     def several(
         f: Annotated[Filters, Depends(filter_params)],
-        dyads: str = Query(..., description="dyads, comma-separated (USA-RUS,Russia-Ukraine)"),
+        dyads: str = Query("", description="dyads, comma-separated (USA-RUS,Russia-Ukraine)"),
         by: Period = "week",
     ) -> dict:
         from ..corpus.analysis import many_series

@@ -13,6 +13,8 @@ from ..store import Store
 PERIODS = ("day", "week", "month", "quarter", "year")
 FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS-JAN", "year": "YS"}  # pandas: period starts
 SPANS = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}  # pandas: the period holding a day
+MAX_PERIODS = 10_000  # the longest series: 27 years of days, 190 of weeks (a since of 0001-01-01 is refused)
+APPROX_DAYS = {"day": 1, "week": 7, "month": 30.4, "quarter": 91.3, "year": 365.25}
 
 
 def period_sql(by: str, column: str = "e.date") -> str:
@@ -38,9 +40,15 @@ def start_of(day: dt.date, by: str) -> pd.Timestamp:
 
 
 def period_range(by: str, start: dt.date | None, end: dt.date | None) -> pd.DatetimeIndex | None:
-    """Every period start from the period of `start` to that of `end`; None when there is none."""
+    """Every period start from the period of `start` to that of `end`; None when there is none.
+    A range of more than MAX_PERIODS periods is refused (ValueError) before it is built."""
     if start is None or end is None or start > end:
         return None
+    if (end - start).days / APPROX_DAYS[by] > MAX_PERIODS:
+        raise ValueError(
+            f"{start}..{end} is more than {MAX_PERIODS:,} {by}s: give a later --since, an earlier --until"
+            " or a longer period"
+        )
     return pd.date_range(start_of(start, by), start_of(end, by), freq=FREQ[by], name="period")
 
 
