@@ -277,6 +277,7 @@ def test_alerts_find_a_planted_spike_and_turn(db):
     _plant(db, _weekly("s", quiet + [9], [1] * 11, "USA", "RUS") + _weekly("t", [3] * 11, [4] * 10 + [1], "PHL", "CHN"))
     found = api.alerts(db=db)
     assert found[["dyad", "kind"]].values.tolist() == [["RUS-USA", "spike"], ["CHN-PHL", "turn"]]
+    assert found["dyad_name"].tolist() == ["Russia – United States", "China – Philippines"]
     spike, turn = found.iloc[0], found.iloc[1]
     assert spike["period"] == pd.Timestamp(MONDAY + dt.timedelta(weeks=10))
     assert spike["events"] == 9 and spike["baseline"] == pytest.approx(1.5) and spike["score"] == pytest.approx(7.5)

@@ -7,11 +7,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..query import Filters, counted, where
+from ..names import party_name
+from ..query import Filters, counted, dyad_parties, where
 from ..store import Store
 from .common import period_sql, start_of
 
-COLUMNS = ("dyad", "period", "kind", "events", "baseline", "score", "event_keys")
+COLUMNS = ("dyad", "dyad_name", "period", "kind", "events", "baseline", "score", "event_keys")
 
 
 def alerts(
@@ -56,7 +57,14 @@ def alerts(
     out = _changes(raw, by, window, threshold, min_events)
     if since is not None:
         out = out[out["period"] >= start_of(since, by)]
-    return out.sort_values(["period", "score"], ascending=False, ignore_index=True)[list(COLUMNS)]
+    out = out.sort_values(["period", "score"], ascending=False, ignore_index=True)
+    out["dyad_name"] = out["dyad"].map(_named)
+    return out[list(COLUMNS)]
+
+
+def _named(dyad: str) -> str:
+    """"ARM-AZE" as "Armenia – Azerbaijan" (a code stays where no name is known)."""
+    return " – ".join(party_name(p) or p for p in dyad_parties(dyad))
 
 
 def _ordinal(periods: pd.Series, by: str) -> np.ndarray:
