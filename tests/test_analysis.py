@@ -359,6 +359,16 @@ def test_cli_prints_writes_and_fails_cleanly(examples_db, tmp_path, capsys):
         len({p["country"] for p in e["actors"] + e["recipients"] if p["country"] in states}) for e in listed
     )
     assert panel["events"].sum() == per_country > 0  # an event counts once for each of its countries
+    assert main(["alerts", "--db", examples_db]) == EXIT_OK
+    assert capsys.readouterr().out.strip() == "(none)"
+    several = tmp_path / "several.svg"
+    argv = ["dyad", "USA-RUS", "Armenia-Azerbaijan", "--db", examples_db, "--by", "month", "--svg", str(several)]
+    assert main([*argv, "--csv", "-"]) == EXIT_OK
+    both = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert set(both["dyad"]) == {"USA-RUS", "ARM-AZE"} and both.loc[both["dyad"] == "USA-RUS", "events"].sum() == 5
+    assert xml.dom.minidom.parse(str(several)).getElementsByTagName("polyline")
+    assert main(["dyad", "USA", "RUS", "CHN", "--db", examples_db]) == EXIT_USAGE
+    assert "give one or two parties" in capsys.readouterr().err
 
     for argv, status in (
         (["dyad", "USAX", "RUS", "--db", examples_db], EXIT_USAGE),
