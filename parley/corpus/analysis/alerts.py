@@ -63,7 +63,7 @@ def alerts(
 
 
 def _named(dyad: str) -> str:
-    """"ARM-AZE" as "Armenia – Azerbaijan" (a code stays where no name is known)."""
+    """ "ARM-AZE" as "Armenia – Azerbaijan" (a code stays where no name is known)."""
     return " – ".join(party_name(p) or p for p in dyad_parties(dyad))
 
 
