@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 
@@ -22,16 +21,6 @@ def period_sql(by: str, column: str = "e.date") -> str:
     if by not in FREQ:
         raise ValueError(f"bad period {by!r}: one of {', '.join(PERIODS)}")
     return f"CAST(date_trunc('{by}', {column}) AS DATE)"
-
-
-def dates(since: dt.date | str | None, until: dt.date | str | None) -> tuple[str, list[Any]]:
-    """Conditions (each starting with AND) on `e.date` for checked, inclusive bounds."""
-    checked = Filters(since=since, until=until)
-    sql, params = "", []
-    for cond, value in (("e.date >= ?", checked.since), ("e.date <= ?", checked.until)):
-        if value:
-            sql, params = f"{sql} AND {cond}", params + [value]
-    return sql, params
 
 
 def start_of(day: dt.date, by: str) -> pd.Timestamp:
