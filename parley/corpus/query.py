@@ -35,7 +35,6 @@ from .store.rows import MENTION_COLUMNS, PARTY_FIELDS
 HAPPENED = "NOT e.negated AND e.status IN ('factual', 'historical')"
 
 CODE = re.compile(r"^[A-Z]{3}[A-Z0-9]{0,9}$")  # a country (USA), an organisation (IGOUNO) or a longer actor code
-COUNTRY = re.compile(r"[A-Z]{3}")  # matched whole
 CAMEO = re.compile(r"[0-9]{2,4}")  # matched whole (fullmatch): "$" would let a trailing newline through
 IDENT = re.compile(r"[a-z][a-z0-9_]{0,79}")  # an issue or context id, matched whole
 ADMIN1 = re.compile(r"[A-Z0-9]{1,8}")  # a first-level region's GeoNames code (TX, 34), matched whole
@@ -45,8 +44,8 @@ SHOWN = 40  # characters of a bad value that its error message quotes
 STATUSES = ("factual", "future", "hypothetical", "historical")
 NEGATED = ("no", "only", "any")  # not negated, negated only, either
 COVERAGE_LEAD_DAYS = 30  # events this long before the first document's publication still lie in the coverage
-QUADS = {"1": 1, "2": 2, "3": 3, "4": 4, "verbal cooperation": 1, "material cooperation": 2}
-QUADS |= {"verbal conflict": 3, "material conflict": 4}
+QUAD_NAMES = {"1": 1, "2": 2, "3": 3, "4": 4, "verbal cooperation": 1, "material cooperation": 2}
+QUAD_NAMES |= {"verbal conflict": 3, "material conflict": 4}  # a quad class by number or name
 
 ORDER = "e.date NULLS LAST, e.event_key"
 SORTABLE = EVENT_COLUMNS
@@ -263,7 +262,7 @@ def _quads(value: Any) -> tuple[int, ...] | None:
         return None
     out = []
     for v in _listed(value):
-        quad = QUADS.get(v.lower().removeprefix("quad"))
+        quad = QUAD_NAMES.get(v.lower().removeprefix("quad"))
         if quad is None:
             raise ValueError(f"bad quad class {shown(v)}: 1 to 4 (verbal and material cooperation, then conflict)")
         out.append(quad)
