@@ -374,13 +374,12 @@ def _party_condition(role: str | None, value: str) -> tuple[str, list[Any]]:
     org = names.organisation_keys().get(value)
     if org:
         return (
-            f"EXISTS (SELECT 1 FROM event_actors p WHERE p.event_key = e.event_key{in_role} AND p.code = ?)",
-            [*role_params, org.code],
+            f"e.event_key IN (SELECT p.event_key FROM event_actors p WHERE p.code = ?{in_role})",
+            [org.code, *role_params],
         )
-    return (
-        f"EXISTS (SELECT 1 FROM event_actors p WHERE p.event_key = e.event_key{in_role}"
-        " AND (p.country = ? OR p.code LIKE ?))",
-        [*role_params, value, value + "%"],  # the code is letters and digits only: no LIKE wildcards
+    return (  # IN (subquery) rather than EXISTS: DuckDB plans it as a faster semi-join
+        f"e.event_key IN (SELECT p.event_key FROM event_actors p WHERE (p.country = ? OR p.code LIKE ?){in_role})",
+        [value, value + "%", *role_params],  # the code is letters and digits only: no LIKE wildcards
     )
 
 
@@ -406,7 +405,7 @@ def where(filters: Filters) -> tuple[str, list[Any]]:
         pair = "(y.actor_country = ? AND y.recipient_country = ?)"
         either = "" if filters.directed else f" OR {pair}"
         add(
-            f"EXISTS (SELECT 1 FROM event_dyads y WHERE y.event_key = e.event_key AND ({pair}{either}))",
+            f"e.event_key IN (SELECT y.event_key FROM event_dyads y WHERE {pair}{either})",
             *([a, b] if filters.directed else [a, b, b, a]),
         )
     chosen_values = (("event_type", filters.event_type), ("quad_class", filters.quad), ("status", filters.status))
@@ -440,17 +439,17 @@ def where(filters: Filters) -> tuple[str, list[Any]]:
         add("lower(e.place_name) = ?", *where_at)
     if filters.source:
         add(
-            "EXISTS (SELECT 1 FROM mentions m JOIN documents d ON d.doc_key = m.doc_key"
-            " WHERE m.event_key = e.event_key AND lower(d.source) = ?)",
+            "e.event_key IN (SELECT m.event_key FROM mentions m JOIN documents d ON d.doc_key = m.doc_key"
+            " WHERE lower(d.source) = ?)",
             filters.source.lower(),
         )
     if filters.text:
         add(
-            "EXISTS (SELECT 1 FROM mentions m WHERE m.event_key = e.event_key AND strpos(lower(m.sentence), ?) > 0)",
+            "e.event_key IN (SELECT m.event_key FROM mentions m WHERE strpos(lower(m.sentence), ?) > 0)",
             filters.text.lower(),
         )
     if filters.complete:
-        conds.append("EXISTS (SELECT 1 FROM event_dyads y WHERE y.event_key = e.event_key)")
+        conds.append("e.event_key IN (SELECT y.event_key FROM event_dyads y)")
     if filters.coverage:
         conds.append(
             f"e.date >= (SELECT min(published) FROM documents) - {COVERAGE_LEAD_DAYS}"
