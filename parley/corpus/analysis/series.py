@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...nlp.document import PLOVER_TYPES
@@ -98,39 +99,37 @@ def _series(store: Store, chosen: Filters, by: str) -> pd.DataFrame:
         f" FROM events e{clause}{' AND' if clause else ' WHERE'} e.date IS NOT NULL GROUP BY 1, 2, 3",
         params,
     )
-    raw = pd.DataFrame(rows, columns=["period", "event_type", "quad_class", "n", "g"])
-    raw["period"] = pd.to_datetime(raw["period"])
-    raw["n"] = raw["n"].astype("int64")
     first, last, documents = coverage(store, by, chosen)
     since, until = date_bounds(chosen)
-    periods = period_range(by, since or _earliest(raw, first), until or _latest(raw, last))
+    days = [r[0] for r in rows]  # period starts with events: the range reaches them, whatever the coverage
+    start = since or min([d for d in (first, *days) if d], default=None)
+    periods = period_range(by, start, until or max([d for d in (last, *days) if d], default=None))
     if periods is None:
         return pd.DataFrame(columns=list(COLUMNS))
-    quads = raw.pivot_table(index="period", columns="quad_class", values="n", aggfunc="sum", fill_value=0)
-    quads = quads.reindex(columns=[1, 2, 3, 4], fill_value=0).set_axis(list(QUADS), axis=1)
-    types = raw.pivot_table(index="period", columns="event_type", values="n", aggfunc="sum", fill_value=0)
-    types = types[[t for t in PLOVER_TYPES if t in types.columns]].rename(columns=str.lower)
-    totals = raw.groupby("period").agg(events=("n", "sum"), goldstein_sum=("g", "sum"))
-    counts = pd.concat([totals[["events"]], quads, types], axis=1).reindex(periods)
-    docs = documents.reindex(periods).fillna(0).astype("int64")
-    covered = (docs > 0) | counts["events"].notna()  # a period without documents or events is a gap
-    counts = counts.fillna(0).astype("int64").astype("Int64").where(covered, pd.NA)
-    frame = pd.concat([docs.rename("documents").astype("Int64"), counts], axis=1)
-    frame["goldstein_sum"] = totals["goldstein_sum"].reindex(periods).astype(float).fillna(0.0).where(covered)
-    some = frame["events"].astype("Float64").where(frame["events"] > 0)
-    frame["goldstein_mean"] = (frame["goldstein_sum"] / some).astype(float)
-    net = frame["quad1"] + frame["quad2"] - frame["quad3"] - frame["quad4"]
-    frame["balance"] = (net.astype("Float64") / some).astype(float)
-    frame.index.name = "period"
-    frame.columns.name = None
-    return frame.reset_index()
+    # a few rows per period: summed in numpy arrays over the periods, not through pandas pivots
+    at = {p.date(): i for i, p in enumerate(periods)}
+    n = len(periods)
+    quads, types = np.zeros((4, n), np.int64), np.zeros((len(PLOVER_TYPES), n), np.int64)
+    goldstein = np.zeros(n)
+    kind = {t: i for i, t in enumerate(PLOVER_TYPES)}
+    for day, event_type, quad, count, total in rows:
+        i = at.get(day)
+        if i is not None:
+            quads[int(quad) - 1, i] += int(count)
+            types[kind[event_type], i] += int(count)
+            goldstein[i] += float(total)
+    events = quads.sum(axis=0)
+    docs = documents.reindex(periods).fillna(0).to_numpy(np.int64)
+    gap = (docs == 0) & (events == 0)  # a period without documents or counted events
+    some = np.where(events > 0, events, np.nan)
 
+    def counted(values: np.ndarray) -> pd.arrays.IntegerArray:
+        return pd.arrays.IntegerArray(values, gap.copy())
 
-def _earliest(raw: pd.DataFrame, first: dt.date | None) -> dt.date | None:
-    found = [d for d in (first, raw["period"].min().date() if len(raw) else None) if d is not None]
-    return min(found) if found else None
-
-
-def _latest(raw: pd.DataFrame, last: dt.date | None) -> dt.date | None:
-    found = [d for d in (last, raw["period"].max().date() if len(raw) else None) if d is not None]
-    return max(found) if found else None
+    columns = {"documents": pd.array(docs, dtype="Int64"), "events": counted(events)}
+    columns |= {q: counted(quads[k]) for k, q in enumerate(QUADS)}
+    columns |= {t.lower(): counted(types[k]) for t, k in kind.items() if types[k].any()}
+    columns["goldstein_sum"] = np.where(gap, np.nan, goldstein)
+    columns["goldstein_mean"] = goldstein / some
+    columns["balance"] = (quads[0] + quads[1] - quads[2] - quads[3]) / some
+    return pd.DataFrame({"period": periods, **columns})
