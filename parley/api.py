@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO, overload
 
 from .corpus import exports
 from .corpus.ingest import ingest
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .nlp.pipeline import Pipeline
 
 __all__ = [
+    "Filters",
     "IngestSummary",
     "ReadOptions",
     "RecodeSummary",
@@ -37,7 +38,9 @@ __all__ = [
     "events",
     "export",
     "ingest",
+    "many_series",
     "network",
+    "panel",
     "recode",
 ]
 
@@ -156,12 +159,36 @@ def recode(
         store.close()
 
 
-def events(filters: Filters | None = None, *, db: str | None = None) -> Iterator[dict]:
-    """Stored events matching `filters`, each with its parties and every mention (the
-    provenance): what `parley events` prints. Streamed; the database is opened for reading.
+@overload
+def events(filters: Filters | None = ..., *, db: str | None = ..., as_frame: Literal[True] = ...) -> pd.DataFrame: ...
 
-    >>> for e in events(Filters(dyad="USA-RUS", since="2025-02-01"), db="corpus.duckdb"): ...
+
+@overload
+def events(filters: Filters | None = ..., *, db: str | None = ..., as_frame: Literal[False]) -> Iterator[dict]: ...
+
+
+def events(
+    filters: Filters | None = None, *, db: str | None = None, as_frame: bool = True
+) -> pd.DataFrame | Iterator[dict]:
+    """Stored events matching `filters` (a `Filters`), the database opened for reading.
+
+    By default a pandas DataFrame of the flat events table: one row per event, codes with
+    their names beside them, `contexts` and `issues` as lists, the sentence, title and URL
+    of its first report, dates as datetimes. `as_frame=False` streams what `parley events
+    --format jsonl` prints instead: each event as a dict with its parties and every mention.
+
+    >>> frame = events(Filters(dyad="USA-RUS", since="2025-02-01"), db="corpus.duckdb")
+    >>> for e in events(Filters(actor="Russia"), db="corpus.duckdb", as_frame=False): ...
     """
+    if not as_frame:
+        return _records(filters, db)
+    from .corpus.exports.flat import events_frame
+
+    with reading(db) as store:
+        return events_frame(store, filters or Filters())
+
+
+def _records(filters: Filters | None, db: str | None) -> Iterator[dict]:
     with reading(db) as store:
         yield from records(store, filters or Filters())
 
@@ -178,20 +205,46 @@ def export(
 
 
 def dyad_series(
-    a: str,
+    a: str | None = None,
     b: str | None = None,
     *,
     by: str = "week",
     directed: bool = False,
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
+    filters: Filters | None = None,
     db: str | None = None,
 ) -> pd.DataFrame:
-    """Events between two countries (or of one) per period: `parley dyad` (see `analysis.dyad_series`)."""
+    """Events between two parties (or of one) per period: `parley dyad` (see `analysis.dyad_series`).
+    Parties by code or name ("USA", "Russia", "UN"); `filters` narrow the events further."""
     from .corpus import analysis  # pandas only when an analysis is asked for
 
     with reading(db) as store:
-        return analysis.dyad_series(store, a, b, by=by, directed=directed, since=since, until=until)
+        return analysis.dyad_series(store, a, b, by=by, directed=directed, since=since, until=until, filters=filters)
+
+
+def many_series(
+    dyads: Sequence[tuple[str, str] | str], *, by: str = "week", filters: Filters | None = None, db: str | None = None
+) -> pd.DataFrame:
+    """Several dyads' series on one period axis (column `dyad`): `parley dyad USA-RUS USA-CHN`.
+    Each dyad is a pair or "A-B"; see `analysis.many_series`."""
+    from .corpus import analysis
+    from .corpus.query import dyad_parties
+
+    pairs = [dyad_parties(Filters(dyad=d).dyad) for d in dyads]
+    with reading(db) as store:
+        return analysis.many_series(store, pairs, by=by, filters=filters)
+
+
+def panel(
+    *, by: str = "month", role: str = "any", filters: Filters | None = None, db: str | None = None
+) -> pd.DataFrame:
+    """The country-period panel (counts by quad class, Goldstein sum and mean): `parley panel`
+    (see `analysis.panel`)."""
+    from .corpus import analysis
+
+    with reading(db) as store:
+        return analysis.panel(store, by=by, role=role, filters=filters)
 
 
 def alerts(
@@ -202,6 +255,7 @@ def alerts(
     min_events: int = 3,
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
+    filters: Filters | None = None,
     db: str | None = None,
 ) -> pd.DataFrame:
     """Spikes and turns of every dyad against its own recent past: `parley alerts` (see `analysis.alerts`)."""
@@ -209,7 +263,14 @@ def alerts(
 
     with reading(db) as store:
         return analysis.alerts(
-            store, by=by, window=window, threshold=threshold, min_events=min_events, since=since, until=until
+            store,
+            by=by,
+            window=window,
+            threshold=threshold,
+            min_events=min_events,
+            since=since,
+            until=until,
+            filters=filters,
         )
 
 
@@ -218,13 +279,14 @@ def network(
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
     min_events: int = 1,
+    filters: Filters | None = None,
     db: str | None = None,
 ) -> pd.DataFrame:
-    """The directed, signed network of countries: `parley network` (see `analysis.network`)."""
+    """The directed, signed network of countries and organisations: `parley network` (see `analysis.network`)."""
     from .corpus import analysis
 
     with reading(db) as store:
-        return analysis.network(store, since=since, until=until, min_events=min_events)
+        return analysis.network(store, since=since, until=until, min_events=min_events, filters=filters)
 
 
 def agenda(a: str, b: str, *, db: str | None = None) -> pd.DataFrame:

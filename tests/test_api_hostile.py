@@ -7,8 +7,10 @@ result is no wider than the honest request's; never a 5xx or a traceback; the da
 from __future__ import annotations
 
 import asyncio
+import csv
 import hmac
 import http.client
+import io
 import json
 import socket
 import subprocess
@@ -97,8 +99,10 @@ HONEST = {
     "/api/alerts": {"min_events": 1, "window": 1, "threshold": 0.5, "since": "2025-02-01"},
     "/api/network": {"min_events": 2, "since": "2025-02-01", "until": "2025-03-31"},
     "/api/actors": {"limit": 2},
+    "/api/series": {"dyads": "USA-RUS", "by": "week", "since": "2025-02-01"},
+    "/api/panel": {"by": "month", "since": "2025-02-01", "until": "2025-03-31"},
 }
-PATH_VALUES = {"a": "USA", "b": "RUS", "doc_key": DOC_KEYS["ap"]}
+PATH_VALUES = {"a": "USA", "b": "RUS", "doc_key": DOC_KEYS["ap"], "fmt": "csv"}
 
 
 def parameters() -> list[tuple[str, str, str]]:
@@ -170,6 +174,17 @@ def leaves(value: Any) -> int:
     return 1
 
 
+def decoded(body: bytes, headers: dict[str, str] | None) -> Any:
+    """A JSON answer, or a download's content as rows (CSV) or one value (Parquet) to count."""
+    kind = (headers or {}).get("content-type", "")
+    if kind.startswith("text/csv"):
+        return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    if kind.startswith("application/vnd.apache.parquet"):
+        assert body[:4] == b"PAR1"
+        return [len(body)]
+    return json.loads(body)
+
+
 def assert_safe(status: int, body: bytes, what: str, headers: dict[str, str] | None = None) -> Any:
     """A 4xx with a one-line JSON error, a 200 with JSON, or a redirect to this server (a path
     that decodes with a trailing slash): never a 5xx, never a traceback. The JSON, if any."""
@@ -179,7 +194,7 @@ def assert_safe(status: int, body: bytes, what: str, headers: dict[str, str] | N
     if status in (307, 308) and headers is not None:
         assert headers["location"].startswith("http://127.0.0.1/") and not body, f"{what}: {headers['location']}"
         return None
-    found = json.loads(body)
+    found = decoded(body, headers)
     if status != 200:
         assert 400 <= status < 500, f"{what}: {status}"
         detail = found["detail"]
@@ -290,9 +305,9 @@ def test_attacks_through_a_parameter_fail_safely(served, path, name, where):
         attacked = [target(path, {**rest, name: value}, PATH_VALUES) for value in ATTACKS]
         attacked += [target(path, rest, PATH_VALUES, f"{name}={value}") for value in ENCODED]
         attacked.append(target(path, rest, PATH_VALUES, f"{name}=USA&{name}=' OR 1=1 --&{name}[]=1"))
-    status, _, body = call(served.app, "GET", baseline)
+    status, baseline_headers, body = call(served.app, "GET", baseline)
     assert status == 200, f"the honest request {baseline} failed: {body[:200]!r}"
-    widest = leaves(json.loads(body))
+    widest = leaves(decoded(body, baseline_headers))
     for request in attacked:
         status, headers, body = call(served.app, "GET", request)
         found = assert_safe(status, body, f"GET {request[:120]}", headers)

@@ -87,17 +87,22 @@ def _rows(browser) -> list:
 
 def test_dyad_page_shows_the_api_numbers(browser, server, tmp_path):
     series = httpx.get(f"{server}/api/dyads/USA/RUS/series", params={"by": "week"}).json()["series"]
-    page = httpx.get(f"{server}/api/events", params={"dyad": "USA-RUS", "limit": 100}).json()
     _open(browser, f"{server}/?a=USA&b=RUS")
     bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
     assert bars and browser.find_elements(By.CSS_SELECTOR, "#chart svg polyline.goldstein")
-    assert int(_text(browser, "total-events")) == sum(r["events"] for r in series) > 0
+    assert int(_text(browser, "total-events")) == sum(r["events"] or 0 for r in series) > 0
     for q in ("quad1", "quad2", "quad3", "quad4"):
-        assert int(_text(browser, f"total-{q}")) == sum(r[q] for r in series)
+        assert int(_text(browser, f"total-{q}")) == sum(r[q] or 0 for r in series)
         assert sum(int(b.get_attribute("data-count")) for b in bars if q in b.get_attribute("class")) == sum(
-            r[q] for r in series
+            r[q] or 0 for r in series
         )
-    assert _text(browser, "total-goldstein") == f"{sum(r['goldstein_sum'] for r in series):.1f}"
+    assert _text(browser, "total-goldstein") == f"{sum(r['goldstein_sum'] or 0 for r in series):.1f}"
+    # chart, header and table count the same events
+    assert browser.find_element(By.ID, "events-count").get_attribute("data-total") == _text(browser, "total-events")
+    page = httpx.get(
+        f"{server}/api/events",
+        params={"dyad": "USA-RUS", "limit": 100, "status": "factual", "negated": "no", "coverage": "true"},
+    ).json()
     rows = _rows(browser)
     assert len(rows) == min(page["total"], 100) > 0
     assert [r.get_attribute("data-event") for r in rows] == [e["event_key"] for e in page["events"]]
@@ -132,9 +137,51 @@ def test_filters_survive_a_reload(browser, server):
     assert "by=month" in browser.current_url and "type=CONSULT" in browser.current_url
     assert Select(browser.find_element(By.ID, "f-by")).first_selected_option.get_attribute("value") == "month"
     assert Select(browser.find_element(By.ID, "f-type")).first_selected_option.get_attribute("value") == "CONSULT"
-    expected = httpx.get(f"{server}/api/events", params={"dyad": "USA-RUS", "type": "CONSULT"}).json()
+    expected = httpx.get(
+        f"{server}/api/events", params={"dyad": "USA-RUS", "type": "CONSULT", "status": "factual", "negated": "no"}
+    ).json()
     assert len(_rows(browser)) == expected["total"] > 0
     assert {r.find_elements(By.TAG_NAME, "td")[1].text for r in _rows(browser)} == {"CONSULT"}
+    assert _text(browser, "total-events") == str(expected["total"])  # the chart obeys the type filter too
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
+    assert sum(int(b.get_attribute("data-count")) for b in bars) == expected["total"]
+
+
+def test_names_gaps_filters_and_downloads(browser, server):
+    """Countries by name in the URL, names beside codes in the table, a quarter period, gaps
+    shaded, more filters kept in the URL, and downloads of exactly the events shown."""
+    _open(browser, f"{server}/?a=United%20States&b=Russia&by=month&quad=1,2&text=istanbul")
+    assert "United States – Russia (USA–RUS)" in _text(browser, "dyad-name")
+    rows = _rows(browser)
+    assert rows and all("United States" in r.text and "Russia" in r.text for r in rows)
+    assert any("Meet at a 'third' location" in r.text for r in rows) and all("Turkey" in r.text for r in rows)
+    total = browser.find_element(By.ID, "events-count").get_attribute("data-total")
+    assert total == _text(browser, "total-events") and int(total) > 0
+    gaps = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.gap")
+    series = httpx.get(
+        f"{server}/api/dyads/USA/RUS/series", params={"by": "month", "quad": "1,2", "text": "istanbul"}
+    ).json()["series"]
+    assert len(gaps) == sum(r["events"] is None for r in series) > 0  # months without documents
+    csv_link = browser.find_element(By.ID, "download-csv").get_attribute("href")
+    assert "quad=1%2C2" in csv_link and "text=istanbul" in csv_link and "dyad=United+States-Russia" in csv_link
+    lines = httpx.get(csv_link).text.strip().splitlines()
+    assert len(lines) - 1 == int(total)
+    parquet = httpx.get(browser.find_element(By.ID, "download-parquet").get_attribute("href"))
+    assert parquet.status_code == 200 and parquet.content[:4] == b"PAR1"
+    assert httpx.get(browser.find_element(By.ID, "download-series-csv").get_attribute("href")).status_code == 200
+
+    Select(browser.find_element(By.ID, "f-by")).select_by_value("quarter")
+    browser.find_element(By.ID, "more-filters").click()
+    Select(browser.find_element(By.ID, "f-status")).select_by_value("any")
+    browser.find_element(By.ID, "f-go").click()
+    WebDriverWait(browser, 20).until(lambda d: "by=quarter" in d.current_url and "status=any" in d.current_url)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    assert browser.find_element(By.ID, "events-count").get_attribute("data-total") == _text(browser, "total-events")
+
+    _open_error = f"{server}/?a=USA&b=Rusia"
+    browser.get(_open_error)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
+    assert "did you mean Russia (RUS)?" in _text(browser, "status")
 
 
 def test_hostile_article_text_never_runs(browser, server):

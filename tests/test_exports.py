@@ -17,7 +17,7 @@ from parley.cli import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, main
 from parley.corpus.exports.common import event_id, split_code
 from parley.corpus.exports.gdelt import GDELT_COLUMNS
 from parley.corpus.exports.icews import ICEWS_COLUMNS
-from parley.corpus.query import EVENT_COLUMNS, Filters
+from parley.corpus.query import EVENT_COLUMNS, FLAT_COLUMNS, Filters
 
 from .test_query import DOCUMENTS, EVENTS, KEYS, corpus_url
 
@@ -227,7 +227,7 @@ def test_plover(corpus):
 
 def test_csv(corpus):
     reader = csv.DictReader(io.StringIO(exported("csv", corpus)))
-    assert tuple(reader.fieldnames) == EVENT_COLUMNS
+    assert tuple(reader.fieldnames) == FLAT_COLUMNS and FLAT_COLUMNS[: len(EVENT_COLUMNS)] == EVENT_COLUMNS
     rows = {r["event_key"]: r for r in reader}
     assert set(rows) == set(KEYS.values())  # the flat table: every event, negated and future ones too
     not_agree, threat = rows[KEYS["not_agree"]], rows[KEYS["threat"]]
@@ -236,6 +236,21 @@ def test_csv(corpus):
     consult = rows[KEYS["consult"]]
     assert json.loads(consult["contexts"]) == ["diplomatic"] and consult["date"] == "2025-02-27"
     assert (consult["num_articles"], consult["place_geonameid"], consult["goldstein"]) == ("2", "745044", "2.5")
+    # names beside codes, and the evidence of the first report: sentence, document, title, URL, publisher
+    assert (consult["cameo_name"], consult["actor_party_name"], consult["place_country_name"]) == (
+        "Meet at a 'third' location",
+        "United States",
+        "Turkey",
+    )
+    assert consult["sentence"] == EVENTS["consult"][14][0][2]
+    assert (consult["title"], consult["url"], consult["source"], consult["published"]) == (
+        DOCUMENTS["ap"][3],
+        DOCUMENTS["ap"][2],
+        "AP",
+        "2025-02-28",
+    )
+    aid = rows[KEYS["aid"]]
+    assert (aid["actor_party"], aid["actor_party_name"], aid["recipient_party"]) == ("UN", "United Nations", "UKR")
 
 
 def test_parquet(corpus, tmp_path):
@@ -253,13 +268,29 @@ def test_parquet(corpus, tmp_path):
         )
     finally:
         con.close()
-    assert tuple(columns) == EVENT_COLUMNS
+    assert tuple(columns) == FLAT_COLUMNS
     assert [r["event_key"] for r in rows] == [
         KEYS[k] for k in sorted(["consult", "request", "not_agree"], key=lambda k: (EVENTS[k][5], KEYS[k]))
     ]
     assert (types["date"], types["negated"], types["goldstein"]) == ("DATE", "BOOLEAN", "DOUBLE")
+    assert (types["contexts"], types["issues"], types["published"]) == ("VARCHAR[]", "VARCHAR[]", "DATE")
     assert rows[0]["cameo"] == "044" and rows[0]["place_lat"] == 41.01384
+    assert rows[0]["contexts"] == ["diplomatic"] and rows[0]["issues"] == ["diplomatic_mission_operations"]
     assert not (tmp_path / "events.parquet.part").exists()
+
+
+def test_parquet_straight_into_pandas(corpus, tmp_path):
+    """pandas reads parley's Parquet in parley's own environment (pyarrow), lists as lists."""
+    import pandas as pd
+
+    path = tmp_path / "events.parquet"
+    assert export("parquet", str(path), db=corpus) == len(EVENTS)
+    frame = pd.read_parquet(path).set_index("event_key")
+    assert len(frame) == len(EVENTS) and list(frame.loc[KEYS["assault"], "contexts"]) == ["military"]
+    assert frame.loc[KEYS["request"], "sentence"] == EVENTS["request"][14][0][2]
+    assert frame.loc[KEYS["aid"], "actor_party"] == "UN"
+    assert export("parquet", str(path), Filters(since="2030-01-01"), db=corpus) == 0
+    assert pd.read_parquet(path).empty and tuple(pd.read_parquet(path).columns) == FLAT_COLUMNS
 
 
 def test_parquet_needs_a_file(corpus):
@@ -276,7 +307,10 @@ def run(capsys, args: list[str]) -> tuple[int, str, str]:
 def test_cli_events_and_export(capsys, corpus, tmp_path):
     status, out, err = run(capsys, ["events", "--db", corpus, "--dyad", "RUS-USA", "--type", "consult"])
     assert status == EXIT_OK and err == ""
-    assert "USAGOV+RUSGOV" in out and "Istanbul, TUR" in out and "2/2" in out and out.endswith("1 event\n")
+    assert "USAGOV+RUSGOV" in out and "Istanbul, Turkey" in out and "2/2" in out and out.endswith("1 event\n")
+    assert "United States+Russia" in out and "044 Meet at a 'third' location" in out
+    status, out, _ = run(capsys, ["events", "--db", corpus, "--actor", "Russia", "--quad", "4", "--text", "glide"])
+    assert status == EXIT_OK and "RUSMIL -> UKR" in out and out.endswith("1 event\n")
     status, out, _ = run(capsys, ["events", "--db", corpus, "--format", "jsonl", "--place", "UKR"])
     assert status == EXIT_OK and [json.loads(line)["cameo"] for line in out.splitlines()] == ["195", "073"]
     status, out, _ = run(capsys, ["events", "--db", corpus, "--format", "csv", "--since", "2025-03-02"])
@@ -313,7 +347,9 @@ def test_cli_unreachable_postgresql(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["events", "--actor", "USA' OR 1=1 --"], "parley: bad actor code"),
+        (["events", "--actor", "USA' OR 1=1 --"], "parley: unknown actor"),
+        (["events", "--actor", "Rusia"], "parley: unknown actor 'Rusia'; did you mean Russia (RUS)?"),
+        (["events", "--place", "Istambul"], "parley: unknown place 'Istambul'; did you mean Istanbul?"),
         (["events", "--dyad", "USA-RUS'; DROP TABLE events; --"], "parley: bad dyad"),
         (["events", "--type", "MEET"], "parley: unknown event type 'MEET'"),
         (["export", "--format", "icews", "--since", "last week"], "parley: bad --since date"),

@@ -174,3 +174,31 @@ def test_a_killed_run_resumes_to_the_same_content(db, pipeline, tmp_path, reques
     assert 0 < len(partial) < len(records)  # it was killed in the middle
     subprocess.run([sys.executable, "-m", "parley", "ingest", str(corpus), "--db", db, "--quiet"], cwd=ROOT, check=True)
     assert _content(db) == _content(reference)
+
+
+def test_organisations_keep_their_own_codes_in_dyads(db, pipeline, tmp_path):
+    """The UN, the EU, NATO and the AU are parties of their own in dyads (and so in the network
+    and in dyad filters), never one "IGO" node."""
+    from parley.api import Filters, events, network
+
+    corpus = _corpus(
+        tmp_path / "igos.jsonl",
+        [
+            {"id": "nato", "date": "2025-03-01", "text": "NATO condemned Russia on Monday."},
+            {"id": "eu", "date": "2025-03-01", "text": "The European Union imposed sanctions on Russia."},
+            {"id": "un", "date": "2025-03-01", "text": "The United Nations criticised the United States."},
+            {"id": "au", "date": "2025-03-01", "text": "The African Union urged Sudan to talk."},
+        ],
+    )
+    ingest([str(corpus)], db, pipeline=pipeline)
+    store = open_store(db)
+    try:
+        pairs = set(store.query("SELECT actor_country, recipient_country FROM event_dyads")[1])
+    finally:
+        store.close()
+    assert {("NATO", "RUS"), ("EU", "RUS"), ("UN", "USA"), ("AU", "SDN")} <= pairs
+    assert not any("IGO" in pair for pair in pairs)
+    edges = network(db=db).set_index(["actor", "recipient"])
+    assert edges.loc[("EU", "RUS"), "actor_name"] == "European Union" and ("IGO", "RUS") not in edges.index
+    assert set(events(Filters(dyad="NATO-Russia"), db=db)["actor_party"]) == {"NATO"}
+    assert set(events(Filters(actor="the African Union"), db=db)["recipient_party_name"]) == {"Sudan"}

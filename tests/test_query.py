@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 
 import pytest
 
 from parley.api import events
-from parley.corpus.query import Filters, records, select
+from parley.corpus.names import party
+from parley.corpus.query import FLAT_COLUMNS, Filters, counted, records, select
 from parley.corpus.store import open_store
 
 ADDED = dt.datetime(2025, 3, 5, 12, 30, 0)
@@ -274,7 +276,8 @@ def _insert_event(
             for i, party in enumerate(group)
         ],
     )
-    pairs = sorted({(a[2], r[2]) for a in actors for r in recipients if a[2] != r[2]})
+    keys = [(party(a[1], a[2]), party(r[1], r[2])) for a in actors for r in recipients]  # the UN keyed "UN"
+    pairs = sorted({(a, r) for a, r in keys if a and r and a != r})
     store.insert("event_dyads", ("event_key", "actor_country", "recipient_country"), [(key, a, r) for a, r in pairs])
     for n, (doc, index, sentence, trigger) in enumerate(mentions):
         start = 100 * index
@@ -318,8 +321,10 @@ def corpus(request, tmp_path) -> str:
 
 
 def labels(found) -> list[str]:
+    """The labels of the events found: a DataFrame's rows or records, in their order."""
     by_key = {v: k for k, v in KEYS.items()}
-    return [by_key[r["event_key"]] for r in found]
+    keys = list(found["event_key"]) if hasattr(found, "columns") else [r["event_key"] for r in found]
+    return [by_key[k] for k in keys]
 
 
 def in_order(*names: str) -> list[str]:
@@ -374,12 +379,57 @@ CASES = [
         },
         ["request"],
     ),
+    # names beside codes: countries and organisations by name, places by name, regions
+    ({"actor": "Russia"}, ["consult", "not_agree", "assault", "threat"]),
+    ({"actor": "the United States"}, ["consult", "request", "not_agree", "protest"]),
+    ({"actor": "UN"}, ["aid"]),
+    ({"actor": "United Nations"}, ["aid"]),
+    ({"recipient": "ukraine"}, ["assault", "aid", "threat"]),
+    ({"party": "UKR"}, ["assault", "aid", "threat"]),
+    ({"dyad": "UN-UKR"}, ["aid"]),
+    ({"dyad": "Ukraine-United Nations"}, ["aid"]),
+    ({"dyad": "United States-Russia"}, ["consult", "request", "not_agree"]),
+    ({"dyad": ("Russia", "USA"), "directed": True}, ["consult", "not_agree"]),
+    ({"dyad": "USA-RUS", "directed": True}, ["consult", "request", "not_agree"]),
+    ({"place": "Turkey"}, ["consult", "request", "not_agree"]),
+    ({"place": "Istanbul"}, ["consult", "request", "not_agree"]),
+    ({"place": "kharkiv"}, ["assault"]),
+    ({"place": "Texas"}, ["protest"]),
+    ({"admin1": "TX"}, ["protest"]),
+    ({"admin1": "Texas", "country": "United States"}, ["protest"]),
+    ({"country": "Ukraine"}, ["assault", "aid"]),
+    # the other filters
+    ({"quad": 3}, ["request", "protest", "threat"]),
+    ({"quad": "1,2"}, ["consult", "not_agree", "aid"]),
+    ({"quad": ["material conflict"]}, ["assault"]),
+    ({"event_type": "consult,assault"}, ["consult", "assault"]),
+    ({"goldstein_min": 0}, ["consult", "not_agree", "aid"]),
+    ({"goldstein_max": "-6.5"}, ["assault", "protest", "threat"]),
+    ({"goldstein_min": -7, "goldstein_max": -6.5}, ["protest", "threat"]),
+    ({"status": "future"}, ["threat"]),
+    ({"status": "factual"}, ["consult", "request", "not_agree", "assault", "aid", "protest"]),
+    ({"status": "any"}, list(EVENTS)),
+    ({"negated": True}, ["not_agree"]),
+    ({"negated": "no"}, ["consult", "request", "assault", "aid", "protest", "threat"]),
+    ({"negated": "any"}, list(EVENTS)),
+    ({"min_confidence": 0.9}, list(EVENTS)),
+    ({"min_confidence": "0.95"}, []),
+    ({"issue": "embassy_staffing"}, ["request"]),
+    ({"context": "military"}, ["assault", "threat"]),
+    ({"source": "reuters"}, ["consult", "not_agree"]),
+    ({"source": "AP"}, ["consult", "request"]),
+    ({"text": "GLIDE bombs"}, ["assault"]),
+    ({"text": "met"}, ["consult"]),
+    ({"complete": True}, ["consult", "request", "not_agree", "assault", "aid", "threat"]),  # not USA -> USA
+    ({"coverage": True}, ["consult", "request", "not_agree", "assault", "aid", "protest"]),  # undated: out
+    ({"coverage": True, "since": "2025-03-02"}, ["assault", "aid"]),
 ]
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), CASES, ids=[str(c[0]) for c in CASES])
 def test_filters(corpus, kwargs, expected):
     assert labels(events(Filters(**kwargs), db=corpus)) == in_order(*expected)
+    assert labels(events(Filters(**kwargs), db=corpus, as_frame=False)) == in_order(*expected)
 
 
 def test_limit_offset_and_order(corpus):
@@ -390,19 +440,45 @@ def test_limit_offset_and_order(corpus):
     assert labels(events(Filters(offset=6), db=corpus)) == everything[6:]
 
 
+def test_sort_by_any_column(corpus):
+    by_goldstein = labels(events(Filters(sort="goldstein:desc"), db=corpus))
+    assert by_goldstein == sorted(EVENTS, key=lambda k: -EVENTS[k][2])  # no two share a score
+    assert labels(events(Filters(sort="-goldstein", limit=2), db=corpus, as_frame=False)) == by_goldstein[:2]
+    assert labels(events(Filters(sort="cameo"), db=corpus)) == sorted(EVENTS, key=lambda k: EVENTS[k][1])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"actor": "US"}, "bad actor code"),
-        ({"actor": "USA GOV"}, "bad actor code"),
-        ({"recipient": "R%"}, "bad recipient code"),
-        ({"place": "Turkey!"}, "bad place code"),
+        ({"actor": "Rusia"}, "unknown actor 'Rusia'; did you mean Russia (RUS)?"),
+        ({"actor": "USA GOV"}, "unknown actor"),
+        ({"recipient": "R%"}, "unknown recipient"),
+        ({"country": "Turky"}, "unknown country 'Turky'; did you mean Turkey (TUR)?"),
+        ({"country": "NATO"}, "is an organisation, not a country"),
         ({"dyad": "USA"}, "bad dyad"),
-        ({"dyad": "USAGOV-RUS"}, "bad dyad"),
+        ({"dyad": "USA-XXX"}, "unknown dyad party 'XXX'; did you mean"),
+        ({"dyad": "USAGOV-RUS"}, "unknown dyad party 'USAGOV'"),
+        ({"dyad": ["USA"]}, "bad dyad"),
         ({"event_type": "MEET"}, "unknown event type"),
+        ({"event_type": "CONSLT"}, "did you mean CONSULT"),
         ({"cameo": "4"}, "bad CAMEO code"),
         ({"cameo": "04a"}, "bad CAMEO code"),
         ({"cameo": "12345"}, "bad CAMEO code"),
+        ({"quad": 5}, "bad quad class"),
+        ({"goldstein_min": 11}, "bad goldstein_min"),
+        ({"goldstein_max": "nan"}, "bad goldstein_max"),
+        ({"goldstein_min": 2, "goldstein_max": 1}, "is above"),
+        ({"status": "done"}, "unknown status"),
+        ({"negated": "maybe"}, "bad negated"),
+        ({"min_confidence": "high"}, "bad min_confidence"),
+        ({"issue": "embasy_staffing"}, "unknown issue 'embasy_staffing'; did you mean embassy_staffing?"),
+        ({"context": "militari"}, "did you mean military?"),
+        ({"admin1": "T-X"}, "bad admin1"),
+        ({"text": " "}, "bad text"),
+        ({"text": "x" * 201}, "bad text"),
+        ({"sort": "colour"}, "cannot sort by"),
+        ({"sort": "date:sideways"}, "cannot sort by"),
+        ({"coverage": "perhaps"}, "bad coverage"),
         ({"since": "yesterday"}, "bad --since date"),
         ({"until": "2025-02-30"}, "bad --until date"),
         ({"since": "2025-03-01", "until": "2025-02-01"}, "is after"),
@@ -411,19 +487,53 @@ def test_limit_offset_and_order(corpus):
     ],
 )
 def test_bad_filters_are_refused(kwargs, message):
-    with pytest.raises(ValueError, match=message) as caught:
+    with pytest.raises(ValueError, match=re.escape(message)) as caught:
         Filters(**kwargs)
     assert "\n" not in str(caught.value)
+
+
+def test_unknown_place_and_source_name_the_nearest_stored(corpus):
+    with pytest.raises(ValueError, match=re.escape("unknown place 'Istambul'; did you mean Istanbul?")):
+        events(Filters(place="Istambul"), db=corpus)
+    with pytest.raises(ValueError, match=re.escape("unknown source 'Reuter'; did you mean Reuters?")):
+        list(events(Filters(source="Reuter"), db=corpus, as_frame=False))
+
+
+def test_counted_fills_what_is_unset():
+    assert counted().status == ("factual",) and counted().negated == "no" and counted().coverage is True
+    chosen = counted(Filters(status="any", negated="any", coverage=False, limit=3), dyad="USA-RUS")
+    assert (chosen.status, chosen.negated, chosen.coverage, chosen.limit, chosen.dyad) == (
+        ("factual", "future", "hypothetical", "historical"),
+        "any",
+        False,
+        None,
+        "USA-RUS",
+    )
 
 
 INJECTIONS = ["USA' OR 1=1 --", "USA'; DROP TABLE events; --", "x') OR ('1'='1", "RUS\\' OR true --"]
 
 
 @pytest.mark.parametrize("attack", [*INJECTIONS, "USA%", "RUS_"])  # LIKE wildcards are refused too
-@pytest.mark.parametrize("field", ["actor", "recipient", "dyad", "event_type", "cameo", "since", "until", "place"])
+@pytest.mark.parametrize(
+    "field",
+    ["actor", "recipient", "party", "dyad", "event_type", "cameo", "since", "until", "country", "issue", "sort"],
+)
 def test_injection_is_refused(field, attack):
     with pytest.raises(ValueError):
         Filters(**{field: attack if field != "dyad" else f"USA-RUS{attack}"})
+
+
+@pytest.mark.parametrize("attack", INJECTIONS)
+def test_free_text_filters_are_only_data(corpus, attack):
+    """A place name, a source and a text search are free text: they reach the database as
+    parameters, and an unknown place or source is refused by name."""
+    before = _counts(corpus)
+    assert labels(events(Filters(text=attack), db=corpus)) == []
+    for field in ("place", "source"):
+        with pytest.raises(ValueError, match=f"unknown {field}"):
+            events(Filters(**{field: attack}), db=corpus)
+    assert _counts(corpus) == before
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -457,7 +567,7 @@ def test_unchecked_values_are_only_parameters(corpus):
 
 
 def test_event_record_keeps_its_provenance(corpus):
-    [record] = events(Filters(event_type="CONSULT"), db=corpus)
+    [record] = events(Filters(event_type="CONSULT"), db=corpus, as_frame=False)
     assert record["event_key"] == KEYS["consult"] and record["cameo"] == "044" and record["date"] == "2025-02-27"
     assert record["contexts"] == ["diplomatic"] and record["issues"] == ["diplomatic_mission_operations"]
     assert record["reciprocal"] is True and record["negated"] is False
@@ -469,7 +579,11 @@ def test_event_record_keeps_its_provenance(corpus):
         "country": "USA",
         "sector": "GOV",
         "name": "United States",
+        "party": "USA",
+        "party_name": "United States",
     }
+    assert (record["cameo_name"], record["place_country_name"]) == ("Meet at a 'third' location", "Turkey")
+    assert (record["actor_party"], record["actor_party_name"]) == ("USA", "United States")
     assert (record["num_mentions"], record["num_sources"], record["num_articles"]) == (2, 2, 2)
     assert [m["doc_id"] for m in record["mentions"]] == [DOCUMENTS["ap"][0], DOCUMENTS["reuters"][0]]
     for m in record["mentions"]:
@@ -481,3 +595,34 @@ def test_event_record_keeps_its_provenance(corpus):
         assert m["actors"][0]["code"] == "USAGOV"
     assert record["mentions"][1]["url"] == DOCUMENTS["reuters"][2] and record["mentions"][1]["source"] == "Reuters"
     json.dumps(record)  # JSON-ready as it is
+
+
+def test_organisations_keep_their_own_names_and_codes(corpus):
+    [aid] = events(Filters(actor="UN"), db=corpus, as_frame=False)
+    assert (aid["actor_party"], aid["actor_party_name"]) == ("UN", "United Nations")
+    assert aid["actors"][0]["party"] == "UN" and aid["recipients"][0]["party_name"] == "Ukraine"
+    store = open_store(corpus)
+    try:
+        assert store.query(
+            "SELECT actor_country, recipient_country FROM event_dyads WHERE event_key = ?", [KEYS["aid"]]
+        )[1] == [("UN", "UKR")]
+    finally:
+        store.close()
+
+
+def test_events_as_a_dataframe(corpus):
+    frame = events(Filters(place="TUR"), db=corpus)
+    assert tuple(frame.columns) == FLAT_COLUMNS and len(frame) == 3
+    assert str(frame["date"].dtype).startswith("datetime64") and frame["negated"].dtype == bool
+    assert frame["quad_class"].dtype == "int64" and frame["num_mentions"].dtype == "int64"
+    row = frame.set_index("event_key").loc[KEYS["consult"]]
+    assert list(row["contexts"]) == ["diplomatic"] and list(row["issues"]) == ["diplomatic_mission_operations"]
+    assert row["sentence"] == EVENTS["consult"][14][0][2]  # the first report's sentence, title and URL
+    assert (row["title"], row["url"], row["source"]) == (DOCUMENTS["ap"][3], DOCUMENTS["ap"][2], "AP")
+    assert (row["cameo_name"], row["recipient_party_name"], row["place_country_name"]) == (
+        "Meet at a 'third' location",
+        "Russia",
+        "Turkey",
+    )
+    empty = events(Filters(place="TUR", since="2030-01-01"), db=corpus)
+    assert empty.empty and tuple(empty.columns) == FLAT_COLUMNS

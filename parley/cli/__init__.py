@@ -38,6 +38,7 @@ COMMANDS = (
     querying.add_events,
     querying.add_export,
     analysing.add_dyad,
+    analysing.add_panel,
     analysing.add_alerts,
     analysing.add_network,
     analysing.add_agenda,

@@ -11,32 +11,60 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus.printable import printable
-from .common import Subcommands, add_db_option, count_arg, date_arg, guarded
+from .common import Subcommands, add_db_option, add_filter_options, count_arg, filters_from, guarded
 
 if TYPE_CHECKING:
     import pandas as pd
 
-PERIODS = ("day", "week", "month")
+PERIODS = ("day", "week", "month", "quarter", "year")
 
 
 def add_dyad(sub: Subcommands) -> None:
-    """`parley dyad COUNTRY [OTHER]`"""
+    """`parley dyad COUNTRY [OTHER]`, `parley dyad A-B [C-D ...]`"""
     p = sub.add_parser(
         "dyad",
         help="events between two countries per period",
-        description="Count the events between two countries (or of one country with anyone) "
-        "per day, week or month: by quad class and PLOVER type, with Goldstein "
-        "sums and means and the cooperation balance. Only events reported as "
-        "having happened count.",
+        description="Count the events between two countries or organisations (or of one with "
+        "anyone, or of several dyads: USA-RUS USA-CHN) per day, week, month, quarter or year: "
+        "by quad class and PLOVER type, with Goldstein sums and means, the cooperation balance "
+        "and the documents published. By default only factual, not negated events dated within "
+        "the documents' coverage count; the series covers exactly --since..--until; a period "
+        "without documents is a gap, one with documents but no events zeros with no mean.",
     )
-    p.add_argument("a", metavar="COUNTRY", help="a country code such as USA")
-    p.add_argument("b", metavar="OTHER", nargs="?", help="the other country (default: anyone)")
+    p.add_argument(
+        "parties",
+        metavar="PARTY",
+        nargs="+",
+        help="a country or organisation (USA, Russia, UN) and the other (default: anyone); or dyads A-B",
+    )
     p.add_argument("--by", choices=PERIODS, default="week", help="period (default: week)")
+    add_filter_options(p, paging=False, parties=False)
     p.add_argument("--directed", action="store_true", help="only events of COUNTRY towards OTHER")
-    _window_options(p)
+    p.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE (- for standard output)")
     p.add_argument("--svg", metavar="FILE", help="also draw the series as an SVG chart in FILE")
     p.add_argument("--png", metavar="FILE", help="also draw the series as a PNG chart in FILE")
     p.set_defaults(func=cmd_dyad)
+
+
+def add_panel(sub: Subcommands) -> None:
+    """`parley panel`"""
+    p = sub.add_parser(
+        "panel",
+        help="the country-period panel: events by quad class, Goldstein sum and mean",
+        description="One row per country and period (balanced: every country with an event, "
+        "every period from --since to --until), as ICEWS users build it: events by quad "
+        "class, Goldstein sum and mean, documents published. Events count as in parley dyad.",
+    )
+    p.add_argument("--by", choices=PERIODS, default="month", help="period (default: month)")
+    p.add_argument(
+        "--role",
+        choices=("any", "actor", "recipient"),
+        default="any",
+        help="count a country as actor, recipient or either",
+    )
+    add_filter_options(p, paging=False)
+    p.add_argument("--csv", metavar="FILE", help="write the panel as CSV to FILE (- for standard output)")
+    p.set_defaults(func=cmd_panel)
 
 
 def add_alerts(sub: Subcommands) -> None:
@@ -93,10 +121,8 @@ def add_agenda(sub: Subcommands) -> None:
 
 
 def _window_options(p: argparse.ArgumentParser) -> None:
-    """The options the analyses share: the database, the dates and a CSV file."""
-    add_db_option(p)
-    p.add_argument("--since", type=date_arg, help="from this date (YYYY-MM-DD, inclusive)")
-    p.add_argument("--until", type=date_arg, help="to this date (YYYY-MM-DD, inclusive)")
+    """The options the analyses share: the database, the filters (dates among them) and a CSV file."""
+    add_filter_options(p, paging=False)
     p.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE (- for standard output)")
 
 
@@ -129,14 +155,19 @@ def _write_csv(frame: pd.DataFrame, path: str) -> None:
 
 
 def cmd_dyad(args: argparse.Namespace) -> int:
-    from ..api import dyad_series
+    from ..api import dyad_series, many_series
 
     def job() -> pd.DataFrame:
-        frame = dyad_series(
-            args.a, args.b, by=args.by, directed=args.directed, since=args.since, until=args.until, db=args.db
-        )
-        arrow = "->" if args.directed else "-"
-        title = f"{args.a.upper()}{arrow}{(args.b or 'all').upper()} events per {args.by}"
+        filters = filters_from(args)
+        dyads = _dyads(args.parties)
+        if dyads is None:
+            a, b = args.parties[0], (args.parties[1] if len(args.parties) > 1 else None)
+            frame = dyad_series(a, b, by=args.by, directed=args.directed, filters=filters, db=args.db)
+            arrow = "->" if args.directed else "-"
+            title = f"{a}{arrow}{b or 'all'} events per {args.by}"
+        else:
+            frame = many_series(dyads, by=args.by, filters=filters, db=args.db)
+            title = f"{', '.join(dyads)} events per {args.by}"
         if args.svg:
             from ..corpus.analysis.svg import series_svg
 
@@ -150,6 +181,31 @@ def cmd_dyad(args: argparse.Namespace) -> int:
     return _analysed(args, job)
 
 
+def _dyads(parties: list[str]) -> list[str] | None:
+    """The dyads of `parley dyad A-B C-D` (None for `parley dyad A [B]`); more than two plain
+    parties, or a mix, is a usage error."""
+    from ..corpus.query import Filters
+
+    def dyad(value: str) -> str | None:
+        try:
+            return Filters(dyad=value).dyad if "-" in value else None  # type: ignore[return-value]
+        except ValueError:
+            return None
+
+    found = [dyad(p) for p in parties]
+    if all(found):
+        return found  # type: ignore[return-value]
+    if len(parties) > 2 or any(found):
+        raise ValueError(f"give one or two parties (USA RUS), or dyads (USA-RUS USA-CHN), not {' '.join(parties)}")
+    return None
+
+
+def cmd_panel(args: argparse.Namespace) -> int:
+    from ..api import panel
+
+    return _analysed(args, lambda: panel(by=args.by, role=args.role, filters=filters_from(args), db=args.db))
+
+
 def cmd_alerts(args: argparse.Namespace) -> int:
     from ..api import alerts
 
@@ -160,8 +216,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             window=args.window,
             threshold=args.threshold,
             min_events=args.min_events,
-            since=args.since,
-            until=args.until,
+            filters=filters_from(args),
             db=args.db,
         ),
     )
@@ -170,7 +225,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 def cmd_network(args: argparse.Namespace) -> int:
     from ..api import network
 
-    return _analysed(args, lambda: network(since=args.since, until=args.until, min_events=args.min_events, db=args.db))
+    return _analysed(args, lambda: network(min_events=args.min_events, filters=filters_from(args), db=args.db))
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from ..corpus.readers.base import DEFAULT_MAX_BYTES, InputError, parse_date
 from ..corpus.readers.kinds import INPUT_FORMATS
 
 if TYPE_CHECKING:
+    from ..corpus.query import Filters
     from ..corpus.sources import ReadOptions
 
 # what add_subparsers returns: each group adds its commands to it
@@ -136,3 +137,63 @@ def guarded(job: Callable[[], object], output: str | None) -> int:
         say(f"{e.filename or output or '-'}: {e.strerror or e}")
         return EXIT_USAGE
     return EXIT_OK
+
+
+def add_filter_options(p: argparse.ArgumentParser, *, paging: bool = True, parties: bool = True) -> None:
+    """The filters of every command over stored events (the fields of `parley.corpus.query.Filters`):
+    the same in `events`, `export`, `dyad`, `panel`, `alerts` and `network`."""
+    add_db_option(p)
+    g = p.add_argument_group("filters (codes or names; lists comma-separated)")
+    if parties:
+        g.add_argument("--actor", help="an actor's country or organisation (USA, Russia, UN) or code prefix (USAGOV)")
+        g.add_argument("--recipient", help="a recipient's country, organisation or code prefix")
+        g.add_argument("--party", help="an actor or a recipient")
+        g.add_argument("--dyad", help="two parties, either way round (USA-RUS, Russia-Ukraine)")
+        g.add_argument("--directed", action="store_true", help="--dyad only from its first party to its second")
+    g.add_argument("--type", dest="event_type", help="PLOVER event types (CONSULT, ASSAULT ...)")
+    g.add_argument("--cameo", help="CAMEO code or prefix (04, 044)")
+    g.add_argument("--quad", help="quad classes: 1 verbal cooperation, 2 material cooperation, 3, 4 conflict")
+    g.add_argument("--goldstein-min", help="Goldstein score at least (-10 to 10)")
+    g.add_argument("--goldstein-max", help="Goldstein score at most")
+    g.add_argument("--status", help="factual, future, hypothetical, historical or any")
+    g.add_argument("--negated", choices=("no", "only", "any"), help="negated events: leave out, only, or either")
+    g.add_argument("--min-confidence", help="confidence at least (0 to 1)")
+    g.add_argument("--issue", help="an issue id (embassy_staffing)")
+    g.add_argument("--context", help="a PLOVER context (diplomatic, military ...)")
+    g.add_argument("--source", help="reported by this publisher (Reuters, apnews.com)")
+    g.add_argument("--country", help="took place in this country (TUR, Turkey)")
+    g.add_argument("--admin1", help="took place in this region (TX, Texas)")
+    g.add_argument("--place", help="took place in this country, region or place (TUR, Texas, Istanbul)")
+    g.add_argument("--since", help="on or after this date (YYYY-MM-DD)")
+    g.add_argument("--until", help="on or before this date (YYYY-MM-DD)")
+    g.add_argument("--text", help="words in the evidence sentence (case-insensitive)")
+    g.add_argument("--complete", action="store_true", help="complete dyads only: a known actor and recipient party")
+    g.add_argument(
+        "--coverage",
+        choices=("yes", "no"),
+        help="only events dated within the documents' coverage (analyses: yes; events and export: no)",
+    )
+    if paging:
+        g.add_argument("--sort", help="sort by a column of the events table; COLUMN:desc descending (goldstein:desc)")
+        g.add_argument("--limit", type=int, help="at most this many events")
+        g.add_argument("--offset", type=int, default=0, help="skip this many events first")
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    """The Filters the options of add_filter_options gave (a bad value raises ValueError)."""
+    from ..corpus.query import Filters
+
+    given = {
+        name: getattr(args, name, None)
+        for name in (
+            "actor", "recipient", "party", "dyad", "event_type", "cameo", "quad", "goldstein_min", "goldstein_max",
+            "status", "negated", "min_confidence", "issue", "context", "source", "country", "admin1", "place",
+            "since", "until", "text", "coverage", "sort", "limit",
+        )
+    }  # fmt: skip
+    return Filters(
+        **given,
+        directed=bool(getattr(args, "directed", False)),
+        complete=bool(getattr(args, "complete", False)),
+        offset=getattr(args, "offset", 0) or 0,
+    )

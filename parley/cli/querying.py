@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..corpus.exports import EXPORT_FORMATS
-from .common import Subcommands, add_db_option, guarded
+from .common import Subcommands, add_filter_options, filters_from, guarded
 
 if TYPE_CHECKING:
     from ..corpus.query import Filters
@@ -20,8 +20,9 @@ def add_events(sub: Subcommands) -> None:
     p = sub.add_parser(
         "events",
         help="list stored events",
-        description="List the stored events that match the filters, in date order, "
-        "with their evidence (--format jsonl: every mention and its document).",
+        description="List the stored events that match the filters, in date order (or --sort), "
+        "with names beside codes and their evidence (--format jsonl: every mention and its "
+        "document; csv: the flat table with the sentence, title and URL of each event's first report).",
     )
     _filter_options(p)
     p.add_argument(
@@ -37,7 +38,8 @@ def add_export(sub: Subcommands) -> None:
         help="export stored events as GDELT, ICEWS, PLOVER, Parquet or CSV",
         description="Write the stored events that match the filters in a standard format: "
         "gdelt (GDELT 2.0 event table, no header), icews (ICEWS coded event data), "
-        "plover (PLOVER JSON Lines), parquet, csv (the flat events table). GDELT, "
+        "plover (PLOVER JSON Lines), parquet and csv (the flat events table, names beside "
+        "codes, the first report's sentence, title and URL; Parquet with list columns). GDELT, "
         "ICEWS and PLOVER carry only events reported as having happened.",
     )
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="export format")
@@ -50,40 +52,12 @@ def add_export(sub: Subcommands) -> None:
 
 def _filter_options(p: argparse.ArgumentParser) -> None:
     """The options of `parley events` and `parley export`: the database and the filters."""
-    add_db_option(p)
-    p.add_argument("--actor", help="an actor's country or code prefix (USA, USAGOV, IGOUNO)")
-    p.add_argument("--recipient", help="a recipient's country or code prefix")
-    p.add_argument("--dyad", help="two countries, either way round (USA-RUS)")
-    p.add_argument("--type", dest="event_type", help="PLOVER event type (CONSULT, ASSAULT ...)")
-    p.add_argument("--cameo", help="CAMEO code or prefix (04, 044)")
-    p.add_argument("--since", help="events on or after this date (YYYY-MM-DD)")
-    p.add_argument("--until", help="events on or before this date (YYYY-MM-DD)")
-    p.add_argument("--place", help="the event's country (TUR)")
-    p.add_argument("--limit", type=int, help="at most this many events")
-    p.add_argument("--offset", type=int, default=0, help="skip this many events first")
+    add_filter_options(p)
 
 
 def _stored(args: argparse.Namespace, job: Callable[[Filters], object]) -> int:
     """Run `job(filters)` over the database; a bad filter or output, or a database error, is one line."""
-    from ..corpus.query import Filters
-
-    return guarded(
-        lambda: job(
-            Filters(
-                actor=args.actor,
-                recipient=args.recipient,
-                dyad=args.dyad,
-                event_type=args.event_type,
-                cameo=args.cameo,
-                since=args.since,
-                until=args.until,
-                place=args.place,
-                limit=args.limit,
-                offset=args.offset,
-            )
-        ),
-        getattr(args, "output", None),
-    )
+    return guarded(lambda: job(filters_from(args)), getattr(args, "output", None))
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -96,10 +70,10 @@ def cmd_events(args: argparse.Namespace) -> int:
         if args.format == "csv":
             export("csv", sys.stdout, filters, db=args.db)
         elif args.format == "jsonl":
-            for record in events(filters, db=args.db):
+            for record in events(filters, db=args.db, as_frame=False):
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            write_table(events(filters, db=args.db), sys.stdout)
+            write_table(events(filters, db=args.db, as_frame=False), sys.stdout)
 
     return _stored(args, job)
 

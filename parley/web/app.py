@@ -12,6 +12,7 @@ connection idle for IDLE_CLOSE seconds is closed, so a `parley ingest` can take 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hmac
 import json
@@ -30,7 +31,8 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, TypeAdapter, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from ..corpus.query import Filters, country_code, jsonable, open_existing, records, shown, where
+from ..corpus import names
+from ..corpus.query import Filters, count, country_code, jsonable, open_existing, records, shown, verify
 from ..corpus.store import (
     POSTGRES,
     Store,
@@ -58,7 +60,9 @@ CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 T = TypeVar("T")
-Period = Literal["day", "week", "month"]
+Period = Literal["day", "week", "month", "quarter", "year"]
+Download = Literal["csv", "parquet"]
+MEDIA = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 
 
 class Article(BaseModel):
@@ -107,31 +111,114 @@ def rows(frame) -> list[dict[str, Any]]:
     return [plain(r) for r in frame.to_dict(orient="records")]
 
 
-def event_filters(
-    actor: str | None = None,
-    recipient: str | None = None,
-    dyad: str | None = None,
-    type: str | None = Query(None, description="PLOVER event type"),
-    cameo: str | None = None,
+def filter_params(
+    actor: str | None = Query(None, description="actor: a country or organisation (USA, Russia, UN) or code prefix"),
+    recipient: str | None = Query(None, description="recipient: a country, organisation or code prefix"),
+    party: str | None = Query(None, description="an actor or a recipient"),
+    dyad: str | None = Query(None, description="two parties, either way round (USA-RUS, Russia-Ukraine)"),
+    directed: bool = Query(False, description="the dyad only from its first party to its second"),
+    type: str | None = Query(None, description="PLOVER event types, comma-separated"),
+    cameo: str | None = Query(None, description="CAMEO code or prefix"),
+    quad: str | None = Query(None, description="quad classes 1-4, comma-separated"),
+    goldstein_min: float | None = Query(None, ge=-10, le=10),
+    goldstein_max: float | None = Query(None, ge=-10, le=10),
+    status: str | None = Query(None, description="factual, future, hypothetical, historical or any"),
+    negated: str | None = Query(None, description="no, only or any"),
+    min_confidence: float | None = Query(None, ge=0, le=1),
+    issue: str | None = None,
+    context: str | None = None,
+    source: str | None = Query(None, description="reported by this publisher"),
+    country: str | None = Query(None, description="took place in this country (code or name)"),
+    admin1: str | None = Query(None, description="took place in this region (TX, Texas)"),
+    place: str | None = Query(None, description="took place in this country, region or place (Istanbul)"),
     since: str | None = None,
     until: str | None = None,
-    place: str | None = None,
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    text: str | None = Query(None, description="words in the evidence sentence"),
+    complete: bool = Query(False, description="only events with a known actor and recipient party"),
+    coverage: str | None = Query(None, description="only events dated within the documents' coverage (true/false)"),
+    sort: str | None = Query(None, description="a column of the events table; column:desc for descending"),
 ) -> Filters:
-    """The query parameters of GET /api/events as Filters (a bad value raises ValueError: a 400)."""
+    """The filters every endpoint over events takes, as `parley events` has them (a bad value is a 400)."""
     return Filters(
         actor=actor or None,
         recipient=recipient or None,
+        party=party or None,
         dyad=dyad or None,
+        directed=directed,
         event_type=type or None,
         cameo=cameo or None,
+        quad=quad or None,
+        goldstein_min=goldstein_min,
+        goldstein_max=goldstein_max,
+        status=status or None,
+        negated=negated or None,
+        min_confidence=min_confidence,
+        issue=issue or None,
+        context=context or None,
+        source=source or None,
+        country=country or None,
+        admin1=admin1 or None,
+        place=place or None,
         since=since or None,
         until=until or None,
-        place=place or None,
-        limit=limit,
-        offset=offset,
+        text=text or None,
+        complete=complete,
+        coverage=coverage or None,
+        sort=sort or None,
     )
+
+
+def event_filters(
+    f: Annotated[Filters, Depends(filter_params)],
+    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+) -> Filters:
+    """The query parameters of GET /api/events as Filters: the filters and a page."""
+    return dataclasses.replace(f, limit=limit, offset=offset)  # checked again: offset at most a BIGINT
+
+
+def download_filters(
+    f: Annotated[Filters, Depends(filter_params)],
+    limit: int | None = Query(None, ge=1, description="at most this many events (default: all)"),
+    offset: int = Query(0, ge=0),
+) -> Filters:
+    """The filters of a download: the same, every matching event unless a limit is given."""
+    return dataclasses.replace(f, limit=limit, offset=offset)  # checked again: offset at most a BIGINT
+
+
+def downloaded(write: Callable[[Path], object], fmt: str, name: str) -> FileResponse:
+    """A file written by `write` into a temporary path, sent as an attachment and then removed."""
+    import os
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    handle, temp = tempfile.mkstemp(prefix="parley-", suffix=f".{fmt}")
+    os.close(handle)
+    path = Path(temp)
+    try:
+        write(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return FileResponse(
+        path,
+        media_type=MEDIA[fmt],
+        filename=f"{name}.{fmt}",
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+def frame_file(frame, fmt: str, path: Path) -> None:
+    """A DataFrame as CSV (lists as JSON) or Parquet."""
+    if fmt == "parquet":
+        frame.to_parquet(path, index=False)
+        return
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, dict))).any():
+            out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False))
+    out.to_csv(path, index=False, date_format="%Y-%m-%d")
 
 
 def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[str] = LOOPBACK) -> FastAPI:
@@ -228,26 +315,81 @@ def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[
     @app.get("/api/events", summary="Stored events with their parties and evidence, as `parley events` filters them")
     def events(f: Annotated[Filters, Depends(event_filters)]) -> dict:
         def run(store: Store) -> dict:
-            clause, params = where(f)
-            total = store.scalar(f"SELECT count(*) FROM events e{clause}", params)
-            return {"total": total, "limit": f.limit, "offset": f.offset, "events": list(records(store, f))}
+            verify(store, f)
+            return {"total": count(store, f), "limit": f.limit, "offset": f.offset, "events": list(records(store, f))}
 
         return read(run)
 
-    @app.get("/api/dyads/{a}/{b}/series", summary="A dyad's events per period: quad classes, types, Goldstein")
-    def series(
-        a: str,
-        b: str,
-        by: Period = "week",
-        directed: bool = False,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-    ) -> dict:
-        from ..corpus.analysis import dyad_series
+    @app.get(
+        "/api/events.{fmt}",
+        summary="The events the filters select as a file: the flat table (names, sentence, title, URL) as CSV or"
+        " Parquet",
+    )
+    def events_file(fmt: Download, f: Annotated[Filters, Depends(download_filters)]) -> FileResponse:
+        from ..corpus.exports import export
+
+        return read(lambda store: downloaded(lambda path: export(store, fmt, path, f), fmt, "events"))
+
+    def series_response(a: str, b: str, by: str, f: Filters, fmt: str | None) -> Any:
+        from ..corpus.analysis.series import _series, series_filters
+        from ..corpus.query import date_bounds
 
         a, b = country_code(a), country_code(b)
-        frame = read(lambda s: dyad_series(s, a, b, by=by, directed=directed, since=since, until=until))
-        return {"a": a, "b": b, "by": by, "directed": directed, "series": rows(frame)}
+        chosen = series_filters(a, b, filters=f)
+        frame = read(lambda s: _series(s, chosen, by))
+        if fmt:
+            return downloaded(lambda path: frame_file(frame, fmt, path), fmt, f"series-{a}-{b}-{by}")
+        since, until = date_bounds(chosen)
+        return {
+            "a": a,
+            "b": b,
+            "a_name": names.party_name(a),
+            "b_name": names.party_name(b),
+            "by": by,
+            "directed": chosen.directed,
+            "since": jsonable(since),
+            "until": jsonable(until),
+            "counted": {"status": list(chosen.status or ()), "negated": chosen.negated, "coverage": chosen.coverage},
+            "total": int(frame["events"].sum()) if len(frame) else 0,
+            "series": rows(frame),
+        }
+
+    @app.get("/api/dyads/{a}/{b}/series", summary="A dyad's events per period: quad classes, types, Goldstein")
+    def series(a: str, b: str, f: Annotated[Filters, Depends(filter_params)], by: Period = "week") -> dict:
+        return series_response(a, b, by, f, None)
+
+    @app.get("/api/dyads/{a}/{b}/series.{fmt}", summary="A dyad's series as a CSV or Parquet file")
+    def series_file(
+        a: str, b: str, fmt: Download, f: Annotated[Filters, Depends(filter_params)], by: Period = "week"
+    ) -> FileResponse:
+        return series_response(a, b, by, f, fmt)
+
+    @app.get("/api/series", summary="Several dyads' series on one period axis (dyads=USA-RUS,USA-CHN)")
+    def several(
+        f: Annotated[Filters, Depends(filter_params)],
+        dyads: str = Query("", description="dyads, comma-separated (USA-RUS,Russia-Ukraine)"),
+        by: Period = "week",
+    ) -> dict:
+        from ..corpus.analysis import many_series
+        from ..corpus.query import dyad_parties
+
+        pairs = [dyad_parties(Filters(dyad=d).dyad) for d in dyads.split(",") if d.strip()][:12]
+        frame = read(lambda s: many_series(s, pairs, by=by, filters=f))
+        return {"by": by, "dyads": ["-".join(p) for p in pairs], "series": rows(frame)}
+
+    @app.get("/api/panel", summary="The country-period panel: events by quad class, Goldstein sum and mean")
+    def panel(
+        f: Annotated[Filters, Depends(filter_params)],
+        by: Period = "month",
+        role: Literal["any", "actor", "recipient"] = "any",
+        format: Download | None = None,
+    ) -> Any:
+        from ..corpus.analysis import panel as build
+
+        frame = read(lambda s: build(s, by=by, role=role, filters=f))
+        if format:
+            return downloaded(lambda path: frame_file(frame, format, path), format, f"panel-{by}")
+        return {"by": by, "role": role, "panel": rows(frame)}
 
     @app.get("/api/alerts", summary="Dyad-periods whose events or conflict jump above their recent baseline")
     def alerts(
@@ -255,53 +397,57 @@ def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[
         window: int = Query(8, ge=1, le=520),
         threshold: float = Query(3.0, gt=0),
         min_events: int = Query(3, ge=1),
-        since: dt.date | None = None,
-        until: dt.date | None = None,
+        f: Annotated[Filters, Depends(filter_params)] = None,  # type: ignore[assignment]
     ) -> dict:
         from ..corpus.analysis import alerts as find
 
-        frame = read(
-            lambda s: find(
-                s, by=by, window=window, threshold=threshold, min_events=min_events, since=since, until=until
-            )
-        )
+        frame = read(lambda s: find(s, by=by, window=window, threshold=threshold, min_events=min_events, filters=f))
         return {"alerts": rows(frame)}
 
     @app.get("/api/network", summary="Directed actor-to-recipient edges with counts and Goldstein scores")
-    def network(since: dt.date | None = None, until: dt.date | None = None, min_events: int = Query(1, ge=1)) -> dict:
+    def network(f: Annotated[Filters, Depends(filter_params)], min_events: int = Query(1, ge=1)) -> dict:
         from ..corpus.analysis import network as edges
 
-        return {"edges": rows(read(lambda s: edges(s, since=since, until=until, min_events=min_events)))}
+        return {"edges": rows(read(lambda s: edges(s, min_events=min_events, filters=f)))}
 
     @app.get("/api/agenda/{a}/{b}", summary="The issues between two countries, their status and history")
     def agenda(a: str, b: str) -> dict:
         from ..corpus.analysis import agenda as issues
 
         a, b = country_code(a), country_code(b)
-        return {"a": a, "b": b, "issues": rows(read(lambda s: issues(s, a, b)))}
+        found = rows(read(lambda s: issues(s, a, b)))
+        for issue in found:
+            issue["raised_by_names"] = [names.party_name(p) or p for p in issue.get("raised_by") or []]
+        return {"a": a, "b": b, "a_name": names.party_name(a), "b_name": names.party_name(b), "issues": found}
 
-    @app.get("/api/actors", summary="Countries and actor codes with their event counts")
+    @app.get("/api/actors", summary="Countries, organisations and actor codes with their names and event counts")
     def actors(limit: int = Query(200, ge=1, le=MAX_LIMIT)) -> dict:
         def run(store: Store) -> dict:
-            _, countries = store.query(
-                "SELECT country, count(DISTINCT event_key) AS n FROM event_actors"
-                " WHERE country IS NOT NULL GROUP BY country ORDER BY n DESC, country"
+            _, coded = store.query(
+                "SELECT code, country, event_key FROM event_actors WHERE country IS NOT NULL OR code IS NOT NULL"
             )
+            by_party: dict[str, set[str]] = {}
+            for code, country, key in coded:
+                found = names.party(code, country)
+                if found:
+                    by_party.setdefault(found, set()).add(key)
             _, codes = store.query(
                 "SELECT code, min(name), count(DISTINCT event_key) AS n FROM event_actors"
                 " WHERE code IS NOT NULL GROUP BY code ORDER BY n DESC, code LIMIT ?",
                 [limit],
             )
+            parties = sorted(by_party.items(), key=lambda kv: (-len(kv[1]), kv[0]))
             return {
-                "countries": [{"country": c, "events": n} for c, n in countries],
+                "countries": [{"country": p, "name": names.party_name(p), "events": len(k)} for p, k in parties],
                 "actors": [{"code": c, "name": name, "events": n} for c, name, n in codes],
             }
 
         return read(run)
 
-    @app.get("/api/types", summary="The PLOVER event types")
+    @app.get("/api/types", summary="The PLOVER event types, with their descriptions")
     def types() -> dict:
-        return {"types": list(PLOVER_TYPES)}
+        described = names.type_descriptions()
+        return {"types": list(PLOVER_TYPES), "descriptions": {t: described.get(t) for t in PLOVER_TYPES}}
 
     @app.get("/api/documents/{doc_key}", summary="A stored document and every event mention in it, with offsets")
     def document(doc_key: str) -> dict:

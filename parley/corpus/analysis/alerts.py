@@ -7,11 +7,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..query import HAPPENED, Filters
+from ..names import party_name
+from ..query import Filters, counted, dyad_parties, where
 from ..store import Store
-from .common import dates, period_sql, start_of
+from .common import period_sql, start_of
 
-COLUMNS = ("dyad", "period", "kind", "events", "baseline", "score", "event_keys")
+COLUMNS = ("dyad", "dyad_name", "period", "kind", "events", "baseline", "score", "event_keys")
 
 
 def alerts(
@@ -23,29 +24,32 @@ def alerts(
     min_events: int = 3,
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
+    filters: Filters | None = None,
 ) -> pd.DataFrame:
     """Spikes and turns of every undirected dyad against its trailing `window` periods.
 
-    A spike: more events than the trailing mean plus `threshold` standard deviations (the
-    deviation floored at 1); `baseline` is that mean, `score` the excess in deviations. A
-    turn: the period's balance (cooperative minus conflictual events, over events) has the
-    opposite sign of the trailing balance and differs from it by at least 1; `baseline` is the
-    trailing balance, `score` the difference. Both need `min_events` events in the period and
-    a full trailing window (empty periods count as zeros). Events count as in `dyad_series`.
-    `since` and `until` bound the periods reported; the window may reach before `since`.
-    Sorted by period (latest first), then score.
+        A spike: more events than the trailing mean plus `threshold` standard deviations (the
+        deviation floored at 1); `baseline` is that mean, `score` the excess in deviations. A
+        turn: the period's balance (cooperative minus conflictual events, over events) has the
+        opposite sign of the trailing balance and differs from it by at least 1; `baseline` is the
+        trailing balance, `score` the difference. Both need `min_events` events in the period and
+        a full trailing window (empty periods count as zeros). Events count as in `dyad_series`
+    (`query.counted`, narrowed by `filters`).
+        `since` and `until` bound the periods reported; the window may reach before `since`.
+        Sorted by period (latest first), then score.
     """
     if window < 1 or min_events < 1 or threshold < 0:
         raise ValueError("window and min_events must be positive, threshold not negative")
-    since = Filters(since=since, until=until).since
-    when, params = dates(None, until)
+    bounds = Filters(since=since, until=until)
+    since = bounds.since or (filters.since if filters else None)
+    clause, params = where(counted(filters, since=None, until=bounds.until or (filters.until if filters else None)))
     _, rows = store.query(
         f"SELECT y.a, y.b, {period_sql(by)} AS period, count(*) AS events,"
         " sum(CASE WHEN e.quad_class <= 2 THEN 1 ELSE -1 END) AS net,"
         " string_agg(e.event_key, ' ' ORDER BY e.event_key) AS keys FROM events e"
         " JOIN (SELECT DISTINCT event_key, LEAST(actor_country, recipient_country) AS a,"
         " GREATEST(actor_country, recipient_country) AS b FROM event_dyads) y ON y.event_key = e.event_key"
-        f" WHERE {HAPPENED} AND e.date IS NOT NULL{when} GROUP BY 1, 2, 3",
+        f"{clause}{' AND' if clause else ' WHERE'} e.date IS NOT NULL GROUP BY 1, 2, 3",
         params,
     )
     raw = pd.DataFrame(rows, columns=["a", "b", "period", "events", "net", "keys"])
@@ -53,11 +57,22 @@ def alerts(
     out = _changes(raw, by, window, threshold, min_events)
     if since is not None:
         out = out[out["period"] >= start_of(since, by)]
-    return out.sort_values(["period", "score"], ascending=False, ignore_index=True)[list(COLUMNS)]
+    out = out.sort_values(["period", "score"], ascending=False, ignore_index=True)
+    out["dyad_name"] = out["dyad"].map(_named)
+    return out[list(COLUMNS)]
+
+
+def _named(dyad: str) -> str:
+    """ "ARM-AZE" as "Armenia – Azerbaijan" (a code stays where no name is known)."""
+    return " – ".join(party_name(p) or p for p in dyad_parties(dyad))
 
 
 def _ordinal(periods: pd.Series, by: str) -> np.ndarray:
-    """Period starts as consecutive whole numbers (days, weeks or months since 1970)."""
+    """Period starts as consecutive whole numbers (days, weeks, months, quarters or years)."""
+    if by == "year":
+        return periods.dt.year.to_numpy(np.int64)
+    if by == "quarter":
+        return (periods.dt.year * 4 + (periods.dt.month - 1) // 3).to_numpy(np.int64)
     if by == "month":
         return (periods.dt.year * 12 + periods.dt.month).to_numpy(np.int64)
     days = (periods - pd.Timestamp(0)).dt.days.to_numpy(np.int64)

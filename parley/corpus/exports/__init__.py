@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from ..query import Filters
+from ..query import Filters, verify
 from ..store import Store
 from .flat import write_csv, write_parquet
 from .gdelt import write_gdelt
@@ -26,6 +26,7 @@ EXPORT_FORMATS = ("gdelt", "icews", "plover", "parquet", "csv")
 def export(store: Store, fmt: str, out: str | Path | TextIO, filters: Filters) -> int:
     """Write the selected events to `out` (a path or a text stream) in `fmt`; returns how many."""
     check(fmt, out)
+    verify(store, filters)  # an unknown place or source is an error before a file is begun
     if fmt == "parquet":
         with _replacing(Path(out)) as tmp:
             return write_parquet(store, filters, tmp)

@@ -10,54 +10,9 @@ from functools import lru_cache
 from typing import Any, TextIO
 
 from ...nlp.vocab import country_names
+from ..names import SECTORS
 from ..query import EVENT_COLUMNS, HAPPENED, Filters, jsonable, select
 from ..store import Store
-
-# CAMEO actor type (sector) codes, with PLOVER's additions, and what ICEWS-style sector lists call them
-SECTORS = {
-    "GOV": "Government",
-    "MIL": "Military",
-    "COP": "Police",
-    "JUD": "Judiciary",
-    "LEG": "Legislative",
-    "OPP": "Opposition",
-    "PTY": "Parties",
-    "REB": "Rebels",
-    "INS": "Insurgents",
-    "SEP": "Separatists",
-    "SPY": "Intelligence",
-    "UAF": "Unidentified Armed Forces",
-    "PRM": "Paramilitary",
-    "BUS": "Business",
-    "CVL": "Civilian",
-    "MED": "Media",
-    "JRN": "Media",
-    "EDU": "Education",
-    "HLH": "Health",
-    "HRI": "Human Rights",
-    "LAB": "Labor",
-    "AGR": "Agriculture",
-    "CRM": "Criminal",
-    "ELI": "Elite",
-    "REF": "Refugees",
-    "ENV": "Environment",
-    "DEV": "Development",
-    "REL": "Religious",
-    "MOD": "Moderate",
-    "RAD": "Radical",
-    "IGO": "Intergovernmental Organization",
-    "NGO": "Nongovernmental Organization",
-    "IMG": "Militarized Group",
-    "MNC": "Multinational Corporation",
-    "NGM": "Nongovernmental Movement",
-    "INT": "International",
-    "UIS": "Unidentified State Actor",
-    "SET": "Settlers",
-    "SOC": "Civil Society",
-    "PRE": "Partially Recognized",
-    "UNK": "Unidentified",
-}
-
 
 RELIGIONS = frozenset(
     {  # CAMEO religion codes: GDELT's Religion1Code and Religion2Code
@@ -169,15 +124,3 @@ def countries() -> dict[str, tuple[str, str]]:
 
 def country_name(iso3: str | None) -> str | None:
     return countries().get(iso3, (None, ""))[0] if iso3 else None
-
-
-@lru_cache(maxsize=1)
-def _regions() -> dict[tuple[str, str], str]:
-    from ...nlp.vocab import read_table
-
-    return {(r["country"], r["admin1"]): r["name"] for r in read_table("regions.tsv")}
-
-
-def region_name(iso3: str | None, admin1: str | None) -> str | None:
-    """The name of a first-level region parley's tables know (US states, provinces ...), else None."""
-    return _regions().get((iso3, admin1)) if iso3 and admin1 else None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TextIO
 
+from ..names import region_name
 from ..query import Filters
 from ..store import Store
-from .common import countries, country_name, event_id, happened, region_name, split_code, tsv
+from .common import countries, country_name, event_id, happened, split_code, tsv
 
 _ACTOR = (
     "Code",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from ...nlp.ontology import lookup
+from ..names import SECTORS, region_name
 from ..query import Filters
 from ..store import Store
-from .common import SECTORS, country_name, event_id, happened, region_name, split_code, tsv
+from .common import country_name, event_id, happened, split_code, tsv
 
 ICEWS_COLUMNS = (
     "Event ID",

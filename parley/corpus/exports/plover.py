@@ -7,9 +7,10 @@ import json
 from typing import Any, TextIO
 
 from ... import __version__
+from ..names import region_name
 from ..query import HAPPENED, Filters, records
 from ..store import Store
-from .common import country_name, region_name
+from .common import country_name
 
 GEO_RESOLUTION = {"country": 1, "admin1": 2, "city": 4}  # PLOVER's location resolution codes
 

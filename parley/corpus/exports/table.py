@@ -10,9 +10,9 @@ from ..printable import printable
 
 
 def write_table(events: Iterable[dict[str, Any]], stream: TextIO) -> int:
-    """Event records as a readable table with fixed columns, written as they come."""
-    widths = (10, 24, 5, 30, 24, 8, 0)
-    header = ("DATE", "TYPE", "CAMEO", "ACTOR -> RECIPIENT", "PLACE", "MENTIONS", "SENTENCE")
+    """Event records as a readable table with fixed columns, names beside codes, written as they come."""
+    widths = (10, 24, 30, 30, 30, 26, 8, 0)
+    header = ("DATE", "TYPE", "CAMEO", "ACTOR -> RECIPIENT", "NAMES", "PLACE", "MENTIONS", "SENTENCE")
     events = iter(events)
     first = next(events, None)  # the database answers before the header is written
     stream.write(_line(header, widths))
@@ -29,15 +29,18 @@ def table_row(r: dict[str, Any]) -> tuple[str, ...]:
     etype = (
         ("not " if r["negated"] else "") + r["event_type"] + ("" if r["status"] == "factual" else f" ({r['status']})")
     )
-    actors = _codes(r["actors"])
+    actors, actor_names = _codes(r["actors"]), _names(r["actors"])
     parties = actors if r["reciprocal"] else f"{actors} -> {_codes(r['recipients'])}"
-    place = ", ".join(p for p in (r["place_name"], r["place_country"]) if p) or "-"
+    named = actor_names if r["reciprocal"] else f"{actor_names} -> {_names(r['recipients'])}"
+    country = r.get("place_country_name") or r["place_country"]
+    place = ", ".join(p for p in (r["place_name"], country) if p) or "-"
     sentence = r["mentions"][0]["sentence"] if r["mentions"] else ""
     return (
         r["date"] or "-",
         etype,
-        r["cameo"],
+        " ".join(c for c in (r["cameo"], r.get("cameo_name")) if c),
         parties,
+        named,
         place,
         f"{r['num_mentions']}/{r['num_articles']}",
         _clip(" ".join(sentence.split()), 80),
@@ -46,6 +49,11 @@ def table_row(r: dict[str, Any]) -> tuple[str, ...]:
 
 def _codes(parties: list[dict[str, Any]]) -> str:
     return "+".join(dict.fromkeys(p["code"] or f'"{p["text"]}"' for p in parties)) or "-"
+
+
+def _names(parties: list[dict[str, Any]]) -> str:
+    """The parties' names: a country's or organisation's, else the actor's own, else its text."""
+    return "+".join(dict.fromkeys(p.get("party_name") or p.get("name") or p["text"] for p in parties)) or "-"
 
 
 def _clip(text: str, width: int) -> str:

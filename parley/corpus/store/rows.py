@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from ...nlp.document import Document
 from ...nlp.version import coder_version
 from .. import dedup
+from ..names import party
 from ..readers.base import Failure
 from . import EVENT_COLUMNS, Store
 
@@ -303,15 +304,11 @@ def _stories(store: Store, keys: list[str], sigs: list, buckets: list[list[str]]
 
 
 def _dyads(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """Every directed pair of different actor and recipient countries."""
-    return sorted(
-        {
-            (a["country"], r["country"])
-            for a in record["actors"]
-            for r in record["recipients"]
-            if a["country"] and r["country"] and a["country"] != r["country"]
-        }
-    )
+    """Every directed pair of different actor and recipient parties: countries, and each
+    organisation under its own key (UN, EU, NATO), never one "IGO" for all of them."""
+    actors = {party(a["code"], a["country"]) for a in record["actors"]}
+    recipients = {party(r["code"], r["country"]) for r in record["recipients"]}
+    return sorted((a, r) for a in actors for r in recipients if a and r and a != r)
 
 
 def _mention(event_key: str, record: dict[str, Any], key: str, doc: Document) -> dict[str, Any]:

@@ -1,13 +1,17 @@
-// parley dashboard: a dyad's timeline, agenda, map and events with their evidence.
+// parley dashboard: a dyad's timeline, agenda, map and events with their evidence, names beside codes.
+// The chart, its totals and the table are asked for with the same filters, so they count the same events.
 // Article text is untrusted: the DOM is built with createElement and textContent only.
 "use strict";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const QUADS = ["quad1", "quad2", "quad3", "quad4"];
 const QUAD_NAMES = ["verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
-const PERIODS = ["day", "week", "month"];
+const PERIODS = ["day", "week", "month", "quarter", "year"];
 const PAGE = 100;
-const state = { a: "USA", b: "RUS", by: "week", since: "", until: "", type: "", offset: 0 };
+// the filters beside the dyad, as the API names them; their defaults are what an analysis counts
+const FILTERS = { type: "", quad: "", status: "factual", negated: "no", coverage: "true", goldstein_min: "",
+  goldstein_max: "", min_confidence: "", issue: "", context: "", source: "", place: "", text: "", sort: "" };
+const state = { a: "USA", b: "RUS", by: "week", since: "", until: "", offset: 0, ...FILTERS };
 
 // an element with attributes and children (strings become text nodes)
 function el(tag, attrs = {}, ...children) {
@@ -28,34 +32,53 @@ function $(id) { return document.getElementById(id); }
 
 function readURL() {
   const q = new URLSearchParams(location.search);
-  const code = (v, d) => (/^[A-Za-z]{3}$/.test(v || "") ? v.toUpperCase() : d);
+  // a country or organisation by code or name ("RUS", "Russia", "UN"); the API resolves it
+  const party = (v, d) => (/^[A-Za-z][A-Za-z .'()-]{0,59}$/.test(v || "") ? v.trim() : d);
   const date = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v || "") ? v : "");
-  state.a = code(q.get("a"), "USA");
-  state.b = code(q.get("b"), "RUS");
+  state.a = party(q.get("a"), "USA");
+  state.b = party(q.get("b"), "RUS");
   state.by = PERIODS.includes(q.get("by")) ? q.get("by") : "week";
   state.since = date(q.get("since"));
   state.until = date(q.get("until"));
-  state.type = /^[A-Z_]+$/.test(q.get("type") || "") ? q.get("type") : "";
+  for (const [k, d] of Object.entries(FILTERS)) {
+    const v = q.get(k);
+    state[k] = v !== null && v.length <= 200 ? v : d;  // any text: the API checks it, and says why
+  }
   state.offset = Math.max(0, parseInt(q.get("offset") || "0", 10) || 0);
 }
 
 function writeURL() {
   const q = new URLSearchParams();
-  for (const k of ["a", "b", "by", "since", "until", "type"]) if (state[k]) q.set(k, state[k]);
+  for (const k of ["a", "b", "by", "since", "until"]) if (state[k]) q.set(k, state[k]);
+  for (const [k, d] of Object.entries(FILTERS)) if (state[k] !== d) q.set(k, state[k]);
   if (state.offset) q.set("offset", String(state.offset));
   history.pushState(null, "", "?" + q.toString());
 }
 
 function syncForm() {
-  for (const k of ["a", "b", "by", "since", "until"]) $("f-" + k).value = state[k];
-  const type = $("f-type");
-  if (state.type && ![...type.options].some((o) => o.value === state.type)) type.append(el("option", { value: state.type }, state.type));
-  type.value = state.type;
+  for (const k of ["a", "b", "by", "since", "until", ...Object.keys(FILTERS)]) {
+    const input = $("f-" + k);
+    if (input.tagName === "SELECT" && state[k] && ![...input.options].some((o) => o.value === state[k])) {
+      input.append(el("option", { value: state[k] }, state[k]));
+    }
+    input.value = state[k];
+  }
+}
+
+// the filters every request of the page sends: the chart, its totals and the table count the same events
+function filterParams() {
+  const out = { since: state.since, until: state.until };
+  for (const k of Object.keys(FILTERS)) out[k] = state[k];
+  return out;
+}
+
+function query(params) {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== undefined));
+  return q.toString() ? "?" + q : "";
 }
 
 async function api(path, params = {}) {
-  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== undefined));
-  const response = await fetch(path + (q.toString() ? "?" + q : ""), { headers: { Accept: "application/json" } });
+  const response = await fetch(path + query(params), { headers: { Accept: "application/json" } });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body.detail || response.status + " " + response.statusText);
   return body;
@@ -81,9 +104,9 @@ function renderChart(series) {
   chart.replaceChildren();
   const root = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "events per period by quad class, with the mean Goldstein score" });
   chart.append(root);
-  if (!series.length) {
+  if (!series.some((r) => Number(r.events) > 0)) {
     root.append(svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "axis-label" }, "no events for this dyad"));
-    return;
+    if (!series.length) return;
   }
   const most = Math.max(1, ...series.map((r) => QUADS.reduce((s, q) => s + (Number(r[q]) || 0), 0)));
   const step = plotW / series.length, barW = Math.min(48, Math.max(1, step * 0.8));
@@ -96,10 +119,16 @@ function renderChart(series) {
   for (const [g, label] of [[10, "+10"], [0, "0"], [-10, "−10"]]) {
     root.append(svgEl("text", { x: left + plotW + 4, y: gy(g) + 3, class: "axis-label" }, label));
   }
+  const gaps = svgEl("g", { class: "gaps" });
   const bars = svgEl("g", { class: "bars" });
-  const line = [];
+  const runs = [[]];  // the mean Goldstein line, broken where a period has no mean (no events, or a gap)
   series.forEach((r, i) => {
     const x = left + i * step + (step - barW) / 2;
+    if (r.events === null || r.events === undefined) {
+      const gap = svgEl("rect", { x: (left + i * step).toFixed(2), y: top, width: step.toFixed(2), height: plotH, class: "gap", "data-period": String(r.period) });
+      gap.append(svgEl("title", {}, `${r.period}: no documents`));
+      gaps.append(gap);
+    }
     let base = 0;
     QUADS.forEach((q, k) => {
       const n = Number(r[q]) || 0;
@@ -110,15 +139,16 @@ function renderChart(series) {
       bars.append(rect);
       base += n;
     });
-    if (r.goldstein_mean !== null && r.goldstein_mean !== undefined) line.push([x + barW / 2, gy(Number(r.goldstein_mean)), r]);
+    if (r.goldstein_mean !== null && r.goldstein_mean !== undefined) runs[runs.length - 1].push([x + barW / 2, gy(Number(r.goldstein_mean)), r]);
+    else if (runs[runs.length - 1].length) runs.push([]);
     if (i === 0 || i === series.length - 1 || (series.length > 6 && i % Math.ceil(series.length / 6) === 0)) {
       root.append(svgEl("text", { x: (x + barW / 2).toFixed(2), y: H - 12, "text-anchor": "middle", class: "axis-label" }, String(r.period)));
     }
   });
-  root.append(bars);
-  if (line.length) {
-    root.append(svgEl("polyline", { class: "goldstein", points: line.map(([px, py]) => `${px.toFixed(2)},${py.toFixed(2)}`).join(" ") }));
-    for (const [px, py, r] of line) {
+  root.append(gaps, bars);
+  for (const run of runs.filter((r) => r.length)) {
+    root.append(svgEl("polyline", { class: "goldstein", points: run.map(([px, py]) => `${px.toFixed(2)},${py.toFixed(2)}`).join(" ") }));
+    for (const [px, py, r] of run) {
       const dot = svgEl("circle", { cx: px.toFixed(2), cy: py.toFixed(2), r: 2.5, class: "goldstein-dot" });
       dot.append(svgEl("title", {}, `${r.period}: mean Goldstein ${Number(r.goldstein_mean).toFixed(2)}`));
       root.append(dot);
@@ -163,7 +193,7 @@ function renderAgenda(issues) {
     if (token(issue.status)) badge.classList.add(token(issue.status));
     const summary = el("summary", {}, badge, el("strong", {}, issue.issue),
       el("span", { class: "meta" }, ` ${issue.first_date || "?"} – ${issue.last_date || "?"}`,
-        issue.raised_by ? `, raised by ${issue.raised_by}` : ""));
+        (issue.raised_by_names || []).length ? `, raised by ${issue.raised_by_names.join(", ")}` : ""));
     const list = el("ol", { class: "history" });
     for (const h of issue.history || []) {
       const sentence = String(h.sentence || "");
@@ -206,13 +236,21 @@ function parties(list) {
   return (list || []).map((p) => p.code || p.text).join(", ") || "?";
 }
 
+function partyNames(list) {
+  return [...new Set((list || []).map((p) => p.party_name || p.name || p.text))].join(", ") || "?";
+}
+
 function renderEvents(page) {
   const body = $("events").tBodies[0];
   body.replaceChildren();
   for (const e of page.events) {
+    const place = [e.place_name, e.place_country_name || e.place_country].filter(Boolean).join(", ");
     const row = el("tr", { "data-event": e.event_key },
       el("td", {}, e.date || ""), el("td", {}, e.event_type + (e.negated ? " (not)" : "")),
-      el("td", {}, `${parties(e.actors)} → ${parties(e.recipients)}`), el("td", {}, e.place_name || ""),
+      el("td", { title: e.cameo_name || "" }, `${e.cameo} ${e.cameo_name || ""}`),
+      el("td", {}, `${parties(e.actors)} → ${parties(e.recipients)}`,
+        el("br"), el("span", { class: "meta" }, `${partyNames(e.actors)} → ${partyNames(e.recipients)}`)),
+      el("td", {}, place),
       el("td", {}, String(e.num_mentions)));
     row.addEventListener("click", () => {
       for (const r of body.rows) r.classList.remove("selected");
@@ -223,6 +261,7 @@ function renderEvents(page) {
   }
   const last = page.offset + page.events.length;
   $("events-count").textContent = page.total ? `${page.offset + 1}–${last} of ${page.total}` : "none";
+  $("events-count").dataset.total = String(page.total);
   $("prev").disabled = page.offset === 0;
   $("next").disabled = last >= page.total;
 }
@@ -234,8 +273,9 @@ function safeLink(url, text) {
 function showEvidence(e) {
   const box = $("evidence-body");
   box.replaceChildren(el("p", {},
-    el("strong", {}, `${e.event_type} (CAMEO ${e.cameo}, Goldstein ${e.goldstein})`),
-    ` ${parties(e.actors)} → ${parties(e.recipients)}, ${e.date || "undated"}${e.place_name ? ", " + e.place_name : ""}; ${e.status}${e.negated ? ", negated" : ""}`));
+    el("strong", {}, `${e.event_type} (CAMEO ${e.cameo}: ${e.cameo_name || "?"}, Goldstein ${e.goldstein})`),
+    ` ${partyNames(e.actors)} → ${partyNames(e.recipients)} (${parties(e.actors)} → ${parties(e.recipients)}),`,
+    ` ${e.date || "undated"}${e.place_name ? ", " + e.place_name : ""}; ${e.status}${e.negated ? ", negated" : ""}`));
   for (const m of e.mentions) {
     const start = m.sentence_start;
     const spans = [];
@@ -259,11 +299,17 @@ function fail(err) {
   $("status").textContent = String(err.message || err);
 }
 
+function dyadParam() {
+  return `${state.a}-${state.b}`;
+}
+
 async function loadEvents() {
-  const page = await api("/api/events", { dyad: `${state.a}-${state.b}`, type: state.type, since: state.since,
-    until: state.until, limit: PAGE, offset: state.offset });
+  const params = { dyad: dyadParam(), ...filterParams() };
+  const page = await api("/api/events", { ...params, limit: PAGE, offset: state.offset });
   renderEvents(page);
   renderMap(page.events);
+  $("download-csv").href = "/api/events.csv" + query(params);
+  $("download-parquet").href = "/api/events.parquet" + query(params);
 }
 
 async function load() {
@@ -272,8 +318,17 @@ async function load() {
   $("dyad-name").textContent = `${state.a} – ${state.b} by ${state.by}`;
   document.title = `parley: ${state.a} – ${state.b}`;
   document.body.dataset.loaded = "";
-  const series = api(`/api/dyads/${dyadPath()}/series`, { by: state.by, since: state.since, until: state.until })
-    .then((r) => { renderTotals(r.series); renderChart(r.series); });
+  const seriesParams = { by: state.by, ...filterParams() };
+  $("download-series-csv").href = `/api/dyads/${dyadPath()}/series.csv` + query(seriesParams);
+  const series = api(`/api/dyads/${dyadPath()}/series`, seriesParams)
+    .then((r) => {
+      $("dyad-name").textContent = `${r.a_name || r.a} – ${r.b_name || r.b} (${r.a}–${r.b}) by ${state.by}`;
+      document.title = `parley: ${r.a_name || r.a} – ${r.b_name || r.b}`;
+      $("counted").textContent = `status ${r.counted.status.join(", ")}; negated: ${r.counted.negated};` +
+        ` ${r.counted.coverage ? "dated within the documents' coverage" : "any date"}`;
+      renderTotals(r.series);
+      renderChart(r.series);
+    });
   const agenda = api(`/api/agenda/${dyadPath()}`).then((r) => renderAgenda(r.issues));
   const results = await Promise.allSettled([series, agenda, loadEvents()]);
   const failed = results.find((r) => r.status === "rejected");
@@ -284,9 +339,11 @@ async function load() {
 async function fillChoices() {
   try {
     const [actors, types] = await Promise.all([api("/api/actors", { limit: 1 }), api("/api/types")]);
-    $("countries").replaceChildren(...actors.countries.map((c) => el("option", { value: c.country }, `${c.events} events`)));
+    $("countries").replaceChildren(...actors.countries.map((c) => el("option", { value: c.country }, `${c.name || c.country}: ${c.events} events`)));
     const select = $("f-type");
-    for (const t of types.types) if (![...select.options].some((o) => o.value === t)) select.append(el("option", { value: t }, t));
+    for (const t of types.types) {
+      if (![...select.options].some((o) => o.value === t)) select.append(el("option", { value: t, title: (types.descriptions || {})[t] || "" }, t));
+    }
     select.value = state.type;
   } catch (err) {
     fail(err);
@@ -299,9 +356,7 @@ function start() {
   $("filters").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const form = new FormData(ev.target);
-    for (const k of ["a", "b", "by", "since", "until", "type"]) state[k] = String(form.get(k) || "").trim();
-    state.a = state.a.toUpperCase();
-    state.b = state.b.toUpperCase();
+    for (const k of ["a", "b", "by", "since", "until", ...Object.keys(FILTERS)]) state[k] = String(form.get(k) || "").trim();
     state.offset = 0;
     writeURL();
     load();
