@@ -47,11 +47,11 @@ def test_bio_files_give_sentences_with_source_and_target_spans(tmp_path):
 
 
 def test_gold_spans_survive_the_trip_through_word_pieces(pipeline):
-    tokenizer = pipeline.stage("classify").model.tokenizer
+    model = pipeline.stage("classify").model
     sentence = "Russian troops shelled Ukrainian positions near Donetsk."
     trigger = (15, 22)  # "shelled"
     marked = sentence[:15] + "*shelled*" + sentence[22:]
-    offsets = [tuple(o) for o in tokenizer(marked, return_offsets_mapping=True)["offset_mapping"]]
+    offsets = [tuple(o) for o in model.tokenize([marked])["offset_mapping"][0]]  # the word pieces coding reads
     spans = {"S": [(0, 14)], "T": [(23, 42)]}
     tags = gold_tags(offsets, spans, trigger).tolist()
     assert decode(tags, offsets, trigger) == spans
