@@ -70,3 +70,15 @@ def test_an_agentless_arrest_is_the_police_of_the_place(pipeline):
     (arrest,) = events_of(text, pipeline, "COERCE")
     assert [(a.country, a.sector) for a in arrest.actors] == [("IND", "COP")]
     assert text[arrest.actors[0].start : arrest.actors[0].end] == "arrested"  # its evidence is the trigger
+
+
+def test_each_pair_has_its_own_id_also_when_one_phrase_names_both_parties(pipeline):
+    text = (
+        "Armenia and Azerbaijan exchanged fire on the border on Monday. "
+        "Russia called on both sides to respect the ceasefire."
+    )
+    found = events_of(text, pipeline, "REQUEST")
+    assert sorted(r.country for e in found for r in e.recipients) == ["ARM", "AZE"]
+    assert len({e.event_id for e in code(text, date="2024-03-04", pipeline=pipeline)}) == len(
+        code(text, date="2024-03-04", pipeline=pipeline)
+    )

@@ -136,9 +136,11 @@ class Event:
 
     @property
     def event_id(self) -> str:
-        """Stable id: the same document, sentence, trigger, code and parties' places give the same
-        id (one act by several parties is one event per pair: `stages.dyads`)."""
-        parties = ",".join(str(a.start) for a in self.actors) + ">" + ",".join(str(a.start) for a in self.recipients)
+        """Stable id: the same document, sentence, trigger, code and parties (their places and
+        codes) give the same id (one act by several parties is one event per pair: `stages.dyads`)."""
+        # a party's place and code: "both sides" is two parties at one place
+        parties = ",".join(f"{a.start}{a.code or ''}" for a in self.actors) + ">"
+        parties += ",".join(f"{a.start}{a.code or ''}" for a in self.recipients)
         key = f"{self.doc_id}\x1f{self.sentence_index}\x1f{self.trigger_start}\x1f{self.trigger_end}\x1f{self.cameo}"
         key += f"\x1f{parties}"
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
