@@ -150,7 +150,7 @@ def recode(
     from .corpus.query import open_existing
     from .corpus.recode import recode as recode_stored
 
-    store = open_existing(db)
+    store = open_existing(db, read_only=False)
     try:
         return recode_stored(
             store, selection, date=_as_date(date), pipeline=pipeline, on_document=on_document, on_phase=on_phase

@@ -210,7 +210,7 @@ def test_the_http_api_gives_the_stored_text_and_counts_undated_posts(duckdb_url:
     from parley.corpus.dedup import doc_key
     from parley.web import create_app
 
-    client = TestClient(create_app(duckdb_url, token="s3cret"))
+    client = TestClient(create_app(duckdb_url, token="s3cret"), base_url="http://localhost")
     done = client.post("/api/ingest", json={"id": "wire", "text": WIRE}, headers={"Authorization": "Bearer s3cret"})
     assert done.status_code == 200 and done.json()["new"] == 1 and done.json()["undated"] == 1
     doc = client.get(f"/api/documents/{doc_key(WIRE)}").json()

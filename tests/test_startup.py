@@ -80,7 +80,7 @@ def test_code_of_only_bad_inputs_loads_no_model(tmp_path: Path) -> None:
 def test_the_web_app_loads_no_model_until_an_article_is_posted(corpus: str) -> None:
     probe = (
         "import sys; from fastapi.testclient import TestClient; from parley.web.app import create_app\n"
-        f"client = TestClient(create_app({corpus!r}))\n"
+        f"client = TestClient(create_app({corpus!r}), base_url='http://localhost')\n"
         "assert client.get('/api/events').status_code == 200\n"
         f"print(sorted(m for m in sys.modules if m in {MODELS!r}))"
     )

@@ -541,15 +541,16 @@ def flat(store: Store, filters: Filters) -> Iterator[dict[str, Any]]:
         yield {c: r.get(c) for c in FLAT_COLUMNS}
 
 
-def open_existing(db: str | None = None) -> Store:
-    """The database at `db` (default: PARLEY_DB, else the default DuckDB file), opened read-only:
-    a DuckDB file that does not exist is an error, not created, and readers run side by side."""
+def open_existing(db: str | None = None, read_only: bool = True) -> Store:
+    """The database at `db` (default: PARLEY_DB, else the default DuckDB file), opened read-only
+    unless a command writes to what is stored (`parley recode`): a DuckDB file that does not
+    exist is an error, not created, and readers run side by side."""
     url = db or default_url()
     if not POSTGRES.match(url):
         path = duckdb_target(url)[0]
         if not path.is_file():
             raise StoreError(f"no database at {path}; run parley ingest first")
-    return open_store(url, read_only=True)
+    return open_store(url, read_only=read_only)
 
 
 @contextmanager

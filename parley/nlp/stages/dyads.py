@@ -9,7 +9,8 @@ with no agent ("two more persons have been arrested") is the police's, of that p
 sanction, one by each state; "Turkey shelled Afrin and Manbij" two. GDELT and ICEWS count one
 event per (source, target) pair, and so does the project's annotation guide, so an event whose
 actors (or recipients) are several coded parties becomes one event per pair, each with the
-same evidence. A joint act ("the US and Russia agreed") is one event of both and stays whole.
+same evidence. A joint act ("the US and Russia agreed", "the two countries agreed to ...") is one event of
+both and stays whole.
 Mentions of one party ("Trump ... the US president") are one party: parties are told apart by
 their state, or their code where they have none. A side splits only where its parties are
 coordinated in the parse: parties found apart in a sentence are as often a misreading as a
@@ -25,6 +26,7 @@ from itertools import product
 from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
+from ..ontology import in_class
 from .actors import focus_country
 
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
@@ -40,6 +42,12 @@ def parties(actors: list[Actor]) -> list[list[Actor]]:
         if actor.code:
             groups.setdefault(actor.country or actor.code, []).append(actor)
     return list(groups.values())
+
+
+def _in_order(party: list[Actor], side: list[Actor]) -> list[Actor]:
+    """One party of a side, with the side's uncoded words (which belong to every pair), in the
+    side's order."""
+    return [a for a in side if a in party or not a.code]
 
 
 def _party(group: list[Actor]) -> str | None:
@@ -122,6 +130,8 @@ class DyadSplitter:
         sentence = doc.sentences[event.sentence_index]
         sources, targets = parties(event.actors), parties(event.recipients)
         sources, targets = (side if coordinated(sentence, side) else [sum(side, [])] for side in (sources, targets))
+        if in_class(event.cameo_root, "joint"):  # "the two countries agreed to ...": one act of both
+            sources = [sum(sources, [])]
         if len(sources) <= 1 and len(targets) <= 1:
             return [event]
         pairs = [
@@ -132,8 +142,9 @@ class DyadSplitter:
         work = doc.scratch.of(event)
         out = []
         for s, t in pairs:
+            actors, recipients = _in_order(s, event.actors), _in_order(t, event.recipients)
             piece = dataclasses.replace(
-                event, actors=list(s), recipients=list(t), contexts=list(event.contexts), issues=list(event.issues)
+                event, actors=actors, recipients=recipients, contexts=list(event.contexts), issues=list(event.issues)
             )
             doc.scratch.work[id(piece)] = (piece, dataclasses.replace(work))
             out.append(piece)
