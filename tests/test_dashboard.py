@@ -199,3 +199,56 @@ def test_hostile_article_text_never_runs(browser, server):
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
+
+
+def test_overview_page_shows_the_corpus(browser, server):
+    """The landing page: the map shaded by the panel's events per country, the busiest dyads
+    from the network, alerts and the recent events, with links to dyad pages and downloads."""
+    counted = {"status": "factual", "negated": "no", "coverage": "true"}
+    _open(browser, f"{server}/")
+    assert browser.find_element(By.CSS_SELECTOR, "nav a[aria-current=page]").text == "Overview"
+    panel = httpx.get(f"{server}/api/panel", params={**counted, "by": "month"}).json()["panel"]
+    events_by_country: dict[str, int] = {}
+    for row in panel:
+        events_by_country[row["country"]] = events_by_country.get(row["country"], 0) + (row["events"] or 0)
+    shaded = browser.find_elements(By.CSS_SELECTOR, "#world path.shaded")
+    assert shaded
+    for path in shaded:
+        assert int(path.get_attribute("data-events")) == events_by_country[path.get_attribute("data-country")]
+    assert {p.get_attribute("data-country") for p in shaded} >= {"USA", "RUS"}
+    view_box = "return document.querySelector('#world svg').getAttribute('viewBox')"
+    assert browser.execute_script(view_box) == "0 0 360 180"
+    browser.find_element(By.ID, "zoom-in").click()
+    assert browser.execute_script(view_box) == "90.00 45.00 180.00 90.00"  # half the width, about the centre
+
+    edges = httpx.get(f"{server}/api/network", params=counted).json()["edges"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#dyads tbody tr[data-dyad]")
+    assert rows
+    a, b = rows[0].get_attribute("data-dyad").split("-")
+    undirected: dict[frozenset, int] = {}
+    for e in edges:
+        if e["actor"] != e["recipient"]:
+            pair = frozenset((e["actor"], e["recipient"]))
+            undirected[pair] = undirected.get(pair, 0) + e["events"]
+    assert int(rows[0].find_elements(By.TAG_NAME, "td")[1].text) == undirected[frozenset((a, b))]
+    assert undirected[frozenset((a, b))] == max(undirected.values())
+    alerts = httpx.get(f"{server}/api/alerts", params={**counted, "by": "week"}).json()["alerts"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#alerts tbody tr[data-dyad]")) == min(15, len(alerts))
+
+    recent = httpx.get(f"{server}/api/events", params={**counted, "sort": "date:desc", "limit": 25}).json()
+    assert [r.get_attribute("data-event") for r in browser.find_elements(By.CSS_SELECTOR, "#recent tbody tr")] == [
+        e["event_key"] for e in recent["events"]
+    ]
+    csv_lines = httpx.get(browser.find_element(By.ID, "download-csv").get_attribute("href")).text.strip().splitlines()
+    assert (
+        len(csv_lines) - 1
+        == recent["total"]
+        == int(browser.find_element(By.ID, "recent-count").get_attribute("data-total"))
+    )
+    assert httpx.get(browser.find_element(By.ID, "download-parquet").get_attribute("href")).content[:4] == b"PAR1"
+    panel_csv = httpx.get(browser.find_element(By.ID, "download-panel-csv").get_attribute("href"))
+    assert panel_csv.status_code == 200 and len(panel_csv.text.strip().splitlines()) == len(panel) + 1
+
+    rows[0].find_element(By.CSS_SELECTOR, "a.dyad-link").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    assert "/dyad?" in browser.current_url and f"({a}–{b})" in _text(browser, "dyad-name")

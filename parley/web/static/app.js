@@ -3,7 +3,6 @@
 // Article text is untrusted: the DOM is built with createElement and textContent only.
 "use strict";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const QUADS = ["quad1", "quad2", "quad3", "quad4"];
 const QUAD_NAMES = ["verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
 const PERIODS = ["day", "week", "month", "quarter", "year"];
@@ -13,22 +12,8 @@ const FILTERS = { type: "", quad: "", status: "factual", negated: "no", coverage
   goldstein_max: "", min_confidence: "", issue: "", context: "", source: "", place: "", text: "", sort: "" };
 const state = { a: "USA", b: "RUS", by: "week", since: "", until: "", offset: 0, ...FILTERS };
 
-// an element with attributes and children (strings become text nodes)
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c ?? "")));
-  return node;
-}
 
-function svgEl(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
-function $(id) { return document.getElementById(id); }
 
 function readURL() {
   const q = new URLSearchParams(location.search);
@@ -72,17 +57,7 @@ function filterParams() {
   return out;
 }
 
-function query(params) {
-  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== undefined));
-  return q.toString() ? "?" + q : "";
-}
 
-async function api(path, params = {}) {
-  const response = await fetch(path + query(params), { headers: { Accept: "application/json" } });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.detail || response.status + " " + response.statusText);
-  return body;
-}
 
 function dyadPath() {
   return encodeURIComponent(state.a) + "/" + encodeURIComponent(state.b);
@@ -266,9 +241,6 @@ function renderEvents(page) {
   $("next").disabled = last >= page.total;
 }
 
-function safeLink(url, text) {
-  return /^https?:\/\//i.test(url || "") ? el("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank" }, text) : el("span", {}, text);
-}
 
 function showEvidence(e) {
   const box = $("evidence-body");
@@ -295,9 +267,6 @@ function showEvidence(e) {
 
 // --- loading --------------------------------------------------------------------------------
 
-function fail(err) {
-  $("status").textContent = String(err.message || err);
-}
 
 function dyadParam() {
   return `${state.a}-${state.b}`;
