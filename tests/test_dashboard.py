@@ -252,3 +252,51 @@ def test_overview_page_shows_the_corpus(browser, server):
     rows[0].find_element(By.CSS_SELECTOR, "a.dyad-link").click()
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
     assert "/dyad?" in browser.current_url and f"({a}–{b})" in _text(browser, "dyad-name")
+
+
+def test_country_page_shows_partners_series_and_agenda(browser, server):
+    """A country by name: its series from the panel, its partners ranked from the network,
+    links to its dyads, its recent events and downloads of exactly those events."""
+    counted = {"status": "factual", "negated": "no", "coverage": "true"}
+    _open(browser, f"{server}/country?c=Russia")
+    assert "Russia (RUS)" in _text(browser, "country-name")
+    panel = httpx.get(f"{server}/api/panel", params={**counted, "by": "month", "party": "RUS"}).json()["panel"]
+    own = [r for r in panel if r["country"] == "RUS"]
+    total = sum(r["events"] or 0 for r in own)
+    assert total > 0 and browser.find_element(By.ID, "country-total").get_attribute("data-total") == str(total)
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
+    assert sum(int(b.get_attribute("data-count")) for b in bars) == total
+
+    edges = httpx.get(f"{server}/api/network", params={**counted, "party": "RUS"}).json()["edges"]
+    partners: dict[str, int] = {}
+    for e in edges:
+        if "RUS" in (e["actor"], e["recipient"]) and e["actor"] != e["recipient"]:
+            other = e["recipient"] if e["actor"] == "RUS" else e["actor"]
+            partners[other] = partners.get(other, 0) + e["events"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#partners tbody tr[data-partner]")
+    shown = {r.get_attribute("data-partner"): int(r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows}
+    assert shown == partners and "USA" in shown
+    counts = list(shown.values())
+    assert counts == sorted(counts, reverse=True)
+    issues = httpx.get(f"{server}/api/agenda/RUS/USA").json()["issues"]
+    agenda = _text(browser, "agenda")
+    assert issues and all(i["issue"] in agenda for i in issues)
+
+    recent = httpx.get(
+        f"{server}/api/events", params={**counted, "party": "RUS", "sort": "date:desc", "limit": 25}
+    ).json()
+    assert [r.get_attribute("data-event") for r in browser.find_elements(By.CSS_SELECTOR, "#recent tbody tr")] == [
+        e["event_key"] for e in recent["events"]
+    ]
+    lines = httpx.get(browser.find_element(By.ID, "download-csv").get_attribute("href")).text.strip().splitlines()
+    assert len(lines) - 1 == recent["total"]
+    assert httpx.get(browser.find_element(By.ID, "download-parquet").get_attribute("href")).content[:4] == b"PAR1"
+
+    usa = browser.find_element(By.CSS_SELECTOR, '#partners tr[data-partner="USA"] a.dyad-link')
+    usa.click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    assert "(RUS–USA)" in _text(browser, "dyad-name")
+
+    browser.get(f"{server}/country?c=Rusia")
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
+    assert "did you mean Russia (RUS)?" in _text(browser, "status")

@@ -3,8 +3,6 @@
 // Article text is untrusted: the DOM is built with createElement and textContent only.
 "use strict";
 
-const QUADS = ["quad1", "quad2", "quad3", "quad4"];
-const QUAD_NAMES = ["verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
 const PERIODS = ["day", "week", "month", "quarter", "year"];
 const PAGE = 100;
 // the filters beside the dyad, as the API names them; their defaults are what an analysis counts
@@ -72,64 +70,6 @@ function renderTotals(series) {
   $("total-goldstein").textContent = sum("goldstein_sum").toFixed(1);
 }
 
-function renderChart(series) {
-  const W = 900, H = 260, left = 40, right = 40, top = 10, bottom = 30;
-  const plotW = W - left - right, plotH = H - top - bottom;
-  const chart = $("chart");
-  chart.replaceChildren();
-  const root = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "events per period by quad class, with the mean Goldstein score" });
-  chart.append(root);
-  if (!series.some((r) => Number(r.events) > 0)) {
-    root.append(svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "axis-label" }, "no events for this dyad"));
-    if (!series.length) return;
-  }
-  const most = Math.max(1, ...series.map((r) => QUADS.reduce((s, q) => s + (Number(r[q]) || 0), 0)));
-  const step = plotW / series.length, barW = Math.min(48, Math.max(1, step * 0.8));
-  const y = (n) => top + plotH - (n / most) * plotH;
-  const gy = (g) => top + plotH / 2 - (g / 10) * (plotH / 2);
-  root.append(svgEl("line", { x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH, class: "axis" }));
-  root.append(svgEl("line", { x1: left, y1: gy(0), x2: left + plotW, y2: gy(0), class: "axis", "stroke-dasharray": "3 3" }));
-  root.append(svgEl("text", { x: left - 4, y: top + 8, "text-anchor": "end", class: "axis-label" }, String(most)));
-  root.append(svgEl("text", { x: left - 4, y: top + plotH, "text-anchor": "end", class: "axis-label" }, "0"));
-  for (const [g, label] of [[10, "+10"], [0, "0"], [-10, "−10"]]) {
-    root.append(svgEl("text", { x: left + plotW + 4, y: gy(g) + 3, class: "axis-label" }, label));
-  }
-  const gaps = svgEl("g", { class: "gaps" });
-  const bars = svgEl("g", { class: "bars" });
-  const runs = [[]];  // the mean Goldstein line, broken where a period has no mean (no events, or a gap)
-  series.forEach((r, i) => {
-    const x = left + i * step + (step - barW) / 2;
-    if (r.events === null || r.events === undefined) {
-      const gap = svgEl("rect", { x: (left + i * step).toFixed(2), y: top, width: step.toFixed(2), height: plotH, class: "gap", "data-period": String(r.period) });
-      gap.append(svgEl("title", {}, `${r.period}: no documents`));
-      gaps.append(gap);
-    }
-    let base = 0;
-    QUADS.forEach((q, k) => {
-      const n = Number(r[q]) || 0;
-      if (!n) return;
-      const rect = svgEl("rect", { x: x.toFixed(2), y: y(base + n).toFixed(2), width: barW.toFixed(2),
-        height: (y(base) - y(base + n)).toFixed(2), class: "bar " + q, "data-period": String(r.period), "data-count": String(n) });
-      rect.append(svgEl("title", {}, `${r.period}: ${n} ${QUAD_NAMES[k]}`));
-      bars.append(rect);
-      base += n;
-    });
-    if (r.goldstein_mean !== null && r.goldstein_mean !== undefined) runs[runs.length - 1].push([x + barW / 2, gy(Number(r.goldstein_mean)), r]);
-    else if (runs[runs.length - 1].length) runs.push([]);
-    if (i === 0 || i === series.length - 1 || (series.length > 6 && i % Math.ceil(series.length / 6) === 0)) {
-      root.append(svgEl("text", { x: (x + barW / 2).toFixed(2), y: H - 12, "text-anchor": "middle", class: "axis-label" }, String(r.period)));
-    }
-  });
-  root.append(gaps, bars);
-  for (const run of runs.filter((r) => r.length)) {
-    root.append(svgEl("polyline", { class: "goldstein", points: run.map(([px, py]) => `${px.toFixed(2)},${py.toFixed(2)}`).join(" ") }));
-    for (const [px, py, r] of run) {
-      const dot = svgEl("circle", { cx: px.toFixed(2), cy: py.toFixed(2), r: 2.5, class: "goldstein-dot" });
-      dot.append(svgEl("title", {}, `${r.period}: mean Goldstein ${Number(r.goldstein_mean).toFixed(2)}`));
-      root.append(dot);
-    }
-  }
-}
 
 // --- agenda ---------------------------------------------------------------------------------
 
