@@ -118,11 +118,35 @@ def test_dyad_page_shows_the_api_numbers(browser, server, tmp_path):
     actors = {p["text"] for m in event["mentions"] for p in m["actors"]}
     marked = {a.text for a in evidence.find_elements(By.CSS_SELECTOR, "mark.actor")}
     assert marked and marked <= actors
+    _check_evidence_panel(browser, server, event)
 
     shot = tmp_path / "dyad.png"
     assert browser.save_screenshot(str(shot))
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def _check_evidence_panel(browser, server, event: dict) -> None:
+    """The evidence panel names the CAMEO code and PLOVER type, gives each mention's title, its
+    source URL as a link and its document's stored text, the evidence sentence marked in it."""
+    evidence = browser.find_element(By.ID, "evidence")
+    assert evidence.find_element(By.CSS_SELECTOR, ".cameo-description").text == event["cameo_name"]
+    described = httpx.get(f"{server}/api/types").json()["descriptions"][event["event_type"]]
+    assert evidence.find_element(By.CSS_SELECTOR, ".type-description").text == described
+    mention = event["mentions"][0]
+    box = evidence.find_element(By.CSS_SELECTOR, f'.mention[data-mention="{mention["mention_id"]}"]')
+    assert box.find_element(By.CSS_SELECTOR, ".title").text == (mention["title"] or mention["doc_id"])
+    links = box.find_elements(By.CSS_SELECTOR, ".links a[target=_blank]")
+    if (mention["url"] or "").startswith(("http://", "https://")):
+        assert [a.get_attribute("href") for a in links] == [mention["url"]]
+    else:  # no URL, or one that is no web address (javascript:...): shown as text, never a link
+        assert not links and (mention["url"] or "no URL") in box.find_element(By.CSS_SELECTOR, ".links").text
+    document = httpx.get(box.find_element(By.CSS_SELECTOR, "a.document-link").get_attribute("href")).json()
+    assert document["doc_key"] == mention["doc_key"] and mention["sentence"] in document["text"]
+    box.find_element(By.CSS_SELECTOR, "button.show-text").click()
+    stored = WebDriverWait(browser, 20).until(lambda d: box.find_elements(By.CSS_SELECTOR, "pre.stored-text"))
+    assert stored[0].text.strip() == document["text"].strip()
+    assert stored[0].find_element(By.CSS_SELECTOR, "mark.evidence-sentence").text == mention["sentence"].strip()
 
 
 def test_filters_survive_a_reload(browser, server):
@@ -196,6 +220,15 @@ def test_hostile_article_text_never_runs(browser, server):
     assert 'onerror="window.__pwned=2"' in evidence.text
     assert XSS_ARTICLE["title"] in evidence.text
     assert not evidence.find_elements(By.CSS_SELECTOR, "script, img, a[href^='javascript']")
+    event = hostile[0]
+    _check_evidence_panel(
+        browser, server, {**event, "mentions": [m for m in event["mentions"] if m["doc_id"] == XSS_ARTICLE["id"]]}
+    )
+    stored = WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#evidence-body pre.stored-text")
+    )
+    assert "<script>window.__pwned=1</script>" in stored[0].text
+    assert not evidence.find_elements(By.CSS_SELECTOR, "script, img, iframe, a[href^='javascript']")
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018

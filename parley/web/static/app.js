@@ -5,6 +5,7 @@
 
 const PERIODS = ["day", "week", "month", "quarter", "year"];
 const PAGE = 100;
+let typeDescriptions = {};  // PLOVER type -> what it covers, from /api/types
 // the filters beside the dyad, as the API names them; their defaults are what an analysis counts
 const FILTERS = { type: "", quad: "", status: "factual", negated: "no", coverage: "true", goldstein_min: "",
   goldstein_max: "", min_confidence: "", issue: "", context: "", source: "", place: "", text: "", sort: "" };
@@ -182,12 +183,30 @@ function renderEvents(page) {
 }
 
 
+// the stored text of a mention's document, as text, with the evidence sentence marked
+async function showStoredText(m, box) {
+  const doc = await api("/api/documents/" + encodeURIComponent(m.doc_key));
+  if (doc.text === null || doc.text === undefined) {
+    box.replaceChildren(el("p", { class: "meta" }, "The text of this document was not stored (ingested with --no-text, or before texts were kept)."));
+    return;
+  }
+  const text = String(doc.text), start = Number(m.sentence_start) || 0, end = start + String(m.sentence).length;
+  const ok = text.slice(start, end) === String(m.sentence);
+  box.replaceChildren(el("pre", { class: "stored-text" }, ok ? text.slice(0, start) : text,
+    ok ? el("mark", { class: "evidence-sentence" }, text.slice(start, end)) : "", ok ? text.slice(end) : ""));
+}
+
 function showEvidence(e) {
   const box = $("evidence-body");
+  const typeText = typeDescriptions[e.event_type];
   box.replaceChildren(el("p", {},
     el("strong", {}, `${e.event_type} (CAMEO ${e.cameo}: ${e.cameo_name || "?"}, Goldstein ${e.goldstein})`),
     ` ${partyNames(e.actors)} → ${partyNames(e.recipients)} (${parties(e.actors)} → ${parties(e.recipients)}),`,
-    ` ${e.date || "undated"}${e.place_name ? ", " + e.place_name : ""}; ${e.status}${e.negated ? ", negated" : ""}`));
+    ` ${e.date || "undated"}${e.place_name ? ", " + e.place_name : ""}; ${e.status}${e.negated ? ", negated" : ""}`),
+  el("dl", { class: "codes" },
+    el("dt", {}, "CAMEO " + e.cameo), el("dd", { class: "cameo-description" }, e.cameo_name || "no description"),
+    el("dt", {}, "Quad class " + e.quad_class), el("dd", {}, QUAD_NAMES[Number(e.quad_class) - 1] || "?"),
+    el("dt", {}, "PLOVER " + e.event_type), el("dd", { class: "type-description" }, typeText || "no description")));
   for (const m of e.mentions) {
     const start = m.sentence_start;
     const spans = [];
@@ -197,9 +216,15 @@ function showEvidence(e) {
       }
     }
     spans.push({ start: m.trigger.start - start, end: m.trigger.end - start, cls: "trigger" });
+    const stored = el("div", { class: "stored" });
+    const button = el("button", { type: "button", class: "show-text" }, "Show the stored text");
+    button.addEventListener("click", () => showStoredText(m, stored).catch(fail));
     box.append(el("div", { class: "mention", "data-mention": m.mention_id },
-      el("p", { class: "meta" }, safeLink(m.url, m.title || m.doc_id || m.doc_key), ` · ${m.source || ""} · ${m.published || ""}`),
-      highlighted(String(m.sentence), spans)));
+      el("p", { class: "meta" }, el("strong", { class: "title" }, m.title || m.doc_id || m.doc_key), ` · ${m.source || ""} · ${m.published || ""}`),
+      highlighted(String(m.sentence), spans),
+      el("p", { class: "meta links" }, "Source: ", safeLink(m.url, m.url || "no URL"), " · ",
+        el("a", { href: "/api/documents/" + encodeURIComponent(m.doc_key), class: "document-link" }, "stored document (JSON)"), " ", button),
+      stored));
   }
   $("evidence").hidden = false;
   $("evidence").scrollIntoView({ block: "nearest" });
@@ -249,6 +274,7 @@ async function fillChoices() {
   try {
     const [actors, types] = await Promise.all([api("/api/actors", { limit: 1 }), api("/api/types")]);
     $("countries").replaceChildren(...actors.countries.map((c) => el("option", { value: c.country }, `${c.name || c.country}: ${c.events} events`)));
+    typeDescriptions = types.descriptions || {};
     const select = $("f-type");
     for (const t of types.types) {
       if (![...select.options].some((o) => o.value === t)) select.append(el("option", { value: t, title: (types.descriptions || {})[t] || "" }, t));
