@@ -282,6 +282,17 @@ def test_overview_page_shows_the_corpus(browser, server):
     panel_csv = httpx.get(browser.find_element(By.ID, "download-panel-csv").get_attribute("href"))
     assert panel_csv.status_code == 200 and len(panel_csv.text.strip().splitlines()) == len(panel) + 1
 
+    by_count = {p.get_attribute("data-country"): p.get_attribute("fill") for p in shaded}
+    Select(browser.find_element(By.ID, "f-measure")).select_by_value("goldstein")
+    WebDriverWait(browser, 20).until(lambda d: "measure=goldstein" in d.current_url)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    by_mean = {
+        p.get_attribute("data-country"): p.get_attribute("fill")
+        for p in browser.find_elements(By.CSS_SELECTOR, "#world path.shaded")
+    }
+    assert set(by_mean) == set(by_count) and by_mean != by_count  # every country has a mean; the colours differ
+
+    rows = browser.find_elements(By.CSS_SELECTOR, "#dyads tbody tr[data-dyad]")
     rows[0].find_element(By.CSS_SELECTOR, "a.dyad-link").click()
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
     assert "/dyad?" in browser.current_url and f"({a}–{b})" in _text(browser, "dyad-name")
