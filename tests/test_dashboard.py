@@ -336,10 +336,22 @@ def test_country_page_shows_partners_series_and_agenda(browser, server):
     assert len(lines) - 1 == recent["total"]
     assert httpx.get(browser.find_element(By.ID, "download-parquet").get_attribute("href")).content[:4] == b"PAR1"
 
+    codes = {r.get_attribute("data-actor") for r in browser.find_elements(By.CSS_SELECTOR, "#actors tr[data-actor]")}
+    assert {"RUSGOV", "RUSMIL"} <= codes and all(c.startswith("RUS") and c != "RUS" for c in codes)
+
     usa = browser.find_element(By.CSS_SELECTOR, '#partners tr[data-partner="USA"] a.dyad-link')
     usa.click()
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
     assert "(RUS–USA)" in _text(browser, "dyad-name")
+
+    # an actor code's page: its events, counted in its country's row of the panel, and its partners
+    _open(browser, f"{server}/country?c=USAGOV")
+    assert browser.find_element(By.ID, "country-name").get_attribute("data-kind") == "actor"
+    assert "USAGOV" in _text(browser, "country-name") and "USA" in _text(browser, "country-name")
+    own = httpx.get(f"{server}/api/events", params={**counted, "party": "USAGOV", "limit": 1}).json()["total"]
+    assert own > 0 and browser.find_element(By.ID, "country-total").get_attribute("data-total") == str(own)
+    assert browser.find_element(By.ID, "recent-count").get_attribute("data-total") == str(own)
+    assert browser.find_elements(By.CSS_SELECTOR, "#partners tr[data-partner]")
 
     browser.get(f"{server}/country?c=Rusia")
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))

@@ -1,5 +1,6 @@
-// parley country page: one country's (or organisation's) events per period, its partners ranked,
-// the issues on its agenda with its main partners, and its recent events, with downloads.
+// parley country and actor page: one country's, organisation's or actor code's (RUSGOV) events per
+// period, its partners ranked, the issues on its (country's) agenda with its main partners, its actor
+// codes and its recent events, with downloads.
 "use strict";
 
 const RECENT = 25;
@@ -20,28 +21,42 @@ function counted() {
   return { ...COUNTED, since: view.since, until: view.until };
 }
 
-// the country's code and name: the API checks the name or code (an unknown one is an error that
-// suggests the nearest), the actors list maps a name to its code
+// what the page is about: a country or organisation ("Russia", "RUS", "UN") or an actor code
+// below it ("RUSGOV"); the API checks the value (an unknown one is an error that suggests the nearest)
 async function resolve(value) {
-  await api("/api/events", { party: value, limit: 1 });
-  const known = await api("/api/actors", { limit: 1 });
-  const found = known.countries.find((c) => c.country === value.toUpperCase() || (c.name || "").toLowerCase() === value.toLowerCase());
-  return found || { country: value.toUpperCase(), name: value };
+  const page = await api("/api/events", { party: value, limit: 1 });
+  const known = await api("/api/actors", { limit: 1000 });
+  const upper = value.toUpperCase();
+  const country = known.countries.find((c) => c.country === upper || (c.name || "").toLowerCase() === value.toLowerCase());
+  if (country) return { kind: "country", code: country.country, name: country.name, country: country.country, actors: known.actors };
+  const event = page.events[0] || {};
+  const party = [...(event.actors || []), ...(event.recipients || [])].find((p) => (p.code || "").startsWith(upper));
+  const home = party ? party.party : null;
+  return { kind: "actor", code: upper, name: home ? party.party_name : value, country: home || upper, actors: known.actors };
 }
 
-async function loadSeries(code) {
+function renderActors(subject) {
+  const codes = subject.actors.filter((a) => a.code !== subject.country && a.code.startsWith(subject.country));
+  const body = $("actors").tBodies[0];
+  body.replaceChildren(...codes.map((a) => el("tr", { "data-actor": a.code },
+    el("td", {}, countryLink(a.code, a.code)), el("td", {}, a.name || ""), el("td", {}, String(a.events)))));
+  if (!codes.length) body.append(el("tr", {}, el("td", { colspan: "3", class: "meta" }, "No actor codes below the country.")));
+}
+
+async function loadSeries(code, country) {
   const params = { ...counted(), by: view.by, party: code };
   $("download-panel-csv").href = "/api/panel" + query({ ...params, format: "csv" });
   const panel = await api("/api/panel", params);
-  const series = panel.panel.filter((r) => r.country === code);
+  // every selected event involves the country, so its row counts them all (for an actor code too)
+  const series = panel.panel.filter((r) => r.country === country);
   renderChart(series, $("chart"), "this country");
   const total = series.reduce((s, r) => s + (Number(r.events) || 0), 0);
   $("country-total").textContent = `${total} events by ${view.by}`;
   $("country-total").dataset.total = String(total);
 }
 
-async function loadPartners(code) {
-  const edges = await api("/api/network", { ...counted(), party: code });
+async function loadPartners(party, code) {
+  const edges = await api("/api/network", { ...counted(), party });
   const partners = dyads(edges.edges).filter((d) => d.a === code || d.b === code);
   const body = $("partners").tBodies[0];
   body.replaceChildren(...partners.map((d) => {
@@ -86,11 +101,13 @@ async function loadRecent(code) {
 }
 
 async function loadAll() {
-  const country = await resolve(view.c);
-  const code = country.country;
-  $("country-name").textContent = `${country.name || code} (${code})`;
-  document.title = `parley: ${country.name || code}`;
-  await Promise.all([loadSeries(code), loadRecent(code), loadPartners(code).then((p) => loadAgenda(code, p))]);
+  const subject = await resolve(view.c);
+  const { code, country } = subject;
+  $("country-name").textContent = subject.kind === "country" ? `${subject.name || code} (${code})` : `actor ${code} (${subject.name || "?"}, ${country})`;
+  $("country-name").dataset.kind = subject.kind;
+  document.title = `parley: ${subject.kind === "country" ? subject.name || code : code}`;
+  renderActors(subject);
+  await Promise.all([loadSeries(code, country), loadRecent(code), loadPartners(code, country).then((p) => loadAgenda(country, p))]);
 }
 
 function load() {
