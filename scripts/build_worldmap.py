@@ -2,6 +2,7 @@
 
     npm pack world-atlas@2 && tar xzf world-atlas-2.*.tgz
     python scripts/build_worldmap.py package/countries-110m.json
+    python scripts/tag_worldmap.py   # each outline gets its ISO alpha-3 code (data-country)
 
 The outlines are Natural Earth's (public domain), as packaged by world-atlas (ISC). The map is
 equirectangular in a 360 x 180 box: x = longitude + 180, y = 90 - latitude.

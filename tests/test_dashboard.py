@@ -118,11 +118,35 @@ def test_dyad_page_shows_the_api_numbers(browser, server, tmp_path):
     actors = {p["text"] for m in event["mentions"] for p in m["actors"]}
     marked = {a.text for a in evidence.find_elements(By.CSS_SELECTOR, "mark.actor")}
     assert marked and marked <= actors
+    _check_evidence_panel(browser, server, event)
 
     shot = tmp_path / "dyad.png"
     assert browser.save_screenshot(str(shot))
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def _check_evidence_panel(browser, server, event: dict) -> None:
+    """The evidence panel names the CAMEO code and PLOVER type, gives each mention's title, its
+    source URL as a link and its document's stored text, the evidence sentence marked in it."""
+    evidence = browser.find_element(By.ID, "evidence")
+    assert evidence.find_element(By.CSS_SELECTOR, ".cameo-description").text == event["cameo_name"]
+    described = httpx.get(f"{server}/api/types").json()["descriptions"][event["event_type"]]
+    assert evidence.find_element(By.CSS_SELECTOR, ".type-description").text == described
+    mention = event["mentions"][0]
+    box = evidence.find_element(By.CSS_SELECTOR, f'.mention[data-mention="{mention["mention_id"]}"]')
+    assert box.find_element(By.CSS_SELECTOR, ".title").text == (mention["title"] or mention["doc_id"])
+    links = box.find_elements(By.CSS_SELECTOR, ".links a[target=_blank]")
+    if (mention["url"] or "").startswith(("http://", "https://")):
+        assert [a.get_attribute("href") for a in links] == [mention["url"]]
+    else:  # no URL, or one that is no web address (javascript:...): shown as text, never a link
+        assert not links and (mention["url"] or "no URL") in box.find_element(By.CSS_SELECTOR, ".links").text
+    document = httpx.get(box.find_element(By.CSS_SELECTOR, "a.document-link").get_attribute("href")).json()
+    assert document["doc_key"] == mention["doc_key"] and mention["sentence"] in document["text"]
+    box.find_element(By.CSS_SELECTOR, "button.show-text").click()
+    stored = WebDriverWait(browser, 20).until(lambda d: box.find_elements(By.CSS_SELECTOR, "pre.stored-text"))
+    assert stored[0].text.strip() == document["text"].strip()
+    assert stored[0].find_element(By.CSS_SELECTOR, "mark.evidence-sentence").text == mention["sentence"].strip()
 
 
 def test_filters_survive_a_reload(browser, server):
@@ -196,6 +220,139 @@ def test_hostile_article_text_never_runs(browser, server):
     assert 'onerror="window.__pwned=2"' in evidence.text
     assert XSS_ARTICLE["title"] in evidence.text
     assert not evidence.find_elements(By.CSS_SELECTOR, "script, img, a[href^='javascript']")
+    event = hostile[0]
+    _check_evidence_panel(
+        browser, server, {**event, "mentions": [m for m in event["mentions"] if m["doc_id"] == XSS_ARTICLE["id"]]}
+    )
+    stored = WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#evidence-body pre.stored-text")
+    )
+    assert "<script>window.__pwned=1</script>" in stored[0].text
+    assert not evidence.find_elements(By.CSS_SELECTOR, "script, img, iframe, a[href^='javascript']")
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
+
+
+def test_overview_page_shows_the_corpus(browser, server):
+    """The landing page: the map shaded by the panel's events per country, the busiest dyads
+    from the network, alerts and the recent events, with links to dyad pages and downloads."""
+    counted = {"status": "factual", "negated": "no", "coverage": "true"}
+    _open(browser, f"{server}/")
+    assert browser.find_element(By.CSS_SELECTOR, "nav a[aria-current=page]").text == "Overview"
+    panel = httpx.get(f"{server}/api/panel", params={**counted, "by": "month"}).json()["panel"]
+    events_by_country: dict[str, int] = {}
+    for row in panel:
+        events_by_country[row["country"]] = events_by_country.get(row["country"], 0) + (row["events"] or 0)
+    shaded = browser.find_elements(By.CSS_SELECTOR, "#world path.shaded")
+    assert shaded
+    for path in shaded:
+        assert int(path.get_attribute("data-events")) == events_by_country[path.get_attribute("data-country")]
+    assert {p.get_attribute("data-country") for p in shaded} >= {"USA", "RUS"}
+    view_box = "return document.querySelector('#world svg').getAttribute('viewBox')"
+    assert browser.execute_script(view_box) == "0 0 360 180"
+    browser.find_element(By.ID, "zoom-in").click()
+    assert browser.execute_script(view_box) == "90.00 45.00 180.00 90.00"  # half the width, about the centre
+
+    edges = httpx.get(f"{server}/api/network", params=counted).json()["edges"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#dyads tbody tr[data-dyad]")
+    assert rows
+    a, b = rows[0].get_attribute("data-dyad").split("-")
+    undirected: dict[frozenset, int] = {}
+    for e in edges:
+        if e["actor"] != e["recipient"]:
+            pair = frozenset((e["actor"], e["recipient"]))
+            undirected[pair] = undirected.get(pair, 0) + e["events"]
+    assert int(rows[0].find_elements(By.TAG_NAME, "td")[1].text) == undirected[frozenset((a, b))]
+    assert undirected[frozenset((a, b))] == max(undirected.values())
+    alerts = httpx.get(f"{server}/api/alerts", params={**counted, "by": "week"}).json()["alerts"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#alerts tbody tr[data-dyad]")) == min(15, len(alerts))
+
+    recent = httpx.get(f"{server}/api/events", params={**counted, "sort": "date:desc", "limit": 25}).json()
+    assert [r.get_attribute("data-event") for r in browser.find_elements(By.CSS_SELECTOR, "#recent tbody tr")] == [
+        e["event_key"] for e in recent["events"]
+    ]
+    csv_lines = httpx.get(browser.find_element(By.ID, "download-csv").get_attribute("href")).text.strip().splitlines()
+    assert (
+        len(csv_lines) - 1
+        == recent["total"]
+        == int(browser.find_element(By.ID, "recent-count").get_attribute("data-total"))
+    )
+    assert httpx.get(browser.find_element(By.ID, "download-parquet").get_attribute("href")).content[:4] == b"PAR1"
+    panel_csv = httpx.get(browser.find_element(By.ID, "download-panel-csv").get_attribute("href"))
+    assert panel_csv.status_code == 200 and len(panel_csv.text.strip().splitlines()) == len(panel) + 1
+
+    by_count = {p.get_attribute("data-country"): p.get_attribute("fill") for p in shaded}
+    Select(browser.find_element(By.ID, "f-measure")).select_by_value("goldstein")
+    WebDriverWait(browser, 20).until(lambda d: "measure=goldstein" in d.current_url)
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    by_mean = {
+        p.get_attribute("data-country"): p.get_attribute("fill")
+        for p in browser.find_elements(By.CSS_SELECTOR, "#world path.shaded")
+    }
+    assert set(by_mean) == set(by_count) and by_mean != by_count  # every country has a mean; the colours differ
+
+    rows = browser.find_elements(By.CSS_SELECTOR, "#dyads tbody tr[data-dyad]")
+    rows[0].find_element(By.CSS_SELECTOR, "a.dyad-link").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    assert "/dyad?" in browser.current_url and f"({a}–{b})" in _text(browser, "dyad-name")
+
+
+def test_country_page_shows_partners_series_and_agenda(browser, server):
+    """A country by name: its series from the panel, its partners ranked from the network,
+    links to its dyads, its recent events and downloads of exactly those events."""
+    counted = {"status": "factual", "negated": "no", "coverage": "true"}
+    _open(browser, f"{server}/country?c=Russia")
+    assert "Russia (RUS)" in _text(browser, "country-name")
+    panel = httpx.get(f"{server}/api/panel", params={**counted, "by": "month", "party": "RUS"}).json()["panel"]
+    own = [r for r in panel if r["country"] == "RUS"]
+    total = sum(r["events"] or 0 for r in own)
+    assert total > 0 and browser.find_element(By.ID, "country-total").get_attribute("data-total") == str(total)
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
+    assert sum(int(b.get_attribute("data-count")) for b in bars) == total
+
+    edges = httpx.get(f"{server}/api/network", params={**counted, "party": "RUS"}).json()["edges"]
+    partners: dict[str, int] = {}
+    for e in edges:
+        if "RUS" in (e["actor"], e["recipient"]) and e["actor"] != e["recipient"]:
+            other = e["recipient"] if e["actor"] == "RUS" else e["actor"]
+            partners[other] = partners.get(other, 0) + e["events"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#partners tbody tr[data-partner]")
+    shown = {r.get_attribute("data-partner"): int(r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows}
+    assert shown == partners and "USA" in shown
+    counts = list(shown.values())
+    assert counts == sorted(counts, reverse=True)
+    issues = httpx.get(f"{server}/api/agenda/RUS/USA").json()["issues"]
+    agenda = _text(browser, "agenda")
+    assert issues and all(i["issue"] in agenda for i in issues)
+
+    recent = httpx.get(
+        f"{server}/api/events", params={**counted, "party": "RUS", "sort": "date:desc", "limit": 25}
+    ).json()
+    assert [r.get_attribute("data-event") for r in browser.find_elements(By.CSS_SELECTOR, "#recent tbody tr")] == [
+        e["event_key"] for e in recent["events"]
+    ]
+    lines = httpx.get(browser.find_element(By.ID, "download-csv").get_attribute("href")).text.strip().splitlines()
+    assert len(lines) - 1 == recent["total"]
+    assert httpx.get(browser.find_element(By.ID, "download-parquet").get_attribute("href")).content[:4] == b"PAR1"
+
+    codes = {r.get_attribute("data-actor") for r in browser.find_elements(By.CSS_SELECTOR, "#actors tr[data-actor]")}
+    assert {"RUSGOV", "RUSMIL"} <= codes and all(c.startswith("RUS") and c != "RUS" for c in codes)
+
+    usa = browser.find_element(By.CSS_SELECTOR, '#partners tr[data-partner="USA"] a.dyad-link')
+    usa.click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded") == "ok")
+    assert "(RUS–USA)" in _text(browser, "dyad-name")
+
+    # an actor code's page: its events, counted in its country's row of the panel, and its partners
+    _open(browser, f"{server}/country?c=USAGOV")
+    assert browser.find_element(By.ID, "country-name").get_attribute("data-kind") == "actor"
+    assert "USAGOV" in _text(browser, "country-name") and "USA" in _text(browser, "country-name")
+    own = httpx.get(f"{server}/api/events", params={**counted, "party": "USAGOV", "limit": 1}).json()["total"]
+    assert own > 0 and browser.find_element(By.ID, "country-total").get_attribute("data-total") == str(own)
+    assert browser.find_element(By.ID, "recent-count").get_attribute("data-total") == str(own)
+    assert browser.find_elements(By.CSS_SELECTOR, "#partners tr[data-partner]")
+
+    browser.get(f"{server}/country?c=Rusia")
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
+    assert "did you mean Russia (RUS)?" in _text(browser, "status")

@@ -515,9 +515,22 @@ def create_app(db: str | None = None, token: str | None = None, hosts: Sequence[
                 "failures": [str(f) for f in summary.failures],
             }
 
+    def page(name: str) -> FileResponse:
+        return FileResponse(STATIC / name, media_type="text/html; charset=utf-8")
+
     @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+    def index(request: Request) -> FileResponse:
+        # the overview; a dyad's address from before the overview existed (/?a=USA&b=RUS) still opens the dyad
+        dyad = "a" in request.query_params or "b" in request.query_params
+        return page("index.html" if dyad else "overview.html")
+
+    @app.get("/dyad", include_in_schema=False)
+    def dyad_page() -> FileResponse:
+        return page("index.html")
+
+    @app.get("/country", include_in_schema=False)
+    def country_page() -> FileResponse:
+        return page("country.html")
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:

@@ -3,32 +3,16 @@
 // Article text is untrusted: the DOM is built with createElement and textContent only.
 "use strict";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-const QUADS = ["quad1", "quad2", "quad3", "quad4"];
-const QUAD_NAMES = ["verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
 const PERIODS = ["day", "week", "month", "quarter", "year"];
 const PAGE = 100;
+let typeDescriptions = {};  // PLOVER type -> what it covers, from /api/types
 // the filters beside the dyad, as the API names them; their defaults are what an analysis counts
 const FILTERS = { type: "", quad: "", status: "factual", negated: "no", coverage: "true", goldstein_min: "",
   goldstein_max: "", min_confidence: "", issue: "", context: "", source: "", place: "", text: "", sort: "" };
 const state = { a: "USA", b: "RUS", by: "week", since: "", until: "", offset: 0, ...FILTERS };
 
-// an element with attributes and children (strings become text nodes)
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c ?? "")));
-  return node;
-}
 
-function svgEl(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
-function $(id) { return document.getElementById(id); }
 
 function readURL() {
   const q = new URLSearchParams(location.search);
@@ -72,17 +56,7 @@ function filterParams() {
   return out;
 }
 
-function query(params) {
-  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== undefined));
-  return q.toString() ? "?" + q : "";
-}
 
-async function api(path, params = {}) {
-  const response = await fetch(path + query(params), { headers: { Accept: "application/json" } });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.detail || response.status + " " + response.statusText);
-  return body;
-}
 
 function dyadPath() {
   return encodeURIComponent(state.a) + "/" + encodeURIComponent(state.b);
@@ -97,64 +71,6 @@ function renderTotals(series) {
   $("total-goldstein").textContent = sum("goldstein_sum").toFixed(1);
 }
 
-function renderChart(series) {
-  const W = 900, H = 260, left = 40, right = 40, top = 10, bottom = 30;
-  const plotW = W - left - right, plotH = H - top - bottom;
-  const chart = $("chart");
-  chart.replaceChildren();
-  const root = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "events per period by quad class, with the mean Goldstein score" });
-  chart.append(root);
-  if (!series.some((r) => Number(r.events) > 0)) {
-    root.append(svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "axis-label" }, "no events for this dyad"));
-    if (!series.length) return;
-  }
-  const most = Math.max(1, ...series.map((r) => QUADS.reduce((s, q) => s + (Number(r[q]) || 0), 0)));
-  const step = plotW / series.length, barW = Math.min(48, Math.max(1, step * 0.8));
-  const y = (n) => top + plotH - (n / most) * plotH;
-  const gy = (g) => top + plotH / 2 - (g / 10) * (plotH / 2);
-  root.append(svgEl("line", { x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH, class: "axis" }));
-  root.append(svgEl("line", { x1: left, y1: gy(0), x2: left + plotW, y2: gy(0), class: "axis", "stroke-dasharray": "3 3" }));
-  root.append(svgEl("text", { x: left - 4, y: top + 8, "text-anchor": "end", class: "axis-label" }, String(most)));
-  root.append(svgEl("text", { x: left - 4, y: top + plotH, "text-anchor": "end", class: "axis-label" }, "0"));
-  for (const [g, label] of [[10, "+10"], [0, "0"], [-10, "−10"]]) {
-    root.append(svgEl("text", { x: left + plotW + 4, y: gy(g) + 3, class: "axis-label" }, label));
-  }
-  const gaps = svgEl("g", { class: "gaps" });
-  const bars = svgEl("g", { class: "bars" });
-  const runs = [[]];  // the mean Goldstein line, broken where a period has no mean (no events, or a gap)
-  series.forEach((r, i) => {
-    const x = left + i * step + (step - barW) / 2;
-    if (r.events === null || r.events === undefined) {
-      const gap = svgEl("rect", { x: (left + i * step).toFixed(2), y: top, width: step.toFixed(2), height: plotH, class: "gap", "data-period": String(r.period) });
-      gap.append(svgEl("title", {}, `${r.period}: no documents`));
-      gaps.append(gap);
-    }
-    let base = 0;
-    QUADS.forEach((q, k) => {
-      const n = Number(r[q]) || 0;
-      if (!n) return;
-      const rect = svgEl("rect", { x: x.toFixed(2), y: y(base + n).toFixed(2), width: barW.toFixed(2),
-        height: (y(base) - y(base + n)).toFixed(2), class: "bar " + q, "data-period": String(r.period), "data-count": String(n) });
-      rect.append(svgEl("title", {}, `${r.period}: ${n} ${QUAD_NAMES[k]}`));
-      bars.append(rect);
-      base += n;
-    });
-    if (r.goldstein_mean !== null && r.goldstein_mean !== undefined) runs[runs.length - 1].push([x + barW / 2, gy(Number(r.goldstein_mean)), r]);
-    else if (runs[runs.length - 1].length) runs.push([]);
-    if (i === 0 || i === series.length - 1 || (series.length > 6 && i % Math.ceil(series.length / 6) === 0)) {
-      root.append(svgEl("text", { x: (x + barW / 2).toFixed(2), y: H - 12, "text-anchor": "middle", class: "axis-label" }, String(r.period)));
-    }
-  });
-  root.append(gaps, bars);
-  for (const run of runs.filter((r) => r.length)) {
-    root.append(svgEl("polyline", { class: "goldstein", points: run.map(([px, py]) => `${px.toFixed(2)},${py.toFixed(2)}`).join(" ") }));
-    for (const [px, py, r] of run) {
-      const dot = svgEl("circle", { cx: px.toFixed(2), cy: py.toFixed(2), r: 2.5, class: "goldstein-dot" });
-      dot.append(svgEl("title", {}, `${r.period}: mean Goldstein ${Number(r.goldstein_mean).toFixed(2)}`));
-      root.append(dot);
-    }
-  }
-}
 
 // --- agenda ---------------------------------------------------------------------------------
 
@@ -266,16 +182,31 @@ function renderEvents(page) {
   $("next").disabled = last >= page.total;
 }
 
-function safeLink(url, text) {
-  return /^https?:\/\//i.test(url || "") ? el("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank" }, text) : el("span", {}, text);
+
+// the stored text of a mention's document, as text, with the evidence sentence marked
+async function showStoredText(m, box) {
+  const doc = await api("/api/documents/" + encodeURIComponent(m.doc_key));
+  if (doc.text === null || doc.text === undefined) {
+    box.replaceChildren(el("p", { class: "meta" }, "The text of this document was not stored (ingested with --no-text, or before texts were kept)."));
+    return;
+  }
+  const text = String(doc.text), start = Number(m.sentence_start) || 0, end = start + String(m.sentence).length;
+  const ok = text.slice(start, end) === String(m.sentence);
+  box.replaceChildren(el("pre", { class: "stored-text" }, ok ? text.slice(0, start) : text,
+    ok ? el("mark", { class: "evidence-sentence" }, text.slice(start, end)) : "", ok ? text.slice(end) : ""));
 }
 
 function showEvidence(e) {
   const box = $("evidence-body");
+  const typeText = typeDescriptions[e.event_type];
   box.replaceChildren(el("p", {},
     el("strong", {}, `${e.event_type} (CAMEO ${e.cameo}: ${e.cameo_name || "?"}, Goldstein ${e.goldstein})`),
     ` ${partyNames(e.actors)} → ${partyNames(e.recipients)} (${parties(e.actors)} → ${parties(e.recipients)}),`,
-    ` ${e.date || "undated"}${e.place_name ? ", " + e.place_name : ""}; ${e.status}${e.negated ? ", negated" : ""}`));
+    ` ${e.date || "undated"}${e.place_name ? ", " + e.place_name : ""}; ${e.status}${e.negated ? ", negated" : ""}`),
+  el("dl", { class: "codes" },
+    el("dt", {}, "CAMEO " + e.cameo), el("dd", { class: "cameo-description" }, e.cameo_name || "no description"),
+    el("dt", {}, "Quad class " + e.quad_class), el("dd", {}, QUAD_NAMES[Number(e.quad_class) - 1] || "?"),
+    el("dt", {}, "PLOVER " + e.event_type), el("dd", { class: "type-description" }, typeText || "no description")));
   for (const m of e.mentions) {
     const start = m.sentence_start;
     const spans = [];
@@ -285,9 +216,15 @@ function showEvidence(e) {
       }
     }
     spans.push({ start: m.trigger.start - start, end: m.trigger.end - start, cls: "trigger" });
+    const stored = el("div", { class: "stored" });
+    const button = el("button", { type: "button", class: "show-text" }, "Show the stored text");
+    button.addEventListener("click", () => showStoredText(m, stored).catch(fail));
     box.append(el("div", { class: "mention", "data-mention": m.mention_id },
-      el("p", { class: "meta" }, safeLink(m.url, m.title || m.doc_id || m.doc_key), ` · ${m.source || ""} · ${m.published || ""}`),
-      highlighted(String(m.sentence), spans)));
+      el("p", { class: "meta" }, el("strong", { class: "title" }, m.title || m.doc_id || m.doc_key), ` · ${m.source || ""} · ${m.published || ""}`),
+      highlighted(String(m.sentence), spans),
+      el("p", { class: "meta links" }, "Source: ", safeLink(m.url, m.url || "no URL"), " · ",
+        el("a", { href: "/api/documents/" + encodeURIComponent(m.doc_key), class: "document-link" }, "stored document (JSON)"), " ", button),
+      stored));
   }
   $("evidence").hidden = false;
   $("evidence").scrollIntoView({ block: "nearest" });
@@ -295,9 +232,6 @@ function showEvidence(e) {
 
 // --- loading --------------------------------------------------------------------------------
 
-function fail(err) {
-  $("status").textContent = String(err.message || err);
-}
 
 function dyadParam() {
   return `${state.a}-${state.b}`;
@@ -340,6 +274,7 @@ async function fillChoices() {
   try {
     const [actors, types] = await Promise.all([api("/api/actors", { limit: 1 }), api("/api/types")]);
     $("countries").replaceChildren(...actors.countries.map((c) => el("option", { value: c.country }, `${c.name || c.country}: ${c.events} events`)));
+    typeDescriptions = types.descriptions || {};
     const select = $("f-type");
     for (const t of types.types) {
       if (![...select.options].some((o) => o.value === t)) select.append(el("option", { value: t, title: (types.descriptions || {})[t] || "" }, t));
