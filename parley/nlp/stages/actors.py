@@ -31,7 +31,7 @@ from spacy.util import filter_spans
 
 from .. import phrases
 from ..document import PLAIN_PHRASE, Actor, Document
-from ..gazetteer import gazetteer
+from ..gazetteer import Place, gazetteer
 from ..parties import ARGUMENT_POS, UNKNOWN_NE, noun_phrase
 from ..vocab import (
     STATELESS,
@@ -331,7 +331,7 @@ class ActorCoder:
             return [
                 replace(first, text=text, start=start, end=end, why=f"named earlier as '{first.text}' ({first.why})")
             ]
-        place = self._placed_by(scope, head) if sector else None
+        place = self._placed_by(scope) if sector else None
         if sector and place is not None:  # "Godhra police": the police of the place's state
             why = f"agent table: '{agent_phrase}' -> {sector}; '{place.name}' is in {place.country}"
             return [Actor(text, start, end, place.country + sector, place.country, sector, None, why)]
@@ -356,11 +356,11 @@ class ActorCoder:
         return []
 
     @staticmethod
-    def _placed_by(scope: list[Token], head: Token):
-        """The place a compound word of the phrase names ("Godhra police", "Istanbul prosecutors"),
-        if it is a known city of some size or a province."""
+    def _placed_by(scope: list[Token]) -> Place | None:
+        """The place a name compounded in the phrase names ("Godhra police", "Istanbul prosecutors"),
+        if it is a known city of some size or a province (a common noun is none: "Coast Guard")."""
         for t in scope:
-            if t.dep_ == "compound" and t.i < t.head.i and t.pos_ in {"PROPN", "NOUN"} and t.is_alpha:
+            if t.dep_ == "compound" and t.i < t.head.i and t.pos_ == "PROPN" and t.is_alpha:
                 place = gazetteer().lookup(t.text, set(), [])
                 if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
                     return place
