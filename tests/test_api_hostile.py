@@ -12,14 +12,9 @@ import hmac
 import http.client
 import io
 import json
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes, urlencode
 
@@ -30,7 +25,8 @@ from psycopg import sql
 from parley.web import create_app
 from tests.test_query import DOC_KEYS, build_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
+from .serving import serving
+
 TOKEN = "s3cret-token"
 
 SQL = [
@@ -417,12 +413,6 @@ def test_ingest_survives_hostile_bodies(guarded, body, status, says):
     guarded.unchanged()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get(port: int, path: str) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
@@ -438,27 +428,8 @@ def live(tmp_path_factory) -> Iterator[int]:
     """`parley serve` in a process of its own over a DuckDB corpus, on a free loopback port: the port."""
     db = tmp_path_factory.mktemp("live") / "corpus.duckdb"
     build_corpus(str(db))
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "parley", "serve", "--db", str(db), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"parley serve exited: {proc.stdout.read().decode()[-500:]}"
-            try:
-                if get(port, "/api/types")[0] == 200:
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "parley serve did not answer within 60 s"
-                time.sleep(0.2)
+    with serving(str(db)) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_a_concurrent_burst_gets_the_answers_one_client_gets(live):

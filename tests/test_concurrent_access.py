@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from .serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLD = (  # a child that holds a DuckDB file open (argv: path, read_only 0/1, seconds), saying when it has it
@@ -120,12 +121,6 @@ def test_a_writer_waits_for_readers_then_fails_with_one_line(corpus, tmp_path):
     assert "has it open and a writer needs it alone; waited 1 s)" in err
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def request(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     try:
@@ -140,29 +135,8 @@ def request(port: int, method: str, path: str, body: dict | None = None) -> tupl
 @pytest.fixture
 def served(corpus) -> Iterator[int]:
     """`parley serve` with ingestion enabled, over the copy, in its own process; its port."""
-    port = free_port()
-    env = {**os.environ, "PARLEY_LOCK_WAIT": "3"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "parley", "serve", "--db", corpus, "--port", str(port), "--token", "s3cret"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stdout.read().decode()[-500:]
-            try:
-                if request(port, "GET", "/api/types")[0] == 200:
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "parley serve did not answer within 60 s"
-                time.sleep(0.2)
+    with serving(corpus, "--token", "s3cret", env={**os.environ, "PARLEY_LOCK_WAIT": "3"}) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_the_cli_and_a_notebook_read_while_parley_serve_runs(served, corpus):

@@ -8,24 +8,15 @@ from __future__ import annotations
 import http.client
 import shutil
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from parley.web.app import request_host
 from parley.web.server import HEADER_TIMEOUT, served_hosts
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .serving import serving
 
 
 def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
@@ -44,38 +35,8 @@ def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
 def live(web_db, tmp_path_factory) -> Iterator[int]:
     db = tmp_path_factory.mktemp("guards") / "corpus.duckdb"
     shutil.copy(web_db, db)
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "parley",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-            "--allow-host",
-            "News.Example.",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stdout.read().decode()[-500:]
-            try:
-                if get(port, "/api/types")[0] == 200:
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "parley serve did not answer within 60 s"
-                time.sleep(0.2)
+    with serving(str(db), "--allow-host", "News.Example.") as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_only_the_host_names_served_are_answered(live):
