@@ -50,6 +50,7 @@ DASH = r"\s*[-–—]\s*"
 WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 COUNT = r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
 PART = r"(?:early|mid|late)"
+NEAR_AHEAD = dt.timedelta(days=31)  # a day given without a year this near after the base is that day, not a year before
 PREP = r"(?:in|since|during|until|by|through|of)"  # a bare month or year is a date only after one
 
 # Alternatives in order of preference: ranges before single dates, longer forms first.
@@ -215,22 +216,24 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _year_of(month: int, day: int, base: dt.date | None, prefer: str) -> int | None:
+def _year_of(month: int, day: int, base: dt.date | None, prefer: str, near: bool = False) -> int | None:
     """The year of a day of the year given without one: the latest not after the base
-    (past) or the first on or after it (future)."""
+    (past), unless a day (`near`) falls within the coming weeks ("a deadline of 10 September"
+    in an article of 7 September: the days just ahead, not those of a year before), or the
+    first on or after it (future)."""
     if base is None:
         return None
     candidate = dt.date(base.year, month, min(day, calendar.monthrange(base.year, month)[1]))
     if prefer == "future":
         return base.year + (candidate < base)
-    return base.year - (candidate > base)
+    return base.year - (candidate > base + (NEAR_AHEAD if near else dt.timedelta(0)))
 
 
 def _days_across(m: re.Match, base: dt.date | None, prefer: str) -> Resolved | None:
     m1, m2 = _month(m["m1"]), _month(m["m2"])
     d1, d2 = _day(m["d1"]), _day(m["d2"])
     y2 = int(m["y2"]) if m["y2"] else None
-    y1 = int(m["y1"]) if m["y1"] else (y2 - (m1 > m2) if y2 else _year_of(m1, d1, base, prefer))
+    y1 = int(m["y1"]) if m["y1"] else (y2 - (m1 > m2) if y2 else _year_of(m1, d1, base, prefer, near=True))
     if y1 is None:
         return None
     y2 = y2 or y1 + (m2 < m1)
@@ -239,7 +242,7 @@ def _days_across(m: re.Match, base: dt.date | None, prefer: str) -> Resolved | N
 
 def _days_in_month(m: re.Match, base: dt.date | None, prefer: str) -> Resolved | None:
     month, d1, d2 = _month(m["m1"]), _day(m["d1"]), _day(m["d2"])
-    year = int(m["y1"]) if m["y1"] else _year_of(month, d1, base, prefer)
+    year = int(m["y1"]) if m["y1"] else _year_of(month, d1, base, prefer, near=True)
     if year is None or d2 <= d1:
         return None
     return Resolved(dt.date(year, month, d1), dt.date(year, month, d2), "day")
@@ -270,7 +273,7 @@ def _iso_day(m: re.Match, base: dt.date | None, prefer: str) -> Resolved:
 
 def _single_day(m: re.Match, base: dt.date | None, prefer: str) -> Resolved | None:
     month, day = _month(m["m1"] or m["m2"]), _day(m["d1"] or m["d2"])
-    year = int(m["y1"]) if m["y1"] else _year_of(month, day, base, prefer)
+    year = int(m["y1"]) if m["y1"] else _year_of(month, day, base, prefer, near=True)
     return Resolved(dt.date(year, month, day), None, "day") if year is not None else None
 
 

@@ -184,6 +184,7 @@ class EventWork:
     directed: bool = False  # the parse named the recipient (object, passive subject): never reciprocal
     sentence_label: str | None = None  # the classifier's type for the whole sentence (15-type scheme)
     main: bool = False  # the event that type and the tagged source and target describe (classify stage)
+    agent: bool = False  # the parse names the agent ("arrested by police", "the attack by Syria"): it stays
 
 
 @dataclass

@@ -82,6 +82,8 @@ def noun_phrase(head: Token, modifier: bool = False) -> list[Token]:
     for child in head.children:
         if (child.dep_ in NP_DEPS or (modifier and child.dep_ in {"conj", "cc"})) and child.pos_ != "VERB":
             out.extend(noun_phrase(child, modifier=True))
+        elif _led_by(child):  # "the US-led coalition": the leader's
+            out += [child, *(t for t in child.children if t.dep_ in {"npadvmod", "compound", "nmod"})]
         elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
             for obj in child.children:
                 if obj.dep_ == "pobj" and obj.pos_ != "VERB":
@@ -89,6 +91,11 @@ def noun_phrase(head: Token, modifier: bool = False) -> list[Token]:
                     for conj in obj.conjuncts:
                         out.extend(noun_phrase(conj))
     return out
+
+
+def _led_by(tok: Token) -> bool:
+    """A hyphenated "X-led" modifier: the group is X's, as a reader codes "the Saudi-led coalition"."""
+    return tok.dep_ == "amod" and tok.lower_ == "led" and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
 
 
 def share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Actor]:

@@ -132,6 +132,15 @@ class ActorCoder:
         self.name_matcher.add("NAME", phrases.keywords(nlp, split, "LOWER"))
         # what the matcher compares (lower-case tokens) -> the person or entity
         self.names = {" ".join(phrases.lower(nlp, w) for w in p): found for p, found in zip(split, names.values())}
+        # multi-word table names in a newspaper's lower case ("European commission", "UN security council")
+        styled = {
+            words: entity
+            for words, entity in zip(phrases.tokens(nlp, list(self.phrases), "actors"), self.phrases.values())
+            if len(words) > 1 and words[0].lower() != "the"
+        }
+        self.styled_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.styled_matcher.add("STYLED", phrases.keywords(nlp, list(styled), "LOWER"))
+        self.styled = {" ".join(phrases.lower(nlp, w) for w in words): e for words, e in styled.items()}
         self.group_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.group_matcher.add("GROUP", phrases.patterns(nlp, list(self.groups), "groups", "LOWER"))
 
@@ -143,6 +152,7 @@ class ActorCoder:
             if caseless:
                 spans += [sdoc[s:e] for _, s, e in self._caseless()[0](sdoc)]
             spans += [sdoc[s:e] for _, s, e in self.name_matcher(sdoc) if caseless or _capitalised(sdoc[s:e])]
+            spans += [sdoc[s:e] for _, s, e in self.styled_matcher(sdoc) if sdoc[s].text[:1].isupper()]
             for span in filter_spans(spans):
                 mention = self._mention(span, offset, doc, caseless)
                 if mention is None:
@@ -201,7 +211,11 @@ class ActorCoder:
     def _mention(self, span: Span, offset: int, doc: Document, caseless: bool = False) -> Actor | None:
         """The coded mention a matched span stands for (None: a country name inside a person's)."""
         start, end = offset + span.start_char, offset + span.end_char
-        entity = self.phrases.get(span.text) or (self._caseless()[1].get(span.text.lower()) if caseless else None)
+        entity = (
+            self.phrases.get(span.text)
+            or (self._caseless()[1].get(span.text.lower()) if caseless else None)
+            or self.styled.get(_lower_tokens(span))
+        )
         if entity is not None:
             if self._inside_person(span):
                 return None  # "Jordan Peterson", "Chad Smith": a person, not a country

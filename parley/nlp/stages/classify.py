@@ -351,11 +351,14 @@ class EventClassifierStage:
             return out
 
         actors, recipients = coded("S"), coded("T")
+        if doc.scratch.of(event).agent:
+            actors = []  # the parse named the agent ("by X"), which stays
         own = {a.country for a in actors or event.actors if a.country}
         if len({r.country for r in recipients}) > 1:  # "flights between the two countries": the other one
             recipients = [r for r in recipients if r.country not in own]
         if event.reciprocal and recipients and all(any(_overlap(a, r) for a in event.actors) for r in recipients):
             return  # the tagger split a joint subject ("France and Germany held talks"): it stays joint
+        recipients = [r for r in recipients if not any(_overlap(r, a) for a in actors or event.actors)]
         if actors:
             event.actors = actors
         if recipients:

@@ -185,7 +185,8 @@ class EventCoder:
         its object ("on Raqqa")."""
         if tok.pos_ == "VERB":
             return self._event(doc, sent, tok, None, require_actor=False)
-        actors = [a for a in self._actors_of(doc, sent, tok) if a.code]
+        agents = [a for by in _by_phrase(tok) for a in self._actors_of(doc, sent, by) if a.code]
+        actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
         objects = [
             pobj
             for prep in tok.children
@@ -196,7 +197,9 @@ class EventCoder:
         recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
         governing = tok.head if tok.head.pos_ in {"VERB", "AUX"} else tok  # "could impose sanctions"
         others = [r for r in recipients if r not in actors]
-        return _uncoded(doc, sent, tok, actors, others, bool(recipients), self._modality(governing))
+        event = _uncoded(doc, sent, tok, actors, others, bool(recipients), self._modality(governing))
+        doc.scratch.of(event).agent = bool(agents)
+        return event
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or
@@ -316,9 +319,7 @@ class EventCoder:
         subject, passive = self._subject(tok)
         explicit = False
         if passive:
-            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-            actors = self._actors_of(doc, sent, by)
+            actors = [a for by in _by_phrase(tok) for a in self._actors_of(doc, sent, by)]
             recipients = self._actors_of(doc, sent, subject)
         else:
             actors = self._actors_of(doc, sent, subject)
@@ -336,6 +337,7 @@ class EventCoder:
         recipients = [r for r in recipients if not (r.country and r.country in actor_countries)]
         event = _uncoded(doc, sent, tok, actors, recipients, passive or explicit, self._modality(tok))
         work = doc.scratch.of(event)
+        work.agent = passive and any(a.code for a in actors) and not (m is not None and m.rule.reversed_roles)
         if m is not None:
             event.recode(m.rule.cameo, work.directed)
             event.confidence = self._confidence(m, actors, event.recipients)
@@ -388,6 +390,18 @@ class EventCoder:
         if recipients:
             score += 0.1
         return min(score, 0.95)
+
+
+def _by_phrase(tok: Token) -> list[Token]:
+    """The agent's words of a passive verb or an act noun ("arrested by the police", "the attack
+    by Syria"): the objects of its "by" phrase."""
+    return [
+        obj
+        for by in tok.children
+        if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
+        for obj in by.children
+        if obj.dep_ == "pobj"
+    ]
 
 
 def _uncoded(
