@@ -15,11 +15,14 @@ def first(sentence, pipeline, date="2024-03-01"):
 @pytest.mark.parametrize(
     "sentence,actor_code",
     [
-        ("The United States condemned the attack on the convoy.", "USA"),
-        ("The U.S. condemned the attack on the convoy.", "USA"),
+        # a state named as a party is its government (its forces in a military act), as the
+        # annotation guide codes it; its country alone where it suffers an attack
+        ("The United States condemned the attack on the convoy.", "USAGOV"),
+        ("The U.S. condemned the attack on the convoy.", "USAGOV"),
+        ("Russia bombed the convoy.", "RUSMIL"),
         ("American officials condemned the attack on the convoy.", "USAGOV"),
         ("Turkish police arrested two journalists.", "TURCOP"),
-        ("Washington condemned the attack on the convoy.", "USA"),
+        ("Washington condemned the attack on the convoy.", "USAGOV"),
         ("The Kremlin condemned the attack on the convoy.", "RUSGOV"),
         ("The State Department condemned the attack on the convoy.", "USAGOV"),
         ("Russia's foreign minister condemned the attack on the convoy.", "RUSGOV"),

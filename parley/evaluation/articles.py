@@ -109,8 +109,9 @@ def _emitted_date(event: Event) -> str | None:
 
 
 def _sector(actor: Actor) -> str | None:
-    """The guide gives an organisation its kind (IGO, NGO) as sector, where parley codes none."""
-    return actor.sector or (actor.country if actor.country in STATELESS else None)
+    """The guide gives an organisation its kind (IGO, NGO) as sector, where parley's code
+    names the body ("IGOUNO": the UN) or nothing."""
+    return actor.country if actor.country in STATELESS else actor.sector
 
 
 def from_event(doc: Document, event: Event, shift: int = 0) -> Scored:

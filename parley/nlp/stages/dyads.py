@@ -29,6 +29,11 @@ from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
 from .actors import focus_country
 
+# a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
+# military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
+STATE_NAMES = ("country table", "capital table")
+MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
+UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
 LIST_ARCS = frozenset({"conj", "appos"})
 POLICE_ACTS = frozenset({"arrest", "detain", "handcuff"})  # whose agent, unnamed, is the police
@@ -94,6 +99,24 @@ def localised(actors: list[Actor], country: str | None) -> list[Actor]:
     ]
 
 
+def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Actor]:
+    """Parties that name a state alone given the sector a reader gives them: its armed forces
+    acting in a military act, else its government; a target of an attack, threat, aid or
+    arrest may be its people, army or rebels, and keeps none."""
+    if acting:
+        sector = "MIL" if event_type in MILITARY_ACTS else "GOV"
+    elif event_type not in UNSURE_TARGETS:
+        sector = "GOV"
+    else:
+        return actors
+    return [
+        dataclasses.replace(a, sector=sector, code=a.country + sector, why=f"{a.why}; a state named as a party: {sector}")
+        if a.sector is None and a.country and a.code == a.country and (a.why or "").startswith(STATE_NAMES)
+        else a
+        for a in actors
+    ]
+
+
 def police(event: Event, country: str | None) -> Actor:
     """The implied agent of an agentless arrest: the police of the place (the trigger is its
     evidence)."""
@@ -117,6 +140,8 @@ class DyadSplitter:
             if not event.actors and doc.scratch.of(event).verb_token.lemma_.lower() in POLICE_ACTS:
                 event.actors = [police(event, country or focus_country(doc, event.trigger_start))]
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
+            event.actors = state_sector(event.actors, event.event_type, acting=True)
+            event.recipients = state_sector(event.recipients, event.event_type, acting=False)
             out += self.split(doc, event)
         doc.events[:] = out
 

@@ -186,20 +186,40 @@ class EventCoder:
         if tok.pos_ == "VERB":
             return self._event(doc, sent, tok, None, require_actor=False)
         agents = [a for by in _by_phrase(tok) for a in self._actors_of(doc, sent, by) if a.code]
+        agents = agents or self._owners(doc, sent, tok)
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
+        # "Putin's siege of Aleppo": where the act has its agent, its "of" phrase is the patient
+        preps = NOUN_OBJECT_PREPS | ({"of"} if agents else set())
         objects = [
             pobj
             for prep in tok.children
-            if prep.dep_ == "prep" and prep.lower_ in NOUN_OBJECT_PREPS
+            if prep.dep_ == "prep" and prep.lower_ in preps
             for pobj in prep.children
             if pobj.dep_ == "pobj"
         ]
         recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
+        between = any(p.dep_ == "prep" and p.lower_ == "between" for p in tok.children)
+        joint = not actors and between and len({a.country or a.code for a in recipients}) > 1
+        if joint:
+            actors, recipients = recipients, []  # "talks between Iran and the US": all of them act
         governing = tok.head if tok.head.pos_ in {"VERB", "AUX"} else tok  # "could impose sanctions"
         others = [r for r in recipients if r not in actors]
-        event = _uncoded(doc, sent, tok, actors, others, bool(recipients), self._modality(governing))
+        event = _uncoded(doc, sent, tok, actors, others, bool(recipients) and not joint, self._modality(governing))
         doc.scratch.of(event).agent = bool(agents)
         return event
+
+    def _owners(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
+        """The coded agent an act noun's own words name before it: its possessor ("Putin's
+        siege", "his bombing") or a state's name or adjective ("US airstrikes", "the Russian
+        air blitz"), as a reader takes the agent of a nominal act."""
+        found: list[Actor] = []
+        for child in tok.lefts:
+            if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.pos_ != "NOUN"):
+                named = self._actors_of(doc, sent, child) or [
+                    m for m in [doc.scratch.mention_at.get(sent.offset + child.idx)] if m is not None
+                ]
+                found += [a for a in named if a.code and a not in found]
+        return found
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or
