@@ -109,8 +109,9 @@ def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Act
         sector = "GOV"
     else:
         return actors
+    why = f"; a state named as a party: {sector}"
     return [
-        dataclasses.replace(a, sector=sector, code=a.country + sector, why=f"{a.why}; a state named as a party: {sector}")
+        dataclasses.replace(a, sector=sector, code=a.country + sector, why=f"{a.why}{why}")
         if a.sector is None and a.country and a.code == a.country and (a.why or "").startswith(STATE_NAMES)
         else a
         for a in actors
