@@ -40,8 +40,11 @@ def test_patterns_match_what_docs_of_the_phrases_match(pipeline, folder, table, 
         from_cache = PhraseMatcher(nlp.vocab, attr=attr)
         from_cache.add("K", phrases.patterns(nlp, listed, "test", attr))
         assert _keywords(from_cache, "K") == _keywords(from_docs, "K")
-    lowered = [" ".join(phrases.lower(nlp, w) for w in words) for words in phrases.tokens(nlp, listed, "test")]
+    split = phrases.tokens(nlp, listed, "test")
+    lowered = [" ".join(phrases.lower(nlp, w) for w in words) for words in split]
     assert lowered == [" ".join(t.lower_ for t in doc) for doc in docs]
+    assert [" ".join(words) for words in phrases.lowered(nlp, split)] == lowered
+    assert phrases.keywords(nlp, phrases.lowered(nlp, split), "ORTH") == phrases.keywords(nlp, split, "LOWER")
     assert [p.name for p in folder.iterdir()] == [f"tokens-test-{cache.digest(_parts(nlp, listed))}.pickle"]
 
 
@@ -87,3 +90,25 @@ def test_the_gazetteer_read_back_is_the_one_built(folder) -> None:
             assert g.adjectives == built.adjectives
     finally:
         gazetteer.cache_clear()
+
+
+def test_the_people_read_back_are_those_read_from_the_tables(folder, tmp_path, monkeypatch) -> None:
+    from parley.nlp.vocab import _read_people
+
+    people.cache_clear()
+    try:
+        first = people()
+        people.cache_clear()
+        again = people()  # from the disk cache
+        assert again is not first and again == first == _read_people() and len(again) > 20_000
+        assert [p.name.split("-")[0] for p in folder.iterdir()] == ["people"]
+        assert again["putin"] is again["vladimir putin"]  # one person behind each of its names
+        users = tmp_path / "vocab"
+        users.mkdir()
+        (users / "people_own.tsv").write_text("name\taliases\tcodes\nJeanne Exemple\tExemple\tFRAGOV\n", "utf-8")
+        monkeypatch.setenv("PARLEY_VOCAB_DIR", str(users))
+        people.cache_clear()
+        assert people()["exemple"].default == "FRAGOV"  # a changed table: the entry is built again
+        assert len(list(folder.iterdir())) == 1
+    finally:
+        people.cache_clear()
