@@ -13,6 +13,7 @@ from .corpus import exports
 from .corpus.ingest import ingest
 from .corpus.query import Filters, reading, records
 from .corpus.recode import RecodeSummary, Selection
+from .corpus.series_rows import Table, dyad_rows, many_rows
 from .corpus.sources import Failure, ReadOptions, documents, parse_date
 from .corpus.store.rows import IngestSummary
 from .nlp.document import Actor, Document, Event
@@ -28,6 +29,7 @@ __all__ = [
     "ReadOptions",
     "RecodeSummary",
     "Selection",
+    "Table",
     "actors",
     "agenda",
     "alerts",
@@ -204,6 +206,36 @@ def export(
         return exports.export(store, fmt, out, filters or Filters())
 
 
+@overload
+def dyad_series(
+    a: str | None = ...,
+    b: str | None = ...,
+    *,
+    by: str = ...,
+    directed: bool = ...,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[True] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def dyad_series(
+    a: str | None = ...,
+    b: str | None = ...,
+    *,
+    by: str = ...,
+    directed: bool = ...,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[False],
+) -> Table: ...
+
+
 def dyad_series(
     a: str | None = None,
     b: str | None = None,
@@ -214,26 +246,61 @@ def dyad_series(
     until: dt.date | str | None = None,
     filters: Filters | None = None,
     db: str | None = None,
-) -> pd.DataFrame:
+    as_frame: bool = True,
+) -> pd.DataFrame | Table:
     """Events between two parties (or of one) per period: `parley dyad` (see `analysis.dyad_series`).
-    Parties by code or name ("USA", "Russia", "UN"); `filters` narrow the events further."""
-    from .corpus import analysis  # pandas only when an analysis is asked for
-
+    Parties by code or name ("USA", "Russia", "UN"); `filters` narrow the events further.
+    `as_frame=False`: the same rows as a plain `Table` (`.columns`, `.rows`, `.records()`),
+    without importing pandas (what `parley dyad` prints)."""
     with reading(db) as store:
-        return analysis.dyad_series(store, a, b, by=by, directed=directed, since=since, until=until, filters=filters)
+        table = dyad_rows(store, a, b, by=by, directed=directed, since=since, until=until, filters=filters)
+    return _framed(table) if as_frame else table
+
+
+@overload
+def many_series(
+    dyads: Sequence[tuple[str, str] | str],
+    *,
+    by: str = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[True] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def many_series(
+    dyads: Sequence[tuple[str, str] | str],
+    *,
+    by: str = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[False],
+) -> Table: ...
 
 
 def many_series(
-    dyads: Sequence[tuple[str, str] | str], *, by: str = "week", filters: Filters | None = None, db: str | None = None
-) -> pd.DataFrame:
+    dyads: Sequence[tuple[str, str] | str],
+    *,
+    by: str = "week",
+    filters: Filters | None = None,
+    db: str | None = None,
+    as_frame: bool = True,
+) -> pd.DataFrame | Table:
     """Several dyads' series on one period axis (column `dyad`): `parley dyad USA-RUS USA-CHN`.
-    Each dyad is a pair or "A-B"; see `analysis.many_series`."""
-    from .corpus import analysis
+    Each dyad is a pair or "A-B"; see `analysis.many_series`. `as_frame=False`: a plain `Table`."""
     from .corpus.query import dyad_parties
 
     pairs = [dyad_parties(Filters(dyad=d).dyad) for d in dyads]
     with reading(db) as store:
-        return analysis.many_series(store, pairs, by=by, filters=filters)
+        table = many_rows(store, pairs, by=by, filters=filters)
+    return _framed(table) if as_frame else table
+
+
+def _framed(table: Table) -> pd.DataFrame:
+    from .corpus.analysis.series import frame  # pandas only when a DataFrame is asked for
+
+    return frame(table)
 
 
 def panel(

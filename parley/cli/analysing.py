@@ -155,30 +155,40 @@ def _write_csv(frame: pd.DataFrame, path: str) -> None:
 
 
 def cmd_dyad(args: argparse.Namespace) -> int:
+    """Counted and printed without pandas (a fresh `parley dyad` answers in well under a
+    second); the charts alone import it."""
     from ..api import dyad_series, many_series
+    from .tables import print_table, write_csv
 
-    def job() -> pd.DataFrame:
+    def run() -> None:
         filters = filters_from(args)
         dyads = _dyads(args.parties)
         if dyads is None:
             a, b = args.parties[0], (args.parties[1] if len(args.parties) > 1 else None)
-            frame = dyad_series(a, b, by=args.by, directed=args.directed, filters=filters, db=args.db)
+            table = dyad_series(a, b, by=args.by, directed=args.directed, filters=filters, db=args.db, as_frame=False)
             arrow = "->" if args.directed else "-"
             title = f"{a}{arrow}{b or 'all'} events per {args.by}"
         else:
-            frame = many_series(dyads, by=args.by, filters=filters, db=args.db)
+            table = many_series(dyads, by=args.by, filters=filters, db=args.db, as_frame=False)
             title = f"{', '.join(dyads)} events per {args.by}"
-        if args.svg:
-            from ..corpus.analysis.svg import series_svg
+        if args.svg or args.png:
+            from ..corpus.analysis.series import frame
 
-            Path(args.svg).write_text(series_svg(frame, title), encoding="utf-8")
-        if args.png:
-            from ..corpus.analysis.png import series_png
+            charted = frame(table)
+            if args.svg:
+                from ..corpus.analysis.svg import series_svg
 
-            series_png(frame, title, args.png)
-        return frame
+                Path(args.svg).write_text(series_svg(charted, title), encoding="utf-8")
+            if args.png:
+                from ..corpus.analysis.png import series_png
 
-    return _analysed(args, job)
+                series_png(charted, title, args.png)
+        if args.csv:
+            write_csv(table, args.csv)
+        if args.csv != "-":
+            print_table(table)
+
+    return guarded(run, args.csv)
 
 
 def _dyads(parties: list[str]) -> list[str] | None:
