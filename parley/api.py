@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO, overload
 
 from .corpus import exports
+from .corpus.agenda_rows import agenda_rows
 from .corpus.ingest import ingest
+from .corpus.network_rows import network_rows
 from .corpus.query import Filters, reading, records
 from .corpus.recode import RecodeSummary, Selection
-from .corpus.series_rows import Table, dyad_rows, many_rows
+from .corpus.series_rows import dyad_rows, many_rows
 from .corpus.sources import Failure, ReadOptions, documents, parse_date
 from .corpus.store.rows import IngestSummary
+from .corpus.table import Table
 from .nlp.document import Actor, Document, Event
 
 if TYPE_CHECKING:
@@ -298,7 +301,7 @@ def many_series(
 
 
 def _framed(table: Table) -> pd.DataFrame:
-    from .corpus.analysis.series import frame  # pandas only when a DataFrame is asked for
+    from .corpus.analysis.common import frame  # pandas only when a DataFrame is asked for
 
     return frame(table)
 
@@ -341,6 +344,30 @@ def alerts(
         )
 
 
+@overload
+def network(
+    *,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    min_events: int = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[True] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def network(
+    *,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    min_events: int = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[False],
+) -> Table: ...
+
+
 def network(
     *,
     since: dt.date | str | None = None,
@@ -348,17 +375,26 @@ def network(
     min_events: int = 1,
     filters: Filters | None = None,
     db: str | None = None,
-) -> pd.DataFrame:
-    """The directed, signed network of countries and organisations: `parley network` (see `analysis.network`)."""
-    from .corpus import analysis
-
+    as_frame: bool = True,
+) -> pd.DataFrame | Table:
+    """The directed, signed network of countries and organisations: `parley network` (see `analysis.network`).
+    `as_frame=False`: a plain `Table`, without importing pandas."""
     with reading(db) as store:
-        return analysis.network(store, since=since, until=until, min_events=min_events, filters=filters)
+        table = network_rows(store, since=since, until=until, min_events=min_events, filters=filters)
+    return _framed(table) if as_frame else table
 
 
-def agenda(a: str, b: str, *, db: str | None = None) -> pd.DataFrame:
-    """The issues between two countries and where each stands: `parley agenda` (see `analysis.agenda`)."""
-    from .corpus import analysis
+@overload
+def agenda(a: str, b: str, *, db: str | None = ..., as_frame: Literal[True] = ...) -> pd.DataFrame: ...
 
+
+@overload
+def agenda(a: str, b: str, *, db: str | None = ..., as_frame: Literal[False]) -> Table: ...
+
+
+def agenda(a: str, b: str, *, db: str | None = None, as_frame: bool = True) -> pd.DataFrame | Table:
+    """The issues between two countries and where each stands: `parley agenda` (see `analysis.agenda`).
+    `as_frame=False`: a plain `Table`, without importing pandas."""
     with reading(db) as store:
-        return analysis.agenda(store, a, b)
+        table = agenda_rows(store, a, b)
+    return _framed(table) if as_frame else table

@@ -65,10 +65,16 @@ def test_events_imports_not_even_numpy(corpus: str) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["dyad", "USA", "RUS"], ["dyad", "USA-RUS", "Armenia-Azerbaijan", "--by", "month", "--csv", "-"]],
+    [
+        ["dyad", "USA", "RUS"],
+        ["dyad", "USA-RUS", "Armenia-Azerbaijan", "--by", "month", "--csv", "-"],
+        ["network"],
+        ["agenda", "USA", "RUS"],
+        ["agenda", "USA", "RUS", "--json"],
+    ],
     ids=lambda argv: " ".join(argv),
 )
-def test_dyad_counts_and_prints_without_pandas(corpus: str, argv: list[str]) -> None:
+def test_dyad_network_and_agenda_print_without_pandas(corpus: str, argv: list[str]) -> None:
     assert loaded(*argv, "--db", corpus) == (0, set())
 
 

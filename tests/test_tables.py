@@ -17,38 +17,41 @@ from parley import api
 from parley.cli import main
 from parley.cli.tables import text_table, write_csv
 from parley.corpus.periods import MAX_PERIODS, PERIODS, period_start, period_starts
-from parley.corpus.series_rows import Table
+from parley.corpus.table import Table
 
 PANDAS_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS-JAN", "year": "YS"}
 PANDAS_SPAN = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 
 
-def _series(db: str) -> list[Table]:
-    """Series of the examples' corpus with gaps, zeros, means, several dyads, and none at all."""
+def _tables(db: str) -> list[Table]:
+    """Series of the examples' corpus with gaps, zeros, means, several dyads, and none at all; its
+    network and an agenda (lists in its cells)."""
     return [
         api.dyad_series("USA", "RUS", db=db, as_frame=False),
         api.dyad_series("USA", by="month", since="2025-01-01", db=db, as_frame=False),
         api.dyad_series("Russia", "Ukraine", by="day", since="2025-02-20", until="2025-03-02", db=db, as_frame=False),
         api.dyad_series("USA", "RUS", by="year", directed=True, db=db, as_frame=False),
         api.many_series(["USA-RUS", "ARM-AZE", "USA-CHN"], by="quarter", db=db, as_frame=False),
+        api.network(db=db, as_frame=False),
+        api.agenda("USA", "RUS", db=db, as_frame=False),
         api.dyad_series("USA", "RUS", since="2030-01-01", db=db, as_frame=False),
     ]
 
 
 def test_the_text_and_csv_are_pandas(web_db: str, tmp_path: Path) -> None:
-    from parley.corpus.analysis.series import frame
+    from parley.cli import analysing
+    from parley.corpus.analysis.common import frame
 
-    tables = _series(web_db)
+    tables = _tables(web_db)
     assert all(t.rows for t in tables[:-1]) and not tables[-1].rows
     assert any(None in row for t in tables for row in t.rows)  # gaps among them
     for table in tables:
         shown = frame(table)
-        if table.rows:
+        if table.rows and "list" not in table.kinds.values():  # an agenda has a printer of its own
             assert text_table(table) == shown.to_string(index=False, float_format="{:.3f}".format)
-        path = tmp_path / "series.csv"
-        write_csv(table, str(path))
-        shown.to_csv(tmp_path / "pandas.csv", index=False, date_format="%Y-%m-%d")
-        assert path.read_text(encoding="utf-8") == (tmp_path / "pandas.csv").read_text(encoding="utf-8")
+        write_csv(table, str(tmp_path / "plain.csv"))
+        analysing._write_csv(shown, str(tmp_path / "pandas.csv"))  # how the CLI wrote a DataFrame
+        assert (tmp_path / "plain.csv").read_text(encoding="utf-8") == (tmp_path / "pandas.csv").read_text("utf-8")
 
 
 def test_parley_dyad_prints_the_frame_pandas_would(web_db: str) -> None:

@@ -14,32 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..nlp.document import PLOVER_TYPES
 from .periods import coverage, period_sql, period_starts
 from .query import Filters, counted, date_bounds, where
 from .store import Store
+from .table import Table
 
 QUADS = ("quad1", "quad2", "quad3", "quad4")  # verbal and material cooperation, verbal and material conflict
 FLOATS = ("goldstein_sum", "goldstein_mean", "balance")
 COLUMNS = ("period", "documents", "events", *QUADS, *FLOATS)
 
 
-@dataclass
-class Table:
-    """Rows under named columns, None where a value is missing: what the DataFrame holds."""
-
-    columns: list[str]
-    rows: list[list[Any]]
-
-    def kind(self, column: str) -> str:
-        """date (period), text (dyad), float (Goldstein, balance) or int (every count)."""
-        return {"period": "date", "dyad": "text"}.get(column, "float" if column in FLOATS else "int")
-
-    def records(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, row)) for row in self.rows]
+def _table(columns: list[str], rows: list[list[Any]]) -> Table:
+    """Series rows: period starts, counts (None in a gap), the dyad's name, Goldstein figures."""
+    kinds = {c: {"period": "date", "dyad": "text"}.get(c, "float" if c in FLOATS else "count") for c in columns}
+    return Table(columns, rows, kinds)
 
 
 def series_filters(
@@ -98,7 +89,7 @@ def many_rows(
         for record in table.records():
             gap = record["events"] is None
             rows.append([dyad, *(record.get(c, None if gap else 0) for c in columns[1:])])
-    return Table(columns, rows)
+    return _table(columns, rows)
 
 
 def series_rows(store: Store, chosen: Filters, by: str) -> Table:
@@ -115,7 +106,7 @@ def series_rows(store: Store, chosen: Filters, by: str) -> Table:
     start = since or min([d for d in (first, *days) if d], default=None)
     periods = period_starts(by, start, until or max([d for d in (last, *days) if d], default=None))
     if periods is None:
-        return Table(list(COLUMNS), [])
+        return _table(list(COLUMNS), [])
     at = {p: i for i, p in enumerate(periods)}
     n = len(periods)
     quads, types = [[0] * n for _ in QUADS], [[0] * n for _ in PLOVER_TYPES]
@@ -137,4 +128,4 @@ def series_rows(store: Store, chosen: Filters, by: str) -> Table:
         mean = goldstein[i] / events if events else None
         balance = (quads[0][i] + quads[1][i] - quads[2][i] - quads[3][i]) / events if events else None
         rows.append([period, docs, *counts, None if gap else goldstein[i], mean, balance])
-    return Table(["period", "documents", "events", *QUADS, *(name for name, _ in present), *FLOATS], rows)
+    return _table(["period", "documents", "events", *QUADS, *(name for name, _ in present), *FLOATS], rows)

@@ -2,7 +2,7 @@
 class and PLOVER type, Goldstein sum and mean, balance, and the documents behind them.
 
 The rows are counted in plain Python (`parley.corpus.series_rows`, which says how events and
-periods count); here they become typed columns: nullable integer counts (missing in a gap),
+periods count); `common.frame` types their columns: nullable integer counts (missing in a gap),
 float Goldstein figures and balance (NaN where there is no mean), period starts as dates.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from ..query import Filters
-from ..series_rows import COLUMNS, QUADS, Table, dyad_rows, many_rows, series_filters, series_rows
+from ..series_rows import COLUMNS, QUADS, dyad_rows, many_rows, series_filters, series_rows
 from ..store import Store
+from .common import frame
 
 __all__ = ["COLUMNS", "QUADS", "dyad_series", "frame", "many_series", "series_filters"]
 
@@ -55,21 +55,3 @@ def many_series(
 def _series(store: Store, chosen: Filters, by: str) -> pd.DataFrame:
     """The series of the events these counted filters select (`series_filters`)."""
     return frame(series_rows(store, chosen, by))
-
-
-def frame(table: Table) -> pd.DataFrame:
-    """A Table of series rows as a DataFrame: an empty one keeps its column names only."""
-    if not table.rows:
-        return pd.DataFrame(columns=table.columns)
-    columns: dict = {}
-    for name, values in zip(table.columns, zip(*table.rows)):
-        kind = table.kind(name)
-        if kind == "date":
-            columns[name] = pd.DatetimeIndex(values, name=name).as_unit("us")
-        elif kind == "int":
-            columns[name] = pd.array(values, dtype="Int64")
-        elif kind == "float":
-            columns[name] = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-        else:
-            columns[name] = list(values)
-    return pd.DataFrame(columns)
