@@ -71,6 +71,19 @@ def test_an_entry_follows_its_sources_and_survives_damage(folder) -> None:
     assert pickle.loads(entry.read_bytes()) == {"n": 4}
 
 
+def test_what_is_read_back_is_frozen_out_of_the_collectors_sight(folder) -> None:
+    import gc
+
+    cache.cached("x", ["a"], lambda: {"n": [1, 2]})
+    gc.unfreeze()
+    try:
+        entry = cache.cached("x", ["a"], lambda: {"n": [3]})  # read back
+        assert entry == {"n": [1, 2]} and gc.get_freeze_count() > 0
+        assert not any(o is entry for o in gc.get_objects())  # no collection walks it again
+    finally:
+        gc.unfreeze()
+
+
 def test_an_unwritable_cache_is_not_used(tmp_path, monkeypatch) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder would be", encoding="utf-8")
