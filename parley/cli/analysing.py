@@ -135,8 +135,10 @@ def _analysed(args: argparse.Namespace, job: Callable[[], pd.DataFrame | Table])
 
     def run() -> None:
         result = job()
-        if args.csv:
-            (tables.write_csv if isinstance(result, Table) else _write_csv)(result, args.csv)  # type: ignore[operator]
+        if args.csv and isinstance(result, Table):
+            tables.write_csv(result, args.csv)
+        elif args.csv:
+            _write_csv(result, args.csv)
         if args.csv != "-":
             (getattr(args, "show", None) or (tables.print_table if isinstance(result, Table) else _table))(result)
 
@@ -163,7 +165,7 @@ def cmd_dyad(args: argparse.Namespace) -> int:
     second); the charts alone import it."""
     from ..api import dyad_series, many_series
 
-    def run() -> None:
+    def job() -> Table:
         filters = filters_from(args)
         dyads = _dyads(args.parties)
         if dyads is None:
@@ -175,7 +177,7 @@ def cmd_dyad(args: argparse.Namespace) -> int:
             table = many_series(dyads, by=args.by, filters=filters, db=args.db, as_frame=False)
             title = f"{', '.join(dyads)} events per {args.by}"
         if args.svg or args.png:
-            from ..corpus.analysis.series import frame
+            from ..corpus.analysis.common import frame
 
             charted = frame(table)
             if args.svg:
@@ -186,12 +188,9 @@ def cmd_dyad(args: argparse.Namespace) -> int:
                 from ..corpus.analysis.png import series_png
 
                 series_png(charted, title, args.png)
-        if args.csv:
-            tables.write_csv(table, args.csv)
-        if args.csv != "-":
-            tables.print_table(table)
+        return table
 
-    return guarded(run, args.csv)
+    return _analysed(args, job)
 
 
 def _dyads(parties: list[str]) -> list[str] | None:
