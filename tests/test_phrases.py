@@ -45,7 +45,8 @@ def test_patterns_match_what_docs_of_the_phrases_match(pipeline, folder, table, 
     assert lowered == [" ".join(t.lower_ for t in doc) for doc in docs]
     assert [" ".join(words) for words in phrases.lowered(nlp, split)] == lowered
     assert phrases.keywords(nlp, phrases.lowered(nlp, split), "ORTH") == phrases.keywords(nlp, split, "LOWER")
-    assert [p.name for p in folder.iterdir()] == [f"tokens-test-{cache.digest(_parts(nlp, listed))}.pickle"]
+    # (the people table may have been read into the same folder: its own entry)
+    assert [p.name for p in folder.glob("tokens-*")] == [f"tokens-test-{cache.digest(_parts(nlp, listed))}.pickle"]
 
 
 def _parts(nlp, listed: list[str]) -> list[str]:
