@@ -10,11 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO, overload
 
 from .corpus import exports
+from .corpus.agenda_rows import agenda_rows
 from .corpus.ingest import ingest
+from .corpus.network_rows import network_rows
 from .corpus.query import Filters, reading, records
 from .corpus.recode import RecodeSummary, Selection
+from .corpus.series_rows import dyad_rows, many_rows
 from .corpus.sources import Failure, ReadOptions, documents, parse_date
 from .corpus.store.rows import IngestSummary
+from .corpus.table import Table
 from .nlp.document import Actor, Document, Event
 
 if TYPE_CHECKING:
@@ -28,6 +32,7 @@ __all__ = [
     "ReadOptions",
     "RecodeSummary",
     "Selection",
+    "Table",
     "actors",
     "agenda",
     "alerts",
@@ -204,6 +209,36 @@ def export(
         return exports.export(store, fmt, out, filters or Filters())
 
 
+@overload
+def dyad_series(
+    a: str | None = ...,
+    b: str | None = ...,
+    *,
+    by: str = ...,
+    directed: bool = ...,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[True] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def dyad_series(
+    a: str | None = ...,
+    b: str | None = ...,
+    *,
+    by: str = ...,
+    directed: bool = ...,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[False],
+) -> Table: ...
+
+
 def dyad_series(
     a: str | None = None,
     b: str | None = None,
@@ -214,26 +249,61 @@ def dyad_series(
     until: dt.date | str | None = None,
     filters: Filters | None = None,
     db: str | None = None,
-) -> pd.DataFrame:
+    as_frame: bool = True,
+) -> pd.DataFrame | Table:
     """Events between two parties (or of one) per period: `parley dyad` (see `analysis.dyad_series`).
-    Parties by code or name ("USA", "Russia", "UN"); `filters` narrow the events further."""
-    from .corpus import analysis  # pandas only when an analysis is asked for
-
+    Parties by code or name ("USA", "Russia", "UN"); `filters` narrow the events further.
+    `as_frame=False`: the same rows as a plain `Table` (`.columns`, `.rows`, `.records()`),
+    without importing pandas (what `parley dyad` prints)."""
     with reading(db) as store:
-        return analysis.dyad_series(store, a, b, by=by, directed=directed, since=since, until=until, filters=filters)
+        table = dyad_rows(store, a, b, by=by, directed=directed, since=since, until=until, filters=filters)
+    return _framed(table) if as_frame else table
+
+
+@overload
+def many_series(
+    dyads: Sequence[tuple[str, str] | str],
+    *,
+    by: str = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[True] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def many_series(
+    dyads: Sequence[tuple[str, str] | str],
+    *,
+    by: str = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[False],
+) -> Table: ...
 
 
 def many_series(
-    dyads: Sequence[tuple[str, str] | str], *, by: str = "week", filters: Filters | None = None, db: str | None = None
-) -> pd.DataFrame:
+    dyads: Sequence[tuple[str, str] | str],
+    *,
+    by: str = "week",
+    filters: Filters | None = None,
+    db: str | None = None,
+    as_frame: bool = True,
+) -> pd.DataFrame | Table:
     """Several dyads' series on one period axis (column `dyad`): `parley dyad USA-RUS USA-CHN`.
-    Each dyad is a pair or "A-B"; see `analysis.many_series`."""
-    from .corpus import analysis
+    Each dyad is a pair or "A-B"; see `analysis.many_series`. `as_frame=False`: a plain `Table`."""
     from .corpus.query import dyad_parties
 
     pairs = [dyad_parties(Filters(dyad=d).dyad) for d in dyads]
     with reading(db) as store:
-        return analysis.many_series(store, pairs, by=by, filters=filters)
+        table = many_rows(store, pairs, by=by, filters=filters)
+    return _framed(table) if as_frame else table
+
+
+def _framed(table: Table) -> pd.DataFrame:
+    from .corpus.analysis.common import frame  # pandas only when a DataFrame is asked for
+
+    return frame(table)
 
 
 def panel(
@@ -274,6 +344,30 @@ def alerts(
         )
 
 
+@overload
+def network(
+    *,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    min_events: int = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[True] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def network(
+    *,
+    since: dt.date | str | None = ...,
+    until: dt.date | str | None = ...,
+    min_events: int = ...,
+    filters: Filters | None = ...,
+    db: str | None = ...,
+    as_frame: Literal[False],
+) -> Table: ...
+
+
 def network(
     *,
     since: dt.date | str | None = None,
@@ -281,17 +375,26 @@ def network(
     min_events: int = 1,
     filters: Filters | None = None,
     db: str | None = None,
-) -> pd.DataFrame:
-    """The directed, signed network of countries and organisations: `parley network` (see `analysis.network`)."""
-    from .corpus import analysis
-
+    as_frame: bool = True,
+) -> pd.DataFrame | Table:
+    """The directed, signed network of countries and organisations: `parley network` (see `analysis.network`).
+    `as_frame=False`: a plain `Table`, without importing pandas."""
     with reading(db) as store:
-        return analysis.network(store, since=since, until=until, min_events=min_events, filters=filters)
+        table = network_rows(store, since=since, until=until, min_events=min_events, filters=filters)
+    return _framed(table) if as_frame else table
 
 
-def agenda(a: str, b: str, *, db: str | None = None) -> pd.DataFrame:
-    """The issues between two countries and where each stands: `parley agenda` (see `analysis.agenda`)."""
-    from .corpus import analysis
+@overload
+def agenda(a: str, b: str, *, db: str | None = ..., as_frame: Literal[True] = ...) -> pd.DataFrame: ...
 
+
+@overload
+def agenda(a: str, b: str, *, db: str | None = ..., as_frame: Literal[False]) -> Table: ...
+
+
+def agenda(a: str, b: str, *, db: str | None = None, as_frame: bool = True) -> pd.DataFrame | Table:
+    """The issues between two countries and where each stands: `parley agenda` (see `analysis.agenda`).
+    `as_frame=False`: a plain `Table`, without importing pandas."""
     with reading(db) as store:
-        return analysis.agenda(store, a, b)
+        table = agenda_rows(store, a, b)
+    return _framed(table) if as_frame else table

@@ -15,6 +15,7 @@ from parley import api
 from parley.cli import EXIT_DATABASE, EXIT_OK, EXIT_USAGE, main
 from parley.corpus.sources import ReadOptions
 from parley.corpus.store import EVENT_COLUMNS, open_store
+from parley.nlp.document import PLOVER_TYPES
 from parley.nlp.vocab import country_names
 from parley.nlp.vocab.stances import stance
 
@@ -248,6 +249,13 @@ def test_several_dyads_on_one_axis(corpus):
     assert one["period"].tolist() == other["period"].tolist()  # one period axis
     assert one["events"].sum() == api.dyad_series("USA", "RUS", by="month", db=corpus)["events"].sum() == 5
     assert other["events"].sum() == api.dyad_series("ARM", "AZE", by="month", db=corpus)["events"].sum()
+    # a type that only the other dyad has: zero where this one's period is no gap, missing where it is
+    types = [t.lower() for t in PLOVER_TYPES if t.lower() in both.columns]
+    assert set(types) - set(api.dyad_series("ARM", "AZE", by="month", db=corpus).columns)  # some ARM-AZE lacks
+    for column in types:
+        assert (both[column].isna() == both["events"].isna()).all()
+    table = api.many_series(["USA-RUS", ("Armenia", "Azerbaijan")], by="month", db=corpus, as_frame=False)
+    assert table.columns == list(both.columns) and len(table.rows) == len(both)
 
 
 def test_country_month_panel(duckdb_url):

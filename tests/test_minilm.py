@@ -59,3 +59,29 @@ def test_coding_imports_no_transformers() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_models_built_on_one_thread_are_those_built_on_several() -> None:
+    """The classify stage builds its models on one thread (`models.threads`): the same weights."""
+    from parley.nlp.models.detector import EventDetector
+    from parley.nlp.models.tagger import SpanTagger
+    from parley.nlp.models.threads import one_thread
+
+    def weights() -> dict[str, torch.Tensor]:
+        tagger, detector = SpanTagger.load(), EventDetector.load()
+        assert tagger is not None and detector is not None
+        built = {"classifier": EventClassifier.for_coding(), "detector": detector, "tagger": tagger.for_inference()}
+        return {f"{name}.{k}": v for name, model in built.items() for k, v in model.state_dict().items()}
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        several = weights()
+        with one_thread():
+            assert torch.get_num_threads() == 1
+            one = weights()
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(threads)
+    assert several.keys() == one.keys() and len(one) > 200
+    assert all(torch.equal(several[k], one[k]) for k in one)

@@ -40,9 +40,13 @@ def test_patterns_match_what_docs_of_the_phrases_match(pipeline, folder, table, 
         from_cache = PhraseMatcher(nlp.vocab, attr=attr)
         from_cache.add("K", phrases.patterns(nlp, listed, "test", attr))
         assert _keywords(from_cache, "K") == _keywords(from_docs, "K")
-    lowered = [" ".join(phrases.lower(nlp, w) for w in words) for words in phrases.tokens(nlp, listed, "test")]
+    split = phrases.tokens(nlp, listed, "test")
+    lowered = [" ".join(phrases.lower(nlp, w) for w in words) for words in split]
     assert lowered == [" ".join(t.lower_ for t in doc) for doc in docs]
-    assert [p.name for p in folder.iterdir()] == [f"tokens-test-{cache.digest(_parts(nlp, listed))}.pickle"]
+    assert [" ".join(words) for words in phrases.lowered(nlp, split)] == lowered
+    assert phrases.keywords(nlp, phrases.lowered(nlp, split), "ORTH") == phrases.keywords(nlp, split, "LOWER")
+    # (the people table may have been read into the same folder: its own entry)
+    assert [p.name for p in folder.glob("tokens-*")] == [f"tokens-test-{cache.digest(_parts(nlp, listed))}.pickle"]
 
 
 def _parts(nlp, listed: list[str]) -> list[str]:
@@ -68,6 +72,19 @@ def test_an_entry_follows_its_sources_and_survives_damage(folder) -> None:
     assert pickle.loads(entry.read_bytes()) == {"n": 4}
 
 
+def test_what_is_read_back_is_frozen_out_of_the_collectors_sight(folder) -> None:
+    import gc
+
+    cache.cached("x", ["a"], lambda: {"n": [1, 2]})
+    gc.unfreeze()
+    try:
+        entry = cache.cached("x", ["a"], lambda: {"n": [3]})  # read back
+        assert entry == {"n": [1, 2]} and gc.get_freeze_count() > 0
+        assert not any(o is entry for o in gc.get_objects())  # no collection walks it again
+    finally:
+        gc.unfreeze()
+
+
 def test_an_unwritable_cache_is_not_used(tmp_path, monkeypatch) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder would be", encoding="utf-8")
@@ -87,3 +104,25 @@ def test_the_gazetteer_read_back_is_the_one_built(folder) -> None:
             assert g.adjectives == built.adjectives
     finally:
         gazetteer.cache_clear()
+
+
+def test_the_people_read_back_are_those_read_from_the_tables(folder, tmp_path, monkeypatch) -> None:
+    from parley.nlp.vocab import _read_people
+
+    people.cache_clear()
+    try:
+        first = people()
+        people.cache_clear()
+        again = people()  # from the disk cache
+        assert again is not first and again == first == _read_people() and len(again) > 20_000
+        assert [p.name.split("-")[0] for p in folder.iterdir()] == ["people"]
+        assert again["putin"] is again["vladimir putin"]  # one person behind each of its names
+        users = tmp_path / "vocab"
+        users.mkdir()
+        (users / "people_own.tsv").write_text("name\taliases\tcodes\nJeanne Exemple\tExemple\tFRAGOV\n", "utf-8")
+        monkeypatch.setenv("PARLEY_VOCAB_DIR", str(users))
+        people.cache_clear()
+        assert people()["exemple"].default == "FRAGOV"  # a changed table: the entry is built again
+        assert len(list(folder.iterdir())) == 1
+    finally:
+        people.cache_clear()

@@ -17,7 +17,7 @@ from .conftest import EXAMPLES
 
 MODELS = ("spacy", "torch", "transformers", "thinc", "parley.nlp.pipeline")
 READERS = ("trafilatura", "feedparser", "psycopg")
-HEAVY = (*MODELS, *READERS, "numpy")
+HEAVY = (*MODELS, *READERS, "numpy", "pandas")
 PROBE = f"""
 import contextlib, io, json, sys
 from parley.cli import main
@@ -61,6 +61,21 @@ def test_query_commands_load_no_model_nor_readers(corpus: str, argv: list[str]) 
 
 def test_events_imports_not_even_numpy(corpus: str) -> None:
     assert loaded("events", "--db", corpus) == (0, set())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["dyad", "USA", "RUS"],
+        ["dyad", "USA-RUS", "Armenia-Azerbaijan", "--by", "month", "--csv", "-"],
+        ["network"],
+        ["agenda", "USA", "RUS"],
+        ["agenda", "USA", "RUS", "--json"],
+    ],
+    ids=lambda argv: " ".join(argv),
+)
+def test_dyad_network_and_agenda_print_without_pandas(corpus: str, argv: list[str]) -> None:
+    assert loaded(*argv, "--db", corpus) == (0, set())
 
 
 def test_ingest_of_documents_already_stored_loads_no_model(corpus: str) -> None:

@@ -5,12 +5,15 @@ towards whom), `parley agenda` (the issues between two countries)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..corpus.printable import printable
+from ..corpus.table import Table
+from . import tables
 from .common import Subcommands, add_db_option, add_filter_options, count_arg, filters_from, guarded
 
 if TYPE_CHECKING:
@@ -126,15 +129,18 @@ def _window_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE (- for standard output)")
 
 
-def _analysed(args: argparse.Namespace, job: Callable[[], pd.DataFrame]) -> int:
-    """Run `job()`, which returns a DataFrame, then print it (or write --csv); errors are one line."""
+def _analysed(args: argparse.Namespace, job: Callable[[], pd.DataFrame | Table]) -> int:
+    """Run `job()`, which returns a DataFrame or a plain Table (printed without pandas), then
+    print it (or write --csv); errors are one line."""
 
     def run() -> None:
-        frame = job()
-        if args.csv:
-            _write_csv(frame, args.csv)
+        result = job()
+        if args.csv and isinstance(result, Table):
+            tables.write_csv(result, args.csv)
+        elif args.csv:
+            _write_csv(result, args.csv)
         if args.csv != "-":
-            (getattr(args, "show", None) or _table)(frame)
+            (getattr(args, "show", None) or (tables.print_table if isinstance(result, Table) else _table))(result)
 
     return guarded(run, args.csv)
 
@@ -155,28 +161,34 @@ def _write_csv(frame: pd.DataFrame, path: str) -> None:
 
 
 def cmd_dyad(args: argparse.Namespace) -> int:
+    """Counted and printed without pandas (a fresh `parley dyad` answers in well under a
+    second); the charts alone import it."""
     from ..api import dyad_series, many_series
 
-    def job() -> pd.DataFrame:
+    def job() -> Table:
         filters = filters_from(args)
         dyads = _dyads(args.parties)
         if dyads is None:
             a, b = args.parties[0], (args.parties[1] if len(args.parties) > 1 else None)
-            frame = dyad_series(a, b, by=args.by, directed=args.directed, filters=filters, db=args.db)
+            table = dyad_series(a, b, by=args.by, directed=args.directed, filters=filters, db=args.db, as_frame=False)
             arrow = "->" if args.directed else "-"
             title = f"{a}{arrow}{b or 'all'} events per {args.by}"
         else:
-            frame = many_series(dyads, by=args.by, filters=filters, db=args.db)
+            table = many_series(dyads, by=args.by, filters=filters, db=args.db, as_frame=False)
             title = f"{', '.join(dyads)} events per {args.by}"
-        if args.svg:
-            from ..corpus.analysis.svg import series_svg
+        if args.svg or args.png:
+            from ..corpus.analysis.common import frame
 
-            Path(args.svg).write_text(series_svg(frame, title), encoding="utf-8")
-        if args.png:
-            from ..corpus.analysis.png import series_png
+            charted = frame(table)
+            if args.svg:
+                from ..corpus.analysis.svg import series_svg
 
-            series_png(frame, title, args.png)
-        return frame
+                Path(args.svg).write_text(series_svg(charted, title), encoding="utf-8")
+            if args.png:
+                from ..corpus.analysis.png import series_png
+
+                series_png(charted, title, args.png)
+        return table
 
     return _analysed(args, job)
 
@@ -225,43 +237,44 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 def cmd_network(args: argparse.Namespace) -> int:
     from ..api import network
 
-    return _analysed(args, lambda: network(min_events=args.min_events, filters=filters_from(args), db=args.db))
+    return _analysed(
+        args, lambda: network(min_events=args.min_events, filters=filters_from(args), db=args.db, as_frame=False)
+    )
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
     from ..api import agenda
 
     args.show = _agenda_json if args.json else _agenda_table
-    return _analysed(args, lambda: agenda(args.a, args.b, db=args.db))
+    return _analysed(args, lambda: agenda(args.a, args.b, db=args.db, as_frame=False))
 
 
-def _day(value: Any) -> str:
-    """A date column's value as YYYY-MM-DD, or - when missing."""
-    import pandas as pd
-
-    return "-" if pd.isna(value) else f"{value:%Y-%m-%d}"
+def _day(value: dt.date | None) -> str:
+    """A date as YYYY-MM-DD, or - when missing."""
+    return "-" if value is None else value.isoformat()
 
 
-def _agenda_table(frame: pd.DataFrame) -> None:
+def _agenda_table(table: Table) -> None:
     """One line per issue, then its history indented: date, stance, by whom, trigger."""
-    if not len(frame):
+    if not table.rows:
         print("(none)")
         return
-    width = max(len("issue"), *(len(i) for i in frame["issue"]))
+    issues = table.records()
+    width = max(len("issue"), *(len(i["issue"]) for i in issues))
     print(f"{'issue':<{width}}  {'status':<8} {'first':<10} {'last':<10} raised by")
-    for row in frame.itertuples(index=False):
+    for row in issues:
         print(
-            f"{row.issue:<{width}}  {row.status:<8} {_day(row.first_date):<10} {_day(row.last_date):<10} "
-            f"{', '.join(row.raised_by) or '-'}"
+            f"{row['issue']:<{width}}  {row['status']:<8} {_day(row['first_date']):<10} {_day(row['last_date']):<10} "
+            f"{', '.join(row['raised_by']) or '-'}"
         )
-        for e in row.history:
+        for e in row["history"]:
             by = "+".join(e["by"]) or "-"
             print(f"    {e['date'] or '-':<10} {e['stance']:<10} {by:<8} {printable(e['trigger'])}")
 
 
-def _agenda_json(frame: pd.DataFrame) -> None:
+def _agenda_json(table: Table) -> None:
     import json
 
-    for row in frame.to_dict("records"):
+    for row in table.records():
         row["first_date"], row["last_date"] = _day(row["first_date"]), _day(row["last_date"])
         print(json.dumps(row, ensure_ascii=False))

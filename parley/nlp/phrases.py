@@ -30,6 +30,13 @@ def lower(nlp, word: str) -> str:
     return getter(word) if getter else word.lower()
 
 
+def lowered(nlp, split: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
+    """Each phrase's words in lower case as `lower` gives them, each distinct word computed once."""
+    getter = nlp.vocab.lex_attr_getters.get(LOWER) or str.lower
+    memo: dict[str, str] = {}
+    return [tuple(memo.get(w) or memo.setdefault(w, getter(w)) for w in words) for words in split]
+
+
 def patterns(nlp, phrases: Sequence[str], name: str, attr: str = "ORTH") -> list[Any]:
     """PhraseMatcher patterns of the phrases, for a matcher on `attr` (ORTH or LOWER)."""
     return keywords(nlp, tokens(nlp, phrases, name), attr)

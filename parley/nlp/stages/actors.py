@@ -128,10 +128,10 @@ class ActorCoder:
         # people and PETRARCH's named organisations and groups, matched in any case where capitalised
         names: dict[str, Person | Entity] = {**named_actors(), **people()}
         self.name_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        split = phrases.tokens(nlp, list(names), "names")
-        self.name_matcher.add("NAME", phrases.keywords(nlp, split, "LOWER"))
-        # what the matcher compares (lower-case tokens) -> the person or entity
-        self.names = {" ".join(phrases.lower(nlp, w) for w in p): found for p, found in zip(split, names.values())}
+        # what the matcher compares (lower-case tokens: their ORTH patterns are the LOWER ones) -> the person or entity
+        lowered = phrases.lowered(nlp, phrases.tokens(nlp, list(names), "names"))
+        self.name_matcher.add("NAME", phrases.keywords(nlp, lowered, "ORTH"))
+        self.names = {" ".join(words): found for words, found in zip(lowered, names.values())}
         # multi-word table names in a newspaper's lower case ("European commission", "UN security council")
         styled = {
             words: entity

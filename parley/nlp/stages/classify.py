@@ -50,6 +50,7 @@ from ..models.classifier import EventClassifier, mark, softmax
 from ..models.detector import NONE, TYPES, EventDetector, candidate_view, detect, marked
 from ..models.labels import LABELS, to_label
 from ..models.tagger import Reading, SpanTagger, read
+from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
 from ..parties import code_span
 from ..vocab.verbs import verb_lexicon
@@ -194,15 +195,16 @@ class EventClassifierStage:
         it finds from the actors stage's noun phrases. `detector`: likewise, the event
         detector that decides which candidates are events, or None for the classifier's rules."""
         shipped = model is None
-        self.model = model.for_inference() if model else EventClassifier.for_coding()
-        self.detector: EventDetector | None = (
-            (EventDetector.load() if shipped else None) if detector is True else (detector or None)
-        )
-        self.tagger: SpanTagger | None = (
-            (SpanTagger.load() if shipped else None) if tagger is True else (tagger or None)
-        )
-        if self.tagger is not None:
-            self.tagger.for_inference()
+        with one_thread():  # the same weights, built without waiting on busy cores
+            self.model = model.for_inference() if model else EventClassifier.for_coding()
+            self.detector: EventDetector | None = (
+                (EventDetector.load() if shipped else None) if detector is True else (detector or None)
+            )
+            self.tagger: SpanTagger | None = (
+                (SpanTagger.load() if shipped else None) if tagger is True else (tagger or None)
+            )
+            if self.tagger is not None:
+                self.tagger.for_inference()
         self.temperature = self.model.config.temperature
         self.defaults = plover_defaults()
         self.lexicon = verb_lexicon()
