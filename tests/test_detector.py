@@ -39,7 +39,7 @@ def test_two_words_of_one_act_give_one_event(pipeline):
 def test_weights_round_trip(tmp_path):
     torch.manual_seed(0)
     model = EventDetector(DetectorConfig()).eval()
-    width = model.net[0].in_features
+    width = model.width
     x = torch.randn(4, width)
     model.save(tmp_path)
     loaded = EventDetector.load(tmp_path)

@@ -141,32 +141,42 @@ def _labels(doc: Document, candidates: list[Event], article: Article) -> tuple[d
 
 
 def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[[str], None] = print) -> EventDetector:
-    """Train the detector on the rows of some articles."""
+    """Train the detector on the rows of some articles: each member network alike, from its
+    own seed."""
     from .train import seed_everything
 
-    seed_everything(config.seed)
     rows = [r for r in rows if len(r.y)]
     x = torch.cat([r.x for r in rows]) if rows else torch.zeros((0, 1))
     y = torch.cat([r.y for r in rows]) if rows else torch.zeros(0, dtype=torch.long)
     model = EventDetector(config)
     weight = torch.ones(len(TYPES))
     weight[NONE] = config.none_weight
-    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    for k, net in enumerate(model.nets):
+        seed_everything(config.seed + k)
+        for layer in net:
+            if isinstance(layer, nn.Linear):
+                layer.reset_parameters()  # each member starts from its own seed's weights
+        _fit_member(net, x, y, weight, config, lambda m, k=k: log(f"detector member {k + 1}: {m}"))
+    return model.eval()
+
+
+def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config, log) -> None:
+    opt = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     order = list(range(len(y)))
+    net.train()
     for epoch in range(config.epochs):
-        model.train()
         random.shuffle(order)
         total = 0.0
         for i in range(0, len(order), config.batch_size):
             idx = torch.tensor(order[i : i + config.batch_size])
-            loss = nn.functional.cross_entropy(model(x[idx]), y[idx], weight=weight)
+            loss = nn.functional.cross_entropy(net(x[idx]), y[idx], weight=weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
             total += loss.item() * len(idx)
         if epoch % 10 == 9 or epoch == config.epochs - 1:
-            log(f"detector epoch {epoch + 1}: loss {total / max(len(order), 1):.4f}")
-    return model.eval()
+            log(f"epoch {epoch + 1}: loss {total / max(len(order), 1):.4f}")
+    net.eval()
 
 
 def detector_pipeline(train: list[Article], sentences: Path | None = SENTENCES, log=print) -> Pipeline:

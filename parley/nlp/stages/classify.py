@@ -291,8 +291,9 @@ class EventClassifierStage:
 
     def _detect(self, doc: Document, main: Event, pool: list[Event], p: np.ndarray, found: list, q: np.ndarray) -> None:
         """The detector's decision on every candidate of a sentence: an event of the type it
-        finds likeliest where that type has at least the threshold's probability, else none
-        (a rule's event is dropped). A rule's type stands where the detector agrees with it,
+        finds likeliest where that type has at least the threshold's probability (a lower one,
+        `agreed`, where it is the verb rules' type too), else none (a rule's event is
+        dropped). A rule's type stands where the detector agrees with it,
         with the rule's fine CAMEO code; each event takes the parties the tagger read for it.
         A negated rule's event keeps its type where the detector reads the negation as a
         rejection (PLOVER codes "did not agree" as AGREE with the negation mode).
@@ -306,7 +307,7 @@ class EventClassifierStage:
             work = doc.scratch.of(event)
             work.sentence_label = label
             best = int(row[:NONE].argmax())
-            if row[best] < threshold:
+            if row[best] < (self.detector.config.agreed if event.event_type == TYPES[best] else threshold):
                 continue
             if event.negated and event.cameo and TYPES[best] == "REJECT":
                 best = TYPES.index(event.event_type)  # "have not reached an agreement": AGREE, negated
