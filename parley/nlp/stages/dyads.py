@@ -31,7 +31,7 @@ from .actors import focus_country
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
 # military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
-STATE_NAMES = ("country table", "capital table")
+STATE_NAMES = ("country table", "capital table", "article dyad")  # in `Actor.why`: a state's name, or "the parties"
 MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
@@ -112,7 +112,7 @@ def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Act
     why = f"; a state named as a party: {sector}"
     return [
         dataclasses.replace(a, sector=sector, code=a.country + sector, why=f"{a.why}{why}")
-        if a.sector is None and a.country and a.code == a.country and (a.why or "").startswith(STATE_NAMES)
+        if a.sector is None and a.country and a.code == a.country and any(n in (a.why or "") for n in STATE_NAMES)
         else a
         for a in actors
     ]
@@ -143,6 +143,10 @@ class DyadSplitter:
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
             event.actors = state_sector(event.actors, event.event_type, acting=True)
             event.recipients = state_sector(event.recipients, event.event_type, acting=False)
+            if not event.reciprocal:  # "Washington raised concerns for American diplomats": no act on itself
+                event.recipients = [
+                    r for r in event.recipients if not (r.code and r.code in {a.code for a in event.actors})
+                ]
             out += self.split(doc, event)
         doc.events[:] = out
 
