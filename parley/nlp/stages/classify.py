@@ -54,6 +54,7 @@ from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
 from ..parties import code_span
 from ..vocab.verbs import verb_lexicon
+from .events import FAILED_HEADS
 
 MIN_UNCODED = 0.6
 KEEP_PATTERN = 0.15  # absolute ...
@@ -90,7 +91,8 @@ def _depth(doc: Document, event: Event) -> int:
 def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     """Events of one sentence less those that repeat a kept event of the same type on a word
     next to its trigger in the parse (its head or a dependent, not a conjunct: "met X and met
-    Y" are two acts): the better-attested one is kept, by coded parties, then confidence."""
+    Y" are two acts): the better-attested one is kept, by coded parties, then confidence. A
+    "failed" whose complement is an event is that event's negation, not an act of its own."""
 
     def attested(e: Event) -> tuple[int, float]:
         return sum(1 for a in e.actors + e.recipients if a.code), e.confidence
@@ -98,6 +100,13 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     def joined(a: Token, b: Token) -> bool:  # one governs the other, not as a conjunct ("met ... and met")
         return (a.head == b and a.dep_ != "conj") or (b.head == a and b.dep_ != "conj")
 
+    def failed(e: Event) -> bool:  # "failed to reach an agreement": the act is the (negated) complement
+        token = doc.scratch.of(e).verb_token
+        return token.lemma_.lower() in FAILED_HEADS and any(
+            doc.scratch.of(o).verb_token.head == token and doc.scratch.of(o).verb_token.dep_ == "xcomp" for o in events
+        )
+
+    events = [e for e in events if not failed(e)]
     kept: list[Event] = []
     for event in sorted(events, key=attested, reverse=True):
         token = doc.scratch.of(event).verb_token
