@@ -153,7 +153,7 @@ def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[
     weight[NONE] = config.none_weight
     for k, net in enumerate(model.nets):
         seed_everything(config.seed + k)
-        for layer in net:
+        for layer in net.modules():
             if isinstance(layer, nn.Linear):
                 layer.reset_parameters()  # each member starts from its own seed's weights
         _fit_member(net, x, y, weight, config, lambda m, k=k: log(f"detector member {k + 1}: {m}"))
