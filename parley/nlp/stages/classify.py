@@ -370,7 +370,17 @@ class EventClassifierStage:
             recipients = [r for r in recipients if r.country not in own]
         if event.reciprocal and recipients and all(any(_overlap(a, r) for a in event.actors) for r in recipients):
             return  # the tagger split a joint subject ("France and Germany held talks"): it stays joint
-        recipients = [r for r in recipients if not any(_overlap(r, a) for a in actors or event.actors)]
+        # a party read as both: the target where the sentence names other actors ("the United
+        # Nations criticised the United States"), else the actor (the parse's "by X" agent)
+        acting = actors or event.actors
+        clash = [a for a in acting if any(_overlap(a, r) for r in recipients)]
+        if clash and len(clash) < len(acting) and not doc.scratch.of(event).agent:
+            actors = [a for a in acting if a not in clash]
+        else:
+            recipients = [r for r in recipients if not any(_overlap(r, a) for a in acting)]
+        if actors and not recipients and not event.reciprocal:  # the rules' object stays the target
+            objects = [r for r in event.recipients if not r.plain]
+            actors = [a for a in actors if not any(_overlap(a, r) for r in objects)] or actors
         if actors:
             event.actors = actors
         if recipients:
