@@ -143,10 +143,6 @@ class DyadSplitter:
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
             event.actors = state_sector(event.actors, event.event_type, acting=True)
             event.recipients = state_sector(event.recipients, event.event_type, acting=False)
-            if not event.reciprocal:  # "Washington raised concerns for American diplomats": no act on itself
-                event.recipients = [
-                    r for r in event.recipients if not (r.code and r.code in {a.code for a in event.actors})
-                ]
             out += self.split(doc, event)
         doc.events[:] = out
 
