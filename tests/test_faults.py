@@ -160,7 +160,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 
 def _launch(*args: str) -> subprocess.Popen:
-    """`parley ARGS` in a child process of its own session (so a signal can reach all it starts)."""
+    """`parley ARGS` in a child process of its own session (so a signal can reach all it starts),
+    with Ctrl-C's default action, as a terminal starts it: a suite run as a background job of a
+    script ignores SIGINT, and its children would inherit that."""
     return subprocess.Popen(
         [sys.executable, "-m", "parley", *args],
         stdout=subprocess.PIPE,
@@ -168,6 +170,7 @@ def _launch(*args: str) -> subprocess.Popen:
         text=True,
         cwd=ROOT,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
