@@ -123,8 +123,9 @@ class ActorCoder:
         self.agents = agents()
         self.roles = {role for _, role in leaders()}
         self.titles = {role.split()[-1] for role in self.roles}  # "minister": a person's title
+        split = phrases.tokens(nlp, list(self.phrases), "actors")  # the table phrases' tokens, read once
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.matcher.add("ACTOR", phrases.patterns(nlp, list(self.phrases), "actors"))
+        self.matcher.add("ACTOR", phrases.keywords(nlp, split))
         # people and PETRARCH's named organisations and groups, matched in any case where capitalised
         names: dict[str, Person | Entity] = {**named_actors(), **people()}
         self.name_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -135,7 +136,7 @@ class ActorCoder:
         # multi-word table names in a newspaper's lower case ("European commission", "UN security council")
         styled = {
             words: entity
-            for words, entity in zip(phrases.tokens(nlp, list(self.phrases), "actors"), self.phrases.values())
+            for words, entity in zip(split, self.phrases.values())
             if len(words) > 1 and words[0].lower() != "the"
         }
         self.styled_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")

@@ -363,7 +363,8 @@ class EventClassifierStage:
             return out
 
         actors, recipients = coded("S"), coded("T")
-        if doc.scratch.of(event).agent:
+        agent = doc.scratch.of(event).agent
+        if agent:
             actors = []  # the parse named the agent ("by X"), which stays
         own = {a.country for a in actors or event.actors if a.country}
         if len({r.country for r in recipients}) > 1:  # "flights between the two countries": the other one
@@ -374,7 +375,7 @@ class EventClassifierStage:
         # Nations criticised the United States"), else the actor (the parse's "by X" agent)
         acting = actors or event.actors
         clash = [a for a in acting if any(_overlap(a, r) for r in recipients)]
-        if clash and len(clash) < len(acting) and not doc.scratch.of(event).agent:
+        if clash and len(clash) < len(acting) and not agent:
             actors = [a for a in acting if a not in clash]
         else:
             recipients = [r for r in recipients if not any(_overlap(r, a) for a in acting)]

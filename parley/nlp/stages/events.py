@@ -185,18 +185,11 @@ class EventCoder:
         its object ("on Raqqa")."""
         if tok.pos_ == "VERB":
             return self._event(doc, sent, tok, None, require_actor=False)
-        agents = [a for by in _by_phrase(tok) for a in self._actors_of(doc, sent, by) if a.code]
+        agents = [a for by in _objects(tok, {"by"}) for a in self._actors_of(doc, sent, by) if a.code]
         agents = agents or self._owners(doc, sent, tok)
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
         # "Putin's siege of Aleppo": where the act has its agent, its "of" phrase is the patient
-        preps = NOUN_OBJECT_PREPS | ({"of"} if agents else set())
-        objects = [
-            pobj
-            for prep in tok.children
-            if prep.dep_ == "prep" and prep.lower_ in preps
-            for pobj in prep.children
-            if pobj.dep_ == "pobj"
-        ]
+        objects = _objects(tok, NOUN_OBJECT_PREPS | ({"of"} if agents else set()))
         recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
         between = any(p.dep_ == "prep" and p.lower_ == "between" for p in tok.children)
         joint = not actors and between and len({a.country or a.code for a in recipients}) > 1
@@ -215,9 +208,8 @@ class EventCoder:
         found: list[Actor] = []
         for child in tok.lefts:
             if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.pos_ != "NOUN"):
-                named = self._actors_of(doc, sent, child) or [
-                    m for m in [doc.scratch.mention_at.get(sent.offset + child.idx)] if m is not None
-                ]
+                mention = doc.scratch.mention_at.get(sent.offset + child.idx)
+                named = self._actors_of(doc, sent, child) or ([mention] if mention else [])
                 found += [a for a in named if a.code and a not in found]
         return found
 
@@ -339,7 +331,7 @@ class EventCoder:
         subject, passive = self._subject(tok)
         explicit = False
         if passive:
-            actors = [a for by in _by_phrase(tok) for a in self._actors_of(doc, sent, by)]
+            actors = [a for by in _objects(tok, {"by"}) for a in self._actors_of(doc, sent, by)]
             recipients = self._actors_of(doc, sent, subject)
         else:
             actors = self._actors_of(doc, sent, subject)
@@ -412,14 +404,14 @@ class EventCoder:
         return min(score, 0.95)
 
 
-def _by_phrase(tok: Token) -> list[Token]:
-    """The agent's words of a passive verb or an act noun ("arrested by the police", "the attack
-    by Syria"): the objects of its "by" phrase."""
+def _objects(tok: Token, preps: set[str]) -> list[Token]:
+    """The objects of a word's prepositional phrases headed by `preps` ("strikes on Raqqa"); "by"
+    takes in a passive's agent ("arrested by the police", "the attack by Syria")."""
     return [
         obj
-        for by in tok.children
-        if by.dep_ == "agent" or (by.dep_ == "prep" and by.lower_ == "by")
-        for obj in by.children
+        for prep in tok.children
+        if prep.dep_ in {"prep", "agent"} and prep.lower_ in preps
+        for obj in prep.children
         if obj.dep_ == "pobj"
     ]
 
