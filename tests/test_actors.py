@@ -113,3 +113,52 @@ def test_a_lower_cased_article_is_read_in_any_case_but_not_common_words(patterns
     coded = [(r["text"], r["code"]) for r in actors(text, pipeline=patterns)]
     assert ("india", "IND") in coded and ("pakistan", "PAK") in coded
     assert all(t != "us" for t, _ in coded)  # "us" is a word, not the United States, in lower case
+
+
+def test_a_misspelt_country_is_read_as_the_country_it_misspells(patterns):
+    from parley.api import actors
+    from parley.nlp.spelling import spelling
+
+    assert spelling().correct("Ethopia") == "Ethiopia" and spelling().correct("Britsh") == "British"
+    assert spelling().correct("Guatamalan") == "Guatemalan"
+    # words and names near a country's name, short words, and known names are left alone
+    assert [spelling().correct(w) for w in ("Americas", "Syriza", "Hungry", "Sudax", "Ethiopia")] == [None] * 5
+    coded = {r["text"]: r["code"] for r in actors("The Ethopian army attacked the Britsh embassy.", pipeline=patterns)}
+    assert coded["The Ethopian army"] == "ETHMIL" and coded["the Britsh embassy"].startswith("GBR")
+    coded = {r["text"]: r["code"] for r in actors("Cameron met Hollande in Paris.", pipeline=patterns)}
+    assert not coded.get("Cameron")  # David Cameron, not Cameroon
+
+
+def test_an_agent_in_a_place_is_of_that_places_state(patterns):
+    from parley.api import actors
+
+    sentence = "Security forces in Guinea killed three protesters."
+    coded = {r["text"]: r["code"] for r in actors(sentence, pipeline=patterns)}
+    assert coded["Security forces"] == "GINMIL"
+    coded = {r["text"]: r["code"] for r in actors("Rebels in Idlib shelled Aleppo.", pipeline=patterns)}
+    assert coded == {"Rebels": "SYRREB", "Idlib": "SYR", "Aleppo": "SYR"}  # a town that acts or is acted on: its state
+
+
+def test_whom_an_act_is_charged_to_does_it(pipeline):
+    events = code("Turkey accused Russia of bombing hospitals.", date="2019-03-01", pipeline=pipeline)
+    assault = next(e for e in events if e.event_type == "ASSAULT")
+    assert [a.code for a in assault.actors] == ["RUSMIL"]  # not Turkey, who accuses
+    events = code("Washington blamed Iran for the attack on the tanker.", date="2019-03-01", pipeline=pipeline)
+    assert [a.country for a in next(e for e in events if e.event_type == "ASSAULT").actors] == ["IRN"]
+
+
+@pytest.mark.parametrize(
+    "sentence,text,actor_code",
+    [
+        ("The RAF bombed Isis positions.", "RAF", "GBRMIL"),
+        ("The Home Office deported the man.", "Home Office", "GBRGOV"),
+        ("The People's Liberation Army threatened Taiwan.", "People's Liberation Army", "CHNMIL"),
+        ("Police arrested a Briton.", "Briton", "GBR"),
+        ("The Syrian Observatory for Human Rights accused Russia.", "Syrian Observatory", "NGOHRI"),
+    ],
+)
+def test_state_bodies_organisations_and_demonyms_of_the_tables(patterns, sentence, text, actor_code):
+    from parley.api import actors
+
+    coded = {r["text"]: r["code"] for r in actors(sentence, pipeline=patterns)}
+    assert [c for t, c in coded.items() if t.endswith(text)] == [actor_code], coded

@@ -32,7 +32,8 @@ from spacy.util import filter_spans
 from .. import phrases
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..gazetteer import Place, gazetteer
-from ..parties import ARGUMENT_POS, UNKNOWN_NE, noun_phrase
+from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, noun_phrase
+from ..spelling import spelling
 from ..vocab import (
     STATELESS,
     Entity,
@@ -59,6 +60,9 @@ ABROAD_SECTORS = frozenset({"GOV", "MIL"})
 MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city at least this big
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
+PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
+MISSPELT_POS = frozenset({"PROPN", "ADJ", "NOUN"})  # the parts of speech a misspelt country's name is tagged
+NOT_MISSPELT_NE = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT"})  # names of other things
 
 
 def actor_code(mention: Actor, sector: str | None) -> str:
@@ -86,6 +90,11 @@ def _capitalised(span: Span) -> bool:
     while last.i - 2 >= span.start and span.doc[last.i - 1].text == "-" and not last.text[:1].isupper():
         last = span.doc[last.i - 2]  # "Ban Ki-moon": "Ki" (but "Bashar al-Assad": "Assad")
     return span[0].text[:1].isupper() and last.text[:1].isupper()
+
+
+def _in_full_name(tok: Token) -> bool:
+    """True for a word of a person's name of several words ("Brandon Lewis": not the town)."""
+    return tok.ent_type_ == "PERSON" and any(e.start <= tok.i < e.end and len(e) > 1 for e in tok.doc.ents)
 
 
 def focus_country(doc: Document, before: int) -> str | None:
@@ -161,6 +170,10 @@ class ActorCoder:
                 doc.mentions.append(mention)
                 for tok in span:
                     doc.scratch.mention_at[offset + tok.idx] = mention
+            for tok in sdoc:
+                if offset + tok.idx not in doc.scratch.mention_at and (mention := self._misspelt(tok, offset)):
+                    doc.mentions.append(mention)
+                    doc.scratch.mention_at[offset + tok.idx] = mention
             for _, s, e in self.group_matcher(sdoc):
                 span = sdoc[s:e]
                 for tok in span:
@@ -231,6 +244,19 @@ class ActorCoder:
             return Actor(span.text, start, end, found.code, found.country, found.sector, found.name, found.why)
         code, why = found.code_on(doc.date)
         return Actor(span.text, start, end, code, code[:3], code[3:6] or None, found.name, why)
+
+    def _misspelt(self, tok: Token, offset: int) -> Actor | None:
+        """A country's name, adjective or demonym misspelt ("Ethopia", "Britsh"), where the word
+        is no person's or organisation's name and no place the gazetteer knows ("Indiana")."""
+        if tok.pos_ not in MISSPELT_POS or tok.ent_type_ in NOT_MISSPELT_NE:
+            return None
+        word = spelling().correct(tok.text)
+        if word is None or gazetteer().lookup(tok.text) is not None:
+            return None
+        entity = self.phrases[word]
+        start = offset + tok.idx
+        why = f"spelling: '{tok.text}' read as '{word}' ({entity.why})"
+        return Actor(tok.text, start, start + len(tok), entity.code, entity.country, entity.sector, entity.name, why)
 
     @staticmethod
     def _inside_person(span: Span) -> bool:
@@ -358,12 +384,23 @@ class ActorCoder:
                 and self._no_other(head)
             )
             country = focus_country(doc, start) if own else None  # a title ("the president") is not
+            where = self._stationed(head, offset, doc)
+            if where is not None and (sector not in ABROAD_SECTORS or country is None):
+                # "rebels in Idlib", "security forces in Guinea" (an army or officials "in Syria" may be
+                # another state's: the article's own state goes first for those)
+                why = f"agent table: '{agent_phrase}' -> {sector}; in '{where[1]}', of {where[0]}"
+                return [Actor(text, start, end, where[0] + sector, where[0], sector, None, why)]
             if country:
                 why = f"agent table: '{agent_phrase}' -> {sector}; the state the article has named most so far"
                 local = sector not in ABROAD_SECTORS  # police, civilians, rebels: of the place they act in
                 return [Actor(text, start, end, country + sector, country, sector, None, why, local)]
             why = f"agent table: '{agent_phrase}' -> {sector}"
             return [Actor(text, start, end, sector, None, sector, None, why, sector not in ABROAD_SECTORS)]
+        # the tagger calls a town a NORP or nothing as often as a GPE ("shelled Aleppo", "Douma accused")
+        place = self._place_named(head, doc) if head.pos_ == "PROPN" and head.ent_type_ in PLACE_NAMES_NE else None
+        if place is not None:  # "shelled Aleppo", "Ghouta's hospitals": the place's state
+            why = f"place '{place.name}' is in {place.country}"
+            return [Actor(text, start, end, place.country, place.country, None, None, why)]
         if head.ent_type_ in UNKNOWN_NE or (head.pos_ == "PROPN" and not head.ent_type_):
             return [Actor(text, start, end, None, None, None, None, "unknown name")]
         if head.pos_ in {"NOUN", "PROPN"} and not head.ent_type_:
@@ -375,10 +412,40 @@ class ActorCoder:
         """The place a name compounded in the phrase names ("Godhra police", "Istanbul prosecutors"),
         if it is a known city of some size or a province (a common noun is none: "Coast Guard")."""
         for t in scope:
-            if t.dep_ == "compound" and t.i < t.head.i and t.pos_ == "PROPN" and t.is_alpha:
+            if t.dep_ == "compound" and t.i < t.head.i and t.pos_ == "PROPN" and t.is_alpha and not _in_full_name(t):
                 place = gazetteer().lookup(t.text, set(), [])
                 if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
                     return place
+        return None
+
+    @staticmethod
+    def _stationed(head: Token, offset: int, doc: Document) -> tuple[str, str] | None:
+        """The state and name of the place an agent noun is said to be in ("police in Kenya",
+        "rebels in Idlib"): a coded mention, else a city or region the gazetteer knows."""
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ != "in":
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
+                    continue
+                m = doc.scratch.mention_at.get(offset + obj.idx)
+                if m is not None:
+                    return (m.country, m.text) if m.country and m.country not in STATELESS else None
+                place = gazetteer().lookup(obj.text) if obj.ent_type_ in PLACE_NE else None
+                if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
+                    return place.country, place.name
+        return None
+
+    @staticmethod
+    def _place_named(head: Token, doc: Document) -> Place | None:
+        """The town or region a place name heading a phrase names, if the gazetteer knows it and it
+        is not a village (the states the article has named decide between places of one name)."""
+        ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+        context = {m.country for m in doc.mentions if m.country}
+        for name in dict.fromkeys([ent.text if ent is not None else head.text, head.text]):
+            place = gazetteer().lookup(name, context)
+            if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
+                return place
         return None
 
     def _sector(self, head: Token, scope: list[Token], offset: int, doc: Document) -> tuple[str | None, str | None]:

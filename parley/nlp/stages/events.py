@@ -187,6 +187,8 @@ class EventCoder:
             return self._event(doc, sent, tok, None, require_actor=False)
         agents = [a for by in _objects(tok, {"by"}) for a in self._actors_of(doc, sent, by) if a.code]
         agents = agents or self._owners(doc, sent, tok)
+        charged = _charged(tok)
+        agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
         # "Putin's siege of Aleppo": where the act has its agent, its "of" phrase is the patient
         objects = _objects(tok, NOUN_OBJECT_PREPS | ({"of"} if agents else set()))
@@ -261,6 +263,9 @@ class EventCoder:
             return self._subject(tok.head)
         if tok.dep_ == "advcl" and tok.tag_ == "VBG":
             return self._subject(tok.head)
+        charged = _charged(tok)
+        if charged is not None:  # "accused the regime of using chemical weapons": the regime uses them
+            return charged, False
         if (
             tok.dep_ == "acl"
             and tok.head.pos_ in {"NOUN", "PROPN"}
@@ -402,6 +407,20 @@ class EventCoder:
         if recipients:
             score += 0.1
         return min(score, 0.95)
+
+
+def _charged(tok: Token) -> Token | None:
+    """Whom an act in "of" or "for" after a verb's object is charged to: "accused Russia of
+    bombing hospitals", "praised Turkey for hosting refugees" (the object acts)."""
+    node = tok.head if tok.dep_ == "compound" else tok  # "of bombing hospitals", parsed as a compound
+    if node.dep_ not in {"pobj", "pcomp"} or node.head.lower_ not in {"of", "for"}:
+        return None
+    governor = node.head.head
+    if governor.dep_ == "dobj" and governor.head.pos_ == "VERB" and governor.i < node.head.i:
+        return governor  # the "of" phrase hangs on the object
+    if governor.pos_ == "VERB":
+        return next((c for c in governor.children if c.dep_ == "dobj" and c.i < node.head.i), None)
+    return None
 
 
 def _objects(tok: Token, preps: set[str]) -> list[Token]:
