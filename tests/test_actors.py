@@ -162,3 +162,17 @@ def test_state_bodies_organisations_and_demonyms_of_the_tables(patterns, sentenc
 
     coded = {r["text"]: r["code"] for r in actors(sentence, pipeline=patterns)}
     assert [c for t, c in coded.items() if t.endswith(text)] == [actor_code], coded
+
+
+def test_who_suffers_an_agentless_act_is_its_target_not_its_actor(pipeline):
+    [event] = code("Two Turkish soldiers were killed in Idlib.", date="2019-03-01", pipeline=pipeline)
+    assert event.actors == [] and [r.code for r in event.recipients] == ["TURMIL"]
+    [event] = code("Two men have been charged in the UK.", date="2019-03-01", pipeline=pipeline)
+    assert [a.code for a in event.actors] == ["GBRJUD"]  # as an arrest is the police's, a charge is the courts'
+
+
+def test_who_judges_an_act_or_is_responsible_for_it(pipeline):
+    events = code("Britain condemned the attack on Douma.", date="2018-04-12", pipeline=pipeline)
+    assert all("GBR" not in {a.country for a in e.actors} for e in events if e.event_type == "ASSAULT")
+    events = code("Isis claimed responsibility for the bombing in Kabul.", date="2018-04-12", pipeline=pipeline)
+    assert [a.code for a in next(e for e in events if e.trigger_text == "bombing").actors] == ["IMGREB"]

@@ -107,6 +107,38 @@ def test_a_scene_long_before_publication_dates_nothing_else(pipeline):
     assert events[-1].date == PUB and events[-1].date_source == "publication"
 
 
+def test_an_act_named_again_takes_the_day_the_article_gave_it(pipeline):
+    text = (
+        "Regime forces carried out a chemical attack on Douma on 7 April. "
+        "Britain and France condemned the Douma attack. Russia denied that the attack on Douma took place."
+    )
+    published = dt.date(2018, 5, 12)  # over SCENE_DAYS later: the first sentence sets no scene
+    events = code(text, date=published, pipeline=pipeline)
+    again = [e for e in events if e.event_type == "ASSAULT" and e.trigger_text == "attack" and e.sentence_index > 0]
+    assert again and all(e.date == dt.date(2018, 4, 7) and e.date_source == "context" for e in again)
+    # a state's name tells no act from another: "attacks in Syria" are not that attack
+    text = "Regime forces attacked Syria's Douma on 7 April. Isis claimed responsibility for attacks in Syria."
+    events = code(text, date=published, pipeline=pipeline)
+    assert all(e.date == published for e in events if e.trigger_text == "attacks")
+
+
+def test_a_day_opening_the_sentence_or_in_a_participle_clause_dates_the_act(pipeline):
+    text = "On Friday the last people to flee the fighting were screened in the desert by SDF troops."
+    [event] = [e for e in code(text, date=dt.date(2019, 3, 3), pipeline=pipeline) if e.trigger_text == "screened"]
+    assert event.date == dt.date(2019, 3, 1) and event.date_source == "text"
+    text = "Ankara launched a military offensive into Afrin spearheaded by its Syrian rebel allies on Saturday."
+    [event] = [e for e in code(text, date=dt.date(2018, 1, 25), pipeline=pipeline) if e.trigger_text == "launched"]
+    assert event.date == dt.date(2018, 1, 20)
+
+
+def test_an_act_to_come_takes_no_past_scene(pipeline):
+    text = (
+        "On 27 February, the foreign ministers of Russia and Ukraine met in Istanbul. Ukraine will boycott the summit."
+    )
+    events = sorted(code(text, date=PUB, pipeline=pipeline), key=lambda e: e.trigger_start)
+    assert events[-1].status == "future" and events[-1].date_source == "publication"
+
+
 def test_old_event_is_historical(pipeline):
     events = code("Iraqi forces attacked the town in 2016.", date=PUB, pipeline=pipeline)
     assert events[0].status == "historical" and events[0].date_precision == "year"

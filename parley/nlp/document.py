@@ -185,6 +185,10 @@ class EventWork:
     sentence_label: str | None = None  # the classifier's type for the whole sentence (15-type scheme)
     main: bool = False  # the event that type and the tagged source and target describe (classify stage)
     agent: bool = False  # the parse names the agent ("arrested by police", "the attack by Syria"): it stays
+    patient: bool = False  # the parse's recipient is a passive subject ("two soldiers were killed"): never the actor
+    bystanders: list = field(
+        default_factory=list
+    )  # who judges or tells of an act ("Britain condemned the attack"): not its agent
 
 
 @dataclass

@@ -366,6 +366,15 @@ class EventClassifierStage:
         agent = doc.scratch.of(event).agent
         if agent:
             actors = []  # the parse named the agent ("by X"), which stays
+        elif doc.scratch.of(event).patient:  # "two soldiers were killed": who suffered it did not do it
+            patients = [
+                r for r in event.recipients if r.sector
+            ]  # people and bodies; "Israeli missiles were fired": Israel's
+            actors = [a for a in actors if not any(_overlap(a, r) for r in patients)]
+            if patients:
+                recipients = []  # and stays the target ("killed in Idlib": not the town)
+        work = doc.scratch.of(event)
+        actors = [a for a in actors if not any(_overlap(a, b) for b in work.bystanders)]
         own = {a.country for a in actors or event.actors if a.country}
         if len({r.country for r in recipients}) > 1:  # "flights between the two countries": the other one
             recipients = [r for r in recipients if r.country not in own]

@@ -3,7 +3,8 @@
 Civilians, rebels or protesters the text gives no state are of the place where the act
 happened, as a reader takes them ("killed 20 civilians in Idlib": Syria's); the actors stage
 gave them the article's most-named state, which the event's place now corrects. An arrest
-with no agent ("two more persons have been arrested") is the police's, of that place.
+with no agent ("two more persons have been arrested") is the police's, of that place; a charge
+with no agent the courts'.
 
 "Saudi Arabia, the UAE, Bahrain and Egypt imposed a boycott on Qatar" reports four acts of
 sanction, one by each state; "Turkey shelled Afrin and Manbij" two. GDELT and ICEWS count one
@@ -36,7 +37,15 @@ MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
 LIST_ARCS = frozenset({"conj", "appos"})
-POLICE_ACTS = frozenset({"arrest", "detain", "handcuff"})  # whose agent, unnamed, is the police
+# acts whose agent, unnamed, is the state's police or courts: "two more persons have been arrested", "charged"
+IMPLIED_AGENTS = {
+    "arrest": "COP",
+    "detain": "COP",
+    "handcuff": "COP",
+    "charge": "JUD",
+    "indict": "JUD",
+    "convict": "JUD",
+}
 
 
 def parties(actors: list[Actor]) -> list[list[Actor]]:
@@ -118,12 +127,12 @@ def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Act
     ]
 
 
-def police(event: Event, country: str | None) -> Actor:
-    """The implied agent of an agentless arrest: the police of the place (the trigger is its
-    evidence)."""
-    code = f"{country or ''}COP"
-    why = "implied agent: an arrest or detention with no agent is the police's, of the place of the act"
-    return Actor(event.trigger_text, event.trigger_start, event.trigger_end, code, country, "COP", None, why, True)
+def implied_agent(event: Event, sector: str, country: str | None) -> Actor:
+    """The implied agent of an agentless arrest or charge: the police or courts of the place
+    (the trigger is its evidence)."""
+    code = f"{country or ''}{sector}"
+    why = f"implied agent: an arrest or charge with no agent is the state's ({sector}), of the place of the act"
+    return Actor(event.trigger_text, event.trigger_start, event.trigger_end, code, country, sector, None, why, True)
 
 
 class DyadSplitter:
@@ -138,8 +147,9 @@ class DyadSplitter:
         out: list[Event] = []
         for event in doc.events:
             country = event.location.country if event.location else None
-            if not event.actors and doc.scratch.of(event).verb_token.lemma_.lower() in POLICE_ACTS:
-                event.actors = [police(event, country or focus_country(doc, event.trigger_start))]
+            sector = IMPLIED_AGENTS.get(doc.scratch.of(event).verb_token.lemma_.lower())
+            if not event.actors and sector:
+                event.actors = [implied_agent(event, sector, country or focus_country(doc, event.trigger_start))]
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
             event.actors = state_sector(event.actors, event.event_type, acting=True)
             event.recipients = state_sector(event.recipients, event.event_type, acting=False)

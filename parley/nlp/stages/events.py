@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
-from ..vocab import discards
+from ..vocab import discards, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
 CLAUSE_DEPS = {
@@ -45,6 +45,30 @@ RECIPIENT_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "
 TOPIC_PREPS = {"on", "over", "for"}
 # prepositions whose object says where or when, not to whom
 WHERE_PREPS = {"in", "at", "near", "outside", "inside", "during", "across", "throughout"}
+FEELING_VERBS = {
+    "alarm",
+    "anger",
+    "appal",
+    "appall",
+    "concern",
+    "delight",
+    "disappoint",
+    "dismay",
+    "disturb",
+    "encourage",
+    "frustrate",
+    "horrify",
+    "outrage",
+    "please",
+    "sadden",
+    "satisfy",
+    "shock",
+    "surprise",
+    "trouble",
+    "worry",
+}
+RESPONSIBLE = {"responsible", "responsibility", "credit"}  # "X is responsible for", "claimed responsibility for"
+JUDGED_PREPS = {"for", "of", "against", "about", "into", "over", "on", "at"}  # "called for talks", "warned of strikes"
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
@@ -114,6 +138,7 @@ class EventCoder:
         actor), so that `parley eval` can read a type for every labelled sentence."""
         self.score_all_sentences = score_all_sentences
         self.lexicon = verb_lexicon()
+        self.judging = judging_verbs()
         self.discards = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.discards.add("DISCARD", list(nlp.tokenizer.pipe(discards())))
 
@@ -200,8 +225,30 @@ class EventCoder:
         governing = tok.head if tok.head.pos_ in {"VERB", "AUX"} else tok  # "could impose sanctions"
         others = [r for r in recipients if r not in actors]
         event = _uncoded(doc, sent, tok, actors, others, bool(recipients) and not joint, self._modality(governing))
-        doc.scratch.of(event).agent = bool(agents)
+        work = doc.scratch.of(event)
+        work.agent = bool(agents)
+        judge = self._judge(tok)
+        work.bystanders = [a for a in self._actors_of(doc, sent, judge) if not any(a is b for b in agents)]
         return event
+
+    def _judge(self, tok: Token) -> Token | None:
+        """The subject of a verb that tells of, asks for or judges an act noun as its object
+        rather than does it ("Britain condemned the attack", "called for talks", "accused Russia
+        of the bombing"; judging_verbs.tsv): not the act's agent."""
+        node = tok
+        while node.dep_ in {"compound", "conj", "appos"} and node.head is not node:
+            node = node.head
+        if node.dep_ == "pobj" and node.head.lower_ in JUDGED_PREPS:
+            node = node.head
+        verb = node.head.head if node.head.dep_ == "dobj" and node.dep_ == "prep" else node.head
+        if node.dep_ not in {"dobj", "prep"} or verb is tok:
+            return None
+        if verb.pos_ == "NOUN":  # "called for an investigation into the strike": the investigation's judge
+            return self._judge(verb)
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.judging | FEELING_VERBS:
+            return None
+        return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        return None
 
     def _owners(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
         """The coded agent an act noun's own words name before it: its possessor ("Putin's
@@ -355,6 +402,10 @@ class EventCoder:
         event = _uncoded(doc, sent, tok, actors, recipients, passive or explicit, self._modality(tok))
         work = doc.scratch.of(event)
         work.agent = passive and any(a.code for a in actors) and not (m is not None and m.rule.reversed_roles)
+        # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
+        work.patient = (
+            passive and not (m is not None and m.rule.reversed_roles) and tok.lemma_.lower() not in FEELING_VERBS
+        )
         if m is not None:
             event.recode(m.rule.cameo, work.directed)
             event.confidence = self._confidence(m, actors, event.recipients)
@@ -416,6 +467,10 @@ def _charged(tok: Token) -> Token | None:
     if node.dep_ not in {"pobj", "pcomp"} or node.head.lower_ not in {"of", "for"}:
         return None
     governor = node.head.head
+    if governor.lemma_.lower() in RESPONSIBLE and node.head.lower_ == "for":
+        # "the regime is responsible for the attack", "Isis claimed responsibility for the bombing"
+        clause = governor.head if governor.dep_ in {"acomp", "dobj", "attr"} else governor
+        return next((c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if governor.dep_ == "dobj" and governor.head.pos_ == "VERB" and governor.i < node.head.i:
         return governor  # the "of" phrase hangs on the object
     if governor.pos_ == "VERB":

@@ -7,23 +7,28 @@ is not the event's. Without one the event takes the day of the scene the article
 latest day an earlier sentence gave one of its events, if that day is recent (within SCENE_DAYS
 before publication: "On 27 February the delegations met ... The parties agreed ..."; date_source
 "context"); else the publication date (date_source "publication"); without a publication date
-it stays undated: today's date is never used.
+it stays undated: today's date is never used. An act the article names again ("the Douma
+attack") takes the day it gave that act elsewhere (date_source "context"). A participle clause
+("..., spearheaded by its allies on Saturday") dates the act it hangs on.
 A dated event after publication is future; one begun over a year before it is historical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
 from .. import dates
 from ..dates import DateMention, Resolved
 from ..document import Document, Event
+from ..vocab import actor_phrases
 
 HISTORICAL_AFTER = dt.timedelta(days=365)
 SCENE_DAYS = dt.timedelta(days=14)  # how far before publication a day may set the scene of later events
 POSSESSIVE = ("'s", "’s")
+NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
 # heads of clauses that carry their own time; a participle ("a boat carrying migrants on
 # the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
 CLAUSE_HEADS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
@@ -58,9 +63,37 @@ class EventDater:
                 )
                 scene = event if event.date_precision == "day" and recent else scene
             elif (
-                scene is not None and event.date_source == "publication" and scene.sentence_index < event.sentence_index
+                scene is not None
+                and event.date_source == "publication"
+                and scene.sentence_index < event.sentence_index
+                and event.status != "future"  # "will boycott the summit": not the scene's past day
             ):
                 event.date, event.end_date, event.date_precision = scene.date, scene.end_date, scene.date_precision
+                event.date_source = "context"
+        self._named_again(doc)
+
+    @staticmethod
+    def _named_again(doc: Document) -> None:
+        """An act the article names again ("the Douma attack", after "a chemical attack on Douma
+        on 7 April") takes the day the article gave it, wherever in the article that was, over
+        the publication date and the scene's day; of several days given, the earliest (later
+        ones are mostly of reactions to it); a day after publication is not taken."""
+        dated: dict[tuple[str, str], Event] = {}  # the earliest day the article gives an act of a type and name
+        for event in doc.events:
+            if event.date_source == "text" and event.date_precision == "day" and event.status != "future":
+                for name in _names(doc.scratch.of(event).verb_token):
+                    known = dated.get((event.event_type, name))
+                    if known is None or event.date < known.date:
+                        dated[(event.event_type, name)] = event
+        for event in doc.events:
+            tok = doc.scratch.of(event).verb_token
+            if event.date_source not in {"publication", "context"} or tok.pos_ != "NOUN":
+                continue
+            named = next(
+                (dated[(event.event_type, n)] for n in sorted(_names(tok)) if (event.event_type, n) in dated), None
+            )
+            if named is not None and named is not event:
+                event.date, event.end_date, event.date_precision = named.date, named.end_date, named.date_precision
                 event.date_source = "context"
 
     @staticmethod
@@ -80,11 +113,13 @@ class EventDater:
             span = sent.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
-            clause = _clause(span.root)
+            clause = _clause(span.root) if m.start > 0 else sent.root  # "On Friday, ...": the whole sentence's
             if clause.i in governing:
                 rank = governing.index(clause.i)
             elif clause.i in coordinated:
                 rank = len(governing)
+            elif _participle(clause) and clause.head.i == own.i == verb.i:
+                rank = len(governing)  # "launched an offensive, spearheaded by its allies, on Saturday"
             elif clause.dep_ == "xcomp" and clause.head.i == own.i:
                 rank = len(governing) + 1
             else:
@@ -121,6 +156,32 @@ def _is_clause(tok: Token) -> bool:
     elections on Thursday") shares its governor's."""
     infinitival_relative = tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     return tok.pos_ in {"VERB", "AUX"} and tok.dep_ in CLAUSE_HEADS and not infinitival_relative
+
+
+def _participle(tok: Token) -> bool:
+    """A participle clause with no subject of its own ("..., killing 20 people on Saturday"):
+    its time is its governor's."""
+    return (
+        tok.dep_ == "advcl" and tok.tag_ in {"VBN", "VBG"} and not any(c.dep_.startswith("nsubj") for c in tok.children)
+    )
+
+
+def _names(tok: Token) -> set[str]:
+    """The proper names an act's own words give it: "the Douma attack", "the attack on Douma",
+    "carried out a chemical attack on Douma" (what tells one act from another of its type)."""
+    phrase = [c for c in tok.children if c.dep_ in NAMING_DEPS] + _prepositional(tok)
+    words = [w for n in phrase for w in [n, *(c for c in n.children if c.dep_ in NAMING_DEPS), *_prepositional(n)]]
+    return {t.lower_ for t in words if t.pos_ == "PROPN" and t.text not in _states()}
+
+
+def _prepositional(tok: Token) -> list[Token]:
+    return [o for p in tok.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+
+
+@lru_cache(maxsize=1)
+def _states() -> frozenset[str]:
+    """Names and adjectives of states: "an attack in Syria" names no one act."""
+    return frozenset(p for p, e in actor_phrases().items() if e.kind in {"country", "demonym", "capital"})
 
 
 def _clause(tok: Token) -> Token:

@@ -194,6 +194,12 @@ def discards() -> list[str]:
     return [r["phrase"] for t in ("discards.tsv", "discards_own.tsv") for r in read_table(t)]
 
 
+@lru_cache(maxsize=1)
+def judging_verbs() -> frozenset[str]:
+    """Lemmas of verbs whose subject tells of or judges an act rather than does it (condemn, urge)."""
+    return frozenset(r["lemma"] for r in read_table("judging_verbs.tsv"))
+
+
 class AgentTable:
     """Agent words (minister, embassy, rebels) -> sector code, from agents.tsv and agents_own.tsv.
 
