@@ -176,3 +176,14 @@ def test_who_judges_an_act_or_is_responsible_for_it(pipeline):
     assert all("GBR" not in {a.country for a in e.actors} for e in events if e.event_type == "ASSAULT")
     events = code("Isis claimed responsibility for the bombing in Kabul.", date="2018-04-12", pipeline=pipeline)
     assert [a.code for a in next(e for e in events if e.trigger_text == "bombing").actors] == ["IMGREB"]
+
+
+def test_we_and_our_in_quoted_words_are_the_speakers(pipeline):
+    [event] = code(
+        "“We welcome an investigation,” the Turkish foreign ministry said.", date="2018-04-12", pipeline=pipeline
+    )
+    assert [a.code for a in event.actors] == ["TURGOV"]
+    events = code("“Our forces will not leave Syria,” Erdoğan told reporters.", date="2018-04-12", pipeline=pipeline)
+    assert any(a.code == "TURMIL" and a.text == "Our forces" for e in events for a in e.actors)
+    events = code("The US said the talks would resume.", date="2018-04-12", pipeline=pipeline)
+    assert all(a.country == "USA" for e in events for a in e.actors)  # "US" is no "us"

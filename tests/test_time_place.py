@@ -165,6 +165,22 @@ def test_place_from_sentence(pipeline):
     assert event.location.name == "Donetsk" and event.location.country == "UKR"
 
 
+def test_later_events_take_the_place_of_the_scene(pipeline):
+    text = "On 27 February the delegations met in Istanbul. The parties agreed to keep talking."
+    events = sorted(code(text, date=PUB, pipeline=pipeline), key=lambda e: e.trigger_start)
+    assert events[-1].date_source == "context" and events[-1].location.name == "Istanbul"
+
+
+def test_an_attack_happens_where_it_strikes(pipeline):
+    events = code("He was killed during a US-led attack on Mosul in 2016.", date=PUB, pipeline=pipeline)
+    [attack] = [e for e in events if e.trigger_text == "attack"]
+    assert attack.location.country == "IRQ"
+    [event] = code("Russian jets bombed Syria.", date=PUB, pipeline=pipeline)
+    assert event.location.country == "SYR"
+    events = code("The US imposed sanctions on Moscow.", date=PUB, pipeline=pipeline)
+    assert all(e.location is None for e in events)  # a sanction does not happen where it strikes
+
+
 def test_place_from_dateline(pipeline):
     events = code("GENEVA (Reuters) - Iran accused Israel of sabotage.", date=PUB, pipeline=pipeline)
     assert events[0].location.name == "Geneva" and events[0].location.country == "CHE"

@@ -186,9 +186,9 @@ class EventWork:
     main: bool = False  # the event that type and the tagged source and target describe (classify stage)
     agent: bool = False  # the parse names the agent ("arrested by police", "the attack by Syria"): it stays
     patient: bool = False  # the parse's recipient is a passive subject ("two soldiers were killed"): never the actor
-    bystanders: list = field(
-        default_factory=list
-    )  # who judges or tells of an act ("Britain condemned the attack"): not its agent
+    # who judges or tells of an act ("Britain condemned the attack"): not its agent
+    bystanders: list = field(default_factory=list)
+    scene: Any = None  # the event whose sentence set the scene this one's day came from: its place too
 
 
 @dataclass

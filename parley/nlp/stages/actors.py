@@ -60,6 +60,26 @@ ABROAD_SECTORS = frozenset({"GOV", "MIL"})
 MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city at least this big
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
+FIRST_PERSON = frozenset({"we", "us", "our", "i", "me", "my"})  # each means whoever is quoted saying it
+# verbs that report what someone says, whose subject is the "we" of the words reported
+SPEECH_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "add",
+        "insist",
+        "write",
+        "state",
+        "declare",
+        "announce",
+        "argue",
+        "explain",
+        "warn",
+        "stress",
+        "tweet",
+        "claim",
+    }
+)
 PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
 MISSPELT_POS = frozenset({"PROPN", "ADJ", "NOUN"})  # the parts of speech a misspelt country's name is tagged
 NOT_MISSPELT_NE = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT"})  # names of other things
@@ -182,8 +202,12 @@ class ActorCoder:
         named: dict[str, Actor] = {}  # surname -> how the person was coded where first named
         persons: list[tuple[Actor, Token]] = []  # people named so far: whom "he" or "she" means
         for offset, sdoc in doc.chunks:
+            speaking: list[Token] = []  # "we", "our", "I" in what someone is quoted saying
             for tok in sdoc:
                 if tok.pos_ in ARGUMENT_POS:
+                    if tok.lower_ in FIRST_PERSON and tok.pos_ == "PRON" and tok.text != "US":
+                        speaking.append(tok)
+                        continue
                     if tok.lower_ in PERSONAL_PRONOUNS:
                         actors = self._antecedent(persons, tok, offset)
                     else:
@@ -192,10 +216,50 @@ class ActorCoder:
                             persons.append((actors[0], tok))
                     if actors:
                         doc.scratch.np_actors[offset + tok.idx] = actors
+            for tok in speaking:  # once the speaker, who may come after the quote, is read
+                actors = self._speaker(tok, offset, doc)
+                if actors:
+                    doc.scratch.np_actors[offset + tok.idx] = actors
+                    if tok.dep_ == "poss":  # "our forces": the speaker's state's
+                        self._owned_by(tok.head, actors[0], offset, doc)
 
     def _person(self, tok: Token, actor: Actor) -> bool:
         """True when a word names a person: by name, by title, or as the people tables know it."""
         return tok.ent_type_ == "PERSON" or tok.lemma_ in self.titles or (actor.why or "").startswith(PERSON_TABLES)
+
+    def _speaker(self, pronoun: Token, offset: int, doc: Document) -> list[Actor]:
+        """A first-person pronoun as whoever says the words it is in: the subject of the verb of
+        saying that governs it ("'We welcome an investigation,' the family said": the family)."""
+        for verb in pronoun.ancestors:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in SPEECH_VERBS:
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON), None)
+            start = offset + pronoun.idx
+            found = doc.scratch.np_actors.get(offset + subject.idx, []) if subject is not None else []
+            return [
+                replace(
+                    a,
+                    text=pronoun.text,
+                    start=start,
+                    end=start + len(pronoun),
+                    why=f"'{pronoun.lower_}' in the words of '{a.text}' ({a.why})",
+                )
+                for a in found
+                if a.code
+            ]
+        return []
+
+    @staticmethod
+    def _owned_by(head: Token, owner: Actor, offset: int, doc: Document) -> None:
+        """A body the speaker calls its own ("our forces") is of the speaker's state, if its words name none."""
+        at = offset + head.idx
+        found = doc.scratch.np_actors.get(at, [])
+        if owner.country and owner.country not in STATELESS and len(found) == 1 and found[0].country is None:
+            body = found[0]
+            why = f"{body.why}; the speaker's ({owner.why})"
+            doc.scratch.np_actors[at] = [
+                replace(body, country=owner.country, code=owner.country + (body.sector or ""), why=why)
+            ]
 
     @staticmethod
     def _antecedent(persons: list[tuple[Actor, Token]], pronoun: Token, offset: int) -> list[Actor]:

@@ -55,6 +55,8 @@ DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "south
 INHABITANTS = {"residents", "people", "citizens", "inhabitants", "voters"}  # "residents of Jackson"
 QUALIFIER_GLUE = {"'s", "’s", "of", "the", "a"}  # "Georgia's capital Tbilisi", "the Lebanese city of Tripoli"
 OBJECT_PLACE_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}  # "struck Kharkiv", "encircled Khan Younis"
+STRUCK_PLACE_TYPES = {"ASSAULT"}  # an attack happens where it strikes: "bombed Syria", "the attack on Mosul"
+STRUCK_PREPS = {"on", "of", "against"}  # "strikes on Raqqa", "the bombardment of Afrin"
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
@@ -75,7 +77,9 @@ class Placer:
         context = {m.country for m in doc.mentions if m.country}
         dateline = self._dateline(doc, context)
         for event in doc.events:
-            event.location = self._from_sentence(doc, event, context) or dateline
+            # "On 27 February the delegations met in Istanbul ... the parties agreed": the scene's place
+            scene = doc.scratch.of(event).scene
+            event.location = self._from_sentence(doc, event, context) or (scene and scene.location) or dateline
             self._third_location(event, doc.scratch.of(event).directed)
 
     def _from_sentence(self, doc: Document, event: Event, context: set[str]) -> Location | None:
@@ -87,7 +91,7 @@ class Placer:
         names = [
             n
             for n in _names(trigger.sent)
-            if _is_place_phrase(n, event) and not _institution(doc, offset + n.start_char, offset + n.end_char)
+            if _is_place_phrase(n, event, trigger) and not _institution(doc, offset + n.start_char, offset + n.end_char)
         ]
         ranked: list[Span] = []
         while verb is not None:
@@ -104,17 +108,17 @@ class Placer:
                 key=lambda n: abs(n.root.i - trigger.i),
             )
         for name in ranked:
-            place = self._resolve(name, context)
+            place = self._resolve(name, context, event.event_type)
             if place is not None:
                 return place.location(name.text)
         return None
 
-    def _resolve(self, name: Span, context: set[str]) -> Place | None:
+    def _resolve(self, name: Span, context: set[str], event_type: str) -> Place | None:
         place = self.gazetteer.lookup(name.text, context, self._within(name), region=_says_region(name))
         if place is None:
             return None
-        if name.root.dep_ == "dobj" and place.precision != "city":
-            return None  # "attacked Ukraine": a country object is a party, not a place
+        if name.root.dep_ == "dobj" and place.precision != "city" and event_type not in STRUCK_PLACE_TYPES:
+            return None  # "sanctioned Russia": a country object is a party, not a place ("bombed Syria": both)
         if (
             name.label_ not in PLACE_LABELS
             and place.precision == "city"
@@ -191,9 +195,17 @@ def _institution(doc: Document, start: int, end: int) -> bool:
     return any(m.sector and m.start <= start and end <= m.end for m in doc.mentions)
 
 
-def _is_place_phrase(name: Span, event: Event) -> bool:
+def _is_place_phrase(name: Span, event: Event, trigger: Token) -> bool:
     """Whether a name's attachment makes it a place. "the mayor of Kyiv", "Russia's envoy",
-    "refugees from Sudan" and "sanctions on Moscow" are not places."""
+    "refugees from Sudan" and "sanctions on Moscow" are not places; "the attack on Mosul" and
+    "the bombardment of Afrin" are."""
+    if (
+        name.root.dep_ == "pobj"
+        and name.root.head.lower_ in STRUCK_PREPS
+        and name.root.head.head.i == trigger.i
+        and event.event_type in STRUCK_PLACE_TYPES
+    ):
+        return True
     tok, spatial = name.root, False
     while True:
         if tok.dep_ in {"appos", "conj"} or (

@@ -70,6 +70,7 @@ class EventDater:
             ):
                 event.date, event.end_date, event.date_precision = scene.date, scene.end_date, scene.date_precision
                 event.date_source = "context"
+                doc.scratch.of(event).scene = scene
         self._named_again(doc)
 
     @staticmethod
@@ -80,10 +81,15 @@ class EventDater:
         ones are mostly of reactions to it); a day after publication is not taken."""
         dated: dict[tuple[str, str], Event] = {}  # the earliest day the article gives an act of a type and name
         for event in doc.events:
-            if event.date_source == "text" and event.date_precision == "day" and event.status != "future":
+            if (
+                event.date_source == "text"
+                and event.date_precision == "day"
+                and event.status != "future"
+                and event.date
+            ):
                 for name in _names(doc.scratch.of(event).verb_token):
                     known = dated.get((event.event_type, name))
-                    if known is None or event.date < known.date:
+                    if known is None or (known.date is not None and event.date < known.date):
                         dated[(event.event_type, name)] = event
         for event in doc.events:
             tok = doc.scratch.of(event).verb_token
