@@ -187,3 +187,20 @@ def test_we_and_our_in_quoted_words_are_the_speakers(pipeline):
     assert any(a.code == "TURMIL" and a.text == "Our forces" for e in events for a in e.actors)
     events = code("The US said the talks would resume.", date="2018-04-12", pipeline=pipeline)
     assert all(a.country == "USA" for e in events for a in e.actors)  # "US" is no "us"
+
+
+def test_it_is_the_last_subject_that_is_no_person_or_thing(pipeline):
+    text = "Turkey has sent troops to Syria. It has also supported rival Syrian rebels."
+    [support] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "supported"]
+    assert [a.country for a in support.actors] == ["TUR"]
+    text = "The agreement was signed in May. It will take effect in June."
+    assert all(a.text != "It" for e in code(text, date="2018-04-12", pipeline=pipeline) for a in e.actors)
+
+
+def test_an_act_in_a_by_phrase_or_counted_is_its_agents(pipeline):
+    text = "By attacking the Syrian Kurds in Afrin last month, Erdoğan directly challenged the US."
+    [attack] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "attacking"]
+    assert [a.country for a in attack.actors] == ["TUR"]
+    text = "A series of airstrikes by Russian jets killed 120 Islamic State fighters."
+    [strikes] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "airstrikes"]
+    assert [a.country for a in strikes.actors] == ["RUS"]

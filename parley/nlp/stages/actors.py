@@ -60,6 +60,7 @@ ABROAD_SECTORS = frozenset({"GOV", "MIL"})
 MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city at least this big
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
+IT_PRONOUNS = frozenset({"it", "its"})  # the last singular subject that is no person
 FIRST_PERSON = frozenset({"we", "us", "our", "i", "me", "my"})  # each means whoever is quoted saying it
 # verbs that report what someone says, whose subject is the "we" of the words reported
 SPEECH_VERBS = frozenset(
@@ -201,6 +202,7 @@ class ActorCoder:
         doc.scratch.dyad = self._dyad(doc)
         named: dict[str, Actor] = {}  # surname -> how the person was coded where first named
         persons: list[tuple[Actor, Token]] = []  # people named so far: whom "he" or "she" means
+        subject: Actor | None = None  # the last singular subject, not a person: what "it" means
         for offset, sdoc in doc.chunks:
             speaking: list[Token] = []  # "we", "our", "I" in what someone is quoted saying
             for tok in sdoc:
@@ -210,10 +212,14 @@ class ActorCoder:
                         continue
                     if tok.lower_ in PERSONAL_PRONOUNS:
                         actors = self._antecedent(persons, tok, offset)
+                    elif tok.lower_ in IT_PRONOUNS:
+                        actors = self._it(subject, tok, offset)
                     else:
                         actors = self._resolve(tok, offset, doc, groups, named)
                         if actors and actors[0].country and self._person(tok, actors[0]):
                             persons.append((actors[0], tok))
+                        elif tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in {"NN", "NNP"}:
+                            subject = actors[0] if len(actors) == 1 else None  # a thing's "it" is no party
                     if actors:
                         doc.scratch.np_actors[offset + tok.idx] = actors
             for tok in speaking:  # once the speaker, who may come after the quote, is read
@@ -260,6 +266,19 @@ class ActorCoder:
             doc.scratch.np_actors[at] = [
                 replace(body, country=owner.country, code=owner.country + (body.sector or ""), why=why)
             ]
+
+    @staticmethod
+    def _it(subject: Actor | None, pronoun: Token, offset: int) -> list[Actor]:
+        """ "It" and "its" as the last singular subject that is no person ("Turkey ... It has also
+        supported rebels"), if that was a coded party, as a subject or possessor; not the "it" of
+        "it is likely that"."""
+        if subject is None or not subject.code or pronoun.dep_ not in {"nsubj", "nsubjpass", "poss"}:
+            return []  # an object "it" is mostly another thing than the last subject ("expelling it")
+        if pronoun.dep_ == "nsubj" and pronoun.head.lemma_ == "be":
+            return []
+        start = offset + pronoun.idx
+        why = f"pronoun '{pronoun.lower_}' -> the last subject, '{subject.text}' ({subject.why})"
+        return [replace(subject, text=pronoun.text, start=start, end=start + len(pronoun), why=why)]
 
     @staticmethod
     def _antecedent(persons: list[tuple[Actor, Token]], pronoun: Token, offset: int) -> list[Actor]:

@@ -68,6 +68,7 @@ FEELING_VERBS = {
     "worry",
 }
 RESPONSIBLE = {"responsible", "responsibility", "credit"}  # "X is responsible for", "claimed responsibility for"
+MANNER_PREPS = {"by", "after", "before", "while", "in"}  # "by attacking", "after meeting": the clause's subject acts
 JUDGED_PREPS = {"for", "of", "against", "about", "into", "over", "on", "at"}  # "called for talks", "warned of strikes"
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
@@ -210,7 +211,14 @@ class EventCoder:
         its object ("on Raqqa")."""
         if tok.pos_ == "VERB":
             return self._event(doc, sent, tok, None, require_actor=False)
-        agents = [a for by in _objects(tok, {"by"}) for a in self._actors_of(doc, sent, by) if a.code]
+        # "the attack by Syria"; "a series of airstrikes by Russian jets": the "by" of the counted act's word
+        counted = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else tok
+        agents = [
+            a
+            for by in _objects(tok, {"by"}) or _objects(counted, {"by"})
+            for a in self._actors_of(doc, sent, by)
+            if a.code
+        ]
         agents = agents or self._owners(doc, sent, tok)
         charged = _charged(tok)
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
@@ -313,6 +321,10 @@ class EventCoder:
         charged = _charged(tok)
         if charged is not None:  # "accused the regime of using chemical weapons": the regime uses them
             return charged, False
+        if tok.dep_ == "pcomp" and tok.head.lower_ in MANNER_PREPS and tok.head.head.pos_ in {"VERB", "AUX"}:
+            return self._subject(tok.head.head)[
+                0
+            ], False  # "by attacking the Kurds, Erdoğan challenged ...": he attacks
         if (
             tok.dep_ == "acl"
             and tok.head.pos_ in {"NOUN", "PROPN"}
@@ -368,7 +380,9 @@ class EventCoder:
             place_tokens = set()  # "bombed targets in Lebanon": the place is what was hit
         first = None
         for t in _phrase(tok):
-            found = [a for a in self._actors_of(doc, sent, t) if not a.plain] if t.i not in place_tokens else []
+            if t.i in place_tokens or (t.dep_ == "poss" and t.pos_ == "PRON"):
+                continue  # a place; a possessive pronoun ("stopped its help for the rebels") owns, not suffers
+            found = [a for a in self._actors_of(doc, sent, t) if not a.plain]
             if any(a.country for a in found):
                 return [a for a in found if a.country], False
             first = first or found
