@@ -16,14 +16,19 @@ title). A state's body named without its state ("the government", "security forc
 unnamed civilians, rebels and protesters, and those (with police and courts) are marked
 `local`: the dyads stage gives them the state of the place where the act happened. A
 stateless people ("Kurdish forces") takes, of the states it lives in (peoples.tsv, in order
-of where its forces are most in the news), the first the article has named. Any other noun
-phrase is a plain, uncoded actor ("a car bomb"). Unknown names keep their text with country null.
+of where its forces are most in the news), the first the article has named. A country's name
+misspelt by a letter ("Ethopia") is read as it (`spelling.py`); a town heading a phrase is its
+state ("shelled Aleppo"), and an agent "in" a place that place's ("rebels in Idlib"). "We",
+"our" and "I" in quoted words are the speaker's; "it" and "its" the last singular subject
+that is no person. Any other noun phrase is a plain, uncoded actor ("a car bomb"). Unknown
+names keep their text with country null.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from typing import TypeGuard
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span, Token
@@ -111,6 +116,11 @@ def _capitalised(span: Span) -> bool:
     while last.i - 2 >= span.start and span.doc[last.i - 1].text == "-" and not last.text[:1].isupper():
         last = span.doc[last.i - 2]  # "Ban Ki-moon": "Ki" (but "Bashar al-Assad": "Assad")
     return span[0].text[:1].isupper() and last.text[:1].isupper()
+
+
+def _town_or_larger(place: Place | None) -> TypeGuard[Place]:
+    """A place of some size with a state: a region, or a city of at least MIN_CITY people."""
+    return place is not None and bool(place.country) and (place.precision != "city" or place.population >= MIN_CITY)
 
 
 def _in_full_name(tok: Token) -> bool:
@@ -497,7 +507,7 @@ class ActorCoder:
         for t in scope:
             if t.dep_ == "compound" and t.i < t.head.i and t.pos_ == "PROPN" and t.is_alpha and not _in_full_name(t):
                 place = gazetteer().lookup(t.text, set(), [])
-                if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
+                if _town_or_larger(place):
                     return place
         return None
 
@@ -515,7 +525,7 @@ class ActorCoder:
                 if m is not None:
                     return (m.country, m.text) if m.country and m.country not in STATELESS else None
                 place = gazetteer().lookup(obj.text) if obj.ent_type_ in PLACE_NE else None
-                if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
+                if _town_or_larger(place):
                     return place.country, place.name
         return None
 
@@ -527,7 +537,7 @@ class ActorCoder:
         context = {m.country for m in doc.mentions if m.country}
         for name in dict.fromkeys([ent.text if ent is not None else head.text, head.text]):
             place = gazetteer().lookup(name, context)
-            if place is not None and place.country and (place.precision != "city" or place.population >= MIN_CITY):
+            if _town_or_larger(place):
                 return place
         return None
 

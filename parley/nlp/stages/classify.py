@@ -367,9 +367,8 @@ class EventClassifierStage:
         if agent:
             actors = []  # the parse named the agent ("by X"), which stays
         elif doc.scratch.of(event).patient:  # "two soldiers were killed": who suffered it did not do it
-            patients = [
-                r for r in event.recipients if r.sector
-            ]  # people and bodies; "Israeli missiles were fired": Israel's
+            # people and bodies suffer it; "Israeli missiles were fired" names Israel's act
+            patients = [r for r in event.recipients if r.sector]
             actors = [a for a in actors if not any(_overlap(a, r) for r in patients)]
             if patients:
                 recipients = []  # and stays the target ("killed in Idlib": not the town)

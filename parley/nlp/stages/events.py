@@ -256,7 +256,6 @@ class EventCoder:
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.judging | FEELING_VERBS:
             return None
         return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        return None
 
     def _owners(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
         """The coded agent an act noun's own words name before it: its possessor ("Putin's
@@ -322,9 +321,8 @@ class EventCoder:
         if charged is not None:  # "accused the regime of using chemical weapons": the regime uses them
             return charged, False
         if tok.dep_ == "pcomp" and tok.head.lower_ in MANNER_PREPS and tok.head.head.pos_ in {"VERB", "AUX"}:
-            return self._subject(tok.head.head)[
-                0
-            ], False  # "by attacking the Kurds, Erdoğan challenged ...": he attacks
+            # "by attacking the Kurds, Erdoğan challenged ...": he attacks
+            return self._subject(tok.head.head)[0], False
         if (
             tok.dep_ == "acl"
             and tok.head.pos_ in {"NOUN", "PROPN"}

@@ -8,8 +8,9 @@ latest day an earlier sentence gave one of its events, if that day is recent (wi
 before publication: "On 27 February the delegations met ... The parties agreed ..."; date_source
 "context"); else the publication date (date_source "publication"); without a publication date
 it stays undated: today's date is never used. An act the article names again ("the Douma
-attack") takes the day it gave that act elsewhere (date_source "context"). A participle clause
-("..., spearheaded by its allies on Saturday") dates the act it hangs on.
+attack") takes the day it gave that act elsewhere (date_source "context"). A day that opens
+the sentence ("On Friday, ...") dates all of it; a participle clause ("..., spearheaded by its
+allies on Saturday") the act it hangs on.
 A dated event after publication is future; one begun over a year before it is historical.
 """
 
