@@ -204,3 +204,12 @@ def test_an_act_in_a_by_phrase_or_counted_is_its_agents(pipeline):
     text = "A series of airstrikes by Russian jets killed 120 Islamic State fighters."
     [strikes] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "airstrikes"]
     assert [a.country for a in strikes.actors] == ["RUS"]
+
+
+def test_they_and_a_quotes_later_sentences(pipeline):
+    text = "Kurdish fighters captured the town. They then attacked Isis positions."
+    [attack] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "attacked"]
+    assert [a.code for a in attack.actors] == ["SYRREB"]  # a people's fighters are no person: "they", not "he"
+    text = "“We will continue our fight,” Erdoğan said. “We will strike the terrorists in Manbij.”"
+    [strike] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "strike"]
+    assert [a.country for a in strike.actors] == ["TUR"]  # "we" of the quote's second sentence: Erdoğan

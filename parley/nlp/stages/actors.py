@@ -19,8 +19,8 @@ stateless people ("Kurdish forces") takes, of the states it lives in (peoples.ts
 of where its forces are most in the news), the first the article has named. A country's name
 misspelt by a letter ("Ethopia") is read as it (`spelling.py`); a town heading a phrase is its
 state ("shelled Aleppo"), and an agent "in" a place that place's ("rebels in Idlib"). "We",
-"our" and "I" in quoted words are the speaker's; "it" and "its" the last singular subject
-that is no person. Any other noun phrase is a plain, uncoded actor ("a car bomb"). Unknown
+"our" and "I" in quoted words are the speaker's; "it" and "they" the last singular or plural
+subject that is no person. Any other noun phrase is a plain, uncoded actor ("a car bomb"). Unknown
 names keep their text with country null.
 """
 
@@ -66,6 +66,9 @@ MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city a
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
 IT_PRONOUNS = frozenset({"it", "its"})  # the last singular subject that is no person
+THEY_PRONOUNS = frozenset({"they", "their"})  # the last plural subject that is no person
+NOUN_TAGS = frozenset({"NN", "NNP", "NNS", "NNPS"})
+QUOTES = frozenset('"“”')
 FIRST_PERSON = frozenset({"we", "us", "our", "i", "me", "my"})  # each means whoever is quoted saying it
 # verbs that report what someone says, whose subject is the "we" of the words reported
 SPEECH_VERBS = frozenset(
@@ -116,6 +119,11 @@ def _capitalised(span: Span) -> bool:
     while last.i - 2 >= span.start and span.doc[last.i - 1].text == "-" and not last.text[:1].isupper():
         last = span.doc[last.i - 2]  # "Ban Ki-moon": "Ki" (but "Bashar al-Assad": "Assad")
     return span[0].text[:1].isupper() and last.text[:1].isupper()
+
+
+def _quoting(sent: Span) -> bool:
+    """True for a sentence with quotation marks: quoted words, maybe the rest of an earlier quote."""
+    return any(c in QUOTES for c in sent.text)
 
 
 def _town_or_larger(place: Place | None) -> TypeGuard[Place]:
@@ -212,7 +220,9 @@ class ActorCoder:
         doc.scratch.dyad = self._dyad(doc)
         named: dict[str, Actor] = {}  # surname -> how the person was coded where first named
         persons: list[tuple[Actor, Token]] = []  # people named so far: whom "he" or "she" means
-        subject: Actor | None = None  # the last singular subject, not a person: what "it" means
+        subjects: dict[bool, list[Actor]] = {False: [], True: []}  # the last subjects that are no person,
+        # singular and plural: what "it" and "they" mean
+        speaker: list[Actor] = []  # who the last quoted words were said by
         for offset, sdoc in doc.chunks:
             speaking: list[Token] = []  # "we", "our", "I" in what someone is quoted saying
             for tok in sdoc:
@@ -222,22 +232,29 @@ class ActorCoder:
                         continue
                     if tok.lower_ in PERSONAL_PRONOUNS:
                         actors = self._antecedent(persons, tok, offset)
-                    elif tok.lower_ in IT_PRONOUNS:
-                        actors = self._it(subject, tok, offset)
+                    elif tok.lower_ in IT_PRONOUNS or tok.lower_ in THEY_PRONOUNS:
+                        actors = self._last_subject(subjects[tok.lower_ in THEY_PRONOUNS], tok, offset)
                     else:
                         actors = self._resolve(tok, offset, doc, groups, named)
                         if actors and actors[0].country and self._person(tok, actors[0]):
                             persons.append((actors[0], tok))
-                        elif tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in {"NN", "NNP"}:
-                            subject = actors[0] if len(actors) == 1 else None  # a thing's "it" is no party
+                        elif tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in NOUN_TAGS:
+                            plural = tok.tag_ in {"NNS", "NNPS"} or len(actors) > 1
+                            # a thing's "it" is no party; "they" of several parties is all of them
+                            subjects[plural] = actors if plural or len(actors) == 1 else []
                     if actors:
                         doc.scratch.np_actors[offset + tok.idx] = actors
-            for tok in speaking:  # once the speaker, who may come after the quote, is read
-                actors = self._speaker(tok, offset, doc)
-                if actors:
-                    doc.scratch.np_actors[offset + tok.idx] = actors
-                    if tok.dep_ == "poss":  # "our forces": the speaker's state's
-                        self._owned_by(tok.head, actors[0], offset, doc)
+            for sent in sdoc.sents:  # once the speaker, who may come after the quote, is read
+                said = self._said_by(sent, offset, doc)
+                for tok in (t for t in speaking if sent.start <= t.i < sent.end):
+                    actors = self._speaker(tok, offset, doc)
+                    if not actors and _quoting(sent):  # a quote's later sentence: who said the last words
+                        actors = self._again(speaker, tok, offset, "the last speaker")
+                    if actors:
+                        doc.scratch.np_actors[offset + tok.idx] = actors
+                        if tok.dep_ == "poss":  # "our forces": the speaker's state's
+                            self._owned_by(tok.head, actors[0], offset, doc)
+                speaker = said or (speaker if _quoting(sent) else [])
 
     def _person(self, tok: Token, actor: Actor) -> bool:
         """True when a word names a person: by name, by title, or as the people tables know it."""
@@ -246,24 +263,33 @@ class ActorCoder:
     def _speaker(self, pronoun: Token, offset: int, doc: Document) -> list[Actor]:
         """A first-person pronoun as whoever says the words it is in: the subject of the verb of
         saying that governs it ("'We welcome an investigation,' the family said": the family)."""
-        for verb in pronoun.ancestors:
-            if verb.pos_ != "VERB" or verb.lemma_.lower() not in SPEECH_VERBS:
-                continue
-            subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON), None)
-            start = offset + pronoun.idx
-            found = doc.scratch.np_actors.get(offset + subject.idx, []) if subject is not None else []
-            return [
-                replace(
-                    a,
-                    text=pronoun.text,
-                    start=start,
-                    end=start + len(pronoun),
-                    why=f"'{pronoun.lower_}' in the words of '{a.text}' ({a.why})",
-                )
-                for a in found
-                if a.code
-            ]
-        return []
+        verb = next((v for v in pronoun.ancestors if v.pos_ == "VERB" and v.lemma_.lower() in SPEECH_VERBS), None)
+        return self._again(self._subject_of(verb, offset, doc), pronoun, offset, "the words of") if verb else []
+
+    def _said_by(self, sent: Span, offset: int, doc: Document) -> list[Actor]:
+        """Who a sentence says spoke: the coded subject of its first verb of saying."""
+        verb = next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS), None)
+        return self._subject_of(verb, offset, doc) if verb is not None else []
+
+    @staticmethod
+    def _subject_of(verb: Token, offset: int, doc: Document) -> list[Actor]:
+        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON), None)
+        return [a for a in doc.scratch.np_actors.get(offset + subject.idx, []) if a.code] if subject is not None else []
+
+    @staticmethod
+    def _again(parties: list[Actor], pronoun: Token, offset: int, how: str) -> list[Actor]:
+        """Parties named again by a pronoun, spanning the pronoun."""
+        start = offset + pronoun.idx
+        return [
+            replace(
+                a,
+                text=pronoun.text,
+                start=start,
+                end=start + len(pronoun),
+                why=f"'{pronoun.lower_}': {how} '{a.text}' ({a.why})",
+            )
+            for a in parties
+        ]
 
     @staticmethod
     def _owned_by(head: Token, owner: Actor, offset: int, doc: Document) -> None:
@@ -277,18 +303,16 @@ class ActorCoder:
                 replace(body, country=owner.country, code=owner.country + (body.sector or ""), why=why)
             ]
 
-    @staticmethod
-    def _it(subject: Actor | None, pronoun: Token, offset: int) -> list[Actor]:
-        """ "It" and "its" as the last singular subject that is no person ("Turkey ... It has also
-        supported rebels"), if that was a coded party, as a subject or possessor; not the "it" of
-        "it is likely that"."""
-        if subject is None or not subject.code or pronoun.dep_ not in {"nsubj", "nsubjpass", "poss"}:
+    def _last_subject(self, parties: list[Actor], pronoun: Token, offset: int) -> list[Actor]:
+        """ "It" and "its" as the last singular subject that is no person, "they" and "their" as
+        the last plural one ("Turkey ... It has also supported rebels"; "Kurdish fighters took the
+        town. They then advanced"), where those were coded parties, as a subject or possessor; not
+        the "it" of "it is likely that"."""
+        if not parties or pronoun.dep_ not in {"nsubj", "nsubjpass", "poss"}:
             return []  # an object "it" is mostly another thing than the last subject ("expelling it")
         if pronoun.dep_ == "nsubj" and pronoun.head.lemma_ == "be":
             return []
-        start = offset + pronoun.idx
-        why = f"pronoun '{pronoun.lower_}' -> the last subject, '{subject.text}' ({subject.why})"
-        return [replace(subject, text=pronoun.text, start=start, end=start + len(pronoun), why=why)]
+        return self._again(parties, pronoun, offset, "the last subject")
 
     @staticmethod
     def _antecedent(persons: list[tuple[Actor, Token]], pronoun: Token, offset: int) -> list[Actor]:
@@ -330,7 +354,8 @@ class ActorCoder:
             if people is not None:  # "Kurdish": of its states, the first the article has named
                 named = {m.country for m in doc.mentions if m.start < start}
                 country = next((home for home in people.homes if home in named), people.homes[0])
-                return Actor(span.text, start, end, country, country, None, people.name, f"people table: {people.name}")
+                why = f"peoples table: {people.name}"  # not "people table": that is a person's
+                return Actor(span.text, start, end, country, country, None, people.name, why)
             return Actor(span.text, start, end, entity.code, entity.country, entity.sector, entity.name, entity.why)
         found = self.names[_lower_tokens(span)]
         if isinstance(found, Entity):
