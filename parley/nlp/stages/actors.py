@@ -308,6 +308,7 @@ class ActorCoder:
         the last plural one ("Turkey ... It has also supported rebels"; "Kurdish fighters took the
         town. They then advanced"), where those were coded parties, as a subject or possessor; not
         the "it" of "it is likely that"."""
+        parties = [a for a in parties if a.code]  # a thing ("the agreement ... it") is no party
         if not parties or pronoun.dep_ not in {"nsubj", "nsubjpass", "poss"}:
             return []  # an object "it" is mostly another thing than the last subject ("expelling it")
         if pronoun.dep_ == "nsubj" and pronoun.head.lemma_ == "be":
