@@ -6,6 +6,13 @@ import pytest
 from parley import code
 
 
+def codes(text, pipeline):
+    """Each actor phrase `parley.api.actors` finds in a text -> its code."""
+    from parley.api import actors
+
+    return {r["text"]: r["code"] for r in actors(text, pipeline=pipeline)}
+
+
 def first(sentence, pipeline, date="2024-03-01"):
     events = code(sentence, date=date, pipeline=pipeline)
     assert events, f"no event in {sentence!r}"
@@ -98,9 +105,8 @@ def test_he_and_she_are_the_person_named_last_but_not_their_own_clauses_subject(
 
 
 def test_a_place_before_an_agent_names_its_state(patterns):
-    from parley.api import actors
 
-    found = {r["text"]: r["code"] for r in actors("Istanbul prosecutors charged the Godhra police.", pipeline=patterns)}
+    found = codes("Istanbul prosecutors charged the Godhra police.", patterns)
     assert found == {"Istanbul prosecutors": "TURJUD", "the Godhra police": "INDCOP"}
 
 
@@ -116,26 +122,24 @@ def test_a_lower_cased_article_is_read_in_any_case_but_not_common_words(patterns
 
 
 def test_a_misspelt_country_is_read_as_the_country_it_misspells(patterns):
-    from parley.api import actors
     from parley.nlp.spelling import spelling
 
     assert spelling().correct("Ethopia") == "Ethiopia" and spelling().correct("Britsh") == "British"
     assert spelling().correct("Guatamalan") == "Guatemalan"
     # words and names near a country's name, short words, and known names are left alone
     assert [spelling().correct(w) for w in ("Americas", "Syriza", "Hungry", "Sudax", "Ethiopia")] == [None] * 5
-    coded = {r["text"]: r["code"] for r in actors("The Ethopian army attacked the Britsh embassy.", pipeline=patterns)}
+    coded = codes("The Ethopian army attacked the Britsh embassy.", patterns)
     assert coded["The Ethopian army"] == "ETHMIL" and coded["the Britsh embassy"].startswith("GBR")
-    coded = {r["text"]: r["code"] for r in actors("Cameron met Hollande in Paris.", pipeline=patterns)}
+    coded = codes("Cameron met Hollande in Paris.", patterns)
     assert not coded.get("Cameron")  # David Cameron, not Cameroon
 
 
 def test_an_agent_in_a_place_is_of_that_places_state(patterns):
-    from parley.api import actors
 
     sentence = "Security forces in Guinea killed three protesters."
-    coded = {r["text"]: r["code"] for r in actors(sentence, pipeline=patterns)}
+    coded = codes(sentence, patterns)
     assert coded["Security forces"] == "GINMIL"
-    coded = {r["text"]: r["code"] for r in actors("Rebels in Idlib shelled Aleppo.", pipeline=patterns)}
+    coded = codes("Rebels in Idlib shelled Aleppo.", patterns)
     assert coded == {"Rebels": "SYRREB", "Idlib": "SYR", "Aleppo": "SYR"}  # a town that acts or is acted on: its state
 
 
@@ -158,9 +162,8 @@ def test_whom_an_act_is_charged_to_does_it(pipeline):
     ],
 )
 def test_state_bodies_organisations_and_demonyms_of_the_tables(patterns, sentence, text, actor_code):
-    from parley.api import actors
 
-    coded = {r["text"]: r["code"] for r in actors(sentence, pipeline=patterns)}
+    coded = codes(sentence, patterns)
     assert [c for t, c in coded.items() if t.endswith(text)] == [actor_code], coded
 
 

@@ -363,16 +363,16 @@ class EventClassifierStage:
             return out
 
         actors, recipients = coded("S"), coded("T")
-        agent = doc.scratch.of(event).agent
+        work = doc.scratch.of(event)
+        agent = work.agent
         if agent:
             actors = []  # the parse named the agent ("by X"), which stays
-        elif doc.scratch.of(event).patient:  # "two soldiers were killed": who suffered it did not do it
+        elif work.patient:  # "two soldiers were killed": who suffered it did not do it
             # people and bodies suffer it; "Israeli missiles were fired" names Israel's act
             patients = [r for r in event.recipients if r.sector]
             actors = [a for a in actors if not any(_overlap(a, r) for r in patients)]
             if patients:
                 recipients = []  # and stays the target ("killed in Idlib": not the town)
-        work = doc.scratch.of(event)
         actors = [a for a in actors if not any(_overlap(a, b) for b in work.bystanders)]
         own = {a.country for a in actors or event.actors if a.country}
         if len({r.country for r in recipients}) > 1:  # "flights between the two countries": the other one
@@ -394,12 +394,12 @@ class EventClassifierStage:
             event.actors = actors
         if recipients:
             event.recipients, event.reciprocal = recipients, False
-            doc.scratch.of(event).directed = True
+            work.directed = True
         elif not event.reciprocal:  # no target read: the rules' plain noun phrase ("ended the strike") is none
             event.recipients = [r for r in event.recipients if not r.plain]
         elif actors and event.reciprocal:
             event.recipients, event.reciprocal = [], False
-            event.recode(event.cameo, doc.scratch.of(event).directed)  # reciprocity follows the new actors
+            event.recode(event.cameo, work.directed)  # reciprocity follows the new actors
 
     def _yield_code(self, verb) -> str:
         """The CAMEO code for an event retyped YIELD: its trigger verb's own 08x code if its
