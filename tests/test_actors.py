@@ -216,3 +216,25 @@ def test_they_and_a_quotes_later_sentences(pipeline):
     text = "“We will continue our fight,” Erdoğan said. “We will strike the terrorists in Manbij.”"
     [strike] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "strike"]
     assert [a.country for a in strike.actors] == ["TUR"]  # "we" of the quote's second sentence: Erdoğan
+
+
+def test_a_body_named_again_without_its_state_is_the_one_named_before(patterns):
+    text = "Turkish troops entered Afrin on Monday. Syria condemned the move. The troops then shelled the town."
+    coded = codes(text, patterns)
+    assert coded["Turkish troops"] == "TURMIL" and coded["The troops"] == "TURMIL"  # not Syria, named most
+    text = "Turkish troops entered Afrin on Monday. Syria condemned the move. Other troops shelled the town."
+    assert codes(text, patterns)["Other troops"] != "TURMIL"
+
+
+def test_a_hyphened_backer_is_not_the_backed_bodys_state(pipeline):
+    events = code("Russian-backed separatists shelled the town.", date="2018-04-12", pipeline=pipeline)
+    [shelling] = [e for e in events if e.trigger_text == "shelled"]
+    assert [a.country for a in shelling.actors] == [None]  # the separatists are not Russia's
+    backing = [e for e in events if e.trigger_text == "backed"]
+    assert all([a.country for a in e.actors] == ["RUS"] for e in backing)  # if read as an act, Russia's
+
+
+def test_who_reports_an_act_is_not_its_agent(pipeline):
+    text = "Local activists reported two more bombings by the coalition in Raqqa."
+    events = code(text, date="2018-04-12", pipeline=pipeline)
+    assert all(a.text != "Local activists" for e in events if e.event_type == "ASSAULT" for a in e.actors)

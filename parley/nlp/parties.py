@@ -98,6 +98,14 @@ def _led_by(tok: Token) -> bool:
     return tok.dep_ == "amod" and tok.lower_ == "led" and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
 
 
+def hyphen_agent(tok: Token) -> Token | None:
+    """The agent a participle joined to it by a hyphen names: "US" of "the US-backed militia",
+    "Iranian" of "Iranian-trained fighters" (not the body's own state, unlike "X-led")."""
+    if tok.dep_ != "amod" or tok.tag_ != "VBN" or not any(c.tag_ == "HYPH" for c in tok.children):
+        return None
+    return next((c for c in tok.lefts if c.dep_ in {"npadvmod", "compound", "amod", "nmod"}), None)
+
+
 def share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Actor]:
     """Several parties one span names ("the armies of Brazil and Argentina", "NATO Secretary
     General Jens Stoltenberg"), each stretched over the span's words that are its own: the

@@ -37,7 +37,7 @@ from spacy.util import filter_spans
 from .. import phrases
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..gazetteer import Place, gazetteer
-from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, noun_phrase
+from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase
 from ..spelling import spelling
 from ..vocab import (
     STATELESS,
@@ -90,6 +90,7 @@ SPEECH_VERBS = frozenset(
     }
 )
 PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
+FOCUS_WHY = "the state the article has named most so far"  # how an actor guessed by `focus_country` says so
 MISSPELT_POS = frozenset({"PROPN", "ADJ", "NOUN"})  # the parts of speech a misspelt country's name is tagged
 NOT_MISSPELT_NE = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT"})  # names of other things
 
@@ -223,6 +224,7 @@ class ActorCoder:
         subjects: dict[bool, list[Actor]] = {False: [], True: []}  # the last subjects that are no person,
         # singular and plural: what "it" and "they" mean
         speaker: list[Actor] = []  # who the last quoted words were said by
+        kinds: dict[str, Actor] = {}  # a body's words without its state's ("regime force") -> whom they last named
         for offset, sdoc in doc.chunks:
             speaking: list[Token] = []  # "we", "our", "I" in what someone is quoted saying
             for tok in sdoc:
@@ -236,6 +238,7 @@ class ActorCoder:
                         actors = self._last_subject(subjects[tok.lower_ in THEY_PRONOUNS], tok, offset)
                     else:
                         actors = self._resolve(tok, offset, doc, groups, named)
+                        actors = self._kind_again(tok, actors, kinds, offset, doc)
                         if actors and actors[0].country and self._person(tok, actors[0]):
                             persons.append((actors[0], tok))
                         elif tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in NOUN_TAGS:
@@ -255,6 +258,30 @@ class ActorCoder:
                         if tok.dep_ == "poss":  # "our forces": the speaker's state's
                             self._owned_by(tok.head, actors[0], offset, doc)
                 speaker = said or (speaker if _quoting(sent) else [])
+
+    def _kind_again(
+        self, head: Token, actors: list[Actor], kinds: dict[str, Actor], offset: int, doc: Document
+    ) -> list[Actor]:
+        """A body named again by its words without its state's: "the troops" after "Turkish
+        troops", "regime forces" after "Syrian regime forces", "the embassy" after "the Russian
+        embassy", as a reader takes them, before the state the article names most; not "other
+        troops", "pro-regime forces", nor a person's title."""
+        if head.pos_ != "NOUN" or head.lemma_ in self.titles or len(actors) != 1:
+            return actors
+        words = [
+            t for t in head.lefts if t.dep_ in {"compound", "amod"} and offset + t.idx not in doc.scratch.mention_at
+        ]
+        kind = " ".join(t.lemma_.lower() for t in [*words, head])
+        now = actors[0]
+        guessed = (now.why or "").endswith(FOCUS_WHY)
+        if now.country and now.sector and now.country not in STATELESS and not guessed:
+            kinds[kind] = now
+            return actors
+        earlier = kinds.get(kind)
+        if earlier is None or not now.sector or (now.code != now.sector and not guessed) or not self._no_other(head):
+            return actors
+        why = f"'{kind}' named again: '{earlier.text}' ({earlier.why})"
+        return [replace(now, code=f"{earlier.country}{now.sector}", country=earlier.country, why=why)]
 
     def _person(self, tok: Token, actor: Actor) -> bool:
         """True when a word names a person: by name, by title, or as the people tables know it."""
@@ -503,6 +530,8 @@ class ActorCoder:
                 and self._no_other(head)
             )
             country = focus_country(doc, start) if own else None  # a title ("the president") is not
+            if country in self._backers(head, offset, doc):  # "Russian-backed separatists": not Russia's
+                country = None
             where = self._stationed(head, offset, doc)
             if where is not None and (sector not in ABROAD_SECTORS or country is None):
                 # "rebels in Idlib", "security forces in Guinea" (an army or officials "in Syria" may be
@@ -510,7 +539,7 @@ class ActorCoder:
                 why = f"agent table: '{agent_phrase}' -> {sector}; in '{where[1]}', of {where[0]}"
                 return [Actor(text, start, end, where[0] + sector, where[0], sector, None, why)]
             if country:
-                why = f"agent table: '{agent_phrase}' -> {sector}; the state the article has named most so far"
+                why = f"agent table: '{agent_phrase}' -> {sector}; {FOCUS_WHY}"
                 local = sector not in ABROAD_SECTORS  # police, civilians, rebels: of the place they act in
                 return [Actor(text, start, end, country + sector, country, sector, None, why, local)]
             why = f"agent table: '{agent_phrase}' -> {sector}"
@@ -632,6 +661,12 @@ class ActorCoder:
         name = term.name if term else actor.name
         note = f"; leaders table: {role} of {actor.country} on {day or 'latest'} = {term.name}" if term else ""
         return replace(actor, name=name, why=(why or actor.why or "") + note)
+
+    @staticmethod
+    def _backers(head: Token, offset: int, doc: Document) -> set[str | None]:
+        """The states a phrase's hyphened participles name as backing it ("US-backed fighters")."""
+        agents = (hyphen_agent(t) for t in head.children)
+        return {m.country for a in agents if a is not None and (m := doc.scratch.mention_at.get(offset + a.idx))}
 
     @staticmethod
     def _definite(head: Token) -> bool:

@@ -18,6 +18,7 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
+from ..parties import hyphen_agent
 from ..vocab import discards, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
@@ -165,7 +166,8 @@ class EventCoder:
         return None
 
     def _sentence(self, doc: Document, sent: Sentence) -> list[Event]:
-        matches = {tok.i: m for tok in sent.span if (m := self._match(tok)) is not None}
+        # "the US-backed militia": a standing stance the detector may still take for an act, no rule's event
+        matches = {tok.i: m for tok in sent.span if hyphen_agent(tok) is None and (m := self._match(tok)) is not None}
         emitted: set[int] = set()
         events = []
         for tok in sorted((t for t in sent.span if t.i in matches), key=lambda t: len(list(t.ancestors))):
@@ -317,6 +319,8 @@ class EventCoder:
             return self._subject(tok.head)
         if tok.dep_ == "advcl" and tok.tag_ == "VBG":
             return self._subject(tok.head)
+        if hyphen_agent(tok) is not None:  # "the US-backed militia": the militia is backed
+            return tok.head, True
         charged = _charged(tok)
         if charged is not None:  # "accused the regime of using chemical weapons": the regime uses them
             return charged, False
@@ -395,7 +399,9 @@ class EventCoder:
         subject, passive = self._subject(tok)
         explicit = False
         if passive:
-            actors = [a for by in _objects(tok, {"by"}) for a in self._actors_of(doc, sent, by)]
+            backer = hyphen_agent(tok)  # "the US-backed militia"
+            agents = _objects(tok, {"by"}) or ([backer] if backer is not None else [])
+            actors = [a for by in agents for a in self._actors_of(doc, sent, by)]
             recipients = self._actors_of(doc, sent, subject)
         else:
             actors = self._actors_of(doc, sent, subject)
