@@ -131,6 +131,22 @@ def test_a_day_opening_the_sentence_or_in_a_participle_clause_dates_the_act(pipe
     assert event.date == dt.date(2018, 1, 20)
 
 
+def test_days_counted_from_the_day_the_sentence_gives(pipeline):
+    published = dt.date(2018, 4, 10)  # a Tuesday
+    text = "On Monday, three days after Trump and Erdogan spoke by phone, Ankara pledged to buy US missiles."
+    events = {e.trigger_text: e for e in code(text, date=published, pipeline=pipeline)}
+    assert events["spoke"].date == dt.date(2018, 4, 6) and events["pledged"].date == dt.date(2018, 4, 9)
+    text = "On Thursday four Kurdish fighters shot dead by Isis a day earlier were buried in Qamishli."
+    [shot] = [e for e in code(text, date=published, pipeline=pipeline) if e.event_type == "ASSAULT"]
+    assert shot.date == dt.date(2018, 4, 4)
+    text = "The fire from the previous night's US airstrike on the depot was still burning."
+    [strike] = code(text, date=published, pipeline=pipeline)
+    assert strike.date == dt.date(2018, 4, 9)
+    # counted on from the publication date, a day would lie ahead of it: the act keeps that date
+    [killed] = code("She was killed by Turkish jets a week later.", date=published, pipeline=pipeline)
+    assert killed.date == published and killed.status == "factual"
+
+
 def test_an_act_to_come_takes_no_past_scene(pipeline):
     text = (
         "On 27 February, the foreign ministers of Russia and Ukraine met in Istanbul. Ukraine will boycott the summit."

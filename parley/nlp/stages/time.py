@@ -30,6 +30,10 @@ HISTORICAL_AFTER = dt.timedelta(days=365)
 SCENE_DAYS = dt.timedelta(days=14)  # how far before publication a day may set the scene of later events
 POSSESSIVE = ("'s", "’s")
 NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
+SHIFTS = {"earlier": -1, "before": -1, "later": 1, "after": 1}  # "a day earlier": one day before
+UNIT_DAYS = {"day": 1, "night": 1, "week": 7}
+COUNTS = {"a": 1, "an": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+COUNTS |= {"eight": 8, "nine": 9, "ten": 10}
 # heads of clauses that carry their own time; a participle ("a boat carrying migrants on
 # the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
 CLAUSE_HEADS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
@@ -135,16 +139,24 @@ class EventDater:
         return [(m, past_only) for *_, m, past_only in sorted(ranked, key=lambda r: r[:3])]
 
     def _date(self, doc: Document, event: Event, sent: Span, mentions: list[DateMention]) -> None:
-        for mention, past_only in self._ranked(doc.scratch.of(event).verb_token, sent, mentions):
+        verb = doc.scratch.of(event).verb_token
+        for mention, past_only in self._ranked(verb, sent, mentions):
             prefer = "future" if event.status == "future" or dates.future_expression(mention.text) else "past"
             found = dates.resolve(mention.text, doc.date, prefer)
             ahead = doc.date is None or found is not None and found.date > doc.date
             if found and not (past_only and ahead and event.status != "future"):
                 self._set(doc, event, found)
-                return
-        event.date = doc.date
-        event.date_precision = "day" if doc.date else None
-        event.date_source = "publication" if doc.date else None
+                break
+        else:
+            event.date = doc.date
+            event.date_precision = "day" if doc.date else None
+            event.date_source = "publication" if doc.date else None
+        days, governed = _days_apart(verb)
+        # "killed a day earlier" (than the sentence's Thursday) counts from a day the text gives;
+        # "came a day after Turkey said" from the governing clause's, the publication day's too
+        # ("ten days earlier" alone counts from a day some earlier sentence gave, unknown here)
+        if days and event.date_precision == "day" and event.date and (event.date_source == "text" or governed):
+            self._set(doc, event, Resolved(event.date + dt.timedelta(days=days), None, "day"))
 
     @staticmethod
     def _set(doc: Document, event: Event, found: Resolved) -> None:
@@ -171,6 +183,40 @@ def _participle(tok: Token) -> bool:
     return (
         tok.dep_ == "advcl" and tok.tag_ in {"VBN", "VBG"} and not any(c.dep_.startswith("nsubj") for c in tok.children)
     )
+
+
+def _days_apart(verb: Token) -> tuple[int, bool]:
+    """How many days an act lies after (negative: before) the day its sentence tells: "killed a
+    day earlier" -1, "two weeks later" 14, "the previous night's airstrike" -1; "spoke three
+    days after" -3 (the clause "after" opens lies before its governor's day), and whether the
+    days count from the governing clause or the report's day (0 for none)."""
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ in SHIFTS:  # "a day earlier", "two weeks later"
+            count = next((n for c in child.children if c.dep_ == "npadvmod" and (n := _counted(c))), 0)
+            return count * SHIFTS[child.lower_], False
+        if child.dep_ == "mark" and child.lower_ in SHIFTS:  # "three days after Trump spoke"
+            # the count hangs on "after", on the clause's verb or on the verb the clause depends on
+            around = [child, verb, verb.head] if verb.head is not verb else [child, verb]
+            by = [c for t in around for c in t.children if c.dep_ == "npadvmod" and c.i < child.i]
+            count = next((n for c in by if (n := _counted(c))), 0)
+            return -count * SHIFTS[child.lower_], True
+        if child.dep_ in {"poss", "compound", "npadvmod"} and any(
+            a.lower_ in {"previous", "preceding"} for a in child.children if a.dep_ == "amod"
+        ):  # "the previous night's airstrike"
+            return (-1 if child.lemma_.lower() in {"day", "night"} else 0), True  # before the report's day
+    return 0, False
+
+
+def _counted(unit: Token) -> int:
+    """Days in "a day", "three days", "two weeks", "the night before" (0 for other words)."""
+    size = UNIT_DAYS.get(unit.lemma_.lower(), 0)
+    if not size:
+        return 0
+    number = next((c for c in unit.children if c.dep_ in {"nummod", "det"}), None)
+    if number is None:
+        return 0
+    n = COUNTS.get(number.lower_) or (int(number.text) if number.text.isdigit() else 0)
+    return n * size
 
 
 def _names(tok: Token) -> set[str]:
