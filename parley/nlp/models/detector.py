@@ -56,18 +56,17 @@ class DetectorConfig:
     cross_validation: dict = field(default_factory=dict)
 
 
-def candidate_view(event: Event, token: Token, main: bool) -> list[float]:
+def candidate_view(event: Event, token: Token, main: bool, before: str) -> list[float]:
     """What the rules and the parse say of a candidate: its rule's type (NONE if uncoded),
     negated, status, whether it has a coded actor and recipient, whether the classifier's
     reading marks it; its tag and dependency, how deep it sits, whether a say-verb governs
-    it and whether it is inside quotation marks."""
+    it and whether it is inside quotation marks (`before`: its sentence's text before it)."""
     kind = [0.0] * len(TYPES)
     kind[TYPES.index(event.event_type) if event.event_type in TYPES else NONE] = 1.0
     status = [float(event.status == s) for s in STATUSES]
     coded = [float(any(a.code for a in event.actors)), float(any(a.code for a in event.recipients))]
     ancestors = list(token.ancestors)
     reported = any(a.lemma_ in REPORTING for a in ancestors)
-    before = token.doc[token.sent.start : token.i].text
     quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
     return [
         *kind,

@@ -145,7 +145,8 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
             events = [e for e in pool if e.cameo]
             main = min(events or pool, key=partial(_depth, doc))
             reading = _reading(doc, main, mark_trigger)
-            start = doc.sentences[index].start
+            sentence = doc.sentences[index]
+            start = sentence.start
             batch.groups.append((doc, events))
             batch.mains.append(main)
             batch.readings.append(reading)
@@ -155,9 +156,10 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
                 [
                     (
                         marked(e.trigger_start - start, reading.trigger),
-                        candidate_view(e, doc.scratch.of(e).verb_token, e is main),
+                        candidate_view(e, token, e is main, sentence.text[: sentence.offset + token.idx - start]),
                     )
                     for e in pool
+                    for token in [doc.scratch.of(e).verb_token]
                 ]
             )
     return batch

@@ -76,6 +76,7 @@ class VerbLexicon:
         for rules in self.rules.values():
             rules.sort(key=lambda r: -r.specificity)  # stable: own rules stay ahead of equals
         self._option_cache: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._first_cache: dict[tuple[str, ...], tuple[frozenset[str], ...]] = {}
         self._defaults: dict[str, Match | None] = {}
 
     @staticmethod
@@ -104,7 +105,11 @@ class VerbLexicon:
 
     def _present(self, items: tuple[str, ...], vocab: set[str]) -> bool:
         """Cheap pre-check: every item's first word occurs somewhere in the phrase."""
-        return all(any(o[0] in vocab for o in self._options(i)) for i in items)
+        firsts = self._first_cache.get(items)
+        if firsts is None:  # each item's possible first words, once per pattern
+            firsts = tuple(frozenset(o[0] for o in self._options(i)) for i in items)
+            self._first_cache[items] = firsts
+        return all(not words.isdisjoint(vocab) for words in firsts)
 
     def _in_order(self, items: tuple[str, ...], words: list[tuple[str, str]]) -> bool:
         """True when the items occur in order (gaps allowed) among the (word, lemma) pairs."""
