@@ -344,15 +344,17 @@ class EventCoder:
         chain = _chain(tok)
         plain_object: list[Actor] = []
         for verb in chain:
-            for child in verb.children:
+            children = list(verb.children)
+            for child in children:
                 if child.dep_ in {"dobj", "dative"}:
                     found = self._actors_of(doc, sent, child)
                     if found and not all(a.plain for a in found):
                         return found, True
                     plain_object = plain_object or found
+            preps = [c for c in children if c.dep_ == "prep"]
             for prep in RECIPIENT_PREPS:  # "talks with X", "aid to X": named or coded actors only
-                for child in verb.children:
-                    if child.dep_ == "prep" and child.lower_ == prep:
+                for child in preps:
+                    if child.lower_ == prep:
                         for obj in child.children:
                             found = (
                                 [
