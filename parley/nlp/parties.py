@@ -8,6 +8,7 @@ The noun phrase rules both use (`noun_phrase`, coordination, place prepositions)
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import replace
 
 from spacy.tokens import Token
@@ -96,6 +97,18 @@ def noun_phrase(head: Token, modifier: bool = False) -> list[Token]:
 def _led_by(tok: Token) -> bool:
     """A hyphenated "X-led" modifier: the group is X's, as a reader codes "the Saudi-led coalition"."""
     return tok.dep_ == "amod" and tok.lower_ == "led" and tok.i > 0 and tok.doc[tok.i - 1].text == "-"
+
+
+def prep_objects(tok: Token, preps: Collection[str] | None = None) -> list[Token]:
+    """The objects of a word's prepositional phrases, of any preposition or of `preps` ("strikes
+    on Raqqa"); "by" takes in a passive's agent ("arrested by the police", "the attack by Syria")."""
+    return [
+        obj
+        for prep in tok.children
+        if prep.dep_ in {"prep", "agent"} and (preps is None or prep.lower_ in preps)
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
 
 
 def hyphen_agent(tok: Token) -> Token | None:

@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
-from ..parties import hyphen_agent
+from ..parties import hyphen_agent, prep_objects
 from ..vocab import discards, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
@@ -217,7 +217,7 @@ class EventCoder:
         counted = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else tok
         agents = [
             a
-            for by in _objects(tok, {"by"}) or _objects(counted, {"by"})
+            for by in prep_objects(tok, {"by"}) or prep_objects(counted, {"by"})
             for a in self._actors_of(doc, sent, by)
             if a.code
         ]
@@ -226,7 +226,7 @@ class EventCoder:
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
         # "Putin's siege of Aleppo": where the act has its agent, its "of" phrase is the patient
-        objects = _objects(tok, NOUN_OBJECT_PREPS | ({"of"} if agents else set()))
+        objects = prep_objects(tok, NOUN_OBJECT_PREPS | ({"of"} if agents else set()))
         recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
         between = any(p.dep_ == "prep" and p.lower_ == "between" for p in tok.children)
         joint = not actors and between and len({a.country or a.code for a in recipients}) > 1
@@ -402,7 +402,7 @@ class EventCoder:
         explicit = False
         if passive:
             backer = hyphen_agent(tok)  # "the US-backed militia"
-            agents = _objects(tok, {"by"}) or ([backer] if backer is not None else [])
+            agents = prep_objects(tok, {"by"}) or ([backer] if backer is not None else [])
             actors = [a for by in agents for a in self._actors_of(doc, sent, by)]
             recipients = self._actors_of(doc, sent, subject)
         else:
@@ -496,18 +496,6 @@ def _charged(tok: Token) -> Token | None:
     if governor.pos_ == "VERB":
         return next((c for c in governor.children if c.dep_ == "dobj" and c.i < node.head.i), None)
     return None
-
-
-def _objects(tok: Token, preps: set[str]) -> list[Token]:
-    """The objects of a word's prepositional phrases headed by `preps` ("strikes on Raqqa"); "by"
-    takes in a passive's agent ("arrested by the police", "the attack by Syria")."""
-    return [
-        obj
-        for prep in tok.children
-        if prep.dep_ in {"prep", "agent"} and prep.lower_ in preps
-        for obj in prep.children
-        if obj.dep_ == "pobj"
-    ]
 
 
 def _uncoded(

@@ -24,6 +24,7 @@ from spacy.tokens import Span, Token
 from .. import dates
 from ..dates import DateMention, Resolved
 from ..document import Document, Event
+from ..parties import prep_objects
 from ..vocab import actor_phrases
 
 HISTORICAL_AFTER = dt.timedelta(days=365)
@@ -222,13 +223,9 @@ def _counted(unit: Token) -> int:
 def _names(tok: Token) -> set[str]:
     """The proper names an act's own words give it: "the Douma attack", "the attack on Douma",
     "carried out a chemical attack on Douma" (what tells one act from another of its type)."""
-    phrase = [c for c in tok.children if c.dep_ in NAMING_DEPS] + _prepositional(tok)
-    words = [w for n in phrase for w in [n, *(c for c in n.children if c.dep_ in NAMING_DEPS), *_prepositional(n)]]
+    phrase = [c for c in tok.children if c.dep_ in NAMING_DEPS] + prep_objects(tok)
+    words = [w for n in phrase for w in [n, *(c for c in n.children if c.dep_ in NAMING_DEPS), *prep_objects(n)]]
     return {t.lower_ for t in words if t.pos_ == "PROPN" and t.text not in _states()}
-
-
-def _prepositional(tok: Token) -> list[Token]:
-    return [o for p in tok.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
 
 
 @lru_cache(maxsize=1)
