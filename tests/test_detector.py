@@ -47,23 +47,3 @@ def test_weights_round_trip(tmp_path):
     p, q = model.probabilities(x), loaded.probabilities(x)
     assert p.shape == (4, len(TYPES)) and abs(p - q).max() < 1e-2  # half-precision weights
     assert EventDetector.load(tmp_path / "none") is None
-
-
-def test_the_quad_sets_statements_are_weighted_negatives(pipeline, tmp_path):
-    from parley.training.data import Example
-    from parley.training.detector import STATEMENT_WEIGHT, STATEMENTS, _training_rows, sentence_rows
-
-    sentences = tmp_path / "plover_events_train.csv"
-    sentences.write_text(
-        "id,text,event_type,source_text,target_text\n1,Turkish jets bombed Afrin.,ASSAULT,Turkish jets,Afrin\n",
-        encoding="utf-8",
-    )
-    (tmp_path / STATEMENTS).write_text(
-        "text\tquad\nThe minister said the talks were useful.\t0\nRussia bombed Aleppo.\t4\n", encoding="utf-8"
-    )
-    rows = _training_rows(pipeline, [], sentences, log=lambda m: None)
-    plover, said = rows[-2], rows[-1]
-    assert plover.weight == 1.0 and TYPES[int(plover.y[0])] == "ASSAULT"
-    statement = sentence_rows(pipeline, [Example("The minister said the talks were useful.", None)])
-    assert said.weight == STATEMENT_WEIGHT and len(said.y) == len(statement.y) > 0  # not the quad-4 sentence
-    assert all(TYPES[int(y)] == "NONE" for y in said.y)
