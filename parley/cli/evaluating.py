@@ -106,7 +106,7 @@ def add_train(sub: Subcommands) -> None:
         metavar=("ARTICLES", "LABELS"),
         help="train the event detector instead, on hand-read whole articles (a JSON Lines corpus and "
         "its labels, such as data/annotations/guardian_dev.jsonl) and the --data directory's "
-        "plover_events_train.csv and cameo_quad_train.tsv's statements; score it with parley eval --articles --folds",
+        "plover_events_train.csv; score it with parley eval --articles --folds",
     )
     p.set_defaults(func=cmd_train)
 

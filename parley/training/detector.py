@@ -5,10 +5,8 @@ the classify stage reads it; every candidate trigger then becomes one training r
 is the type of the reader's event whose trigger it is (of the candidates inside a reader's
 trigger, the one highest in the parse), else NONE: every word no reader took for a trigger
 is a negative, which is what teaches the detector that background and commentary report no
-act. The labelled PLOVER sentences add positives, and the statements of the CAMEO quad set
-(class 0) negatives at a quarter of an article row's weight: at full weight they taught it that
-"the United States insists on the need to ..." says nothing. Features depend only on the shipped
-encoder, so they are computed once per article and shared by the folds of a cross-validation.
+act. Features depend only on the shipped encoder, so they are computed once per article and
+shared by the folds of a cross-validation.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from ..nlp.models.detector import NONE, TYPES, DetectorConfig, EventDetector, fe
 from ..nlp.models.tagger import read
 from ..nlp.pipeline import Pipeline
 from ..nlp.stages.classify import prepare
-from .data import Example, load_plover, load_quad
+from .data import Example, load_plover
 
 
 @dataclass
@@ -41,17 +39,12 @@ class ArticleRows:
     y: torch.Tensor  # (candidates,): an index of TYPES
     gold: int  # the reader's events
     reachable: int  # of them, those whose trigger holds a candidate
-    weight: float = 1.0  # what each row counts for in the loss
 
 
 _ROWS: dict[tuple[str, int], ArticleRows] = {}  # (article id, hash of its text) -> rows
 _SENTENCE_ROWS: dict[tuple[str, int], ArticleRows] = {}  # (file, modification time) -> rows
 # the sentence set the detector also learns from, where it is (as `parley train --data` finds it)
 SENTENCES = Path("../shared/data/plover_events_train.csv")
-# and the statements beside it (quad class 0: no act), every candidate a negative, at this weight
-# (5 folds by article: precision 0.532 -> 0.547 at 1.0, 0.543 at 0.25; recall 0.443 -> 0.428, 0.437)
-STATEMENTS = "cameo_quad_train.tsv"
-STATEMENT_WEIGHT = 0.25
 
 
 def article_rows(pipeline: Pipeline, articles: Iterable[Article]) -> list[ArticleRows]:
@@ -155,7 +148,6 @@ def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[
     rows = [r for r in rows if len(r.y)]
     x = torch.cat([r.x for r in rows]) if rows else torch.zeros((0, 1))
     y = torch.cat([r.y for r in rows]) if rows else torch.zeros(0, dtype=torch.long)
-    counts = torch.cat([torch.full((len(r.y),), r.weight) for r in rows]) if rows else torch.zeros(0)
     model = EventDetector(config)
     weight = torch.ones(len(TYPES))
     weight[NONE] = config.none_weight
@@ -164,12 +156,11 @@ def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[
         for layer in net.modules():
             if isinstance(layer, nn.Linear):
                 layer.reset_parameters()  # each member starts from its own seed's weights
-        _fit_member(net, x, y, weight[y] * counts, config, lambda m, k=k: log(f"detector member {k + 1}: {m}"))
+        _fit_member(net, x, y, weight, config, lambda m, k=k: log(f"detector member {k + 1}: {m}"))
     return model.eval()
 
 
 def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config, log) -> None:
-    """Fit one network; `weight`: each row's weight in the loss (its class's times its source's)."""
     opt = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     order = list(range(len(y)))
     net.train()
@@ -178,8 +169,7 @@ def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.
         total = 0.0
         for i in range(0, len(order), config.batch_size):
             idx = torch.tensor(order[i : i + config.batch_size])
-            w = weight[idx]
-            loss = (nn.functional.cross_entropy(net(x[idx]), y[idx], reduction="none") * w).sum() / w.sum()
+            loss = nn.functional.cross_entropy(net(x[idx]), y[idx], weight=weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -209,18 +199,7 @@ def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path 
         if key not in _SENTENCE_ROWS:
             _SENTENCE_ROWS[key] = sentence_rows(pipeline, load_plover(sentences))
         rows.append(_SENTENCE_ROWS[key])
-        log(f"detector: and {len(rows[-1].y)} candidates of the labelled sentences of {sentences}")
-        statements = sentences.with_name(STATEMENTS)
-        if statements.is_file():
-            key = (str(statements), statements.stat().st_mtime_ns)
-            if key not in _SENTENCE_ROWS:
-                said = sentence_rows(
-                    pipeline, [Example(text, None) for text, quad in load_quad(statements) if quad == 0]
-                )
-                said.weight = STATEMENT_WEIGHT
-                _SENTENCE_ROWS[key] = said
-            rows.append(_SENTENCE_ROWS[key])
-            log(f"detector: and {len(rows[-1].y)} candidates of the statements of {statements}, all negatives")
+        log(f"detector: and {len(rows[-1].y)} labelled sentences of {sentences}")
     return rows
 
 
@@ -238,8 +217,6 @@ def train_detector(
         "articles": len(gold),
         "labels": labels.name,
         "sentences": sentences.name if sentences is not None and sentences.is_file() else None,
-        "statements": STATEMENTS if sentences is not None and sentences.with_name(STATEMENTS).is_file() else None,
-        "statement_weight": STATEMENT_WEIGHT,
     }
     model.save(directory)
     return model
