@@ -10,7 +10,9 @@ before publication: "On 27 February the delegations met ... The parties agreed .
 it stays undated: today's date is never used. An act the article names again ("the Douma
 attack") takes the day it gave that act elsewhere (date_source "context"). A day that opens
 the sentence ("On Friday, ...") dates all of it; a participle clause ("..., spearheaded by its
-allies on Saturday") the act it hangs on.
+allies on Saturday") the act it hangs on. Days counted from a day move the act that far: from the
+sentence's own day ("killed a day earlier"), or from the governing clause's or the report's ("came
+a day after Turkey said", "the previous night's airstrike").
 A dated event after publication is future; one begun over a year before it is historical.
 """
 
