@@ -35,8 +35,10 @@ POSSESSIVE = ("'s", "’s")
 NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
 SHIFTS = {"earlier": -1, "before": -1, "later": 1, "after": 1}  # "a day earlier": one day before
 UNIT_DAYS = {"day": 1, "night": 1, "week": 7}
-COUNTS = {"a": 1, "an": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
-COUNTS |= {"eight": 8, "nine": 9, "ten": 10}
+COUNTS = {  # "a day", "three days": how many
+    "a": 1, "an": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
 # heads of clauses that carry their own time; a participle ("a boat carrying migrants on
 # the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
 CLAUSE_HEADS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
