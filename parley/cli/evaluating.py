@@ -58,6 +58,14 @@ def add_eval(sub: Subcommands) -> None:
         help="sentence files: also print the classifier's type for every sentence's main verb "
         "(diagnostic figures, beside the product's)",
     )
+    p.add_argument(
+        "--detector",
+        nargs=2,
+        type=Path,
+        metavar=("ARTICLES", "LABELS"),
+        help="sentence files with --folds: retrain the event detector for each fold on these hand-read "
+        "articles and the fold's PLOVER sentences, so the folds run the pipeline parley code runs",
+    )
     p.add_argument("--device", default="cpu", help="torch device for --folds training (cpu, cuda)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_eval)
@@ -125,15 +133,37 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if articles_mode:
         return _eval_articles(args)
+    if args.detector and args.folds < 2:
+        print("parley: eval --detector retrains the detector per fold: give --folds K (K > 1)", file=sys.stderr)
+        return EXIT_USAGE
+    from ..evaluation.annotations import LabelError
     from ..evaluation.sentences import evaluate_all
 
-    missing = [p for p in args.files if not p.is_file()]
+    missing = [p for p in [*args.files, *(args.detector or [])] if not p.is_file()]
     for path in missing:
         print(f"parley: {path}: no such file", file=sys.stderr)
     files = [p for p in args.files if p.is_file()]
-    for report in (
-        evaluate_all(files, folds=args.folds, device=args.device, log=_log, diagnostic=args.diagnostic) if files else []
-    ):
+    if args.detector and missing:
+        return EXIT_INPUT_FAILED
+    if args.folds > 1 and not args.detector and files:
+        _log("parley: the folds run without an event detector; --detector ARTICLES LABELS retrains one per fold")
+    try:
+        reports = (
+            evaluate_all(
+                files,
+                folds=args.folds,
+                device=args.device,
+                log=_log,
+                diagnostic=args.diagnostic,
+                detector=(args.detector[0], args.detector[1]) if args.detector else None,
+            )
+            if files
+            else []
+        )
+    except LabelError as e:
+        print(f"parley: {_reason(e)}", file=sys.stderr)
+        return EXIT_INPUT_FAILED
+    for report in reports:
         print(json.dumps(report.summary()) if args.json else report.text() + "\n")
     return EXIT_INPUT_FAILED if missing else EXIT_OK
 

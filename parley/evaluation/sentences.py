@@ -25,7 +25,11 @@ the main event's actors (recipients): a sentence with no emitted event scores 0.
 
 With `folds` > 1 the classifier (on PLOVER files) and the span tagger (on PLOVER and BIO
 files) are retrained for each held-out fold on the other folds of every file given, so
-every sentence is scored by models that never saw it.
+every sentence is scored by models that never saw it. The shipped event detector reads the
+shipped classifier's encoder, so a fold's classifier needs its own: with `detector` (hand-read
+articles and their labels) one is trained for each fold as the shipped one is, on those
+articles and the other folds' PLOVER sentences, and the folds run the pipeline `parley code`
+runs; without it they run without a detector (the report says which).
 """
 
 from __future__ import annotations
@@ -74,9 +78,10 @@ class Report:
     code_misses: list[str] = field(default_factory=list)  # actor coding: phrase, gold, got
     country_ok: list[bool] = field(default_factory=list)
     sector_ok: list[bool] = field(default_factory=list)
+    detector: str = "shipped"  # the event detector of the coder scored: shipped, per fold, or none
 
     def summary(self) -> dict:
-        out = {"source": self.source, "sentences": self.n}
+        out = {"source": self.source, "sentences": self.n, "detector": self.detector}
         if self.gold:
             out |= {
                 "accuracy": round(accuracy(self.gold, self.pred), 4),
@@ -141,12 +146,12 @@ def _code(texts: list[str], product, diagnostic=None) -> list[tuple[Event | None
     return list(zip(emitted, typed))
 
 
-def _pipeline(nlp=None, classifier=True, tagger=True, diagnostic: bool = False):
+def _pipeline(nlp=None, classifier=True, tagger=True, diagnostic: bool = False, detector=True):
     """The pipeline `parley code` runs (with these models), or the diagnostic one that
     types every sentence's main verb."""
     from ..nlp.pipeline import Pipeline
 
-    return Pipeline(nlp, classifier=classifier, score_all_sentences=diagnostic, tagger=tagger)
+    return Pipeline(nlp, classifier=classifier, score_all_sentences=diagnostic, tagger=tagger, detector=detector)
 
 
 def _default_pipeline():
@@ -214,34 +219,43 @@ def evaluate_all(
     device: str = "cpu",
     log: Callable[[str], None] = lambda s: None,
     diagnostic: bool = False,
+    detector: tuple[Path, Path] | None = None,
 ) -> list[Report | StageReport]:
     """Score the coder on labelled files, one report each; with folds > 1, cross-validated
-    jointly over the PLOVER and BIO files given. `pipeline` is the product pipeline to score
+    jointly over the PLOVER and BIO files given, with a detector retrained per fold on the
+    `detector` articles and labels where given. `pipeline` is the product pipeline to score
     (default: the one `parley code` runs); `diagnostic` adds the typed-main-verb figures."""
     kinds = [kind_of(p) for p in paths]
     if any(k in STAGE_SCORERS for k in kinds):
         pipeline = pipeline or _default_pipeline()
         stages = _pipeline(pipeline.nlp, diagnostic=True)
         others = [p for p, k in zip(paths, kinds) if k not in STAGE_SCORERS]
-        scored = iter(evaluate_all(others, pipeline, folds, device, log, diagnostic) if others else [])
+        scored = iter(evaluate_all(others, pipeline, folds, device, log, diagnostic, detector) if others else [])
         return [STAGE_SCORERS[k](p, stages) if k in STAGE_SCORERS else next(scored) for p, k in zip(paths, kinds)]
     data = [
         load_quad(p) if k == "quad" else load_plover(p) if k == "plover" else load_bio(p) for p, k in zip(paths, kinds)
     ]
     texts = [[t for t, _ in d] if k == "quad" else [e.text for e in d] for d, k in zip(data, kinds)]
     if folds > 1:
-        coded = _cross_validated(data, kinds, folds, device, log, diagnostic)
+        coded = _cross_validated(data, kinds, folds, device, log, diagnostic, detector)
+        which = "per fold" if detector else "none"
     else:
         pipeline = pipeline or _default_pipeline()
         typing = _pipeline(pipeline.nlp, diagnostic=True) if diagnostic else None
         coded = [_code(t, pipeline, typing) for t in texts]
-    return [_report(str(p), k, d, c, diagnostic) for p, k, d, c in zip(paths, kinds, data, coded)]
+        which = "shipped" if pipeline.stages.get("classify") and pipeline.stage("classify").detector else "none"
+    return [_report(str(p), k, d, c, diagnostic, which) for p, k, d, c in zip(paths, kinds, data, coded)]
 
 
 def _report(
-    source: str, kind: str, data: list, events: list[tuple[Event | None, str | None]], diagnostic: bool = False
+    source: str,
+    kind: str,
+    data: list,
+    events: list[tuple[Event | None, str | None]],
+    diagnostic: bool = False,
+    detector: str = "shipped",
 ) -> Report:
-    report = Report(source, len(data))
+    report = Report(source, len(data), detector=detector)
     if kind == "quad":
         report.quad_gold = [q for _, q in data]
         report.quad_pred = [e.quad_class if e else 0 for e, _ in events]  # no event: quad 0
@@ -277,13 +291,23 @@ def _fold_of(n: int, folds: int, labels: list | None, seed: int) -> list[int]:
 
 
 def _cross_validated(
-    data: list[list], kinds: list[str], folds: int, device: str, log, diagnostic: bool
+    data: list[list],
+    kinds: list[str],
+    folds: int,
+    device: str,
+    log,
+    diagnostic: bool,
+    detector: tuple[Path, Path] | None,
 ) -> list[list[tuple[Event | None, str | None]]]:
     from ..nlp.models.classifier import EventClassifier, shipped_config
     from ..nlp.models.tagger import SpanConfig
+    from ..training.detector import fold_detector
     from ..training.spans import fit_tagger, training_items
     from ..training.train import fit, items
     from ..training.views import pattern_views
+    from .annotations import load
+
+    articles = list(load(detector[1], detector[0]).values()) if detector else []
 
     config = shipped_config()  # same hyperparameters and calibration as the shipped model
     patterns = _pipeline(classifier=False, diagnostic=True)
@@ -311,7 +335,12 @@ def _cross_validated(
         if examples:
             log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences")
             tagger = fit_tagger(training_items(examples, model, SpanConfig(), patterns), SpanConfig(), log)
-        product = _pipeline(patterns.nlp, classifier=model, tagger=tagger)
+        found = None
+        if articles:
+            log(f"fold {f + 1}/{folds}: training the event detector")
+            sentences = [e for i in plover for j, e in enumerate(data[i]) if fold[i][j] != f]
+            found = fold_detector(_pipeline(patterns.nlp, classifier=model, tagger=None), articles, sentences, log)
+        product = _pipeline(patterns.nlp, classifier=model, tagger=tagger, detector=found)
         typing = _pipeline(patterns.nlp, classifier=model, tagger=tagger, diagnostic=True) if diagnostic else None
         for i, d in enumerate(data):
             held = [j for j in range(len(d)) if fold[i][j] == f]

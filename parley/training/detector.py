@@ -12,6 +12,7 @@ shared by the folds of a cross-validation.
 from __future__ import annotations
 
 import random
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,27 +42,30 @@ class ArticleRows:
     reachable: int  # of them, those whose trigger holds a candidate
 
 
-_ROWS: dict[tuple[str, int], ArticleRows] = {}  # (article id, hash of its text) -> rows
-_SENTENCE_ROWS: dict[tuple[str, int], ArticleRows] = {}  # (file, modification time) -> rows
+# classifier -> (article id, hash of its text) -> rows: the rows hold what that classifier's encoder read
+_ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], ArticleRows]] = weakref.WeakKeyDictionary()
+# classifier -> (file, modification time) -> rows
+_SENTENCE_ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], ArticleRows]] = weakref.WeakKeyDictionary()
 # the sentence set the detector also learns from, where it is (as `parley train --data` finds it)
 SENTENCES = Path("../shared/data/plover_events_train.csv")
 
 
 def article_rows(pipeline: Pipeline, articles: Iterable[Article]) -> list[ArticleRows]:
     """The detector's rows for each article, computed with the pipeline's classifier (once
-    per article and process)."""
+    per article, classifier and process)."""
     articles = list(articles)
-    todo = [a for a in articles if (a.id, hash(a.text)) not in _ROWS]
     stage = pipeline.stage("classify")
+    done = _ROWS.setdefault(stage.model, {})
+    todo = [a for a in articles if (a.id, hash(a.text)) not in done]
     layers = DetectorConfig().layers
     docs = (Document(a.id, a.text, a.date) for a in todo)
     for article, doc in zip(todo, pipeline.partial(docs, through="events")):
         batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
         labels, reachable = _labels(doc, [e for pool in batch.pools for e in pool], article)
         x, y = _rows(stage, batch, partial(_article_label, labels), layers)
-        _ROWS[(article.id, hash(article.text))] = ArticleRows(x, y, len(article.events), reachable)
+        done[(article.id, hash(article.text))] = ArticleRows(x, y, len(article.events), reachable)
         doc.release()
-    return [_ROWS[(a.id, hash(a.text))] for a in articles]
+    return [done[(a.id, hash(a.text))] for a in articles]
 
 
 def _article_label(labels: dict[int, int], event: Event, main: bool) -> int:
@@ -188,6 +192,19 @@ def detector_pipeline(train: list[Article], sentences: Path | None = SENTENCES, 
     return Pipeline(detector=fit_detector(rows, DetectorConfig(), log))
 
 
+def fold_detector(pipeline: Pipeline, articles: list[Article], examples: list[Example], log=print) -> EventDetector:
+    """A detector for the pipeline's own classifier (one trained on some folds of a sentence
+    set, which reads another encoder than the shipped one), trained as the shipped detector is:
+    on the hand-read articles and the labelled sentences of those folds (`parley eval --folds
+    --detector`)."""
+    rows = article_rows(pipeline, articles)
+    log(f"detector: {len(articles)} articles, {sum(len(r.y) for r in rows)} candidates")
+    if examples:
+        rows.append(sentence_rows(pipeline, examples))
+        log(f"detector: and {len(rows[-1].y)} candidates of {len(examples)} labelled sentences")
+    return fit_detector(rows, DetectorConfig(), log)
+
+
 def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path | None, log) -> list[ArticleRows]:
     rows = article_rows(pipeline, articles)
     log(
@@ -195,10 +212,11 @@ def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path 
         f"{sum(r.reachable for r in rows)} of {sum(r.gold for r in rows)} gold events reachable"
     )
     if sentences is not None and sentences.is_file():
+        done = _SENTENCE_ROWS.setdefault(pipeline.stage("classify").model, {})
         key = (str(sentences), sentences.stat().st_mtime_ns)
-        if key not in _SENTENCE_ROWS:
-            _SENTENCE_ROWS[key] = sentence_rows(pipeline, load_plover(sentences))
-        rows.append(_SENTENCE_ROWS[key])
+        if key not in done:
+            done[key] = sentence_rows(pipeline, load_plover(sentences))
+        rows.append(done[key])
         log(f"detector: and {len(rows[-1].y)} labelled sentences of {sentences}")
     return rows
 
