@@ -1,5 +1,7 @@
 """The event detector: candidates, where each is read, one event per act, and its weights."""
 
+import json
+
 import torch
 
 from parley.nlp.document import Document
@@ -47,3 +49,26 @@ def test_weights_round_trip(tmp_path):
     p, q = model.probabilities(x), loaded.probabilities(x)
     assert p.shape == (4, len(TYPES)) and abs(p - q).max() < 1e-2  # half-precision weights
     assert EventDetector.load(tmp_path / "none") is None
+
+
+def test_an_articles_rows_are_kept_per_classifier(pipeline, tmp_path):
+    """A fold of the sentence cross-validation trains its own classifier, whose encoder reads
+    differently: its detector learns from rows that classifier read, not the shipped one's."""
+    from parley.evaluation.annotations import convert, load
+    from parley.nlp.models.classifier import EventClassifier
+    from parley.nlp.pipeline import Pipeline
+    from parley.training.detector import article_rows
+
+    from .test_article_eval import ARTICLES, HERE
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r) + "\n" for r in convert(HERE / "reading_a.jsonl", ARTICLES)))
+    article = next(iter(load(labels, ARTICLES).values()))
+    [shipped] = article_rows(pipeline, [article])
+    assert article_rows(pipeline, [article])[0] is shipped  # read once per classifier
+    other = EventClassifier.load()
+    with torch.no_grad():
+        other.head.weight.mul_(2.0)  # another classifier: other sentence probabilities in every row
+    [theirs] = article_rows(Pipeline(pipeline.nlp, classifier=other, tagger=None), [article])
+    assert torch.equal(theirs.y, shipped.y) and theirs.gold == shipped.gold
+    assert not torch.allclose(theirs.x, shipped.x)

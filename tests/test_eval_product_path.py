@@ -36,6 +36,7 @@ def test_sentence_scores_are_the_events_parley_code_emits(tmp_path, pipeline, ca
     right = sum(e is not None and to_label(e.event_type) == gold for e, (_, gold) in zip(emitted, ROWS))
     assert main(["eval", str(path), "--json"]) == 0
     product = json.loads(capsys.readouterr().out)
+    assert product["detector"] == "shipped"  # the coder parley code runs, detector included
     assert product["accuracy"] == round(right / len(ROWS), 4)
     assert product["coverage"] == round(sum(e is not None for e in emitted) / len(ROWS), 4)
     assert product["quad_accuracy"] == round(

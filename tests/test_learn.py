@@ -167,3 +167,27 @@ def test_a_model_made_ready_for_inference_can_be_handed_to_a_pipeline(pipeline):
     ours, _, _ = read(stage.model, None, readings)
     shipped, _, _ = read(pipeline.stage("classify").model, None, readings)
     assert np.array_equal(ours, shipped)
+
+
+def test_the_sentence_folds_run_a_detector_trained_for_their_own_classifier(tmp_path, capsys):
+    """`parley eval --folds K --detector ARTICLES LABELS`: each fold's classifier reads its own
+    encoder, so each fold trains its own detector on the articles and its training sentences,
+    and the folds run the pipeline `parley code` runs; without --detector the report says none."""
+    from parley.cli import main
+    from parley.evaluation.annotations import convert
+
+    from .test_article_eval import ARTICLES, HERE
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r) + "\n" for r in convert(HERE / "reading_a.jsonl", ARTICLES)))
+    gold = str(ROOT / "tests" / "data" / "gold_events.csv")
+    assert main(["eval", gold, "--folds", "2", "--json", "--detector", str(ARTICLES), str(labels)]) == 0
+    out, err = capsys.readouterr()
+    folded = json.loads(out)
+    assert folded["detector"] == "per fold" and folded["sentences"] == len(load_plover(gold))
+    assert err.count("training the event detector") == 2
+    assert main(["eval", gold, "--folds", "2", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["detector"] == "none" and "without an event detector" in err
+    assert main(["eval", gold, "--detector", str(ARTICLES), str(labels)]) == 2  # no folds to train it for
+    assert "--folds" in capsys.readouterr().err
