@@ -5,8 +5,9 @@ the classify stage reads it; every candidate trigger then becomes one training r
 is the type of the reader's event whose trigger it is (of the candidates inside a reader's
 trigger, the one highest in the parse), else NONE: every word no reader took for a trigger
 is a negative, which is what teaches the detector that background and commentary report no
-act. Features depend only on the shipped encoder, so they are computed once per article and
-shared by the folds of a cross-validation.
+act. Features depend only on the classifier that reads them, so they are computed once per
+article and classifier: the folds of `parley eval --articles --folds` share the shipped
+classifier's; each fold of the sentence cross-validation has a classifier, and rows, of its own.
 """
 
 from __future__ import annotations
