@@ -198,20 +198,24 @@ def fold_detector(pipeline: Pipeline, articles: list[Article], examples: list[Ex
     set, which reads another encoder than the shipped one), trained as the shipped detector is:
     on the hand-read articles and the labelled sentences of those folds (`parley eval --folds
     --detector`)."""
-    rows = article_rows(pipeline, articles)
-    log(f"detector: {len(articles)} articles, {sum(len(r.y) for r in rows)} candidates")
+    rows = _logged_article_rows(pipeline, articles, log)
     if examples:
         rows.append(sentence_rows(pipeline, examples))
         log(f"detector: and {len(rows[-1].y)} candidates of {len(examples)} labelled sentences")
     return fit_detector(rows, DetectorConfig(), log)
 
 
-def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path | None, log) -> list[ArticleRows]:
+def _logged_article_rows(pipeline: Pipeline, articles: list[Article], log) -> list[ArticleRows]:
     rows = article_rows(pipeline, articles)
     log(
         f"detector: {len(articles)} articles, {sum(len(r.y) for r in rows)} candidates, "
         f"{sum(r.reachable for r in rows)} of {sum(r.gold for r in rows)} gold events reachable"
     )
+    return rows
+
+
+def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path | None, log) -> list[ArticleRows]:
+    rows = _logged_article_rows(pipeline, articles, log)
     if sentences is not None and sentences.is_file():
         done = _SENTENCE_ROWS.setdefault(pipeline.stage("classify").model, {})
         key = (str(sentences), sentences.stat().st_mtime_ns)
