@@ -38,6 +38,16 @@ def test_two_words_of_one_act_give_one_event(pipeline):
     assert {a.country for a in assault[0].actors} == {"TUR"}
 
 
+def test_the_acts_own_coded_subject_is_its_actor_not_the_speakers(pipeline):
+    text = (
+        "Pedro Alves, the head of a Lisbon-based monitoring group, said government troops "
+        "backed by Iraqi militias had taken control of the town."
+    )
+    [doc] = list(pipeline([Document("d", text, "2018-03-01")]))
+    taken = next(e for e in doc.events if e.trigger_text == "taken")
+    assert [a.text for a in taken.actors] == ["government troops"]  # the tagger reads the speaker
+
+
 def test_weights_round_trip(tmp_path):
     torch.manual_seed(0)
     model = EventDetector(DetectorConfig()).eval()

@@ -48,6 +48,18 @@ def test_a_title_codes_an_unknown_person_and_later_mentions_of_them(pipeline):
     assert "named earlier" in rows["Coulter"]["why"]
 
 
+def test_a_name_put_beside_a_coded_title_is_that_actor_when_named_again(pipeline):
+    rows = coded(
+        "Russia's ambassador to Britain, Alexander Yakovenko, spoke in Manchester. "
+        "Ambassador Yakovenko demanded an answer. Yakovenko left.",
+        pipeline,
+    )
+    assert rows["Russia's ambassador to Britain, Alexander Yakovenko"]["code"] == "RUSGOV"
+    assert rows["Ambassador Yakovenko"]["code"] == "RUSGOV"  # not the state named most (Britain)
+    assert rows["Yakovenko"]["code"] == "RUSGOV"
+    assert "named earlier" in rows["Ambassador Yakovenko"]["why"]
+
+
 def test_a_long_title_with_a_ministry_gives_country_and_sector(pipeline):
     rows = coded(
         "Director of the North Atlantic Department of the Russian Foreign Ministry "

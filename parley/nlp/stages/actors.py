@@ -1,27 +1,27 @@
 """Actors stage: find and code every actor mention, then code each noun phrase head.
 
 Mentions are found by phrase matching: countries, organisations and institutions
-case-sensitively; people (leaders.tsv, PETRARCH's people.tsv) and PETRARCH's organisations
-and armed groups (named_actors.tsv) case-insensitively but only where the words are
-capitalised; a person's code depends on the article's date ("Trump" is USAGOV in 2025,
-USAELI in 2022). Sectors come from agent words in the noun phrase
-("the Russian delegation" -> RUS + GOV, "Director of ... the Russian Foreign Ministry" ->
-RUS + GOV). A leader's title with no country ("the president") takes the one state the
-article has named so far, and the holder's name from leaders.tsv. A person first named
-with a coded title ("Deputy Assistant Secretary of State Sonata Coulter") keeps that code
-when named again ("Coulter"). Group nouns ("both sides") resolve to the article's dyad: the
-two countries it mentions most. "He" and "she" are the person named last (by name or by
-title). A state's body named without its state ("the government", "security forces",
-"police") is the state the article has named most so far, as a reader takes it; so are
-unnamed civilians, rebels and protesters, and those (with police and courts) are marked
+case-sensitively; people (leaders.tsv, PETRARCH's people.tsv) and PETRARCH's organisations and
+armed groups (named_actors.tsv) case-insensitively but only where the words are capitalised;
+a person's code depends on the article's date ("Trump" is USAGOV in 2025, USAELI in 2022).
+Sectors come from agent words in the noun phrase ("the Russian delegation" -> RUS + GOV,
+"Director of ... the Russian Foreign Ministry" -> RUS + GOV). A leader's title with no
+country ("the president") takes the one state the article has named so far, and the holder's
+name from leaders.tsv. A person first named with a coded title ("Deputy Assistant Secretary
+of State Sonata Coulter", "Russia's ambassador, Alexander Yakovenko") keeps that code when
+named again ("Coulter", "Ambassador Yakovenko"). Group nouns ("both sides") resolve to the
+article's dyad: the two countries it mentions most. "He" and "she" are the person named last
+(by name or by title). A state's body named without its state ("the government", "security
+forces", "police") is the state the article has named most so far, as a reader takes it; so
+are unnamed civilians, rebels and protesters, and those (with police and courts) are marked
 `local`: the dyads stage gives them the state of the place where the act happened. A
 stateless people ("Kurdish forces") takes, of the states it lives in (peoples.tsv, in order
 of where its forces are most in the news), the first the article has named. A country's name
-misspelt by a letter ("Ethopia") is read as it (`spelling.py`); a town heading a phrase is its
-state ("shelled Aleppo"), and an agent "in" a place that place's ("rebels in Idlib"). "We",
-"our" and "I" in quoted words are the speaker's; "it" and "they" the last singular or plural
-subject that is no person. Any other noun phrase is a plain, uncoded actor ("a car bomb"). Unknown
-names keep their text with country null.
+misspelt by a letter ("Ethopia") is read as it (`spelling.py`); a town heading a phrase is
+its state ("shelled Aleppo"), and an agent "in" a place that place's ("rebels in Idlib").
+"We", "our" and "I" in quoted words are the speaker's; "it" and "they" the last singular or
+plural subject that is no person. Any other noun phrase is a plain, uncoded actor ("a car
+bomb"). Unknown names keep their text with country null.
 """
 
 from __future__ import annotations
@@ -430,8 +430,12 @@ class ActorCoder:
         actors: list[Actor] = []
         for h in [head, *[c for c in head.conjuncts if c.i > head.i]]:
             found = self._resolve_one(h, offset, doc, groups, named)
-            if h.pos_ == "PROPN" and len(found) == 1 and found[0].country:
-                named.setdefault(h.text, found[0])
+            if len(found) == 1 and found[0].country:
+                # the name, or the name a coded title is put beside ("Russia's ambassador, Alexander
+                # Yakovenko"): "Yakovenko" named again is that actor
+                for name in [h] if h.pos_ == "PROPN" else [c for c in h.children if c.dep_ == "appos"]:
+                    if name.pos_ == "PROPN":
+                        named.setdefault(name.text, found[0])
             actors.extend(found)
         seen, unique = set(), []
         for a in actors:

@@ -353,7 +353,10 @@ class EventClassifierStage:
         """Take the tagger's source and target where it found them; the verb rules' where
         it did not, except a target that is a plain noun phrase: where the tagger, which reads
         the whole sentence, sees no target, the rules' object is mostly a thing ("agreed to
-        postpone a protest"). A named target makes the event directed, never reciprocal."""
+        postpone a protest"). A named target makes the event directed, never reciprocal.
+        A source the parse names, a coded subject or a "by" agent, stays: the tagger learnt one
+        event a sentence and often reads the speaker as the source of the act reported
+        ("X said government troops had taken the town": the troops took it)."""
         start = doc.sentences[event.sentence_index].start
         places = not in_class(event.cameo_root, "joint")  # talks "in Brussels": a venue, not a party
 
@@ -366,9 +369,9 @@ class EventClassifierStage:
 
         actors, recipients = coded("S"), coded("T")
         work = doc.scratch.of(event)
-        agent = work.agent
+        agent = work.agent or work.subject
         if agent:
-            actors = []  # the parse named the agent ("by X"), which stays
+            actors = []  # the parse named the source (its subject, or "by X"), which stays
         elif work.patient:  # "two soldiers were killed": who suffered it did not do it
             # people and bodies suffer it; "Israeli missiles were fired" names Israel's act
             patients = [r for r in event.recipients if r.sector]

@@ -422,6 +422,13 @@ class EventCoder:
         event = _uncoded(doc, sent, tok, actors, recipients, passive or explicit, self._modality(tok))
         work = doc.scratch.of(event)
         work.agent = passive and any(a.code for a in actors) and not (m is not None and m.rule.reversed_roles)
+        work.subject = (
+            not passive
+            and subject is not None
+            and subject.dep_ == "nsubj"
+            and any(a.code for a in actors)
+            and not (m is not None and m.rule.reversed_roles)
+        )
         # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
         work.patient = (
             passive and not (m is not None and m.rule.reversed_roles) and tok.lemma_.lower() not in FEELING_VERBS
