@@ -30,6 +30,16 @@ def test_every_verb_and_noun_is_a_candidate_with_its_own_parties(pipeline):
     doc.release()
 
 
+def test_an_act_nouns_target_may_follow_for_or_to(pipeline):
+    text = "Iranian support for the Syrian regime angered Israel, and a rebuke to Canada followed."
+    [doc] = list(pipeline.partial([Document("d", text)], through="events"))
+    triggers = {e.trigger_text: e for e in [*doc.events, *doc.scratch.uncoded, *doc.scratch.candidates]}
+    assert [a.country for a in triggers["support"].actors] == ["IRN"]
+    assert [a.country for a in triggers["support"].recipients] == ["SYR"]
+    assert [a.country for a in triggers["rebuke"].recipients] == ["CAN"]
+    doc.release()
+
+
 def test_two_words_of_one_act_give_one_event(pipeline):
     text = "Turkish jets carried out airstrikes on Kurdish positions in Afrin on Sunday."
     [doc] = list(pipeline([Document("d", text)]))

@@ -93,7 +93,9 @@ FUTURE_HEADS = {
 FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
 CANDIDATE_POS = {"VERB", "NOUN"}  # the words the detector reads as possible triggers
-NOUN_OBJECT_PREPS = {"on", "against", "with", "between"}  # "strikes on Raqqa", "talks with Iran"
+# an act noun's target: "strikes on Raqqa", "talks with Iran", "support for the rebels", "a rebuke
+# to Bolton" (a coded party only: "calls for a ceasefire" names none)
+NOUN_OBJECT_PREPS = {"on", "against", "with", "between", "for", "to", "toward", "towards"}
 SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
 
 
