@@ -184,10 +184,10 @@ class EventWork:
     directed: bool = False  # the parse named the recipient (object, passive subject): never reciprocal
     sentence_label: str | None = None  # the classifier's type for the whole sentence (15-type scheme)
     main: bool = False  # the event that type and the tagged source and target describe (classify stage)
-    agent: bool = False  # the parse names the agent ("arrested by police", "the attack by Syria"): it stays
-    # the verb's subject (its own, or that of the verb it hangs on by "to" or "and") is a coded
-    # party ("said government troops had taken ..."): it stays too
-    subject: bool = False
+    # the parse names a coded agent: "arrested by police", "the attack by Syria", or the verb's subject
+    # (its own, or that of the verb it hangs on by "to" or "and": "said government troops had taken
+    # ..."): it stays
+    agent: bool = False
     patient: bool = False  # the parse's recipient is a passive subject ("two soldiers were killed"): never the actor
     # who judges or tells of an act ("Britain condemned the attack"): not its agent
     bystanders: list = field(default_factory=list)

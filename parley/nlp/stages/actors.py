@@ -433,9 +433,9 @@ class ActorCoder:
             if len(found) == 1 and found[0].country:
                 # the name, or the name a coded title is put beside ("Russia's ambassador, Alexander
                 # Yakovenko"): "Yakovenko" named again is that actor
-                for name in [h] if h.pos_ == "PROPN" else [c for c in h.children if c.dep_ == "appos"]:
-                    if name.pos_ == "PROPN":
-                        named.setdefault(name.text, found[0])
+                names = [h] if h.pos_ == "PROPN" else [c for c in h.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+                for name in names:
+                    named.setdefault(name.text, found[0])
             actors.extend(found)
         seen, unique = set(), []
         for a in actors:

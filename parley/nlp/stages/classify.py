@@ -369,7 +369,7 @@ class EventClassifierStage:
 
         actors, recipients = coded("S"), coded("T")
         work = doc.scratch.of(event)
-        agent = work.agent or work.subject
+        agent = work.agent
         if agent:
             actors = []  # the parse named the source (its subject, or "by X"), which stays
         elif work.patient:  # "two soldiers were killed": who suffered it did not do it

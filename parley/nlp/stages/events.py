@@ -415,7 +415,8 @@ class EventCoder:
             # joint act in an article about two parties is theirs; its subject is the topic
             actors = self._implied_parties(doc, sent.offset + tok.idx)
             recipients, passive = [], False
-        if m is not None and m.rule.reversed_roles:
+        reversed_roles = m is not None and m.rule.reversed_roles
+        if reversed_roles:
             actors, recipients = recipients, actors
         if not actors and require_actor:
             return None
@@ -423,18 +424,12 @@ class EventCoder:
         recipients = [r for r in recipients if not (r.country and r.country in actor_countries)]
         event = _uncoded(doc, sent, tok, actors, recipients, passive or explicit, self._modality(tok))
         work = doc.scratch.of(event)
-        work.agent = passive and any(a.code for a in actors) and not (m is not None and m.rule.reversed_roles)
-        work.subject = (
-            not passive
-            and subject is not None
-            and subject.dep_ == "nsubj"
-            and any(a.code for a in actors)
-            and not (m is not None and m.rule.reversed_roles)
-        )
+        # a coded "by" agent, or a coded active subject ("said government troops had taken ..."):
+        # the parse named who acted, and the span tagger does not overrule it
+        named_agent = passive or (subject is not None and subject.dep_ == "nsubj")
+        work.agent = named_agent and any(a.code for a in actors) and not reversed_roles
         # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
-        work.patient = (
-            passive and not (m is not None and m.rule.reversed_roles) and tok.lemma_.lower() not in FEELING_VERBS
-        )
+        work.patient = passive and not reversed_roles and tok.lemma_.lower() not in FEELING_VERBS
         if m is not None:
             event.recode(m.rule.cameo, work.directed)
             event.confidence = self._confidence(m, actors, event.recipients)
