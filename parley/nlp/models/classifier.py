@@ -86,38 +86,6 @@ class LoRALinear(nn.Module):
             return _linear(self.base.weight + (self.lora_b @ self.lora_a) * self.scale, self.base.bias)
 
 
-class Int8Linear(nn.Module):
-    """A merged linear layer for CPU inference in int8 (its products run at about twice
-    bfloat16's speed with VNNI): weights quantized once per output channel, activations
-    per token at run time, each over its own range (asymmetric: the GELU's outputs are
-    nearly all positive), so a token's result never depends on the other tokens."""
-
-    def __init__(self, linear: nn.Linear) -> None:
-        super().__init__()
-        weight = linear.weight.detach().float()
-        scale = weight.abs().amax(1).clamp(min=1e-12) / 127
-        q = torch.round(weight / scale[:, None]).to(torch.int8)
-        self.register_buffer("weight", q.T)  # (in, out): as torch._int_mm takes it
-        self.register_buffer("scale", scale)
-        self.register_buffer("weight_sum", q.sum(1, dtype=torch.int32).float())  # for each token's zero point
-        self.register_buffer("bias", linear.bias.detach().float())
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        shape = x.shape
-        x = x.reshape(-1, shape[-1])
-        low, high = x.amin(1, keepdim=True), x.amax(1, keepdim=True)
-        step = (high - low).clamp_(min=1e-12).div_(255)
-        zero = low + 128 * step  # x ~ step * q + zero, q in [-128, 127]
-        q = (x - zero).mul_(1 / step).round_().clamp_(-128, 127).to(torch.int8)
-        y = torch._int_mm(q, self.weight).float().mul_(step).addr_(zero.squeeze(1), self.weight_sum)
-        return y.mul_(self.scale).add_(self.bias).reshape(*shape[:-1], -1)
-
-
-def int8_supported() -> bool:
-    """Whether this CPU multiplies int8 natively (VNNI), where Int8Linear pays."""
-    return torch.cpu._is_vnni_supported()
-
-
 def runs(lengths: list[int]) -> list[tuple[int, int]]:
     """(count, length) of each run of equal lengths, in order."""
     return [(len(list(group)), n) for n, group in groupby(lengths)]
@@ -142,8 +110,7 @@ def packed_states(bert: nn.Module, ids: torch.Tensor, lengths: list[int]) -> lis
 
 def _attention(attention: nn.Module, x: torch.Tensor, lengths: list[int]) -> torch.Tensor:
     """BERT self-attention over packed sentences, one batch per run of equal length."""
-    qkv = getattr(attention, "qkv", None)
-    projected = qkv(x).chunk(3, dim=-1) if qkv else (attention.query(x), attention.key(x), attention.value(x))
+    projected = attention.query(x), attention.key(x), attention.value(x)
     out = torch.empty_like(projected[0])
     start = 0
     for count, n in runs(lengths):
@@ -152,13 +119,6 @@ def _attention(attention: nn.Module, x: torch.Tensor, lengths: list[int]) -> tor
         out[start:end] = nn.functional.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(count * n, -1)
         start = end
     return out
-
-
-def _stacked(*linears: nn.Linear) -> nn.Linear:
-    """One linear layer giving the outputs of several side by side. Int8Linear quantizes
-    each output channel on its own, so their products are those of the layers apart."""
-    with torch.no_grad():
-        return _linear(torch.cat([lin.weight for lin in linears]), torch.cat([lin.bias for lin in linears]))
 
 
 def _linear(weight: torch.Tensor, bias: torch.Tensor) -> nn.Linear:
@@ -217,7 +177,7 @@ class EventClassifier(nn.Module):
         width = self.encoder.config.hidden_size + (len(PATTERN_VIEW) if config.use_pattern else 0)
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(width, len(config.labels))
-        self.inference_ready = False  # set by for_inference, which merges and quantizes once
+        self.inference_ready = False  # set by for_inference, which merges once
 
     def forward(self, input_ids, attention_mask, pattern=None) -> torch.Tensor:
         return self.encode(input_ids, attention_mask, pattern)[0]
@@ -317,25 +277,13 @@ class EventClassifier(nn.Module):
         return model.eval()
 
     def for_inference(self) -> EventClassifier:
-        """Merge adapters into the base weights, and on a CPU that multiplies int8 natively
-        make the transformer's linear layers Int8Linear (the rest stays float32), else run
-        the encoder in bfloat16 where the CPU computes it natively (AVX-512 BF16). int8
-        moves probabilities by about 0.002 on average (bfloat16: 0.0004) and halves the
-        cost of the linear layers, most of the work. Calling it again changes nothing."""
+        """Merge the adapters into the base weights; the encoder stays in float32 on every CPU
+        (see the module's docstring). Calling it again changes nothing."""
         if self.inference_ready:
             return self.eval()
         for name, module in list(self.encoder.named_modules()):
             if isinstance(module, LoRALinear):
                 _replace(self.encoder, name, module.merged())
-        if self.head.weight.is_cpu and int8_supported():
-            for layer in self.encoder.encoder.layer:  # one product for query, key and value: x is quantized once
-                attention = layer.attention.self
-                attention.qkv = Int8Linear(_stacked(attention.query, attention.key, attention.value))
-            for name, module in list(self.encoder.encoder.named_modules()):
-                if isinstance(module, nn.Linear):
-                    _replace(self.encoder.encoder, name, Int8Linear(module))
-        elif torch.ops.mkldnn._is_mkldnn_bf16_supported():
-            self.encoder = self.encoder.to(torch.bfloat16)
         self.inference_ready = True
         return self.eval()
 

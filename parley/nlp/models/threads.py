@@ -1,4 +1,4 @@
-"""Build models on one thread: merging and quantizing weights is a few hundred small tensor
+"""Build models on one thread: merging the adapters into the weights is many small tensor
 operations, and on a busy machine each one parallelized over the cores can wait on a core
 that another process holds (building the classifier took 0.5 s on one thread and up to 4 s
 on two, measured on the project's shared 2-core machine). The weights built are the same

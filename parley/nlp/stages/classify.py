@@ -91,11 +91,12 @@ def _depth(doc: Document, event: Event) -> int:
 def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     """Events of one sentence less those that repeat a kept event of the same type on a word
     next to its trigger in the parse (its head or a dependent, not a conjunct: "met X and met
-    Y" are two acts): the better-attested one is kept, by coded parties, then confidence. A
+    Y" are two acts): the better-attested one is kept, by the roles it has a coded party in
+    (source, target), then confidence. A
     "failed" whose complement is an event is that event's negation, not an act of its own."""
 
-    def attested(e: Event) -> tuple[int, float]:
-        return sum(1 for a in e.actors + e.recipients if a.code), e.confidence
+    def attested(e: Event) -> tuple[int, float]:  # roles filled: two recipients of one state attest no more than one
+        return any(a.code for a in e.actors) + any(a.code for a in e.recipients), e.confidence
 
     def joined(a: Token, b: Token) -> bool:  # one governs the other, not as a conjunct ("met ... and met")
         return (a.head == b and a.dep_ != "conj") or (b.head == a and b.dep_ != "conj")
@@ -215,7 +216,7 @@ class EventClassifierStage:
                 (SpanTagger.load() if shipped else None) if tagger is True else (tagger or None)
             )
             if self.tagger is not None:
-                self.tagger.for_inference()
+                self.tagger.eval()
         self.temperature = self.model.config.temperature
         self.defaults = plover_defaults()
         self.lexicon = verb_lexicon()
