@@ -177,7 +177,6 @@ class EventClassifier(nn.Module):
         width = self.encoder.config.hidden_size + (len(PATTERN_VIEW) if config.use_pattern else 0)
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(width, len(config.labels))
-        self.inference_ready = False  # set by for_inference, which merges once
 
     def forward(self, input_ids, attention_mask, pattern=None) -> torch.Tensor:
         return self.encode(input_ids, attention_mask, pattern)[0]
@@ -278,13 +277,10 @@ class EventClassifier(nn.Module):
 
     def for_inference(self) -> EventClassifier:
         """Merge the adapters into the base weights; the encoder stays in float32 on every CPU
-        (see the module's docstring). Calling it again changes nothing."""
-        if self.inference_ready:
-            return self.eval()
+        (see the module's docstring). Calling it again changes nothing: no adapter is left."""
         for name, module in list(self.encoder.named_modules()):
             if isinstance(module, LoRALinear):
                 _replace(self.encoder, name, module.merged())
-        self.inference_ready = True
         return self.eval()
 
 

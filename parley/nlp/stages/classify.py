@@ -92,8 +92,8 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     """Events of one sentence less those that repeat a kept event of the same type on a word
     next to its trigger in the parse (its head or a dependent, not a conjunct: "met X and met
     Y" are two acts): the better-attested one is kept, by the roles it has a coded party in
-    (source, target), then confidence. A
-    "failed" whose complement is an event is that event's negation, not an act of its own."""
+    (source, target), then confidence. A "failed" whose complement is an event is that
+    event's negation, not an act of its own."""
 
     def attested(e: Event) -> tuple[int, float]:  # roles filled: two recipients of one state attest no more than one
         return any(a.code for a in e.actors) + any(a.code for a in e.recipients), e.confidence
