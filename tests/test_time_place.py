@@ -147,6 +147,62 @@ def test_days_counted_from_the_day_the_sentence_gives(pipeline):
     assert killed.date == published and killed.status == "factual"
 
 
+def test_a_day_told_where_no_act_was_coded_sets_the_scene(pipeline):
+    text = (
+        "For a moment on Tuesday, the fans in Beirut were able to forget about the war. "
+        "Police arrested two protesters outside the stadium."
+    )
+    [arrest] = [e for e in code(text, date=dt.date(2017, 10, 11), pipeline=pipeline) if e.trigger_text == "arrested"]
+    assert arrest.date == dt.date(2017, 10, 10) and arrest.date_source == "context"
+
+
+def test_the_day_of_an_act_inside_a_clause_sets_no_scene(pipeline):
+    """The day of "Saturday's attack" is that attack's, not the day of what the article tells next;
+    "the attack" told again takes it, the conversation the day its own sentence tells."""
+    published = dt.date(2018, 4, 13)  # a Friday
+    text = (
+        "The French government said the regime carried out a chemical attack on Douma on Saturday. "
+        "Trump condemned Russia on Thursday. Britain and France condemned the attack."
+    )
+    events = sorted(code(text, date=published, pipeline=pipeline), key=lambda e: e.trigger_start)
+    last = events[-1]
+    condemned = [e for e in events if e.trigger_text == "condemned"]
+    assert condemned[0].date == dt.date(2018, 4, 12)
+    assert condemned[-1].date == dt.date(2018, 4, 12) and condemned[-1].date_source == "context"
+    assert last.trigger_text == "attack" and last.date == dt.date(2018, 4, 7) and last.date_source == "context"
+
+
+def test_a_clause_opening_the_sentence_dates_all_of_it(pipeline):
+    text = "As the Russian navy manoeuvred in the Mediterranean on Friday, the Turkish army sent a convoy into Syria."
+    [sent] = [e for e in code(text, date=dt.date(2018, 9, 1), pipeline=pipeline) if e.trigger_text == "sent"]
+    assert sent.date == dt.date(2018, 8, 31) and sent.date_source == "text"
+
+
+def test_the_lead_takes_the_day_the_next_sentences_tell(pipeline):
+    text = (
+        "A British soldier has been killed by a roadside bomb in Syria. "
+        "He died alongside an American soldier in Manbij on Thursday."
+    )
+    events = sorted(code(text, date=dt.date(2018, 3, 31), pipeline=pipeline), key=lambda e: e.trigger_start)
+    assert events[0].trigger_text == "killed" and events[0].date == dt.date(2018, 3, 29)
+
+
+def test_a_week_narrows_to_the_day_the_article_gave_the_act(pipeline):
+    text = (
+        "Regime forces attacked Douma on 7 April. Macron said the regime used chemical weapons in an attack last week."
+    )
+    events = code(text, date=dt.date(2018, 4, 13), pipeline=pipeline)
+    [attack] = [e for e in events if e.trigger_text == "attack"]
+    assert attack.date == dt.date(2018, 4, 7) and attack.date_precision == "day"
+
+
+def test_an_infinitive_looks_ahead_of_the_act_it_hangs_on(pipeline):
+    """The pause begins next Tuesday: last Tuesday is not the day of the order."""
+    text = "Vladimir Putin has ordered a daily humanitarian pause in eastern Ghouta to begin on Tuesday."
+    events = code(text, date=dt.date(2018, 2, 26), pipeline=pipeline)
+    assert events and all(e.date != dt.date(2018, 2, 20) for e in events)
+
+
 def test_an_act_to_come_takes_no_past_scene(pipeline):
     text = (
         "On 27 February, the foreign ministers of Russia and Ukraine met in Istanbul. Ukraine will boycott the summit."

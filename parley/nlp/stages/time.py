@@ -3,16 +3,22 @@
 Date expressions are found in the event's sentence by `parley.nlp.dates`. One in the event
 verb's own clause wins, then one in a clause that governs it ("On Monday, X said Y
 attacked ..."); a date in another clause ("properties that were confiscated in 2016")
-is not the event's. Without one the event takes the day of the scene the article has set: the
-latest day an earlier sentence gave one of its events, if that day is recent (within SCENE_DAYS
-before publication: "On 27 February the delegations met ... The parties agreed ..."; date_source
-"context"); else the publication date (date_source "publication"); without a publication date
-it stays undated: today's date is never used. An act the article names again ("the Douma
-attack") takes the day it gave that act elsewhere (date_source "context"). A day that opens
-the sentence ("On Friday, ...") dates all of it; a participle clause ("..., spearheaded by its
-allies on Saturday") the act it hangs on. Days counted from a day move the act that far: from the
-sentence's own day ("killed a day earlier"), or from the governing clause's or the report's ("came
-a day after Turkey said", "the previous night's airstrike").
+is not the event's. A day that opens the sentence ("On Friday, ...", "As the navy manoeuvred on
+Friday, ...") dates all of it; a participle clause ("..., spearheaded by its allies on Saturday")
+the act it hangs on; an infinitive ("ordered a pause to begin on Tuesday") looks ahead. Days
+counted from a day move the act that far: from the sentence's own day ("killed a day earlier"),
+or from the governing clause's or the report's ("came a day after Turkey said", "the previous
+night's airstrike").
+
+Without a day of its own the event takes the day of the scene: the latest recent day (within
+SCENE_DAYS before publication) the main clause of an earlier sentence told, whether or not an act
+was coded there ("On 27 February the delegations met ... The parties agreed ..."; date_source
+"context"). A day inside a clause ("the regime was responsible for Saturday's attack") is that
+act's, not the scene's. Acts told before any such day (the lead) take the first one told in the
+next LEAD_SENTENCES sentences. Else the publication date (date_source "publication"); without a
+publication date the event stays undated: today's date is never used. An act the article names or
+points to again ("the Douma attack", "the attack") takes the day it gave that act; one dated only
+to a week or month ("last week's attack") the day it gave an act of its type in it.
 A dated event after publication is future; one begun over a year before it is historical.
 """
 
@@ -31,6 +37,7 @@ from ..vocab import actor_phrases
 
 HISTORICAL_AFTER = dt.timedelta(days=365)
 SCENE_DAYS = dt.timedelta(days=14)  # how far before publication a day may set the scene of later events
+LEAD_SENTENCES = 4  # how far ahead the day of an act told before any day is looked for (the lead's)
 POSSESSIVE = ("'s", "’s")
 NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
 SHIFTS = {"earlier": -1, "before": -1, "later": 1, "after": 1}  # "a day earlier": one day before
@@ -59,57 +66,83 @@ class EventDater:
 
     def __call__(self, doc: Document) -> None:
         found: dict[int, list[DateMention]] = {}
-        scene: Event | None = None  # the latest event dated by its own sentence to a recent day
+        told = self._told_days(doc)
+        scene: Event | None = None  # the latest event dated by its own sentence to a recent day: where the scene is
         for event in doc.events:
             sent = doc.scratch.of(event).verb_token.sent
             if event.sentence_index not in found:
                 found[event.sentence_index] = dates.find(sent.text)
             self._date(doc, event, sent, found[event.sentence_index])
             if event.date_source == "text":
-                recent = (
-                    doc.date is not None
-                    and event.date is not None
-                    and dt.timedelta(0) <= doc.date - event.date <= SCENE_DAYS
-                )
-                scene = event if event.date_precision == "day" and recent else scene
-            elif (
-                scene is not None
-                and event.date_source == "publication"
-                and scene.sentence_index < event.sentence_index
-                and event.status != "future"  # "will boycott the summit": not the scene's past day
-            ):
-                event.date, event.end_date, event.date_precision = scene.date, scene.end_date, scene.date_precision
-                event.date_source = "context"
-                doc.scratch.of(event).scene = scene
+                scene = event if event.date_precision == "day" and self._recent(doc, event.date) else scene
+            elif event.date_source == "publication" and event.status != "future":  # "will boycott the summit"
+                self._carry(doc, event, told, scene)
         self._named_again(doc)
+
+    @staticmethod
+    def _carry(doc: Document, event: Event, told: dict[int, Resolved], scene: Event | None) -> None:
+        """An act without a day of its own takes the scene's: the day an earlier sentence told last
+        (for the lead's act, the first the next LEAD_SENTENCES tell), and the scene event's place."""
+        last = max((i for i in told if i < event.sentence_index), default=None)
+        if last is None:  # the lead's act, dated by the sentences that tell it in full
+            ahead = event.sentence_index + LEAD_SENTENCES
+            last = min((i for i in told if event.sentence_index < i <= ahead), default=None)
+        if last is not None:
+            day = told[last]
+            event.date, event.end_date, event.date_precision = day.date, day.end_date, day.precision
+            event.date_source = "context"
+        if scene is not None and scene.sentence_index < event.sentence_index:
+            doc.scratch.of(event).scene = scene
+
+    @staticmethod
+    def _recent(doc: Document, day: dt.date | None) -> bool:
+        """A day that may set the scene: at most SCENE_DAYS before publication."""
+        return doc.date is not None and day is not None and dt.timedelta(0) <= doc.date - day <= SCENE_DAYS
+
+    @staticmethod
+    def _told_days(doc: Document) -> dict[int, Resolved]:
+        """Sentence index -> the recent day its main clause tells ("For a moment on Tuesday, X was
+        able to forget the war", "The leaders spoke on Thursday"), whether or not an event was
+        coded there: the day of the scene for later events. A day in a clause of the sentence's
+        ("the regime was responsible for Saturday's attack") is that act's, not the scene's."""
+        out: dict[int, Resolved] = {}
+        for sentence in doc.sentences:
+            sent = sentence.span
+            if sent is None:
+                continue
+            for m in dates.find(sent.text):
+                span = sent.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None or (m.start > 0 and _sentence_clause(_clause(span.root)).i != sent.root.i):
+                    continue
+                day = dates.resolve(m.text, doc.date, "past")
+                if day is not None and day.precision == "day" and EventDater._recent(doc, day.date):
+                    out[sentence.index] = day
+                    break
+        return out
 
     @staticmethod
     def _named_again(doc: Document) -> None:
         """An act the article names again ("the Douma attack", after "a chemical attack on Douma
         on 7 April") takes the day the article gave it, wherever in the article that was, over
         the publication date and the scene's day; of several days given, the earliest (later
-        ones are mostly of reactions to it); a day after publication is not taken."""
+        ones are mostly of reactions to it); a day after publication is not taken. An act it
+        points back to ("the attack", "carried out the attack") or dates only to a week or month
+        ("last week's attack") takes the day of the latest act of its type it dated before."""
         dated: dict[tuple[str, str], Event] = {}  # the earliest day the article gives an act of a type and name
         for event in doc.events:
-            if (
-                event.date_source == "text"
-                and event.date_precision == "day"
-                and event.status != "future"
-                and event.date
-            ):
+            if _own_day(event):
                 for name in _names(doc.scratch.of(event).verb_token):
                     known = dated.get((event.event_type, name))
-                    if known is None or (known.date is not None and event.date < known.date):
+                    if known is None or (known.date is not None and event.date is not None and event.date < known.date):
                         dated[(event.event_type, name)] = event
+        latest: dict[str, Event] = {}  # the latest act of a type the article dated so far
         for event in doc.events:
             tok = doc.scratch.of(event).verb_token
-            if event.date_source not in {"publication", "context"} or tok.pos_ != "NOUN":
-                continue
-            named = next(
-                (dated[(event.event_type, n)] for n in sorted(_names(tok)) if (event.event_type, n) in dated), None
-            )
-            if named is not None and named is not event:
-                event.date, event.end_date, event.date_precision = named.date, named.end_date, named.date_precision
+            if _own_day(event):
+                latest[event.event_type] = event
+            told = _told_before(event, tok, dated, latest)
+            if told is not None and told is not event:
+                event.date, event.end_date, event.date_precision = told.date, told.end_date, told.date_precision
                 event.date_source = "context"
 
     @staticmethod
@@ -129,7 +162,8 @@ class EventDater:
             span = sent.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
-            clause = _clause(span.root) if m.start > 0 else sent.root  # "On Friday, ...": the whole sentence's
+            # "On Friday, ...": the whole sentence's
+            clause = _sentence_clause(_clause(span.root)) if m.start > 0 else sent.root
             if clause.i in governing:
                 rank = governing.index(clause.i)
             elif clause.i in coordinated:
@@ -146,7 +180,9 @@ class EventDater:
     def _date(self, doc: Document, event: Event, sent: Span, mentions: list[DateMention]) -> None:
         verb = doc.scratch.of(event).verb_token
         for mention, past_only in self._ranked(verb, sent, mentions):
-            prefer = "future" if event.status == "future" or dates.future_expression(mention.text) else "past"
+            # an infinitive points ahead of its governor: "ordered a pause to begin on Tuesday" is next Tuesday's
+            ahead_of_governor = past_only or event.status == "future" or dates.future_expression(mention.text)
+            prefer = "future" if ahead_of_governor else "past"
             found = dates.resolve(mention.text, doc.date, prefer)
             ahead = doc.date is None or found is not None and found.date > doc.date
             if found and not (past_only and ahead and event.status != "future"):
@@ -180,6 +216,59 @@ def _is_clause(tok: Token) -> bool:
     elections on Thursday") shares its governor's."""
     infinitival_relative = tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     return tok.pos_ in {"VERB", "AUX"} and tok.dep_ in CLAUSE_HEADS and not infinitival_relative
+
+
+def _own_day(event: Event) -> bool:
+    """Dated to a day by its own sentence, not to come."""
+    own = event.date_source == "text" and event.date_precision == "day"
+    return own and event.status != "future" and event.date is not None
+
+
+def _told_before(
+    event: Event, tok: Token, dated: dict[tuple[str, str], Event], latest: dict[str, Event]
+) -> Event | None:
+    """The act told before that this one names or points back to, whose day it takes (see
+    `EventDater._named_again`), or None."""
+    if event.date_source == "text":  # "last week's chemical attack": the day given an act of its type that week
+        known = latest.get(event.event_type) if event.date_precision in {"week", "month"} else None
+        if known is None or known.date is None or event.date is None or event.date_precision is None:
+            return None
+        return known if event.date <= known.date <= _period_end(event.date, event.date_precision) else None
+    if event.date_source not in {"publication", "context"}:
+        return None
+    if tok.pos_ == "NOUN":
+        names = sorted(_names(tok))
+        named = next((dated[(event.event_type, n)] for n in names if (event.event_type, n) in dated), None)
+        # "the attack": the act told last; "the Salisbury attack" is its own
+        return named or (latest.get(event.event_type) if not names and _definite(tok) else None)
+    # "carried out the attack"
+    pointed = any(c.dep_ == "dobj" and c.pos_ == "NOUN" and _definite(c) for c in tok.children)
+    return latest.get(event.event_type) if pointed else None
+
+
+def _period_end(start: dt.date, precision: str) -> dt.date:
+    """The last day of the week or month that begins on `start`."""
+    if precision == "week":
+        return start + dt.timedelta(days=6)
+    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _definite(tok: Token) -> bool:
+    """A noun that points back to an act told before: "the attack", "the explosion"."""
+    return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in tok.children)
+
+
+def _sentence_clause(clause: Token) -> Token:
+    """A clause that opens the sentence before its main verb tells the time of the whole ("As the
+    navy manoeuvred on Friday, other nations took positions"; "Speaking as the airstrikes got
+    under way on Saturday, Mattis sounded ..."): the main clause stands for it."""
+    sent, head = clause.sent, clause
+    if clause.dep_ == "advcl" and clause.left_edge.i == sent.start:
+        return sent.root
+    while head.dep_ == "advcl" and head.i < sent.root.i:
+        head = _clause(head.head)
+    return sent.root if head.i == sent.root.i and clause.i < sent.root.i else clause
 
 
 def _participle(tok: Token) -> bool:
