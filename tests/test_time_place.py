@@ -172,6 +172,15 @@ def test_the_day_of_an_act_inside_a_clause_sets_no_scene(pipeline):
     assert last.trigger_text == "attack" and last.date == dt.date(2018, 4, 7) and last.date_source == "context"
 
 
+def test_the_day_of_what_is_reported_sets_the_scene_over_the_day_of_the_report(pipeline):
+    text = (
+        "Diplomats from the United States and Russia met in Istanbul on 27 February, "
+        "the US State Department said on Friday. Moscow proposed resuming direct flights."
+    )
+    [proposal] = [e for e in code(text, date=PUB, pipeline=pipeline) if e.trigger_text == "proposed"]
+    assert proposal.date == dt.date(2025, 2, 27) and proposal.date_source == "context"
+
+
 def test_a_clause_opening_the_sentence_dates_all_of_it(pipeline):
     text = "As the Russian navy manoeuvred in the Mediterranean on Friday, the Turkish army sent a convoy into Syria."
     [sent] = [e for e in code(text, date=dt.date(2018, 9, 1), pipeline=pipeline) if e.trigger_text == "sent"]

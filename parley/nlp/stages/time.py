@@ -34,6 +34,7 @@ from ..dates import DateMention, Resolved
 from ..document import Document, Event
 from ..parties import prep_objects
 from ..vocab import actor_phrases
+from .actors import SPEECH_VERBS
 
 HISTORICAL_AFTER = dt.timedelta(days=365)
 SCENE_DAYS = dt.timedelta(days=14)  # how far before publication a day may set the scene of later events
@@ -101,19 +102,27 @@ class EventDater:
 
     @staticmethod
     def _told_days(doc: Document) -> dict[int, Resolved]:
-        """Sentence index -> the recent day its main clause tells ("For a moment on Tuesday, X was
-        able to forget the war", "The leaders spoke on Thursday"), whether or not an event was
-        coded there: the day of the scene for later events. A day in a clause of the sentence's
-        ("the regime was responsible for Saturday's attack") is that act's, not the scene's."""
+        """Sentence index -> the recent day the sentence tells of what it reports ("Diplomats met
+        on 27 February ..., the State Department said on Friday": the 27th), else the day its
+        main clause tells ("For a moment on Tuesday, X was able to forget the war"), whether or
+        not an event was coded there: the day of the scene for later events. A day in another
+        clause ("the regime was responsible for Saturday's attack") is that act's, not the scene's."""
         out: dict[int, Resolved] = {}
         for sentence in doc.sentences:
             sent = sentence.span
             if sent is None:
                 continue
+            ranked = []
             for m in dates.find(sent.text):
                 span = sent.char_span(m.start, m.end, alignment_mode="expand")
-                if span is None or (m.start > 0 and _sentence_clause(_clause(span.root)).i != sent.root.i):
+                if span is None:
                     continue
+                clause = _sentence_clause(_clause(span.root)) if m.start > 0 else sent.root
+                if clause.i == sent.root.i:
+                    ranked.append((1, m))
+                elif _reported(clause) and not sent.text.startswith(POSSESSIVE, m.end):
+                    ranked.append((0, m))
+            for _, m in sorted(ranked, key=lambda r: (r[0], r[1].start)):
                 day = dates.resolve(m.text, doc.date, "past")
                 if day is not None and day.precision == "day" and EventDater._recent(doc, day.date):
                     out[sentence.index] = day
@@ -269,6 +278,15 @@ def _sentence_clause(clause: Token) -> Token:
     while head.dep_ == "advcl" and head.i < sent.root.i:
         head = _clause(head.head)
     return sent.root if head.i == sent.root.i and clause.i < sent.root.i else clause
+
+
+def _reported(clause: Token) -> bool:
+    """A clause the sentence's main verb reports ("Diplomats met in Istanbul, the State
+    Department said"), or one joined to it by "and"."""
+    root = clause.sent.root
+    if clause.dep_ == "conj" and clause.head.i != root.i:
+        clause = clause.head
+    return clause.dep_ in {"ccomp", "parataxis"} and clause.head.i == root.i and root.lemma_.lower() in SPEECH_VERBS
 
 
 def _participle(tok: Token) -> bool:
