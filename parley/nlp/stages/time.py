@@ -66,16 +66,14 @@ class EventDater:
     )
 
     def __call__(self, doc: Document) -> None:
-        found: dict[int, list[DateMention]] = {}
-        told = self._told_days(doc)
+        # each sentence's date expressions, read once: for the scene's days and for its events' own
+        found = {s.index: dates.find(s.span.text) for s in doc.sentences if s.span is not None}
+        told = self._told_days(doc, found)
         scene: Event | None = None  # the latest event dated by its own sentence to a recent day: where the scene is
         for event in doc.events:
-            sent = doc.scratch.of(event).verb_token.sent
-            if event.sentence_index not in found:
-                found[event.sentence_index] = dates.find(sent.text)
-            self._date(doc, event, sent, found[event.sentence_index])
+            self._date(doc, event, doc.scratch.of(event).verb_token.sent, found[event.sentence_index])
             if event.date_source == "text":
-                scene = event if event.date_precision == "day" and self._recent(doc, event.date) else scene
+                scene = event if event.date_precision == "day" and _recent(doc, event.date) else scene
             elif event.date_source == "publication" and event.status != "future":  # "will boycott the summit"
                 self._carry(doc, event, told, scene)
         self._named_again(doc)
@@ -96,12 +94,7 @@ class EventDater:
             doc.scratch.of(event).scene = scene
 
     @staticmethod
-    def _recent(doc: Document, day: dt.date | None) -> bool:
-        """A day that may set the scene: at most SCENE_DAYS before publication."""
-        return doc.date is not None and day is not None and dt.timedelta(0) <= doc.date - day <= SCENE_DAYS
-
-    @staticmethod
-    def _told_days(doc: Document) -> dict[int, Resolved]:
+    def _told_days(doc: Document, found: dict[int, list[DateMention]]) -> dict[int, Resolved]:
         """Sentence index -> the recent day the sentence tells of what it reports ("Diplomats met
         on 27 February ..., the State Department said on Friday": the 27th), else the day its
         main clause tells ("For a moment on Tuesday, X was able to forget the war"), whether or
@@ -113,7 +106,7 @@ class EventDater:
             if sent is None:
                 continue
             ranked = []
-            for m in dates.find(sent.text):
+            for m in found[sentence.index]:
                 span = sent.char_span(m.start, m.end, alignment_mode="expand")
                 if span is None:
                     continue
@@ -124,7 +117,7 @@ class EventDater:
                     ranked.append((0, m))
             for _, m in sorted(ranked, key=lambda r: (r[0], r[1].start)):
                 day = dates.resolve(m.text, doc.date, "past")
-                if day is not None and day.precision == "day" and EventDater._recent(doc, day.date):
+                if day is not None and day.precision == "day" and _recent(doc, day.date):
                     out[sentence.index] = day
                     break
         return out
@@ -225,6 +218,11 @@ def _is_clause(tok: Token) -> bool:
     elections on Thursday") shares its governor's."""
     infinitival_relative = tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     return tok.pos_ in {"VERB", "AUX"} and tok.dep_ in CLAUSE_HEADS and not infinitival_relative
+
+
+def _recent(doc: Document, day: dt.date | None) -> bool:
+    """A day that may set the scene: at most SCENE_DAYS before publication."""
+    return doc.date is not None and day is not None and dt.timedelta(0) <= doc.date - day <= SCENE_DAYS
 
 
 def _own_day(event: Event) -> bool:
