@@ -89,7 +89,7 @@ def test_person_named_like_a_country_is_not_that_country(pipeline):
     assert all(a.country != "JOR" for a in event.actors)
 
 
-def test_he_and_she_are_the_person_named_last_but_not_their_own_clauses_subject(patterns):
+def test_he_and_she_are_the_person_named_last_or_subject_but_not_their_own_clauses_subject(patterns):
     from parley.api import actors
 
     text = (
@@ -102,6 +102,38 @@ def test_he_and_she_are_the_person_named_last_but_not_their_own_clauses_subject(
         ("him", "TURGOV"),
         ("He", "USAGOV"),
     ]
+
+
+def test_he_is_the_subject_a_reader_takes_it_for_not_an_owner_named_since(patterns):
+    from parley.api import actors
+
+    text = (
+        "Labour leader Jeremy Corbyn has condemned Donald Trump's rhetoric on Syria "
+        "as he continued to call for a parliamentary vote."
+    )
+    found = [(r["text"], r["code"]) for r in actors(text, date="2018-04-12", pipeline=patterns)]
+    assert ("he", "GBROPP") in found, found
+
+
+def test_a_participle_after_a_noun_is_a_passive_whose_by_agent_acts(pipeline):
+    text = "Anti-aircraft defences were needed to protect hospitals targeted by Russian warplanes."
+    targeted = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "targeted")
+    assert [a.code for a in targeted.actors] == ["RUSMIL"]
+    assert [r.text for r in targeted.recipients] == ["hospitals"]
+
+
+def test_the_by_agent_of_a_passive_act_noun_does_the_act(pipeline):
+    [massacres] = code("Huge massacres have been committed by the Turks.", date="2018-04-12", pipeline=pipeline)
+    assert [a.country for a in massacres.actors] == ["TUR"] and massacres.recipients == []
+    text = "The clash between the US and Russian mercenaries was kept quiet by Moscow."
+    events = code(text, date="2018-04-12", pipeline=pipeline)
+    assert events and all(a.text != "Moscow" for e in events for a in e.actors)  # who hid it did not fight
+
+
+def test_an_agent_inside_the_tagged_source_is_the_party(pipeline):
+    text = "Airstrikes by Russian jets killed 12 people in Idlib on Sunday."
+    killed = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "killed")
+    assert [(a.text, a.country) for a in killed.actors] == [("Russian jets", "RUS")]
 
 
 def test_a_place_before_an_agent_names_its_state(patterns):

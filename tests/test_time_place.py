@@ -305,11 +305,29 @@ def test_gazetteer_names():
         ("Protesters set fire to the town hall in the northern Lebanese city of Tripoli.", "Tripoli", "LBN"),
         ("Federal agents fired tear gas at protesters in Portland, Oregon.", "Portland", "USA"),
         ("Federal immigration agents raided farms in Washington state.", "Washington", "USA"),
+        ("The Turkish defence minister met his US counterpart at the Munich conference.", "Munich", "DEU"),
+        ("Gunmen opened fire in the middle of Kabul.", "Kabul", "AFG"),
+        ("The Pentagon sent 200 troops to Syria.", "Syria", "SYR"),
     ],
 )
 def test_place_in_nested_and_qualified_phrases(pipeline, sentence, name, country):
     [event, *_] = code(sentence, date=PUB, pipeline=pipeline)
     assert (event.location.name, event.location.country) == (name, country)
+
+
+def test_a_state_before_an_act_is_no_place(pipeline):
+    events = code("Ankara has long objected to US support for Kurdish militias.", date=PUB, pipeline=pipeline)
+    assert events and all(e.location is None for e in events)
+
+
+def test_a_meetings_place_is_carried_to_what_is_said_there_not_to_fighting(pipeline):
+    text = (
+        "Foreign ministers from the EU and Turkey met in Brussels on Tuesday. "
+        "The ministers agreed to send more aid to Syria. At least 10 civilians were killed in the fighting."
+    )
+    events = code(text, date=PUB, pipeline=pipeline)
+    places = {e.trigger_text: e.location and e.location.name for e in events}
+    assert places["agreed"] == "Brussels" and places["killed"] is None, places
 
 
 def test_reported_clause_keeps_its_own_place(pipeline):

@@ -54,6 +54,11 @@ def code_span(doc: Document, start: int, end: int, places: bool = True) -> list[
     start, end = offset + span.start_char, offset + span.end_char
     text = doc.text[start:end]
     found = doc.scratch.np_actors.get(offset + root.idx)
+    # "airstrikes by Russian jets": an act's agent inside the span is the party, with its own words
+    agents = [o for o in prep_objects(root, {"by"}) if o.i < span.end]
+    by = [a for o in agents for a in doc.scratch.np_actors.get(offset + o.idx, ()) if a.code]
+    if by:
+        return by
     if not found or all(a.code is None for a in found):
         # the head is plain ("the U.S. Supreme Court decision"): a coded name within its own phrase codes it
         own = {t.i for t in noun_phrase(root)}

@@ -149,6 +149,11 @@ def focus_country(doc: Document, before: int) -> str | None:
     return max(counts, key=lambda c: (counts[c], last[c]), default=None)
 
 
+def _subject_role(tok: Token) -> bool:
+    """True for a subject, or a name in apposition to one ("the foreign secretary, Jeremy Hunt, said")."""
+    return tok.dep_ in {"nsubj", "nsubjpass"} or (tok.dep_ == "appos" and tok.head.dep_ in {"nsubj", "nsubjpass"})
+
+
 def lower_cased(text: str) -> bool:
     """True for a text written (or scraped) without capitals: under one letter in 200 upper case."""
     letters = sum(c.isalpha() for c in text)
@@ -220,7 +225,9 @@ class ActorCoder:
                     groups[offset + tok.idx] = span
         doc.scratch.dyad = self._dyad(doc)
         named: dict[str, Actor] = {}  # surname -> how the person was coded where first named
-        persons: list[tuple[Actor, Token]] = []  # people named so far: whom "he" or "she" means
+        persons: list[tuple[Actor, Token, int]] = []  # people named so far, with their sentence's
+        # number: whom "he" or "she" means
+        number = {(sent.offset, sent.span.start): sent.index for sent in doc.sentences}
         subjects: dict[bool, list[Actor]] = {False: [], True: []}  # the last subjects that are no person,
         # singular and plural: what "it" and "they" mean
         speaker: list[Actor] = []  # who the last quoted words were said by
@@ -233,14 +240,14 @@ class ActorCoder:
                         speaking.append(tok)
                         continue
                     if tok.lower_ in PERSONAL_PRONOUNS:
-                        actors = self._antecedent(persons, tok, offset)
+                        actors = self._antecedent(persons, tok, offset, number[(offset, tok.sent.start)])
                     elif tok.lower_ in IT_PRONOUNS or tok.lower_ in THEY_PRONOUNS:
                         actors = self._last_subject(subjects[tok.lower_ in THEY_PRONOUNS], tok, offset)
                     else:
                         actors = self._resolve(tok, offset, doc, groups, named)
                         actors = self._kind_again(tok, actors, kinds, offset, doc)
-                        if actors and actors[0].country and self._person(tok, actors[0]):
-                            persons.append((actors[0], tok))
+                        if self._names_person(tok, actors):
+                            persons.append((actors[0], tok, number[(offset, tok.sent.start)]))
                         elif tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in NOUN_TAGS:
                             plural = tok.tag_ in {"NNS", "NNPS"} or len(actors) > 1
                             # a thing's "it" is no party; "they" of several parties is all of them
@@ -283,9 +290,13 @@ class ActorCoder:
         why = f"'{kind}' named again: '{earlier.text}' ({earlier.why})"
         return [replace(now, code=f"{earlier.country}{now.sector}", country=earlier.country, why=why)]
 
-    def _person(self, tok: Token, actor: Actor) -> bool:
-        """True when a word names a person: by name, by title, or as the people tables know it."""
-        return tok.ent_type_ == "PERSON" or tok.lemma_ in self.titles or (actor.why or "").startswith(PERSON_TABLES)
+    def _names_person(self, tok: Token, actors: list[Actor]) -> bool:
+        """True when a phrase head names one coded person: by name, by title, or as the people
+        tables know it; not a thing a person owns ("Trump's rhetoric", coded as his)."""
+        if len(actors) != 1 or not actors[0].country:
+            return False
+        tabled = tok.pos_ == "PROPN" and (actors[0].why or "").startswith(PERSON_TABLES)
+        return tok.ent_type_ == "PERSON" or tok.lemma_ in self.titles or tabled
 
     def _speaker(self, pronoun: Token, offset: int, doc: Document) -> list[Actor]:
         """A first-person pronoun as whoever says the words it is in: the subject of the verb of
@@ -343,17 +354,24 @@ class ActorCoder:
         return self._again(parties, pronoun, offset, "the last subject")
 
     @staticmethod
-    def _antecedent(persons: list[tuple[Actor, Token]], pronoun: Token, offset: int) -> list[Actor]:
-        """A personal pronoun as the person named last before it, as a reader resolves it; not
+    def _antecedent(persons: list[tuple[Actor, Token, int]], pronoun: Token, offset: int, at: int) -> list[Actor]:
+        """A personal pronoun (in sentence `at`) as the person a reader takes it for: the last
+        person who was a subject before it in its own sentence or the one before ("Corbyn
+        condemned Trump's rhetoric as he continued": Corbyn), else the person named last; not
         the subject of its own clause ("the president called him": someone else)."""
         verb = pronoun.head.head if pronoun.head.dep_ == "prep" else pronoun.head
-        for person, tok in reversed(persons):
-            if pronoun.dep_ not in {"nsubj", "nsubjpass", "poss"} and tok.head == verb and tok.dep_ == "nsubj":
-                continue
-            start = offset + pronoun.idx
-            why = f"pronoun '{pronoun.lower_}' -> the person named last, '{person.text}' ({person.why})"
-            return [replace(person, text=pronoun.text, start=start, end=start + len(pronoun), why=why)]
-        return []
+        candidates = [
+            (person, tok, n)
+            for person, tok, n in reversed(persons)
+            if pronoun.dep_ in {"nsubj", "nsubjpass", "poss"} or tok.head != verb or tok.dep_ != "nsubj"
+        ]
+        if not candidates:
+            return []
+        subjects = (c for c in candidates if _subject_role(c[1]) and at - c[2] <= 1)
+        person = next(subjects, candidates[0])[0]
+        start = offset + pronoun.idx
+        why = f"pronoun '{pronoun.lower_}' -> '{person.text}' ({person.why})"
+        return [replace(person, text=pronoun.text, start=start, end=start + len(pronoun), why=why)]
 
     def _caseless(self) -> tuple[PhraseMatcher, dict[str, Entity]]:
         """A matcher of the actor tables' phrases in any case, and lower-case phrase -> entity,

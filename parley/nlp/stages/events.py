@@ -96,6 +96,31 @@ CANDIDATE_POS = {"VERB", "NOUN"}  # the words the detector reads as possible tri
 # an act noun's target: "strikes on Raqqa", "talks with Iran", "support for the rebels", "a rebuke
 # to Bolton" (a coded party only: "calls for a ceasefire" names none)
 NOUN_OBJECT_PREPS = {"on", "against", "with", "between", "for", "to", "toward", "towards"}
+# verbs whose passive's "by" agent is the agent of their subject act ("massacres were committed by ...")
+DOING_VERBS = {
+    "begin",
+    "carry",
+    "commit",
+    "conduct",
+    "direct",
+    "execute",
+    "fight",
+    "hold",
+    "launch",
+    "lead",
+    "make",
+    "mount",
+    "order",
+    "organise",
+    "organize",
+    "perpetrate",
+    "plan",
+    "push",
+    "stage",
+    "start",
+    "undertake",
+    "wage",
+}
 SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
 
 
@@ -215,11 +240,13 @@ class EventCoder:
         its object ("on Raqqa")."""
         if tok.pos_ == "VERB":
             return self._event(doc, sent, tok, None, require_actor=False)
-        # "the attack by Syria"; "a series of airstrikes by Russian jets": the "by" of the counted act's word
+        # "the attack by Syria"; "a series of airstrikes by Russian jets": the "by" of the counted act's word;
+        # "massacres have been committed by the Turks": of the passive verb it is the subject of
         counted = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else tok
+        done = tok.head if tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in DOING_VERBS else counted
         agents = [
             a
-            for by in prep_objects(tok, {"by"}) or prep_objects(counted, {"by"})
+            for by in prep_objects(tok, {"by"}) or prep_objects(counted, {"by"}) or prep_objects(done, {"by"})
             for a in self._actors_of(doc, sent, by)
             if a.code
         ]
@@ -329,13 +356,13 @@ class EventCoder:
         if tok.dep_ == "pcomp" and tok.head.lower_ in MANNER_PREPS and tok.head.head.pos_ in {"VERB", "AUX"}:
             # "by attacking the Kurds, Erdoğan challenged ...": he attacks
             return self._subject(tok.head.head)[0], False
-        if (
-            tok.dep_ == "acl"
-            and tok.head.pos_ in {"NOUN", "PROPN"}
-            and (tok.tag_ in {"VBD", "VBG"} or tok.head.dep_ == "ROOT")
-        ):
-            # "troops advancing on ..."; a verbless parse of "students protested in ..."
-            return tok.head, False
+        if tok.dep_ == "acl" and tok.head.pos_ in {"NOUN", "PROPN"}:
+            by = any(c.dep_ == "agent" for c in tok.children)
+            if tok.tag_ == "VBN" and (by or tok.head.dep_ != "ROOT"):
+                return tok.head, True  # "hospitals targeted by Russian warplanes": the hospitals suffer it
+            if tok.tag_ in {"VBD", "VBG"} or tok.head.dep_ == "ROOT":
+                # "troops advancing on ..."; a verbless parse of "students protested in ..."
+                return tok.head, False
         return None, False
 
     def _recipients(self, doc: Document, sent: Sentence, tok: Token, root: str) -> tuple[list[Actor], bool]:

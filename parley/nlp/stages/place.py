@@ -50,6 +50,14 @@ SPATIAL_NOUNS = {
     "district",
     "part",
     "parts",
+    "middle",
+    "slopes",
+    "countryside",
+    "heartland",
+    "vicinity",
+    "neighbourhood",
+    "neighborhood",
+    "areas",
 }
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 INHABITANTS = {"residents", "people", "citizens", "inhabitants", "voters"}  # "residents of Jackson"
@@ -57,6 +65,11 @@ QUALIFIER_GLUE = {"'s", "’s", "of", "the", "a"}  # "Georgia's capital Tbilisi"
 OBJECT_PLACE_TYPES = {"ASSAULT", "COERCE", "MOBILIZE"}  # "struck Kharkiv", "encircled Khan Younis"
 STRUCK_PLACE_TYPES = {"ASSAULT"}  # an attack happens where it strikes: "bombed Syria", "the attack on Mosul"
 STRUCK_PREPS = {"on", "of", "against"}  # "strikes on Raqqa", "the bombardment of Afrin"
+# what a place name before them places ("the Warsaw summit", "the Astana talks"), as the act noun itself does
+# ("the Ghouta massacre")
+GATHERING_NOUNS = {"summit", "conference", "talks", "meeting", "speech", "negotiations", "forum", "rally"}
+# verbs whose "to" phrase is where the act goes on ("sent troops to Syria", "fighting spread to Afrin")
+MOTION_VERBS = {"deploy", "send", "dispatch", "travel", "fly", "go", "spread", "move", "return", "sail", "march"}
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
@@ -79,7 +92,8 @@ class Placer:
         for event in doc.events:
             # "On 27 February the delegations met in Istanbul ... the parties agreed": the scene's place
             scene = doc.scratch.of(event).scene
-            event.location = self._from_sentence(doc, event, context) or (scene and scene.location) or dateline
+            carried = scene.location if scene is not None and _material(scene) == _material(event) else None
+            event.location = self._from_sentence(doc, event, context) or carried or dateline
             self._third_location(event, doc.scratch.of(event).directed)
 
     def _from_sentence(self, doc: Document, event: Event, context: set[str]) -> Location | None:
@@ -119,6 +133,10 @@ class Placer:
             return None
         if name.root.dep_ == "dobj" and place.precision != "city" and event_type not in STRUCK_PLACE_TYPES:
             return None  # "sanctioned Russia": a country object is a party, not a place ("bombed Syria": both)
+        if name.root.dep_ == "compound" and (
+            place.precision == "country" or (name.label_ not in PLACE_LABELS and place.population < MIN_UNTAGGED)
+        ):
+            return None  # "US airstrikes", "the Syria conference": a state before an act is its agent or topic
         if (
             name.label_ not in PLACE_LABELS
             and place.precision == "city"
@@ -177,13 +195,20 @@ class Placer:
             event.recode(THIRD_LOCATION, directed)
 
 
+def _material(event: Event) -> bool:
+    """Whether an act is done on the ground (aid, force) rather than said or negotiated: a
+    meeting's place is not where the strikes told after it fell, nor a battle's where talks are."""
+    return event.quad_class in {2, 4}
+
+
 def _names(sent: Span) -> list[Span]:
     """Place names in a sentence, and proper names in object position that the entity
     tagger missed or mislabelled ("near Donetsk", "in Niger" tagged a date)."""
     names = [e for e in sent.ents if e.label_ in PLACE_LABELS]
     covered = {t.i for e in names for t in e}
     for tok in sent:
-        if tok.dep_ in {"pobj", "dobj"} and tok.pos_ == "PROPN" and tok.i not in covered:
+        modifier = tok.dep_ == "compound" and tok.head.pos_ == "NOUN"  # "the Ghouta massacre"
+        if (tok.dep_ in {"pobj", "dobj"} or modifier) and tok.pos_ == "PROPN" and tok.i not in covered:
             start = min((c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"), default=tok.i)
             names.append(sent.doc[start : tok.i + 1])
     return names
@@ -208,19 +233,26 @@ def _is_place_phrase(name: Span, event: Event, trigger: Token) -> bool:
         return True
     tok, spatial = name.root, False
     while True:
-        if tok.dep_ in {"appos", "conj"} or (
+        if tok.dep_ == "compound" and (tok.head.i == trigger.i or tok.head.lower_ in GATHERING_NOUNS):
+            return True  # "the Ghouta massacre", "the Warsaw summit"
+        if tok.dep_ == "poss" and tok.head.lower_ in DIRECTIONS | INHABITANTS:
+            spatial, tok = True, tok.head  # "Syria's north-east", "Qaryatain's inhabitants"
+        elif tok.dep_ in {"appos", "conj"} or (
             tok.dep_ == "compound"
             and tok.head.lower_ in SPATIAL_NOUNS
             and not any(c.lower_ == "of" for c in tok.head.children)
         ):
             tok = tok.head  # "the capital Amman", "Washington state"
         elif tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            if spatial and tok.head.head.i == trigger.i and event.event_type in STRUCK_PLACE_TYPES:
+                return True  # "the capture of the town of Afrin"
             if tok.head.head.lower_ not in SPATIAL_NOUNS | DIRECTIONS | INHABITANTS:
                 return False
             spatial, tok = True, tok.head.head
         elif tok.dep_ == "pobj":
             word = tok.head.lower_
-            return spatial or word in WHERE_PREPS or (word == "from" and event.event_type == "RETREAT")
+            moved = word == "to" and tok.head.head.i == trigger.i and trigger.lemma_.lower() in MOTION_VERBS
+            return spatial or moved or word in WHERE_PREPS or (word == "from" and event.event_type == "RETREAT")
         elif tok.dep_ == "dobj":
             return spatial or event.event_type in OBJECT_PLACE_TYPES or in_class(event.cameo, "visit")
         else:
