@@ -136,6 +136,23 @@ def test_an_agent_inside_the_tagged_source_is_the_party(pipeline):
     assert [(a.text, a.country) for a in killed.actors] == [("Russian jets", "RUS")]
 
 
+def test_another_body_of_the_actors_state_is_a_target(patterns):
+    [event] = code("Syrian government forces killed dozens of Syrian civilians.", date="2018-04-12", pipeline=patterns)
+    assert [r.code for r in event.recipients] == ["SYRCVL"]  # a civil war's acts are within one state
+    [event] = code("Russia's foreign ministry criticised Russia.", date="2018-04-12", pipeline=patterns)
+    assert event.recipients == []  # a state named bare is no target of its own body's act
+
+
+def test_a_capital_named_as_a_venue_is_not_the_articles_state(patterns):
+    text = (
+        "Foreign ministers from the EU and Turkey met in Brussels on Tuesday. "
+        "The ministers agreed to send more aid to Syria."
+    )
+    events = code(text, date="2018-04-12", pipeline=patterns)
+    agreed = next(e for e in events if e.trigger_text == "agreed")
+    assert [a.country for a in agreed.actors] == ["TUR"]
+
+
 def test_a_place_before_an_agent_names_its_state(patterns):
 
     found = codes("Istanbul prosecutors charged the Godhra police.", patterns)

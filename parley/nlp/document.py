@@ -201,6 +201,7 @@ class Scratch:
     mention_at: dict[int, Actor] = field(default_factory=dict)  # doc offset of a token -> mention
     np_actors: dict[int, list[Actor]] = field(default_factory=dict)  # noun head offset -> actors
     dyad: list[Actor] = field(default_factory=list)  # the two main parties: what "both sides" means
+    venues: set[int] = field(default_factory=set)  # starts of capitals named as where ("met in Brussels"): no party
     uncoded: list[Event] = field(default_factory=list)  # main verbs no rule coded and no event came of
     candidates: list[Event] = field(default_factory=list)  # every other verb and noun: the detector's to take
     work: dict[int, tuple[Event, EventWork]] = field(default_factory=dict)  # by id(); holds the event, so ids stay

@@ -40,6 +40,7 @@ from ..gazetteer import Place, gazetteer
 from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase
 from ..spelling import spelling
 from ..vocab import (
+    PLACE_PREPS,
     STATELESS,
     Entity,
     Person,
@@ -143,10 +144,18 @@ def focus_country(doc: Document, before: int) -> str | None:
     counts: Counter = Counter()
     last: dict[str, int] = {}
     for m in doc.mentions:
-        if m.start < before and m.country and m.country not in STATELESS:
+        if m.start < before and m.country and m.country not in STATELESS and m.start not in doc.scratch.venues:
             counts[m.country] += 1
             last[m.country] = m.start
     return max(counts, key=lambda c: (counts[c], last[c]), default=None)
+
+
+def _venue(span: Span, mention: Actor) -> bool:
+    """A capital named only as where something happened ("met in Brussels", "talks in Astana"):
+    no party, and not the article's state for an unnamed body ("the ministers")."""
+    root = span.root
+    why = mention.why or ""
+    return why.startswith("capital table") and root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS
 
 
 def _subject_role(tok: Token) -> bool:
@@ -213,6 +222,8 @@ class ActorCoder:
                 if mention is None:
                     continue
                 doc.mentions.append(mention)
+                if _venue(span, mention):
+                    doc.scratch.venues.add(mention.start)
                 for tok in span:
                     doc.scratch.mention_at[offset + tok.idx] = mention
             for tok in sdoc:
@@ -431,7 +442,11 @@ class ActorCoder:
     @staticmethod
     def _dyad(doc: Document) -> list[Actor]:
         """The two states mentioned most often: what "the parties" and "both sides" mean."""
-        counts = Counter(m.country for m in doc.mentions if m.country and m.country not in {"IGO", "NGO"})
+        counts = Counter(
+            m.country
+            for m in doc.mentions
+            if m.country and m.country not in {"IGO", "NGO"} and m.start not in doc.scratch.venues
+        )
         names = country_names()
         return (
             [Actor(names.get(c, c), -1, -1, c, c, None, names.get(c), "article dyad") for c, _ in counts.most_common(2)]
@@ -709,5 +724,9 @@ class ActorCoder:
     @staticmethod
     def _context_country(doc: Document, before: int) -> str | None:
         """The state the article has named before an offset, if it has named exactly one."""
-        states = {m.country for m in doc.mentions if m.start < before and m.country and m.country not in STATELESS}
+        states = {
+            m.country
+            for m in doc.mentions
+            if m.start < before and m.country and m.country not in STATELESS and m.start not in doc.scratch.venues
+        }
         return states.pop() if len(states) == 1 else None

@@ -447,8 +447,9 @@ class EventCoder:
             actors, recipients = recipients, actors
         if not actors and require_actor:
             return None
-        actor_countries = {a.country for a in actors if a.country}
-        recipients = [r for r in recipients if not (r.country and r.country in actor_countries)]
+        # "Putin said Russia would ...": a state is no target of its own act; another body of it is
+        # ("Iraqi Kurds repelled Iraqi soldiers", "the regime killed civilians")
+        recipients = [r for r in recipients if not any(_same_body(a, r) for a in actors)]
         event = _uncoded(doc, sent, tok, actors, recipients, passive or explicit, self._modality(tok))
         work = doc.scratch.of(event)
         # a coded "by" agent, or a coded active subject ("said government troops had taken ..."):
@@ -509,6 +510,11 @@ class EventCoder:
         if recipients:
             score += 0.1
         return min(score, 0.95)
+
+
+def _same_body(a: Actor, b: Actor) -> bool:
+    """Whether two coded parties may be one: one state, and one sector or a state named bare."""
+    return bool(a.country) and a.country == b.country and (a.sector == b.sector or not (a.sector and b.sector))
 
 
 def _charged(tok: Token) -> Token | None:
