@@ -292,6 +292,7 @@ def test_gazetteer_names():
     assert g.lookup("New Delhi").name == "New Delhi"
     assert g.lookup("Odessa").country == "UKR"  # the exonym of a much larger city abroad
     assert g.lookup("Bombay").name == "Mumbai"
+    assert g.lookup("SDF") is None and g.lookup("PKK") is None  # airport codes, not the groups' names
 
 
 @pytest.mark.parametrize(

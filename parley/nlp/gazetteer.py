@@ -72,7 +72,7 @@ class Gazetteer:
             coords.setdefault(iso3, []).append((c["latitude"], c["longitude"]))
             region_coords.setdefault((iso3, place.admin1), []).append((c["latitude"], c["longitude"]))
             primary = _key(c["name"])
-            names = {primary} | {_key(a) for a in c.get("alternatenames", []) if LATIN.match(a)}
+            names = {primary} | {_key(a) for a in c.get("alternatenames", []) if LATIN.match(a) and not _code(a)}
             for n in names:
                 self.cities.setdefault(n, []).append((place, n == primary))
         self.countries: dict[str, Place] = {}
@@ -151,6 +151,12 @@ class Gazetteer:
         ):
             return max(regions, key=lambda r: r.country in context_countries)  # "in Florida", "in Ontario"
         return _best(cities, context_countries) if cities else None
+
+
+def _code(alternate: str) -> bool:
+    """An airport's code among a city's alternate names ("SDF": Louisville, "PKK": Pakokku):
+    in news those letters name groups (the SDF, the PKK), not the city."""
+    return len(alternate) in {3, 4} and alternate.isalpha() and alternate.isupper()
 
 
 def _key(name: str) -> str:
