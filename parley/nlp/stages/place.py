@@ -2,10 +2,13 @@
 
 A place name counts when its attachment makes it one: a place preposition's object,
 directly or through place nouns ("met in Istanbul", "at his home in Cairo", "the streets
-of Damascus", "villages south of Idlib"), or the object of an attack or a visit ("struck
-Kharkiv"). Names in the event verb's clause come first, nearest first; then, unless the
-event is reported speech, the nearest elsewhere in the sentence; then the dateline
-("GENEVA (Reuters) -"); else none. Actor countries are never places. The words around a
+of Damascus", "villages south of Idlib", "Syria's north-east"), the object of an attack or
+a visit ("struck Kharkiv"), a city named before a gathering or the act ("the Munich
+conference", "the Ghouta massacre"), or where a trigger verb sends ("sent troops to Syria").
+Names in the event verb's clause come first, nearest first; then, unless the event is
+reported speech, the nearest elsewhere in the sentence; then the place of the scene (the
+event that set the day), for an act of its kind (said, or done on the ground); then the
+dateline ("GENEVA (Reuters) -"); else none. Actor countries are never places. The words around a
 name narrow it: "Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's
 capital Tbilisi", "the Lebanese city of Tripoli", "Reading, west of London". A
 consultation (CAMEO 040) located outside every participant's country becomes a
@@ -68,7 +71,7 @@ STRUCK_PREPS = {"on", "of", "against"}  # "strikes on Raqqa", "the bombardment o
 # what a place name before them places ("the Warsaw summit", "the Astana talks"), as the act noun itself does
 # ("the Ghouta massacre")
 GATHERING_NOUNS = {"summit", "conference", "talks", "meeting", "speech", "negotiations", "forum", "rally"}
-# verbs whose "to" phrase is where the act goes on ("sent troops to Syria", "fighting spread to Afrin")
+# trigger verbs whose "to" phrase is where the act goes on ("sent troops to Syria", "deployed to the UK")
 MOTION_VERBS = {"deploy", "send", "dispatch", "travel", "fly", "go", "spread", "move", "return", "sail", "march"}
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
