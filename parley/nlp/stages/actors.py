@@ -27,6 +27,7 @@ bomb"). Unknown names keep their text with country null.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TypeGuard
 
@@ -143,11 +144,19 @@ def focus_country(doc: Document, before: int) -> str | None:
     named last): whose government, army or police an unnamed one is, as a reader takes it."""
     counts: Counter = Counter()
     last: dict[str, int] = {}
-    for m in doc.mentions:
-        if m.start < before and m.country and m.country not in STATELESS and m.start not in doc.scratch.venues:
-            counts[m.country] += 1
-            last[m.country] = m.start
+    for country, start in _state_mentions(doc):
+        if start < before:
+            counts[country] += 1
+            last[country] = start
     return max(counts, key=lambda c: (counts[c], last[c]), default=None)
+
+
+def _state_mentions(doc: Document) -> Iterator[tuple[str, int]]:
+    """(state, offset) of each mention that names a state as a party: no organisation, no
+    capital named as a venue."""
+    for m in doc.mentions:
+        if m.country and m.country not in STATELESS and m.start not in doc.scratch.venues:
+            yield m.country, m.start
 
 
 def _venue(span: Span, mention: Actor) -> bool:
@@ -442,11 +451,7 @@ class ActorCoder:
     @staticmethod
     def _dyad(doc: Document) -> list[Actor]:
         """The two states mentioned most often: what "the parties" and "both sides" mean."""
-        counts = Counter(
-            m.country
-            for m in doc.mentions
-            if m.country and m.country not in {"IGO", "NGO"} and m.start not in doc.scratch.venues
-        )
+        counts = Counter(country for country, _ in _state_mentions(doc))
         names = country_names()
         return (
             [Actor(names.get(c, c), -1, -1, c, c, None, names.get(c), "article dyad") for c, _ in counts.most_common(2)]
@@ -724,9 +729,5 @@ class ActorCoder:
     @staticmethod
     def _context_country(doc: Document, before: int) -> str | None:
         """The state the article has named before an offset, if it has named exactly one."""
-        states = {
-            m.country
-            for m in doc.mentions
-            if m.start < before and m.country and m.country not in STATELESS and m.start not in doc.scratch.venues
-        }
+        states = {country for country, start in _state_mentions(doc) if start < before}
         return states.pop() if len(states) == 1 else None
