@@ -117,7 +117,13 @@ FORMS: list[tuple[str, str]] = [
     ),
     ("weekend", r"(?:(?P<rel>last|next|this|over the|at the) )?weekend"),
     ("month_rel", rf"(?P<rel>last|next|this) (?P<m1>{MONTH})"),
-    ("weekday", rf"(?:(?P<rel>last|next|this|on) )?(?P<wd>{WEEKDAY})"),
+    (
+        "weekday",
+        (
+            rf"(?:(?P<rel>last|next|this|on) )?(?P<wd>{WEEKDAY})"
+            rf"(?:(?: and| or) {WEEKDAY})*(?:,? (?:of )?(?P<week>last|next|this) week\b)?"
+        ),
+    ),
     ("nth", r"on the (?P<d1>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"),
     ("ago", rf"(?P<n>{COUNT}) (?P<unit>day|week|fortnight|month|year|decade)s? ago"),
     (
@@ -338,10 +344,14 @@ def _month_rel(m: re.Match, base: dt.date | None, prefer: str) -> Resolved | Non
 
 def _weekday(m: re.Match, base: dt.date | None, prefer: str) -> Resolved | None:
     """A bare weekday is the nearest such day, the base day itself included; "last" and
-    "next" exclude it."""
+    "next" exclude it. "Thursday next week" (and "on Thursday and Friday next week": the
+    first of them) is that day of the week named."""
     if base is None:
         return None
     wanted, rel = WEEKDAYS.index(m["wd"].lower()), (m["rel"] or "").lower()
+    if m["week"]:
+        step = {"last": -7, "this": 0, "next": 7}[m["week"].lower()]
+        return Resolved(_monday(base) + dt.timedelta(days=step + wanted), None, "day")
     if rel == "next" or (prefer == "future" and rel != "last"):
         days = (wanted - base.weekday()) % 7 or (7 if rel == "next" else 0)
         return Resolved(base + dt.timedelta(days=days), None, "day")

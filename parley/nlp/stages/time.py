@@ -49,6 +49,7 @@ COUNTS = {  # "a day", "three days": how many
 }  # fmt: skip
 # heads of clauses that carry their own time; a participle ("a boat carrying migrants on
 # the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
+WILL = {"will", "shall", "'ll", "’ll", "wo"}  # auxiliaries of a clause to come ("wo": "won't")
 CLAUSE_HEADS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
 
 
@@ -148,14 +149,16 @@ class EventDater:
                 event.date_source = "context"
 
     @staticmethod
-    def _ranked(verb: Token, sent: Span, mentions: list[DateMention]) -> list[tuple[DateMention, bool]]:
-        """(mention, past only) for the mentions that may date the event: those of its own
+    def _ranked(verb: Token, sent: Span, mentions: list[DateMention]) -> list[tuple[DateMention, bool, bool]]:
+        """(mention, past only, to come) for the mentions that may date the event: those of its own
         clause, then of a clause governing it ("On Monday, X said Y attacked ..."), then of a
         coordinated clause, then of its infinitive complement if they lie in the past or the
         event is itself to come ("ordered the troops to leave last year", "will debate a bill to
         bring forward elections on Thursday"; but "agreed to meet next week" is not dated next week).
         A possessive ("next week's summit") comes after the others at its rank. A date in a
-        clause of its own ("properties that were confiscated in 2016") does not date the event."""
+        clause of its own ("properties that were confiscated in 2016") does not date the event.
+        A day that opens the sentence dates all of it, however the parse hangs it. "To come":
+        the mention's clause is ("will start work on Saturday")."""
         own = _clause(verb)
         governing = [own.i, *(t.i for t in own.ancestors if _is_clause(t))]
         coordinated = {t.i for t in [*own.children, own.head] if t.dep_ == "conj" or own.dep_ == "conj"} - {own.i}
@@ -174,17 +177,20 @@ class EventDater:
                 rank = len(governing)  # "launched an offensive, spearheaded by its allies, on Saturday"
             elif clause.dep_ == "xcomp" and clause.head.i == own.i:
                 rank = len(governing) + 1
+            elif m.start == 0:
+                rank = len(governing)  # "On Friday, ..." where the parse did not make it the root's
             else:
                 continue
-            ranked.append((rank, sent.text.startswith(POSSESSIVE, m.end), m.start, m, rank > len(governing)))
-        return [(m, past_only) for *_, m, past_only in sorted(ranked, key=lambda r: r[:3])]
+            to_come = any(c.dep_ == "aux" and c.lower_ in WILL for c in clause.children)
+            ranked.append((rank, sent.text.startswith(POSSESSIVE, m.end), m.start, m, rank > len(governing), to_come))
+        return [(m, past_only, to_come) for *_, m, past_only, to_come in sorted(ranked, key=lambda r: r[:3])]
 
     def _date(self, doc: Document, event: Event, sent: Span, mentions: list[DateMention]) -> None:
         verb = doc.scratch.of(event).verb_token
-        for mention, past_only in self._ranked(verb, sent, mentions):
+        for mention, past_only, to_come in self._ranked(verb, sent, mentions):
             # an infinitive points ahead of its governor: "ordered a pause to begin on Tuesday" is next Tuesday's
-            ahead_of_governor = past_only or event.status == "future" or dates.future_expression(mention.text)
-            prefer = "future" if ahead_of_governor else "past"
+            looks_ahead = past_only or to_come or event.status == "future" or dates.future_expression(mention.text)
+            prefer = "future" if looks_ahead else "past"
             found = dates.resolve(mention.text, doc.date, prefer)
             ahead = doc.date is None or found is not None and found.date > doc.date
             if found and not (past_only and ahead and event.status != "future"):
