@@ -287,3 +287,29 @@ def test_who_reports_an_act_is_not_its_agent(pipeline):
     text = "Local activists reported two more bombings by the coalition in Raqqa."
     events = code(text, date="2018-04-12", pipeline=pipeline)
     assert all(a.text != "Local activists" for e in events if e.event_type == "ASSAULT" for a in e.actors)
+
+
+def test_who_speaks_for_a_body_is_of_that_body(patterns):
+    """ "A spokesman for the SDF" speaks for the SDF, not for an unnamed government."""
+    coded = codes(
+        "Mustafa Bali, a spokesman for the SDF, accused Turkey. An official with the UN criticised it.", patterns
+    )
+    assert [c for t, c in coded.items() if t.startswith("Mustafa Bali")] == ["SYRREB"], coded
+    assert [c for t, c in coded.items() if t.startswith("An official")] == ["IGOUNO"], coded
+
+
+def test_a_persons_surname_named_again_is_no_town(patterns):
+    """ "Bali", after "Mustafa Bali" (no table knows him), is the man, not Bari in Italy."""
+    text = "Mustafa Bali said the fighting continued. Bali accused Turkey of shelling the town."
+    coded = codes(text, patterns)
+    assert coded.get("Bali") is None and "ITA" not in coded.values(), coded
+
+
+def test_a_shadow_minister_is_the_opposition(patterns):
+    coded = codes("The shadow home secretary, Diane Abbott, criticised the home secretary.", patterns)
+    assert [c for t, c in coded.items() if t.startswith("The shadow")] == ["OPP"], coded
+
+
+def test_an_anti_modifier_names_the_enemy_not_the_party(patterns):
+    coded = codes("The anti-Isis coalition bombed Raqqa, and Isis fighters fled.", patterns)
+    assert coded.get("The anti-Isis coalition") != "IMGREB" and coded.get("Isis fighters") == "IMGREB", coded

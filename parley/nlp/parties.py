@@ -20,6 +20,8 @@ from .vocab import PLACE_PREPS
 # foreign minister", "the delegations of the US and Russia"); clauses and other
 # prepositional phrases ("the embassy in Russia") do not
 NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "appos", "case", "quantmod", "predet"}
+# people who speak or act for the body a "for" or "with" phrase names ("a spokesman for the SDF")
+SPEAKS_FOR = {"spokesman", "spokeswoman", "spokesperson", "official", "representative", "envoy", "negotiator"}
 ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
@@ -90,13 +92,18 @@ def noun_phrase(head: Token, modifier: bool = False) -> list[Token]:
             out.extend(noun_phrase(child, modifier=True))
         elif _led_by(child):  # "the US-led coalition": the leader's
             out += [child, *(t for t in child.children if t.dep_ in {"npadvmod", "compound", "nmod"})]
-        elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+        elif child.dep_ == "prep" and (child.lower_ in {"of", "from"} or _speaks_for(head, child)):
             for obj in child.children:
                 if obj.dep_ == "pobj" and obj.pos_ != "VERB":
                     out.extend(noun_phrase(obj))
                     for conj in obj.conjuncts:
                         out.extend(noun_phrase(conj))
     return out
+
+
+def _speaks_for(head: Token, prep: Token) -> bool:
+    """ "a spokesman for the SDF", "an official with the UN": the body a person speaks or acts for."""
+    return prep.lower_ in {"for", "with"} and head.lemma_.lower() in SPEAKS_FOR
 
 
 def _led_by(tok: Token) -> bool:

@@ -474,6 +474,9 @@ class ActorCoder:
                 names = [h] if h.pos_ == "PROPN" else [c for c in h.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
                 for name in names:
                     named.setdefault(name.text, found[0])
+            elif len(found) == 1 and _in_full_name(h):
+                # a person no table knows ("Mustafa Bali"): "Bali" named again is that person, no town
+                named.setdefault(h.text, found[0])
             actors.extend(found)
         seen, unique = set(), []
         for a in actors:
@@ -507,7 +510,8 @@ class ActorCoder:
         mentions: list[Actor] = []
         for tok in scope:
             m = doc.scratch.mention_at.get(offset + tok.idx)
-            if m is not None and m not in mentions:
+            # "the anti-Isis coalition" fights Isis: the name is its enemy's, not its own
+            if m is not None and m not in mentions and doc.text[max(0, m.start - 5) : m.start].lower() != "anti-":
                 mentions.append(m)
         if mentions:
             found = self._from_mentions(mentions, text, start, end, sector, agent_phrase, doc.date)
