@@ -33,6 +33,9 @@ PUB = dt.date(2025, 2, 28)  # a Friday
         ("earlier this month", "2025-02-01", "month"),
         ("in mid-March", "2024-03-01", "month"),
         ("last July", "2024-07-01", "month"),
+        ("Thursday next week", "2025-03-06", "day"),
+        ("on Thursday and Friday next week", "2025-03-06", "day"),
+        ("Monday of last week", "2025-02-17", "day"),
         ("a decade ago", "2015-01-01", "year"),
     ],
 )
@@ -212,6 +215,24 @@ def test_an_infinitive_looks_ahead_of_the_act_it_hangs_on(pipeline):
     assert events and all(e.date != dt.date(2018, 2, 20) for e in events)
 
 
+def test_a_day_in_a_clause_to_come_is_ahead(pipeline):
+    """ "Will start work on Saturday" (published on a Thursday) is the coming Saturday."""
+    text = (
+        "Inspectors from the OPCW will arrive in Syria on Friday and will start work on Saturday"
+        " to investigate the attack."
+    )
+    events = code(text, date=dt.date(2018, 4, 12), pipeline=pipeline)
+    [investigate] = [e for e in events if e.trigger_text == "investigate"]
+    assert investigate.date == dt.date(2018, 4, 14) and investigate.status == "future"
+
+
+def test_a_day_opening_the_sentence_dates_it_however_parsed(pipeline):
+    """The parse hangs "On Friday" on "fighters" (made the root): it still dates the assault."""
+    text = "On Friday, up to 10 Isis fighters on motorbikes attempted to storm a US military base."
+    [storm] = code(text, date=dt.date(2019, 2, 10), pipeline=pipeline)
+    assert storm.date == dt.date(2019, 2, 8) and storm.date_source == "text"
+
+
 def test_an_act_to_come_takes_no_past_scene(pipeline):
     text = (
         "On 27 February, the foreign ministers of Russia and Ukraine met in Istanbul. Ukraine will boycott the summit."
@@ -293,6 +314,19 @@ def test_gazetteer_names():
     assert g.lookup("Odessa").country == "UKR"  # the exonym of a much larger city abroad
     assert g.lookup("Bombay").name == "Mumbai"
     assert g.lookup("SDF") is None and g.lookup("PKK") is None  # airport codes, not the groups' names
+
+
+def test_gazetteer_spellings_and_places_geonames_lacks():
+    """Arabic names as news spells them (no accents, "al-" or not), and the towns, camps and
+    areas of `places_own.tsv`."""
+    g = gazetteer()
+    assert g.lookup("Al-Mayadeen").name == g.lookup("Mayadin").name == "Al Mayādīn"
+    assert g.lookup("Qamishli").country == "SYR" and g.lookup("Hodeidah").country == "YEM"
+    assert g.lookup("Sao Paulo").name == "São Paulo" and g.lookup("The Hague").country == "NLD"
+    assert g.lookup("Deir Azzour").name == "Deir ez-Zor"  # a spelling the table gives a GeoNames city
+    assert (g.lookup("Baghouz").name, g.lookup("eastern Ghouta").name) == ("Baghuz", "Eastern Ghouta")
+    assert g.lookup("al-Hawl camp").country == "SYR" and g.lookup("Srebrenica").country == "BIH"
+    assert g.lookup("Dagestan").precision == "admin1" and g.lookup("al-Anbar").country == "IRQ"
 
 
 @pytest.mark.parametrize(

