@@ -313,3 +313,9 @@ def test_a_shadow_minister_is_the_opposition(patterns):
 def test_an_anti_modifier_names_the_enemy_not_the_party(patterns):
     coded = codes("The anti-Isis coalition bombed Raqqa, and Isis fighters fled.", patterns)
     assert coded.get("The anti-Isis coalition") != "IMGREB" and coded.get("Isis fighters") == "IMGREB", coded
+
+
+def test_a_short_form_given_in_brackets_names_the_body_again(patterns):
+    text = "The International Rescue Committee (IRC) criticised Britain. The IRC urged Britain to act."
+    coded = codes(text, patterns)
+    assert coded.get("The IRC") is not None and coded.get("The IRC") == next(iter(coded.values())), coded

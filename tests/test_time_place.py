@@ -343,6 +343,8 @@ def test_gazetteer_spellings_and_places_geonames_lacks():
         ("The Turkish defence minister met his US counterpart at the Munich conference.", "Munich", "DEU"),
         ("Gunmen opened fire in the middle of Kabul.", "Kabul", "AFG"),
         ("The Pentagon sent 200 troops to Syria.", "Syria", "SYR"),
+        ("Turkey's attack on the Kurdish enclave of Afrin drew protests.", "‘Afrīn", "SYR"),
+        ("Rebels were besieged in the last pocket of Idlib.", "Idlib", "SYR"),
     ],
 )
 def test_place_in_nested_and_qualified_phrases(pipeline, sentence, name, country):
@@ -363,6 +365,16 @@ def test_a_meetings_place_is_carried_to_what_is_said_there_not_to_fighting(pipel
     events = code(text, date=PUB, pipeline=pipeline)
     places = {e.trigger_text: e.location and e.location.name for e in events}
     assert places["agreed"] == "Brussels" and places["killed"] is None, places
+
+
+def test_a_where_clause_is_placed_where_it_says(pipeline):
+    """ "Douma, where the attack took place": the attack's place, though Douma hangs on a noun
+    of another clause; an object of another verb ("told the US") places no attack."""
+    text = "Russia said control over the Damascus suburb of Douma, where the chemical attack took place, had passed."
+    events = code(text, date=PUB, pipeline=pipeline)
+    assert next(e for e in events if e.trigger_text == "attack").location.name == "Dūmā"
+    events = code("Before invading Syria, Erdoğan told the US to keep out.", date=PUB, pipeline=pipeline)
+    assert next(e for e in events if e.trigger_text == "invading").location.country == "SYR"
 
 
 def test_reported_clause_keeps_its_own_place(pipeline):

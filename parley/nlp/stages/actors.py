@@ -134,6 +134,13 @@ def _town_or_larger(place: Place | None) -> TypeGuard[Place]:
     return place is not None and bool(place.country) and (place.precision != "city" or place.population >= MIN_CITY)
 
 
+def _bracketed_acronym(tok: Token) -> bool:
+    """A short form in capitals between brackets ("(IRC)")."""
+    doc = tok.doc
+    around = 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")"
+    return around and tok.text.isupper() and tok.is_alpha and 2 <= len(tok) <= 6
+
+
 def _in_full_name(tok: Token) -> bool:
     """True for a word of a person's name of several words ("Brandon Lewis": not the town)."""
     return tok.ent_type_ == "PERSON" and any(e.start <= tok.i < e.end and len(e) > 1 for e in tok.doc.ents)
@@ -472,6 +479,8 @@ class ActorCoder:
                 # the name, or the name a coded title is put beside ("Russia's ambassador, Alexander
                 # Yakovenko"): "Yakovenko" named again is that actor
                 names = [h] if h.pos_ == "PROPN" else [c for c in h.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+                # and the short form it gives in brackets: "the International Rescue Committee (IRC)"
+                names += [c for c in h.children if c.dep_ == "appos" and _bracketed_acronym(c)]
                 for name in names:
                     named.setdefault(name.text, found[0])
             elif len(found) == 1 and _in_full_name(h):

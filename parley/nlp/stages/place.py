@@ -2,8 +2,10 @@
 
 A place name counts when its attachment makes it one: a place preposition's object,
 directly or through place nouns ("met in Istanbul", "at his home in Cairo", "the streets
-of Damascus", "villages south of Idlib", "Syria's north-east"), the object of an attack or
-a visit ("struck Kharkiv"), a city named before a gathering or the act ("the Munich
+of Damascus", "villages south of Idlib", "Syria's north-east", "the Kurdish enclave of
+Afrin"), the object of an attack or a visit ("struck Kharkiv", "the battle to liberate
+Raqqa"), the word a "where" clause holding the act hangs on ("Douma, where the attack took
+place"), a city named before a gathering or the act ("the Munich
 conference", "the Ghouta massacre"), or where a trigger verb sends ("sent troops to Syria").
 Names in the event verb's clause come first, nearest first; then, unless the event is
 reported speech, the nearest elsewhere in the sentence; then the place of the scene (the
@@ -61,6 +63,14 @@ SPATIAL_NOUNS = {
     "neighbourhood",
     "neighborhood",
     "areas",
+    "enclave",
+    "stronghold",
+    "suburb",
+    "towns",
+    "villages",
+    "cities",
+    "pocket",
+    "governorate",
 }
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 INHABITANTS = {"residents", "people", "citizens", "inhabitants", "voters"}  # "residents of Jackson"
@@ -105,12 +115,10 @@ class Placer:
         if len(trigger.sent) > MAX_SENTENCE_TOKENS:
             return None  # only the dateline places its events
         offset = doc.sentences[event.sentence_index].offset
-        names = [
-            n
-            for n in _names(trigger.sent)
-            if _is_place_phrase(n, event, trigger) and not _institution(doc, offset + n.start_char, offset + n.end_char)
-        ]
-        ranked: list[Span] = []
+        every = [n for n in _names(trigger.sent) if not _institution(doc, offset + n.start_char, offset + n.end_char)]
+        names = [n for n in every if _is_place_phrase(n, event, trigger)]
+        where = _where(trigger)  # "Douma, where the attack took place": Douma first, however it is attached
+        ranked: list[Span] = [n for n in every if where is not None and n.root.i == where.i]
         while verb is not None:
             ranked += sorted(
                 (n for n in names if n not in ranked and _arcs(n.root, verb) is not None),
@@ -257,9 +265,20 @@ def _is_place_phrase(name: Span, event: Event, trigger: Token) -> bool:
             moved = word == "to" and tok.head.head.i == trigger.i and trigger.lemma_.lower() in MOTION_VERBS
             return spatial or moved or word in WHERE_PREPS or (word == "from" and event.event_type == "RETREAT")
         elif tok.dep_ == "dobj":
-            return spatial or event.event_type in OBJECT_PLACE_TYPES or in_class(event.cameo, "visit")
+            # "struck Kharkiv", "the battle to liberate Raqqa"; not "told the US" beside "invading"
+            under = tok.head.i == trigger.i or any(a.i == trigger.i for a in tok.head.ancestors)
+            return spatial or (under and (event.event_type in OBJECT_PLACE_TYPES or in_class(event.cameo, "visit")))
         else:
             return spatial and tok.dep_ != "poss"
+
+
+def _where(trigger: Token) -> Token | None:
+    """The word a "where" clause holding the trigger hangs on ("the suburb of Douma, where the
+    chemical attack took place": Douma), or None."""
+    for tok in [trigger, *trigger.ancestors]:
+        if tok.dep_ == "relcl" and any(c.lower_ == "where" for c in tok.children):
+            return tok.head
+    return None
 
 
 def _arcs(tok: Token, verb: Token) -> int | None:
