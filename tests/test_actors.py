@@ -319,3 +319,12 @@ def test_a_short_form_given_in_brackets_names_the_body_again(patterns):
     text = "The International Rescue Committee (IRC) criticised Britain. The IRC urged Britain to act."
     coded = codes(text, patterns)
     assert coded.get("The IRC") is not None and coded.get("The IRC") == next(iter(coded.values())), coded
+
+
+def test_a_party_is_its_state_in_government_or_opposition_on_the_day(pipeline):
+    """ "The Labour leader" is the UK's opposition in 2018 and its government in 2025."""
+    text = "The Labour leader criticised the strikes on Syria."
+    assert first(text, pipeline, date="2018-04-14").actors[0].code == "GBROPP"
+    assert first(text, pipeline, date="2025-03-01").actors[0].code == "GBRGOV"
+    event = first("The Conservative party chairman, Brandon Lewis, defended the decision.", pipeline, "2019-02-20")
+    assert event.actors[0].country == "GBR"

@@ -231,7 +231,11 @@ class ActorCoder:
             spans = [sdoc[s:e] for _, s, e in self.matcher(sdoc)]
             if caseless:
                 spans += [sdoc[s:e] for _, s, e in self._caseless()[0](sdoc)]
-            spans += [sdoc[s:e] for _, s, e in self.name_matcher(sdoc) if caseless or _capitalised(sdoc[s:e])]
+            spans += [
+                sdoc[s:e]
+                for _, s, e in self.name_matcher(sdoc)
+                if caseless or _capitalised(sdoc[s:e]) or self._party_named(sdoc[s:e])
+            ]
             spans += [sdoc[s:e] for _, s, e in self.styled_matcher(sdoc) if sdoc[s].text[:1].isupper()]
             for span in filter_spans(spans):
                 mention = self._mention(span, offset, doc, caseless)
@@ -292,6 +296,17 @@ class ActorCoder:
                         if tok.dep_ == "poss":  # "our forces": the speaker's state's
                             self._owned_by(tok.head, actors[0], offset, doc)
                 speaker = said or (speaker if _quoting(sent) else [])
+
+    def _party_named(self, span: Span) -> bool:
+        """A political party's name capitalised inside a sentence, whatever its part of speech
+        ("the Conservative party chairman": an adjective to the tagger)."""
+        found = self.names[_lower_tokens(span)]
+        return (
+            isinstance(found, Person)
+            and found.source == "parties"
+            and span.text[:1].isupper()
+            and not span[0].is_sent_start
+        )
 
     def _kind_again(
         self, head: Token, actors: list[Actor], kinds: dict[str, Actor], offset: int, doc: Document

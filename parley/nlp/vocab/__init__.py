@@ -340,14 +340,15 @@ def leader_on(country: str, role: str, day: dt.date | None) -> Term | None:
     return max(holding, key=lambda t: t.start or dt.date.min, default=None)  # a newer term closes an open one
 
 
-PEOPLE_TABLES = ("leaders.tsv", "people_own.tsv", "people.tsv")
+PEOPLE_TABLES = ("leaders.tsv", "people_own.tsv", "people.tsv", "parties.tsv")
 
 
 @lru_cache(maxsize=1)
 def people() -> dict[str, Person]:
     """Lower-case name or alias -> Person, from leaders.tsv (dated terms, preferred),
     people_own.tsv (office-holders since 2000, written for parley) and people.tsv (PETRARCH's
-    people with dated codes, stale after 2014); a user's rows of each are added. Read from the
+    people with dated codes, stale after 2014), and parties.tsv (political parties, in government
+    or not on a day; no persons); a user's rows of each are added. Read from the
     disk cache (`cache.py`) while the tables and this module are unchanged: reading 45,000
     rows took 0.4 s of every start."""
     from ..cache import cached
@@ -363,7 +364,7 @@ def _read_people() -> dict[str, Person]:
         person.periods.append(Period(r["country"] + "GOV", _iso(r["start"]), _iso(r["end"])))
         for form in [r["name"], *split(r["aliases"])]:
             forms.setdefault(form.lower(), person)
-    for table, source in (("people_own.tsv", "people (own)"), ("people.tsv", "people")):
+    for table, source in (("people_own.tsv", "people (own)"), ("people.tsv", "people"), ("parties.tsv", "parties")):
         for r in read_table(table):
             periods, default = _periods(r["codes"])
             known = by_name.get(r["name"])
