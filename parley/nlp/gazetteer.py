@@ -3,8 +3,8 @@
 Names are matched on the primary name and Latin-script alternate names, ignoring case,
 accents, apostrophes, hyphens and a leading article ("Al-Mayadeen" finds Al Mayādīn);
 `places_own.tsv` adds towns, camps and areas the extract lacks (Baghuz, Eastern Ghouta)
-and spellings news gives its cities. A qualifier ("Paris, Texas", "London, Ontario", "the Lebanese city of Tripoli")
-narrows a name to a region or country (`regions.tsv`: US states with AP abbreviations,
+and spellings news gives its cities. A qualifier ("Paris, Texas", "London, Ontario", "the
+Lebanese city of Tripoli") narrows a name to a region or country (`regions.tsv`: US states with AP abbreviations,
 provinces, the UK's nations). Otherwise primary names beat alternate ones, then the larger
 place wins, one in a country the article is about counting ten times its size. Countries
 and regions carry approximate coordinates: the median of their cities' coordinates
@@ -125,10 +125,12 @@ class Gazetteer:
         """The places of `places_own.tsv`: towns and areas GeoNames' extract lacks, and the
         spellings news gives cities it has."""
         for r in read_table("places_own.tsv"):
-            names = {_key(n) for n in [r["name"], *split(r["aliases"])]}
+            key = _key(r["name"])
+            names = {key, *map(_key, split(r["aliases"]))}
             if not r["lat"]:  # more names for a GeoNames city
-                key = _key(r["name"])
-                city = next(p for p, _ in self.cities[key] if p.country == r["country"])
+                city = next((p for p, _ in self.cities.get(key, []) if p.country == r["country"]), None)
+                if city is None:
+                    raise ValueError(f"places_own.tsv: {r['name']} ({r['country']}) lacks coordinates and GeoNames")
                 for n in names - {key}:
                     self.cities.setdefault(n, []).append((city, False))
                 continue
@@ -152,6 +154,7 @@ class Gazetteer:
         in turn; `region`: the text says it is a state or province ("Washington state")."""
         key = _key(name)
         cities = self.cities.get(key, [])
+        named_country = key in self.countries  # "Iraq" near "Tehran" is no city (Arak is also "Irāq")
         regions = self.regions.get(key, [])
         if region and regions:  # "the US state of Maine", "Washington state"
             countries = {a.country for a in within} | context_countries
@@ -160,9 +163,9 @@ class Gazetteer:
             inside = [
                 (c, p)
                 for c, p in cities
-                if c.country == area.country
+                if not named_country
+                and c.country == area.country
                 and (area.precision != "admin1" or c.admin1 == area.admin1)
-                and key not in self.countries  # "Iraq" near "Tehran" is no city (Arak is also "Irāq")
             ]
             if inside:
                 return _best(inside, context_countries)
@@ -170,7 +173,7 @@ class Gazetteer:
                 regions = [r for r in self.regions.get(key, []) if r.country == area.country]
                 if regions:
                     return regions[0]
-        if key in self.countries:
+        if named_country:
             return self.countries[key]
         countries = {r.country for r in regions}
         if regions and not any(
