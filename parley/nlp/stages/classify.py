@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import combinations
 
 import numpy as np
 from spacy.tokens import Token
@@ -59,6 +60,9 @@ from .events import FAILED_HEADS
 MIN_UNCODED = 0.6
 KEEP_PATTERN = 0.15  # absolute ...
 KEEP_PATTERN_SHARE = 0.5  # ... or relative to the classifier's favourite
+# "killed by a drone strike", "shelled with artillery fire", "wounded in an attack": the object
+# names the act its head does (not "after an attack", "against the offensive": another act)
+SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via"}
 # how often a pattern's type is right on the development data (parley's own rules, PETRARCH's):
 # the calibrated confidence of an event whose type only the pattern knows
 PATTERN_PRIOR = {True: 0.78, False: 0.59}
@@ -89,17 +93,22 @@ def _depth(doc: Document, event: Event) -> int:
 
 
 def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
-    """Events of one sentence less those that repeat a kept event of the same type on a word
-    next to its trigger in the parse (its head or a dependent, not a conjunct: "met X and met
-    Y" are two acts): the better-attested one is kept, by the roles it has a coded party in
-    (source, target), then confidence. A "failed" whose complement is an event is that
-    event's negation, not an act of its own."""
+    """Events of one sentence less those that repeat an event of the same type on a word
+    next to its trigger in the parse: its head or a dependent, not a conjunct ("met X and met
+    Y" are two acts), or the object of a preposition of means or occasion on it ("killed by a
+    drone strike", "pounding the towns with artillery fire", "used chemical weapons during an
+    attack"). Words so joined, also through each other ("launched" - "strikes" - "air"), are
+    one act, and of its events the better-attested one is kept, by the roles it has a coded
+    party in (source, target), then confidence. A "failed" whose complement is an event is
+    that event's negation, not an act of its own."""
 
     def attested(e: Event) -> tuple[int, float]:  # roles filled: two recipients of one state attest no more than one
         return any(a.code for a in e.actors) + any(a.code for a in e.recipients), e.confidence
 
-    def joined(a: Token, b: Token) -> bool:  # one governs the other, not as a conjunct ("met ... and met")
-        return (a.head == b and a.dep_ != "conj") or (b.head == a and b.dep_ != "conj")
+    def under(a: Token, b: Token) -> bool:  # a hangs on b, directly or through a preposition of the act
+        if a.head == b:
+            return a.dep_ != "conj"
+        return a.dep_ == "pobj" and a.head.head == b and a.head.lower_ in SAME_ACT_PREPOSITIONS
 
     def failed(e: Event) -> bool:  # "failed to reach an agreement": the act is the (negated) complement
         token = doc.scratch.of(e).verb_token
@@ -107,13 +116,21 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
             doc.scratch.of(o).verb_token.head == token and doc.scratch.of(o).verb_token.dep_ == "xcomp" for o in events
         )
 
-    events = [e for e in events if not failed(e)]
-    kept: list[Event] = []
-    for event in sorted(events, key=attested, reverse=True):
-        token = doc.scratch.of(event).verb_token
-        if not any(k.event_type == event.event_type and joined(doc.scratch.of(k).verb_token, token) for k in kept):
-            kept.append(event)
-    return kept
+    events = sorted((e for e in events if not failed(e)), key=attested, reverse=True)
+    tokens = [doc.scratch.of(e).verb_token for e in events]
+    act = list(range(len(events)))  # each event's act: the index of an event standing for it
+
+    def find(i: int) -> int:
+        while act[i] != i:
+            i = act[i]
+        return i
+
+    for i, j in combinations(range(len(events)), 2):
+        if events[i].event_type == events[j].event_type and (
+            under(tokens[i], tokens[j]) or under(tokens[j], tokens[i])
+        ):
+            act[max(find(i), find(j))] = min(find(i), find(j))  # the better-attested one stands for both
+    return [e for i, e in enumerate(events) if find(i) == i]
 
 
 def prepare(docs: list[Document], mark_trigger: bool = True, detect: bool = False) -> Batch:
