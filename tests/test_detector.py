@@ -48,6 +48,12 @@ def test_two_words_of_one_act_give_one_event(pipeline):
     assert {a.country for a in assault[0].actors} == {"TUR"}
 
 
+def test_an_act_named_with_its_means_is_one_event_on_the_verb(pipeline):
+    text = "A British soldier has been killed by a roadside bomb in Syria."
+    [doc] = list(pipeline([Document("d", text)]))
+    assert [e.trigger_text for e in doc.events if e.event_type == "ASSAULT"] == ["killed"]
+
+
 def test_the_acts_own_coded_subject_is_its_actor_not_the_speakers(pipeline):
     text = (
         "Pedro Alves, the head of a Lisbon-based monitoring group, said government troops "

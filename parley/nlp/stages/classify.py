@@ -96,19 +96,21 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     """Events of one sentence less those that repeat an event of the same type on a word
     next to its trigger in the parse: its head or a dependent, not a conjunct ("met X and met
     Y" are two acts), or the object of a preposition of means or occasion on it ("killed by a
-    drone strike", "pounding the towns with artillery fire", "used chemical weapons during an
-    attack"). Words so joined, also through each other ("launched" - "strikes" - "air"), are
-    one act, and of its events the better-attested one is kept, by the roles it has a coded
-    party in (source, target), then confidence. A "failed" whose complement is an event is
-    that event's negation, not an act of its own."""
+    drone strike", "pounding the towns with artillery fire"). Words so joined, also through
+    each other ("launched" - "strikes" - "air"), are one act. The word a means hangs on stands
+    for it (and takes the parties of the act's other words where its own words name none); else
+    the better-attested event, by the roles it has a coded party in (source, target), then
+    confidence. A "failed" whose complement is an event is that event's negation, not an act
+    of its own."""
 
     def attested(e: Event) -> tuple[int, float]:  # roles filled: two recipients of one state attest no more than one
         return any(a.code for a in e.actors) + any(a.code for a in e.recipients), e.confidence
 
-    def under(a: Token, b: Token) -> bool:  # a hangs on b, directly or through a preposition of the act
-        if a.head == b:
-            return a.dep_ != "conj"
+    def means(a: Token, b: Token) -> bool:  # a names the means or occasion of b ("killed by a bomb")
         return a.dep_ == "pobj" and a.head.head == b and a.head.lower_ in SAME_ACT_PREPOSITIONS
+
+    def joined(a: Token, b: Token) -> bool:  # one governs the other, not as a conjunct, or is its means
+        return (a.head == b and a.dep_ != "conj") or (b.head == a and b.dep_ != "conj") or means(a, b) or means(b, a)
 
     def failed(e: Event) -> bool:  # "failed to reach an agreement": the act is the (negated) complement
         token = doc.scratch.of(e).verb_token
@@ -116,9 +118,13 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
             doc.scratch.of(o).verb_token.head == token and doc.scratch.of(o).verb_token.dep_ == "xcomp" for o in events
         )
 
-    events = sorted((e for e in events if not failed(e)), key=attested, reverse=True)
-    tokens = [doc.scratch.of(e).verb_token for e in events]
-    act = list(range(len(events)))  # each event's act: the index of an event standing for it
+    events = [e for e in events if not failed(e)]
+    token = {id(e): doc.scratch.of(e).verb_token for e in events}
+    a_means = {
+        id(e) for e in events for o in events if o.event_type == e.event_type and means(token[id(e)], token[id(o)])
+    }
+    events.sort(key=lambda e: (id(e) not in a_means, *attested(e)), reverse=True)
+    act = list(range(len(events)))  # each event's act: the index of the event standing for it
 
     def find(i: int) -> int:
         while act[i] != i:
@@ -126,10 +132,12 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
         return i
 
     for i, j in combinations(range(len(events)), 2):
-        if events[i].event_type == events[j].event_type and (
-            under(tokens[i], tokens[j]) or under(tokens[j], tokens[i])
-        ):
-            act[max(find(i), find(j))] = min(find(i), find(j))  # the better-attested one stands for both
+        if events[i].event_type == events[j].event_type and joined(token[id(events[i])], token[id(events[j])]):
+            act[max(find(i), find(j))] = min(find(i), find(j))  # the one first in order stands for both
+    for i, event in enumerate(events):  # a side its words leave empty, its act's other words may fill
+        kept = events[find(i)]
+        if kept is not event and not kept.actors and any(a.code for a in event.actors):
+            kept.actors = event.actors  # "killed during a US-led attack": the attack's
     return [e for i, e in enumerate(events) if find(i) == i]
 
 
