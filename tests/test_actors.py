@@ -35,6 +35,9 @@ def first(sentence, pipeline, date="2024-03-01"):
         ("Russia's foreign minister condemned the attack on the convoy.", "RUSGOV"),
         ("NATO condemned the attack on the convoy.", "IGOWSTNAT"),
         ("Amnesty International condemned the arrest of the journalists.", "NGOHRI"),
+        # Guardian style: the security council in lower case is the UN's; aid agencies are NGOs
+        ("The security council condemned the attack on the convoy.", "IGO"),
+        ("Relief agencies condemned the attack on the convoy.", "NGO"),
     ],
 )
 def test_actor_codes(pipeline, sentence, actor_code):
@@ -328,3 +331,15 @@ def test_a_party_is_its_state_in_government_or_opposition_on_the_day(pipeline):
     assert first(text, pipeline, date="2025-03-01").actors[0].code == "GBRGOV"
     event = first("The Conservative party chairman, Brandon Lewis, defended the decision.", pipeline, "2019-02-20")
     assert event.actors[0].country == "GBR"
+
+
+def test_an_unnamed_state_body_that_acts_by_a_passive_is_the_articles_state(pipeline):
+    text = "Syria's army shelled Douma on Monday. The town has been besieged by regime forces since 2013."
+    besieged = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "besieged")
+    assert [a.code for a in besieged.actors] == ["SYRMIL"]
+
+
+def test_a_title_is_the_holder_the_article_has_named(pipeline):
+    text = "Donald Trump spoke to Erdogan on Monday. Mattis criticised the president on Tuesday."
+    criticised = next(e for e in code(text, date="2018-12-22", pipeline=pipeline) if e.trigger_text == "criticised")
+    assert [(a.code, a.name) for a in criticised.recipients] == [("USAGOV", "Donald Trump")]

@@ -72,6 +72,18 @@ def test_an_agentless_arrest_is_the_police_of_the_place(pipeline):
     assert text[arrest.actors[0].start : arrest.actors[0].end] == "arrested"  # its evidence is the trigger
 
 
+def test_an_agentless_sentence_is_the_courts_of_the_articles_state(pipeline):
+    text = "Joe Robinson travelled to Turkey in 2017. He was sentenced to seven years in prison."
+    (sentenced,) = [e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "sentenced"]
+    assert [(a.country, a.sector) for a in sentenced.actors] == [("TUR", "JUD")]
+
+
+def test_a_clash_of_two_sides_is_one_event_between_them(pipeline):
+    (clash,) = events_of("US and Russian forces clashed in Deir ez-Zor on Monday.", pipeline, "ASSAULT")
+    assert clash.reciprocal
+    assert {a.country for a in clash.actors} == {a.country for a in clash.recipients} == {"USA", "RUS"}
+
+
 def test_each_pair_has_its_own_id_also_when_one_phrase_names_both_parties(pipeline):
     text = (
         "Armenia and Azerbaijan exchanged fire on the border on Monday. "

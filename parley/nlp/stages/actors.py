@@ -158,6 +158,21 @@ def focus_country(doc: Document, before: int) -> str | None:
     return max(counts, key=lambda c: (counts[c], last[c]), default=None)
 
 
+def _holders_state(doc: Document, role: str, before: int) -> str | None:
+    """The state whose holder of a title the article has named before an offset ("Trump ...
+    the president": the US), of several the one named most (`focus_country`'s count)."""
+    named = {m.name for m in doc.mentions if m.start < before and m.name}
+    states = {
+        m.country
+        for m in doc.mentions
+        if m.start < before and m.country and (term := leader_on(m.country, role, doc.date)) and term.name in named
+    }
+    if len(states) <= 1:
+        return states.pop() if states else None
+    counts = Counter(country for country, start in _state_mentions(doc) if start < before and country in states)
+    return max(sorted(states), key=lambda c: counts[c])
+
+
 def _state_mentions(doc: Document) -> Iterator[tuple[str, int]]:
     """(state, offset) of each mention that names a state as a party: no organisation, no
     capital named as a venue."""
@@ -177,6 +192,12 @@ def _venue(span: Span, mention: Actor) -> bool:
 def _subject_role(tok: Token) -> bool:
     """True for a subject, or a name in apposition to one ("the foreign secretary, Jeremy Hunt, said")."""
     return tok.dep_ in {"nsubj", "nsubjpass"} or (tok.dep_ == "appos" and tok.head.dep_ in {"nsubj", "nsubjpass"})
+
+
+def _acting(tok: Token) -> bool:
+    """True for a subject, or the agent "by" names ("besieged by regime forces", "an attack by
+    government forces")."""
+    return tok.dep_ in {"nsubj", "nsubjpass"} or (tok.dep_ == "pobj" and tok.head.lower_ == "by")
 
 
 def lower_cased(text: str) -> bool:
@@ -573,14 +594,16 @@ class ActorCoder:
                 for a in doc.scratch.dyad
             ]
         if agent_phrase in self.roles and self._definite(head):
-            country = self._context_country(doc, start)
+            country, how = self._context_country(doc, start), "the one state named so far"
+            if country is None:
+                country, how = _holders_state(doc, agent_phrase, start), "whose holder the article has named"
             if country:
                 return [
                     self._leader(
                         Actor(text, start, end, country + (sector or ""), country, sector),
                         agent_phrase,
                         doc.date,
-                        f"title '{agent_phrase}', the one state named so far",
+                        f"title '{agent_phrase}', {how}",
                     )
                 ]
         if head.text in named and head.text[:1].isupper():
@@ -592,11 +615,13 @@ class ActorCoder:
         if sector and place is not None:  # "Godhra police": the police of the place's state
             why = f"agent table: '{agent_phrase}' -> {sector}; '{place.name}' is in {place.country}"
             return [Actor(text, start, end, place.country + sector, place.country, sector, None, why)]
+        if sector in STATELESS:  # "aid agencies": non-governmental, of no state
+            return [Actor(text, start, end, sector, sector, None, None, f"agent table: '{agent_phrase}' -> {sector}")]
         if sector:
             own = (
                 agent_phrase not in self.roles
                 # a state body acts as the subject; as an object ("attacked the embassy") it may be anyone's
-                and (sector not in STATE_SECTORS or head.dep_ in {"nsubj", "nsubjpass"})
+                and (sector not in STATE_SECTORS or _acting(head))
                 and self._no_other(head)
             )
             country = focus_country(doc, start) if own else None  # a title ("the president") is not
@@ -615,7 +640,10 @@ class ActorCoder:
             why = f"agent table: '{agent_phrase}' -> {sector}"
             return [Actor(text, start, end, sector, None, sector, None, why, sector not in ABROAD_SECTORS)]
         # the tagger calls a town a NORP or nothing as often as a GPE ("shelled Aleppo", "Douma accused")
-        place = self._place_named(head, doc) if head.pos_ == "PROPN" and head.ent_type_ in PLACE_NAMES_NE else None
+        named_place = head.pos_ == "PROPN" and head.ent_type_ in PLACE_NAMES_NE
+        if named_place and head.is_lower and not lower_cased(doc.text):  # "the canton's towns": no name
+            named_place = False
+        place = self._place_named(head, doc) if named_place else None
         if place is not None:  # "shelled Aleppo", "Ghouta's hospitals": the place's state
             why = f"place '{place.name}' is in {place.country}"
             return [Actor(text, start, end, place.country, place.country, None, None, why)]

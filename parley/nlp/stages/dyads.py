@@ -37,7 +37,8 @@ MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
 LIST_ARCS = frozenset({"conj", "appos"})
-# acts whose agent, unnamed, is the state's police or courts: "two more persons have been arrested", "charged"
+# acts whose agent, unnamed, is the state's police, courts or government: "two more persons have been
+# arrested", "charged", "jailed in Turkey", "deported"
 IMPLIED_AGENTS = {
     "arrest": "COP",
     "detain": "COP",
@@ -45,7 +46,18 @@ IMPLIED_AGENTS = {
     "charge": "JUD",
     "indict": "JUD",
     "convict": "JUD",
+    "jail": "JUD",
+    "imprison": "JUD",
+    "sentence": "JUD",
+    "prosecute": "JUD",
+    "deport": "GOV",
+    "extradite": "GOV",
 }
+
+
+# acts two sides do to each other: "Kurdish and Turkish forces clashed" is one fight between the
+# two, as a reader codes it (the first named acting, the other its target), not one per side
+MUTUAL_ACTS = frozenset({"clash", "fight", "battle", "skirmish", "exchange"})
 
 
 def parties(actors: list[Actor]) -> list[list[Actor]]:
@@ -128,10 +140,10 @@ def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Act
 
 
 def implied_agent(event: Event, sector: str, country: str | None) -> Actor:
-    """The implied agent of an agentless arrest or charge: the police or courts of the place
-    (the trigger is its evidence)."""
+    """The implied agent of an agentless arrest, charge or sentence: the police, courts or
+    government of the place (the trigger is its evidence)."""
     code = f"{country or ''}{sector}"
-    why = f"implied agent: an arrest or charge with no agent is the state's ({sector}), of the place of the act"
+    why = f"implied agent: an arrest, charge or sentence with no agent is the state's ({sector}), where it happened"
     return Actor(event.trigger_text, event.trigger_start, event.trigger_end, code, country, sector, None, why, True)
 
 
@@ -153,8 +165,21 @@ class DyadSplitter:
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
             event.actors = state_sector(event.actors, event.event_type, acting=True)
             event.recipients = state_sector(event.recipients, event.event_type, acting=False)
+            if self._mutual(doc, event):
+                event.recipients, event.reciprocal = list(reversed(event.actors)), True
             out += self.split(doc, event)
         doc.events[:] = out
+
+    @staticmethod
+    def _mutual(doc: Document, event: Event) -> bool:
+        """A fight or clash whose sides are both among its actors and that has no target of its
+        own (a town it was fought in is none: "clashed in Deir ez-Zor")."""
+        return (
+            event.event_type == "ASSAULT"
+            and not any(a.code and not (a.why or "").startswith("place ") for a in event.recipients)
+            and len(parties(event.actors)) == 2
+            and doc.scratch.of(event).verb_token.lemma_.lower() in MUTUAL_ACTS
+        )
 
     @staticmethod
     def split(doc: Document, event: Event) -> list[Event]:
