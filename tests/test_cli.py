@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,21 @@ def test_usage_errors_exit_2_without_traceback():
         result = subprocess.run([sys.executable, "-m", "parley", *args], capture_output=True, text=True)
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr and "usage:" in result.stderr
+
+
+def test_a_bad_row_of_the_users_own_tables_is_one_line(tmp_path, article):
+    (tmp_path / "places_own.tsv").write_text(
+        "name\tcountry\tkind\tlat\tlon\tpopulation\taliases\nNowhereville\tSYR\ttown\t\t\t0\t\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PARLEY_VOCAB_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "parley", "code", str(article)], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "parley: places_own.tsv: Nowhereville (SYR) has no coordinates and is no GeoNames city"
+    )
+    assert "Traceback" not in result.stderr
 
 
 def test_installed_command_runs(article):

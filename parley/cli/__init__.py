@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+from ..nlp.vocab import VocabError
 from . import analysing, coding, evaluating, querying, serving, storing
 from .common import EXIT_CLUSTER, EXIT_DATABASE, EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE
 from .serving import serve_config
@@ -99,3 +100,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error of ours
         return EXIT_OK
+    except VocabError as e:  # a row of the user's own tables (PARLEY_VOCAB_DIR) that cannot be read
+        print(f"parley: {e}", file=sys.stderr)
+        return EXIT_USAGE

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .document import Location
-from .vocab import read_table, split
+from .vocab import VocabError, read_table, split
 
 CONTEXT_WEIGHT = 10
 # "Florida" is the US state, unless a city of that name, or in that country so called, is
@@ -130,7 +130,8 @@ class Gazetteer:
             if not r["lat"]:  # more names for a GeoNames city
                 city = next((p for p, _ in self.cities.get(key, []) if p.country == r["country"]), None)
                 if city is None:
-                    raise ValueError(f"places_own.tsv: {r['name']} ({r['country']}) lacks coordinates and GeoNames")
+                    where = f"{r['name']} ({r['country']})"
+                    raise VocabError(f"places_own.tsv: {where} has no coordinates and is no GeoNames city")
                 for n in names - {key}:
                     self.cities.setdefault(n, []).append((city, False))
                 continue

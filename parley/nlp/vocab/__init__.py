@@ -37,6 +37,10 @@ def table_bytes(*names: str) -> list[bytes]:
     return [src.read_bytes() for name in names for src in _sources(name)]
 
 
+class VocabError(ValueError):
+    """A vocabulary row that cannot be used, named with its table."""
+
+
 def read_table(name: str) -> Iterator[dict[str, str]]:
     """Rows of a packaged table, then of the user's table of the same name, as dicts."""
     for src in _sources(name):
