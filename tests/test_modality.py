@@ -1,8 +1,11 @@
 """Negation and status (future, hypothetical) from the sentence."""
 
+from datetime import date
+
 import pytest
 
 from parley import code
+from parley.nlp.document import Document
 
 
 @pytest.mark.parametrize(
@@ -30,3 +33,19 @@ def test_intent_verb_gives_way_to_its_complement(patterns):
     [event] = code("Canada plans to impose tariffs on Chinese steel.", date="2024-03-01", pipeline=patterns)
     assert event.trigger_text == "impose" and event.cameo_root == "16"
     assert {a.country for a in event.actors} == {"CAN"} and {a.country for a in event.recipients} == {"CHN"}
+
+
+@pytest.mark.parametrize(
+    "sentence,trigger,status",
+    [
+        ("Turkey is going to withdraw its troops from Syria.", "withdraw", "future"),
+        ("Russia needs to withdraw its troops from Syria.", "withdraw", "factual"),
+    ],
+)
+def test_going_and_needing_to_act_give_way_to_the_act(patterns, sentence, trigger, status):
+    """ "Going to" is the future's auxiliary, no journey; "needs to" asks no one: the act is
+    the infinitive's, and neither word is a candidate for the detector."""
+    events = code(sentence, date="2024-03-01", pipeline=patterns)
+    assert [(e.trigger_text, e.status) for e in events] == [(trigger, status)]
+    [doc] = patterns.partial([Document("d", sentence, date(2024, 3, 1))], through="events")
+    assert {c.trigger_text for c in doc.scratch.candidates} & {"going", "needs"} == set()

@@ -180,7 +180,7 @@ class EventCoder:
                 doc.events.extend(self._sentence(doc, sent))
 
     def _match(self, tok: Token) -> Match | None:
-        if tok.pos_ != "VERB":
+        if tok.pos_ != "VERB" or _going_to(tok) or _needs_to(tok):
             return None
         lemma = tok.lemma_.lower()
         particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
@@ -229,6 +229,7 @@ class EventCoder:
             c
             for tok in sent.span
             if tok.pos_ in CANDIDATE_POS and sent.offset + tok.idx not in taken
+            if not (_going_to(tok) or _needs_to(tok))
             if (c := self._candidate(doc, sent, tok)) is not None
         ]
         events.sort(key=lambda e: e.trigger_start)
@@ -319,7 +320,12 @@ class EventCoder:
     def _carrier(self, verb: Token) -> bool:
         """A verb that only carries another: a statement ("say", CAMEO 01) or a verb with no
         code of its own ("plan", "begin"), whose complement may be the event."""
-        return self.lexicon.default(verb.lemma_.lower()) is None or self._statement(verb)
+        return (
+            self.lexicon.default(verb.lemma_.lower()) is None
+            or self._statement(verb)
+            or _going_to(verb)
+            or _needs_to(verb)
+        )
 
     def _statement(self, verb: Token) -> bool:
         """A verb whose own code is a statement (CAMEO 01): no event by itself."""
@@ -494,7 +500,7 @@ class EventCoder:
         marks = {c.lower_ for v in verbs for c in v.children if c.dep_ == "mark"}
         if aux & HYPOTHETICAL_AUX or marks & {"if", "unless"}:
             status = "hypothetical"
-        elif aux & FUTURE_AUX or any(v.lemma_.lower() in FUTURE_HEADS for v in verbs[1:]):
+        elif aux & FUTURE_AUX or any(v.lemma_.lower() in FUTURE_HEADS or _going_to(v) for v in verbs[1:]):
             status = "future"
         else:
             status = "factual"
@@ -510,6 +516,24 @@ class EventCoder:
         if recipients:
             score += 0.1
         return min(score, 0.95)
+
+
+def _going_to(tok: Token) -> bool:
+    """ "Is going to withdraw": "going" is the future's auxiliary, no journey and no act."""
+    return tok.lower_ == "going" and _to_verb(tok)
+
+
+def _needs_to(tok: Token) -> bool:
+    """ "We need to talk", "first need to capture the town": the act is the one needed, no
+    demand on anyone ("we need support" still asks)."""
+    return tok.lemma_.lower() == "need" and _to_verb(tok)
+
+
+def _to_verb(tok: Token) -> bool:
+    """Whether a verb takes a "to" infinitive as its complement."""
+    return any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in tok.children
+    )
 
 
 def _same_body(a: Actor, b: Actor) -> bool:
