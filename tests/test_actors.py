@@ -301,6 +301,17 @@ def test_who_speaks_for_a_body_is_of_that_body(patterns):
     assert [c for t, c in coded.items() if t.startswith("An official")] == ["IGOUNO"], coded
 
 
+def test_an_aide_serves_whom_the_phrase_names_but_an_envoy_is_sent(patterns):
+    """ "An aide to Iran's supreme leader" is Iran's; "the US ambassador to the UN" stays the US's."""
+    coded = codes(
+        "Velayati, an aide to Iran's supreme leader, condemned the strike. "
+        "The US ambassador to the UN, Nikki Haley, condemned Russia.",
+        patterns,
+    )
+    assert [c for t, c in coded.items() if t.startswith("Velayati")] == ["IRNGOV"], coded
+    assert [c for t, c in coded.items() if t.startswith("The US ambassador")] == ["USAGOV"], coded
+
+
 def test_a_persons_surname_named_again_is_no_town(patterns):
     """ "Bali", after "Mustafa Bali" (no table knows him), is the man, not Bari in Italy."""
     text = "Mustafa Bali said the fighting continued. Bali accused Turkey of shelling the town."

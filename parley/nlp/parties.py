@@ -21,7 +21,22 @@ from .vocab import PLACE_PREPS
 # prepositional phrases ("the embassy in Russia") do not
 NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "appos", "case", "quantmod", "predet"}
 # people who speak or act for the body a "for" or "with" phrase names ("a spokesman for the SDF")
-SPEAKS_FOR = {"spokesman", "spokeswoman", "spokesperson", "official", "representative", "envoy", "negotiator"}
+SPEAKS_FOR = {
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "representative",
+    "envoy",
+    "negotiator",
+    "adviser",
+    "advisor",
+    "aide",
+    "director",
+}
+# "an aide to the supreme leader", "adviser to the president": whom the person serves ("an
+# envoy to Syria", "ambassador to the UN" are sent to another, not theirs)
+SERVES = {"aide", "adviser", "advisor", "assistant", "counsellor", "counselor"}
 ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
@@ -102,8 +117,10 @@ def noun_phrase(head: Token, modifier: bool = False) -> list[Token]:
 
 
 def _speaks_for(head: Token, prep: Token) -> bool:
-    """ "a spokesman for the SDF", "an official with the UN": the body a person speaks or acts for."""
-    return prep.lower_ in {"for", "with"} and head.lemma_.lower() in SPEAKS_FOR
+    """ "a spokesman for the SDF", "an official with the UN", "an aide to the supreme leader":
+    the body or person a person speaks, acts or works for."""
+    role = head.lemma_.lower()
+    return (prep.lower_ in {"for", "with"} and role in SPEAKS_FOR) or (prep.lower_ == "to" and role in SERVES)
 
 
 def _led_by(tok: Token) -> bool:
