@@ -324,9 +324,10 @@ def test_a_shadow_minister_is_the_opposition(patterns):
     assert [c for t, c in coded.items() if t.startswith("The shadow")] == ["OPP"], coded
 
 
-def test_an_anti_modifier_names_the_enemy_not_the_party(patterns):
-    coded = codes("The anti-Isis coalition bombed Raqqa, and Isis fighters fled.", patterns)
-    assert coded.get("The anti-Isis coalition") != "IMGREB" and coded.get("Isis fighters") == "IMGREB", coded
+@pytest.mark.parametrize("prefix", ["anti", "counter"])
+def test_an_anti_modifier_names_the_enemy_not_the_party(patterns, prefix):
+    coded = codes(f"The {prefix}-Isis coalition bombed Raqqa, and Isis fighters fled.", patterns)
+    assert coded.get(f"The {prefix}-Isis coalition") != "IMGREB" and coded.get("Isis fighters") == "IMGREB", coded
 
 
 def test_a_short_form_given_in_brackets_names_the_body_again(patterns):

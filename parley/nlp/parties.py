@@ -123,6 +123,12 @@ def _speaks_for(head: Token, prep: Token) -> bool:
     return (prep.lower_ in {"for", "with"} and role in SPEAKS_FOR) or (prep.lower_ == "to" and role in SERVES)
 
 
+def opposed(text: str, start: int) -> bool:
+    """Whether the name at `start` follows "anti-" or "counter-": "the anti-Isis coalition", "a
+    counter-Daesh operation" fight the group they name."""
+    return re.search(r"\b(?:anti|counter)[-‐–]$", text[max(0, start - 8) : start], re.IGNORECASE) is not None
+
+
 def _led_by(tok: Token) -> bool:
     """A hyphenated "X-led" modifier: the group is X's, as a reader codes "the Saudi-led coalition"."""
     return tok.dep_ == "amod" and tok.lower_ == "led" and tok.i > 0 and tok.doc[tok.i - 1].text == "-"

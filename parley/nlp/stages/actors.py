@@ -38,7 +38,7 @@ from spacy.util import filter_spans
 from .. import phrases
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..gazetteer import Place, gazetteer
-from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase
+from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase, opposed
 from ..spelling import spelling
 from ..vocab import (
     PLACE_PREPS,
@@ -556,7 +556,7 @@ class ActorCoder:
         for tok in scope:
             m = doc.scratch.mention_at.get(offset + tok.idx)
             # "the anti-Isis coalition" fights Isis: the name is its enemy's, not its own
-            if m is not None and m not in mentions and doc.text[max(0, m.start - 5) : m.start].lower() != "anti-":
+            if m is not None and m not in mentions and not opposed(doc.text, m.start):
                 mentions.append(m)
         if mentions:
             found = self._from_mentions(mentions, text, start, end, sector, agent_phrase, doc.date)

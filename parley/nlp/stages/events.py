@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
-from ..parties import hyphen_agent, prep_objects
+from ..parties import hyphen_agent, opposed, prep_objects
 from ..vocab import discards, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
@@ -298,7 +298,7 @@ class EventCoder:
             if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.pos_ != "NOUN"):
                 mention = doc.scratch.mention_at.get(sent.offset + child.idx)
                 named = self._actors_of(doc, sent, child) or ([mention] if mention else [])
-                found += [a for a in named if a.code and a not in found]
+                found += [a for a in named if a.code and a not in found and not opposed(doc.text, a.start)]
         return found
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
