@@ -345,6 +345,9 @@ def test_gazetteer_spellings_and_places_geonames_lacks():
         ("The Pentagon sent 200 troops to Syria.", "Syria", "SYR"),
         ("Turkey's attack on the Kurdish enclave of Afrin drew protests.", "‘Afrīn", "SYR"),
         ("Rebels were besieged in the last pocket of Idlib.", "Idlib", "SYR"),
+        ("Police arrested him at Manchester airport on suspicion of terrorism.", "Manchester", "GBR"),
+        ("Putin and Erdoğan agreed the plan at a summit in the Black Sea resort of Sochi.", "Sochi", "RUS"),
+        ("Two aid workers were executed by Isis in the hills above Raqqa.", "Ar Raqqah", "SYR"),
     ],
 )
 def test_place_in_nested_and_qualified_phrases(pipeline, sentence, name, country):

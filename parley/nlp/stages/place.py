@@ -29,7 +29,7 @@ from ..vocab import PLACE_PREPS
 
 THIRD_LOCATION = "044"
 PLACE_LABELS = {"GPE", "LOC"}
-WHERE_PREPS = PLACE_PREPS | {"through", "around", "along", "within", "off", "into"}
+WHERE_PREPS = PLACE_PREPS | {"through", "around", "along", "within", "off", "into", "above", "below", "beyond"}
 SPATIAL_NOUNS = {
     "streets",
     "street",
@@ -71,6 +71,21 @@ SPATIAL_NOUNS = {
     "cities",
     "pocket",
     "governorate",
+    # sites: "arrested at Manchester airport", "the Black Sea resort of Sochi", "the hills above Raqqa"
+    "airport",
+    "airbase",
+    "base",
+    "camp",
+    "camps",
+    "resort",
+    "complex",
+    "hills",
+    "mountains",
+    "valley",
+    "desert",
+    "fields",
+    "island",
+    "peninsula",
 }
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 INHABITANTS = {"residents", "people", "citizens", "inhabitants", "voters"}  # "residents of Jackson"
