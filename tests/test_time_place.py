@@ -348,6 +348,8 @@ def test_gazetteer_spellings_and_places_geonames_lacks():
         ("Police arrested him at Manchester airport on suspicion of terrorism.", "Manchester", "GBR"),
         ("Putin and Erdoğan agreed the plan at a summit in the Black Sea resort of Sochi.", "Sochi", "RUS"),
         ("Two aid workers were executed by Isis in the hills above Raqqa.", "Ar Raqqah", "SYR"),
+        ("The Turkish president made a visit to Moscow in January.", "Moscow", "RUS"),
+        ("The Russian foreign minister visited Turkey on Monday.", "Turkey", "TUR"),
     ],
 )
 def test_place_in_nested_and_qualified_phrases(pipeline, sentence, name, country):

@@ -86,6 +86,7 @@ SPATIAL_NOUNS = {
     "fields",
     "island",
     "peninsula",
+    "outpost",
 }
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 INHABITANTS = {"residents", "people", "citizens", "inhabitants", "voters"}  # "residents of Jackson"
@@ -96,8 +97,9 @@ STRUCK_PREPS = {"on", "of", "against"}  # "strikes on Raqqa", "the bombardment o
 # what a place name before them places ("the Warsaw summit", "the Astana talks"), as the act noun itself does
 # ("the Ghouta massacre")
 GATHERING_NOUNS = {"summit", "conference", "talks", "meeting", "speech", "negotiations", "forum", "rally"}
-# trigger verbs whose "to" phrase is where the act goes on ("sent troops to Syria", "deployed to the UK")
+# triggers whose "to" phrase is where the act goes on ("sent troops to Syria", "deployed to the UK")
 MOTION_VERBS = {"deploy", "send", "dispatch", "travel", "fly", "go", "spread", "move", "return", "sail", "march"}
+MOTION_VERBS |= {"visit", "trip", "journey", "tour"}  # "a visit to Jerusalem": where the visitor went
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
@@ -148,17 +150,18 @@ class Placer:
                 key=lambda n: abs(n.root.i - trigger.i),
             )
         for name in ranked:
-            place = self._resolve(name, context, event.event_type)
+            place = self._resolve(name, context, event)
             if place is not None:
                 return place.location(name.text)
         return None
 
-    def _resolve(self, name: Span, context: set[str], event_type: str) -> Place | None:
+    def _resolve(self, name: Span, context: set[str], event: Event) -> Place | None:
         place = self.gazetteer.lookup(name.text, context, self._within(name), region=_says_region(name))
         if place is None:
             return None
-        if name.root.dep_ == "dobj" and place.precision != "city" and event_type not in STRUCK_PLACE_TYPES:
-            return None  # "sanctioned Russia": a country object is a party, not a place ("bombed Syria": both)
+        struck_or_visited = event.event_type in STRUCK_PLACE_TYPES or in_class(event.cameo, "visit")
+        if name.root.dep_ == "dobj" and place.precision != "city" and not struck_or_visited:
+            return None  # "sanctioned Russia": a country object is a party ("bombed Syria", "visited Turkey": both)
         if name.root.dep_ == "compound" and (
             place.precision == "country" or (name.label_ not in PLACE_LABELS and place.population < MIN_UNTAGGED)
         ):
