@@ -318,8 +318,9 @@ class EventCoder:
         return chain[::-1]
 
     def _carrier(self, verb: Token) -> bool:
-        """A verb that only carries another: a statement ("say", CAMEO 01) or a verb with no
-        code of its own ("plan", "begin"), whose complement may be the event."""
+        """A verb that only carries another: a statement ("say", CAMEO 01), a verb with no
+        code of its own ("plan", "begin") or "going to" and "need to", whose complement may be
+        the event."""
         return (
             self.lexicon.default(verb.lemma_.lower()) is None
             or self._statement(verb)

@@ -1,20 +1,20 @@
 """Place stage: where an event happened, from the sentence or the article's dateline.
 
-A place name counts when its attachment makes it one: a place preposition's object,
-directly or through place nouns ("met in Istanbul", "at his home in Cairo", "the streets
-of Damascus", "villages south of Idlib", "Syria's north-east", "the Kurdish enclave of
-Afrin"), the object of an attack or a visit ("struck Kharkiv", "the battle to liberate
-Raqqa"), the word a "where" clause holding the act hangs on ("Douma, where the attack took
-place"), a city named before a gathering or the act ("the Munich
-conference", "the Ghouta massacre"), or where a trigger verb sends ("sent troops to Syria").
-Names in the event verb's clause come first, nearest first; then, unless the event is
-reported speech, the nearest elsewhere in the sentence; then the place of the scene (the
-event that set the day), for an act of its kind (said, or done on the ground); then the
-dateline ("GENEVA (Reuters) -"); else none. Actor countries are never places. The words around a
-name narrow it: "Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's
-capital Tbilisi", "the Lebanese city of Tripoli", "Reading, west of London". A
-consultation (CAMEO 040) located outside every participant's country becomes a
-third-location meeting (044).
+A place name counts when its attachment makes it one: a place preposition's object, directly or
+through place nouns ("met in Istanbul", "at his home in Cairo", "the streets of Damascus",
+"villages south of Idlib", "Syria's north-east", "the Kurdish enclave of Afrin"), the object of
+an attack or a visit ("struck Kharkiv", "the battle to liberate Raqqa"), the word a "where"
+clause holding the act hangs on ("Douma, where the attack took place"), a city named before a
+gathering or the act ("the Munich conference", "the Ghouta massacre"), where a trigger verb
+sends or a visit goes ("sent troops to Syria", "a visit to Moscow", "visited Turkey"), or a
+site's place ("at Manchester airport", "the resort of Sochi", "the hills above Raqqa"). Names
+in the event verb's clause come first, nearest first; then, unless the event is reported
+speech, the nearest elsewhere in the sentence; then the place of the scene (the event that set
+the day), for an act of its kind (said, or done on the ground); then the dateline ("GENEVA
+(Reuters) -"); else none. Actor countries are never places. The words around a name narrow it:
+"Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's capital Tbilisi",
+"the Lebanese city of Tripoli", "Reading, west of London". A consultation (CAMEO 040) located
+outside every participant's country becomes a third-location meeting (044).
 """
 
 from __future__ import annotations
@@ -97,9 +97,9 @@ STRUCK_PREPS = {"on", "of", "against"}  # "strikes on Raqqa", "the bombardment o
 # what a place name before them places ("the Warsaw summit", "the Astana talks"), as the act noun itself does
 # ("the Ghouta massacre")
 GATHERING_NOUNS = {"summit", "conference", "talks", "meeting", "speech", "negotiations", "forum", "rally"}
-# triggers whose "to" phrase is where the act goes on ("sent troops to Syria", "deployed to the UK")
+# triggers whose "to" phrase is where the act goes on ("sent troops to Syria", "a visit to Jerusalem")
 MOTION_VERBS = {"deploy", "send", "dispatch", "travel", "fly", "go", "spread", "move", "return", "sail", "march"}
-MOTION_VERBS |= {"visit", "trip", "journey", "tour"}  # "a visit to Jerusalem": where the visitor went
+MOTION_VERBS.update({"visit", "trip", "journey", "tour"})  # nouns: "a visit to Jerusalem"
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
