@@ -109,9 +109,7 @@ class Probe(nn.Module):
         missing = self.encoder.load_state_dict(state, strict=False).missing_keys
         assert all("position_ids" in k for k in missing), missing
         width = config.hidden_size
-        self.head = nn.Sequential(
-            nn.Linear(3 * width + extra, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, NONE + 1)
-        )
+        self.head = network(3 * width + extra)
 
     def features(self, batch: list[dict]) -> torch.Tensor:
         """As `parley.nlp.models.detector.features`: layers 3 and 6 at the candidate, the
@@ -149,11 +147,16 @@ def frozen_features(probe: Probe, rows: list[dict]) -> dict[int, torch.Tensor]:
     return out
 
 
-def train_frozen(cache, train, test, extra, device, epochs=10) -> torch.Tensor:
+def network(width: int) -> nn.Module:
+    """One member of the detector's network (`parley.nlp.models.detector.EventDetector`)."""
+    return nn.Sequential(nn.Linear(width, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, NONE + 1))
+
+
+def train_frozen(cache, train, test, device, epochs=10) -> torch.Tensor:
     """The shipped detector's training, one member: the network alone, batches of 256."""
     x = torch.cat([cache[id(r)] for r in train])
     y = torch.cat([r["y"] for r in train]).to(device)
-    head = nn.Sequential(nn.Linear(x.shape[1], 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, NONE + 1)).to(device)
+    head = network(x.shape[1]).to(device)
     opt = torch.optim.AdamW(head.parameters(), lr=1e-3, weight_decay=1e-4)
     for _ in range(epochs):
         head.train()
@@ -238,7 +241,7 @@ def run(directory: Path, arms: list[str], folds: int = 5, seed: int = 13) -> dic
             if tune:
                 probs.append(train_tuned(directory, train, test, extra, device, epochs, lr))
             else:
-                probs.append(train_frozen(cache, train, test, extra, device, epochs))
+                probs.append(train_frozen(cache, train, test, device, epochs))
             gold += torch.cat([r["y"] for r in test]).tolist()
         p = torch.cat(probs)
         results[name] = {f"threshold {t}": typed_f1(p, gold, t) for t in THRESHOLDS}

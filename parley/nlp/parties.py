@@ -37,6 +37,7 @@ SPEAKS_FOR = {
 # "an aide to the supreme leader", "adviser to the president": whom the person serves ("an
 # envoy to Syria", "ambassador to the UN" are sent to another, not theirs)
 SERVES = {"aide", "adviser", "advisor", "assistant", "counsellor", "counselor"}
+OPPOSED = re.compile(r"\b(?:anti|counter)[-‐–]$", re.IGNORECASE)  # "the anti-Isis coalition"
 ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
@@ -126,7 +127,7 @@ def _speaks_for(head: Token, prep: Token) -> bool:
 def opposed(text: str, start: int) -> bool:
     """Whether the name at `start` follows "anti-" or "counter-": "the anti-Isis coalition", "a
     counter-Daesh operation" fight the group they name."""
-    return re.search(r"\b(?:anti|counter)[-‐–]$", text[max(0, start - 8) : start], re.IGNORECASE) is not None
+    return OPPOSED.search(text[max(0, start - 8) : start]) is not None
 
 
 def _led_by(tok: Token) -> bool:

@@ -180,7 +180,7 @@ class EventCoder:
                 doc.events.extend(self._sentence(doc, sent))
 
     def _match(self, tok: Token) -> Match | None:
-        if tok.pos_ != "VERB" or _going_to(tok) or _needs_to(tok):
+        if tok.pos_ != "VERB" or _gives_way(tok):
             return None
         lemma = tok.lemma_.lower()
         particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
@@ -229,7 +229,7 @@ class EventCoder:
             c
             for tok in sent.span
             if tok.pos_ in CANDIDATE_POS and sent.offset + tok.idx not in taken
-            if not (_going_to(tok) or _needs_to(tok))
+            if not _gives_way(tok)
             if (c := self._candidate(doc, sent, tok)) is not None
         ]
         events.sort(key=lambda e: e.trigger_start)
@@ -321,12 +321,7 @@ class EventCoder:
         """A verb that only carries another: a statement ("say", CAMEO 01), a verb with no
         code of its own ("plan", "begin") or "going to" and "need to", whose complement may be
         the event."""
-        return (
-            self.lexicon.default(verb.lemma_.lower()) is None
-            or self._statement(verb)
-            or _going_to(verb)
-            or _needs_to(verb)
-        )
+        return self.lexicon.default(verb.lemma_.lower()) is None or self._statement(verb) or _gives_way(verb)
 
     def _statement(self, verb: Token) -> bool:
         """A verb whose own code is a statement (CAMEO 01): no event by itself."""
@@ -524,10 +519,10 @@ def _going_to(tok: Token) -> bool:
     return tok.lower_ == "going" and _to_verb(tok)
 
 
-def _needs_to(tok: Token) -> bool:
-    """ "We need to talk", "first need to capture the town": the act is the one needed, no
-    demand on anyone ("we need support" still asks)."""
-    return tok.lemma_.lower() == "need" and _to_verb(tok)
+def _gives_way(tok: Token) -> bool:
+    """ "Going to" and "need to" ("we need to talk", "first need to capture the town"): no act
+    of their own, the infinitive's is the one told ("we need support" still asks)."""
+    return _going_to(tok) or (tok.lemma_.lower() == "need" and _to_verb(tok))
 
 
 def _to_verb(tok: Token) -> bool:
