@@ -226,6 +226,31 @@ def test_who_suffers_an_agentless_act_is_its_target_not_its_actor(pipeline):
     assert [a.code for a in event.actors] == ["GBRJUD"]  # as an arrest is the police's, a charge is the courts'
 
 
+@pytest.mark.parametrize(
+    "sentence,actor,target",
+    [
+        ("Ten Syrian soldiers died in an Israeli raid.", "ISR", "SYR"),
+        ("Russians are said to have died in an American airstrike near Deir Ezzor.", "USA", "RUS"),
+        ("Several Russian nationals were killed last week in clashes with US forces.", "USA", "RUS"),
+        ("Two Iraqi soldiers were believed to have been killed during a US-led attack on Mosul.", "USA", "IRQ"),
+    ],
+)
+def test_who_died_in_an_act_is_its_target_and_the_acts_owner_its_agent(patterns, sentence, actor, target):
+    """ "Died in an Israeli raid": the raid's owner did it, and who died suffered it, as a
+    reader codes it; a death with no such cause names no agent."""
+    events = code(sentence, date="2018-04-12", pipeline=patterns)
+    [death] = [e for e in events if e.trigger_text in {"died", "killed"}]
+    assert [a.country for a in death.actors] == [actor] and target in {r.country for r in death.recipients}
+    assert not [e for e in code("Ten Syrian soldiers died in Homs.", pipeline=patterns) if e.actors]
+
+
+def test_whom_a_gift_is_received_from_is_its_giver(pipeline):
+    """ "Received support from Turkey" names the giver by the rule's object; the tagger keeps it."""
+    text = "Armed opposition groups continue to receive logistical support and funding from Turkey."
+    events = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.event_type == "AID"]
+    assert events and all([a.country for a in e.actors] == ["TUR"] for e in events)
+
+
 def test_who_judges_an_act_or_is_responsible_for_it(pipeline):
     events = code("Britain condemned the attack on Douma.", date="2018-04-12", pipeline=pipeline)
     assert all("GBR" not in {a.country for a in e.actors} for e in events if e.event_type == "ASSAULT")

@@ -398,7 +398,7 @@ class EventClassifierStage:
         agent = work.agent
         if agent:
             actors = []  # the parse named the source (its subject, or "by X"), which stays
-        elif work.patient:  # "two soldiers were killed": who suffered it did not do it
+        if work.patient:  # "two soldiers were killed": who suffered it did not do it
             # people and bodies suffer it; "Israeli missiles were fired" names Israel's act
             patients = [r for r in event.recipients if r.sector]
             actors = [a for a in actors if not any(_overlap(a, r) for r in patients)]

@@ -19,7 +19,7 @@ from spacy.tokens import Token
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
 from ..parties import hyphen_agent, opposed, prep_objects
-from ..vocab import discards, judging_verbs
+from ..vocab import discards, harm_nouns, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
 CLAUSE_DEPS = {
@@ -121,6 +121,9 @@ DOING_VERBS = {
     "undertake",
     "wage",
 }
+DYING_VERBS = {"die", "perish"}  # their subject suffers the act: "soldiers died in an Israeli raid"
+# prepositions whose object may name what caused a death: "killed in a Turkish air strike", "during a raid"
+CAUSE_PREPS = {"in", "during", "after", "amid", "under", "from"}
 SPORT_VERBS = {"beat", "defeat", "win", "lose", "draw", "thrash", "edge", "rout", "tie", "hold"}
 
 
@@ -301,6 +304,30 @@ class EventCoder:
                 found += [a for a in named if a.code and a not in found and not opposed(doc.text, a.start)]
         return found
 
+    def _causers(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
+        """The coded agent of the act a death or wound is put down to ("died in an Israeli
+        raid", "were killed in clashes with US forces", "killed in the first days of Turkey's
+        offensive", "during a US-led attack"): the act's "by" agent, its owner, the leader or
+        backer its hyphen names, or whom it was fought with."""
+        harms = harm_nouns()
+        for noun in prep_objects(tok, CAUSE_PREPS):
+            hops = 0
+            while noun.lemma_.lower() not in harms and hops < 2:  # "in dozens of airstrikes", "days of fighting"
+                noun = next(iter(prep_objects(noun, {"of"})), noun)
+                hops += 1
+            if noun.lemma_.lower() not in harms:
+                continue
+            acts = [noun, *(c for c in noun.children if c.dep_ == "conj")]  # "airstrikes and shelling by forces ..."
+            for found in (
+                [a for act in acts for by in prep_objects(act, {"by"}) for a in self._actors_of(doc, sent, by)],
+                self._owners(doc, sent, noun),
+                [a for c in noun.children if (h := hyphen_agent(c)) is not None for a in self._actors_of(doc, sent, h)],
+                [a for w in prep_objects(noun, {"with"}) for a in self._actors_of(doc, sent, w)],
+            ):
+                if coded := [a for a in found if a.code]:
+                    return coded
+        return []
+
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or
         intent verb introduces ("said that X attacked ...", "began an investigation"),
@@ -343,7 +370,8 @@ class EventCoder:
                 obj = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
                 if obj is not None:
                     return obj, False
-            return self._subject(tok.head)[0], False  # "X is expected to attack": X acts
+            # "X is expected to attack": X acts; "X is believed to have been killed": X suffers it
+            return self._subject(tok.head)[0], any(c.dep_ == "auxpass" for c in tok.children)
         if tok.dep_ == "acomp":  # "X is due to meet", "X is ready to talk"
             return self._subject(tok.head)
         if tok.dep_ == "conj" and tok.head.pos_ in {"VERB", "AUX"}:
@@ -431,11 +459,13 @@ class EventCoder:
         """The event a verb expresses; `m` None makes an uncoded candidate for the classifier."""
         subject, passive = self._subject(tok)
         explicit = False
-        if passive:
+        dying = not passive and tok.lemma_.lower() in DYING_VERBS
+        if passive or dying:
             backer = hyphen_agent(tok)  # "the US-backed militia"
             agents = prep_objects(tok, {"by"}) or ([backer] if backer is not None else [])
-            actors = [a for by in agents for a in self._actors_of(doc, sent, by)]
+            actors = [a for by in agents for a in self._actors_of(doc, sent, by)] or self._causers(doc, sent, tok)
             recipients = self._actors_of(doc, sent, subject)
+            passive = True
         else:
             actors = self._actors_of(doc, sent, subject)
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
@@ -444,7 +474,7 @@ class EventCoder:
             # joint act in an article about two parties is theirs; its subject is the topic
             actors = self._implied_parties(doc, sent.offset + tok.idx)
             recipients, passive = [], False
-        reversed_roles = m is not None and m.rule.reversed_roles
+        reversed_roles = m is not None and m.rule.reversed_roles and not dying  # "die in raid": already the raid's
         if reversed_roles:
             actors, recipients = recipients, actors
         if not actors and require_actor:
@@ -456,8 +486,9 @@ class EventCoder:
         work = doc.scratch.of(event)
         # a coded "by" agent, or a coded active subject ("said government troops had taken ..."):
         # the parse named who acted, and the span tagger does not overrule it
-        named_agent = passive or (subject is not None and subject.dep_ == "nsubj")
-        work.agent = named_agent and any(a.code for a in actors) and not reversed_roles
+        # a rule that reverses the roles ("received aid from the US") names its agent by the object
+        named_agent = explicit if reversed_roles else passive or (subject is not None and subject.dep_ == "nsubj")
+        work.agent = named_agent and any(a.code for a in actors)
         # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
         work.patient = passive and not reversed_roles and tok.lemma_.lower() not in FEELING_VERBS
         if m is not None:

@@ -193,6 +193,12 @@ def quantity_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def harm_nouns() -> frozenset[str]:
+    """Lemmas like "raid" or "shelling": acts whose owner is the agent of a death they cause."""
+    return frozenset(r["lemma"] for r in read_table("harm_nouns.tsv"))
+
+
+@lru_cache(maxsize=1)
 def discards() -> list[str]:
     """Lower-case phrases that mark a sentence as not codeable (sport, entertainment ...)."""
     return [r["phrase"] for t in ("discards.tsv", "discards_own.tsv") for r in read_table(t)]
