@@ -107,6 +107,7 @@ DOING_VERBS = {
     "fight",
     "hold",
     "launch",
+    "lay",
     "lead",
     "make",
     "mount",
@@ -115,6 +116,7 @@ DOING_VERBS = {
     "organize",
     "perpetrate",
     "plan",
+    "plant",
     "push",
     "stage",
     "start",
@@ -248,13 +250,18 @@ class EventCoder:
         # "massacres have been committed by the Turks": of the passive verb it is the subject of
         counted = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else tok
         done = tok.head if tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in DOING_VERBS else counted
+        # "the atrocities committed by Isis": the "by" of a participle that tells who did the act
+        doings = [c for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() in DOING_VERBS]
         agents = [
             a
-            for by in prep_objects(tok, {"by"}) or prep_objects(counted, {"by"}) or prep_objects(done, {"by"})
+            for by in prep_objects(tok, {"by"})
+            or prep_objects(counted, {"by"})
+            or prep_objects(done, {"by"})
+            or [o for d in doings for o in prep_objects(d, {"by"})]
             for a in self._actors_of(doc, sent, by)
             if a.code
         ]
-        agents = agents or self._owners(doc, sent, tok)
+        agents = agents or self._owners(doc, sent, tok) or self._framing(doc, sent, tok)
         charged = _charged(tok)
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
@@ -327,6 +334,18 @@ class EventCoder:
                 if coded := [a for a in found if a.code]:
                     return coded
         return []
+
+    def _framing(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
+        """The agent of an act noun that frames a clause ("In a 2016 operation against the
+        Kurds, Turkish troops carved out an enclave", "during talks with Iran, the US ..."):
+        the subject of the clause, who acts in it."""
+        if tok.dep_ != "pobj" or tok.head.lower_ not in {"in", "during"}:
+            return []
+        verb = tok.head.head
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in DYING_VERBS:
+            return []
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return [a for a in self._actors_of(doc, sent, subject) if a.code]
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or
@@ -462,7 +481,9 @@ class EventCoder:
         dying = not passive and tok.lemma_.lower() in DYING_VERBS
         if passive or dying:
             backer = hyphen_agent(tok)  # "the US-backed militia"
-            agents = prep_objects(tok, {"by"}) or ([backer] if backer is not None else [])
+            # "were targeted, expelled and killed by Isis": a passive's conjuncts share its agent
+            shared = [o for c in tok.conjuncts if c.tag_ == "VBN" for o in prep_objects(c, {"by"})]
+            agents = prep_objects(tok, {"by"}) or ([backer] if backer is not None else []) or shared
             actors = [a for by in agents for a in self._actors_of(doc, sent, by)] or self._causers(doc, sent, tok)
             recipients = self._actors_of(doc, sent, subject)
             passive = True
