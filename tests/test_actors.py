@@ -260,6 +260,16 @@ def test_a_by_agent_reaches_the_acts_participle_its_conjuncts_and_a_framed_claus
     assert [a.code for a in raid.actors] == ["TURMIL"]
 
 
+def test_a_state_named_as_a_passives_subject_suffers_it_and_a_force_posted_deploys(pipeline, patterns):
+    """ "Iran has been accused by its enemies": Iran is accused, whoever the enemies are; "US
+    special forces are deployed in Manbij": the forces deploy, as the guide's readers code it."""
+    [accused] = code("Iran has been accused by its enemies of arming Hezbollah.", date="2018-04-12", pipeline=pipeline)
+    assert "IRN" not in {a.country for a in accused.actors} and [r.country for r in accused.recipients] == ["IRN"]
+    events = code("Turkish troops will advance to Manbij, where US special forces are deployed.", pipeline=patterns)
+    [deployed] = [e for e in events if e.trigger_text == "deployed"]
+    assert [a.code for a in deployed.actors] == ["USAMIL"]
+
+
 def test_whom_a_gift_is_received_from_is_its_giver(pipeline):
     """ "Received support from Turkey" names the giver by the rule's object; the tagger keeps it."""
     text = "Armed opposition groups continue to receive logistical support and funding from Turkey."

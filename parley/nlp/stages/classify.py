@@ -55,6 +55,7 @@ from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
 from ..parties import code_span
 from ..vocab.verbs import verb_lexicon
+from .dyads import STATE_NAMES
 from .events import FAILED_HEADS
 
 MIN_UNCODED = 0.6
@@ -399,8 +400,13 @@ class EventClassifierStage:
         if agent:
             actors = []  # the parse named the source (its subject, or "by X"), which stays
         if work.patient:  # "two soldiers were killed": who suffered it did not do it
-            # people and bodies suffer it; "Israeli missiles were fired" names Israel's act
-            patients = [r for r in event.recipients if r.sector]
+            # people, bodies and a state named as the subject suffer it ("Iran has been accused by
+            # its enemies"); "Israeli missiles were fired", "the US plan was passed" name a state's act
+            subject = next((c for c in work.verb_token.children if c.dep_ == "nsubjpass"), None)
+            named = subject is not None and subject.pos_ == "PROPN"
+            patients = [
+                r for r in event.recipients if r.sector or (named and any(n in (r.why or "") for n in STATE_NAMES))
+            ]
             actors = [a for a in actors if not any(_overlap(a, r) for r in patients)]
             if patients:
                 recipients = []  # and stays the target ("killed in Idlib": not the town)

@@ -123,6 +123,7 @@ DOING_VERBS = {
     "undertake",
     "wage",
 }
+POSTED_VERBS = {"deploy", "station", "position", "garrison"}  # "US troops are deployed in Manbij": they deploy
 DYING_VERBS = {"die", "perish"}  # their subject suffers the act: "soldiers died in an Israeli raid"
 # prepositions whose object may name what caused a death: "killed in a Turkish air strike", "during a raid"
 CAUSE_PREPS = {"in", "during", "after", "amid", "under", "from"}
@@ -490,6 +491,9 @@ class EventCoder:
         else:
             actors = self._actors_of(doc, sent, subject)
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
+        posted = passive and not actors and tok.lemma_.lower() in POSTED_VERBS and not dying
+        if posted:  # the force posted is who mobilises, as a reader codes it
+            actors, recipients, passive = recipients, [], False
         if passive and not actors and m is not None and in_class(m.rule.cameo or "", "joint") and doc.scratch.dyad:
             # "the issue of the properties was discussed", "steps had been agreed": an agentless
             # joint act in an article about two parties is theirs; its subject is the topic
@@ -508,7 +512,8 @@ class EventCoder:
         # a coded "by" agent, or a coded active subject ("said government troops had taken ..."):
         # the parse named who acted, and the span tagger does not overrule it
         # a rule that reverses the roles ("received aid from the US") names its agent by the object
-        named_agent = explicit if reversed_roles else passive or (subject is not None and subject.dep_ == "nsubj")
+        active = subject is not None and subject.dep_ == "nsubj"
+        named_agent = explicit if reversed_roles else passive or posted or active
         work.agent = named_agent and any(a.code for a in actors)
         # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
         work.patient = passive and not reversed_roles and tok.lemma_.lower() not in FEELING_VERBS
