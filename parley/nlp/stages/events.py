@@ -502,7 +502,7 @@ class EventCoder:
         reversed_roles = m is not None and m.rule.reversed_roles and not dying  # "die in raid": already the raid's
         if reversed_roles:
             actors, recipients = recipients, actors
-        if not actors and require_actor:
+        if not actors and require_actor and not dying:  # "ten soldiers died": a death, by whoever
             return None
         # "Putin said Russia would ...": a state is no target of its own act; another body of it is
         # ("Iraqi Kurds repelled Iraqi soldiers", "the regime killed civilians")
