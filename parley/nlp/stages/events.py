@@ -262,7 +262,7 @@ class EventCoder:
             for a in self._actors_of(doc, sent, by)
             if a.code
         ]
-        agents = agents or self._owners(doc, sent, tok) or self._framing(doc, sent, tok)
+        agents = agents or self._owners(doc, sent, tok)
         charged = _charged(tok)
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
@@ -335,18 +335,6 @@ class EventCoder:
                 if coded := [a for a in found if a.code]:
                     return coded
         return []
-
-    def _framing(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
-        """The agent of an act noun that frames a clause ("In a 2016 operation against the
-        Kurds, Turkish troops carved out an enclave", "during talks with Iran, the US ..."):
-        the subject of the clause, who acts in it."""
-        if tok.dep_ != "pobj" or tok.head.lower_ not in {"in", "during"}:
-            return []
-        verb = tok.head.head
-        if verb.pos_ != "VERB" or verb.lemma_.lower() in DYING_VERBS:
-            return []
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        return [a for a in self._actors_of(doc, sent, subject) if a.code]
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or
