@@ -313,10 +313,10 @@ class EventCoder:
         return found
 
     def _causers(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
-        """The coded agent of the act a death or wound is put down to ("died in an Israeli
-        raid", "were killed in clashes with US forces", "killed in the first days of Turkey's
-        offensive", "during a US-led attack"): the act's "by" agent, its owner, the leader or
-        backer its hyphen names, or whom it was fought with."""
+        """The coded agent of the harmful act in which a death or a passive's act happened
+        ("died in an Israeli raid", "were killed in clashes with US forces", "killed in the first
+        days of Turkey's offensive", "freed from Turkish custody"): the act's "by" agent, its
+        owner, the leader or backer its hyphen names, or whom it was fought with."""
         harms = harm_nouns()
         for noun in prep_objects(tok, CAUSE_PREPS):
             hops = 0
