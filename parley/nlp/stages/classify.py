@@ -55,7 +55,7 @@ from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
 from ..parties import code_span
 from ..vocab.verbs import verb_lexicon
-from .dyads import STATE_NAMES
+from .dyads import names_state
 from .events import FAILED_HEADS
 
 MIN_UNCODED = 0.6
@@ -404,9 +404,7 @@ class EventClassifierStage:
             # its enemies"); "Israeli missiles were fired", "the US plan was passed" name a state's act
             subject = next((c for c in work.verb_token.children if c.dep_ == "nsubjpass"), None)
             named = subject is not None and subject.pos_ == "PROPN"
-            patients = [
-                r for r in event.recipients if r.sector or (named and any(n in (r.why or "") for n in STATE_NAMES))
-            ]
+            patients = [r for r in event.recipients if r.sector or (named and names_state(r))]
             actors = [a for a in actors if not any(_overlap(a, r) for r in patients)]
             if patients:
                 recipients = []  # and stays the target ("killed in Idlib": not the town)

@@ -133,10 +133,15 @@ def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Act
     why = f"; a state named as a party: {sector}"
     return [
         dataclasses.replace(a, sector=sector, code=a.country + sector, why=f"{a.why}{why}")
-        if a.sector is None and a.country and a.code == a.country and any(n in (a.why or "") for n in STATE_NAMES)
+        if a.sector is None and a.country and a.code == a.country and names_state(a)
         else a
         for a in actors
     ]
+
+
+def names_state(actor: Actor) -> bool:
+    """Whether a party was coded as a state's name ("Russia", "Moscow") or as "the parties"."""
+    return any(n in (actor.why or "") for n in STATE_NAMES)
 
 
 def implied_agent(event: Event, sector: str, country: str | None) -> Actor:

@@ -467,7 +467,8 @@ class EventCoder:
         """The event a verb expresses; `m` None makes an uncoded candidate for the classifier."""
         subject, passive = self._subject(tok)
         explicit = False
-        dying = not passive and tok.lemma_.lower() in DYING_VERBS
+        lemma = tok.lemma_.lower()
+        dying = not passive and lemma in DYING_VERBS
         if passive or dying:
             backer = hyphen_agent(tok)  # "the US-backed militia"
             # "were targeted, expelled and killed by Isis": a passive's conjuncts share its agent
@@ -479,7 +480,7 @@ class EventCoder:
         else:
             actors = self._actors_of(doc, sent, subject)
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
-        posted = passive and not actors and tok.lemma_.lower() in POSTED_VERBS and not dying
+        posted = passive and not actors and lemma in POSTED_VERBS and not dying
         if posted:  # the force posted is who mobilises, as a reader codes it
             actors, recipients, passive = recipients, [], False
         if passive and not actors and m is not None and in_class(m.rule.cameo or "", "joint") and doc.scratch.dyad:
@@ -504,7 +505,7 @@ class EventCoder:
         named_agent = explicit if reversed_roles else passive or posted or active
         work.agent = named_agent and any(a.code for a in actors)
         # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
-        work.patient = passive and not reversed_roles and tok.lemma_.lower() not in FEELING_VERBS
+        work.patient = passive and not reversed_roles and lemma not in FEELING_VERBS
         if m is not None:
             event.recode(m.rule.cameo, work.directed)
             event.confidence = self._confidence(m, actors, event.recipients)
