@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import torch
 
 from parley.nlp.document import Document
@@ -98,3 +99,13 @@ def test_an_articles_rows_are_kept_per_classifier(pipeline, tmp_path):
     [theirs] = article_rows(Pipeline(pipeline.nlp, classifier=other, tagger=None), [article])
     assert torch.equal(theirs.y, shipped.y) and theirs.gold == shipped.gold
     assert not torch.allclose(theirs.x, shipped.x)
+
+
+def test_a_rows_probabilities_do_not_depend_on_the_rows_beside_it():
+    torch.manual_seed(1)
+    model = EventDetector(DetectorConfig(members=2)).eval()
+    x = torch.randn(150, model.width)
+    together = model.probabilities(x)
+    assert together.shape == (150, len(TYPES))
+    for rows in (slice(0, 1), slice(3, 10), slice(60, 130)):
+        assert np.array_equal(model.probabilities(x[rows]), together[rows])

@@ -118,7 +118,7 @@ def test_reading_without_padding_matches_the_padded_forward():
 def test_a_reading_has_the_same_result_whatever_it_is_read_with(pipeline):
     import numpy as np
 
-    from parley.nlp.models.tagger import Reading, read
+    from parley.nlp.models.tagger import Reading, read, spans_of
 
     stage = pipeline.stage("classify")
     readings = [
@@ -135,6 +135,10 @@ def test_a_reading_has_the_same_result_whatever_it_is_read_with(pipeline):
     for i, reading in enumerate(readings):
         alone = read(stage.model, stage.tagger, [reading])
         assert np.array_equal(alone[0][0], together[0][i]) and alone[1][0] == together[1][i]
+    # tagged later from the states read, a few at a time: the same spans
+    _, _, pieces = read(stage.model, None, readings, tokens=40, pieces_of=stage.tagger.config.layers)
+    assert spans_of(stage.tagger, pieces[1:4], readings[1:4]) == together[1][1:4]
+    assert any(found["S"] for found in together[1]) and spans_of(stage.tagger, [], []) == []
 
 
 def test_a_model_made_ready_for_inference_can_be_handed_to_a_pipeline(pipeline):

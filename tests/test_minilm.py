@@ -87,9 +87,11 @@ def test_models_built_on_one_thread_are_those_built_on_several() -> None:
     assert all(torch.equal(several[k], one[k]) for k in one)
 
 
-def test_the_models_run_in_float32_whatever_the_cpu_offers(monkeypatch) -> None:
-    """One numeric path on every machine: a CPU that multiplies int8 or bfloat16 natively gets
-    the float32 models all the others get, so two machines of a cluster code alike."""
+def test_the_models_compute_alike_whatever_the_cpu_offers(monkeypatch) -> None:
+    """One numeric path on every machine: a CPU that claims int8 or bfloat16 support gets the
+    models all the others get (float32 weights, the encoder's linear layers in exact integers),
+    so two machines of a cluster code alike."""
+    from parley.nlp.models.integer_linear import IntegerLinear
     from parley.nlp.stages.classify import EventClassifierStage
 
     monkeypatch.setattr(torch.cpu, "_is_vnni_supported", lambda: True)
@@ -98,6 +100,9 @@ def test_the_models_run_in_float32_whatever_the_cpu_offers(monkeypatch) -> None:
     models = {"classifier": stage.model, "detector": stage.detector, "tagger": stage.tagger}
     assert all(model is not None for model in models.values())
     tensors = {f"{name}.{k}": v for name, model in models.items() for k, v in model.state_dict().items()}
-    assert tensors and {v.dtype for v in tensors.values()} == {torch.float32}
+    assert {v.dtype for v in tensors.values()} == {torch.float32, torch.int8}
+    assert all(k.endswith(".weight") and ".encoder.layer." in k for k, v in tensors.items() if v.dtype == torch.int8)
+    integer = [m for m in stage.model.encoder.modules() if isinstance(m, IntegerLinear)]
+    assert len(integer) == 6 * stage.model.encoder.config.num_hidden_layers
     kinds = {type(m).__name__ for model in models.values() for m in model.modules() if not list(m.children())}
-    assert "Linear" in kinds and not any("Int8" in kind or "Quant" in kind for kind in kinds)
+    assert not any("Int8" in kind or "Quant" in kind for kind in kinds)

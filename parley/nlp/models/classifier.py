@@ -4,9 +4,9 @@ pattern coder's opinion.
 
 Only the adapters and the head are trained and shipped (1.3 MB in half precision); the
 base weights come from the installed package. For inference the adapters are merged into
-the base weights, and the encoder's linear layers multiply in int8 where the CPU does so
-natively (else the encoder runs in bfloat16 where it can), which is what keeps `parley
-code` fast on a CPU.
+the base weights, and the encoder's linear layers multiply in 8-bit integers, exactly
+(`integer_linear`): about four times faster than float32 products on a CPU, and the same
+numbers on every CPU.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .integer_linear import IntegerLinear
 from .labels import LABELS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the base model is on disk; never reach for a hub
@@ -276,11 +277,13 @@ class EventClassifier(nn.Module):
         return model.eval()
 
     def for_inference(self) -> EventClassifier:
-        """Merge the adapters into the base weights; the encoder stays in float32 on every CPU
-        (see the module's docstring). Calling it again changes nothing: no adapter is left."""
+        """Merge the adapters into the base weights and make the encoder's linear layers
+        integer ones (see the module's docstring). Calling it again changes nothing."""
         for name, module in list(self.encoder.named_modules()):
             if isinstance(module, LoRALinear):
-                _replace(self.encoder, name, module.merged())
+                module = module.merged()
+            if isinstance(module, nn.Linear) and any(name.endswith(t) for t in self.config.lora_targets):
+                _replace(self.encoder, name, IntegerLinear(module))
         return self.eval()
 
 

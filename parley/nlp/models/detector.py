@@ -33,6 +33,7 @@ REPORTING = {"say", "tell", "add", "claim", "insist", "state", "report", "believ
 WIDTH = 384  # the encoder's hidden size
 TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "NN", "NNS")  # the candidate's part of speech, finely
 DEPS = ("ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "acl", "pcomp", "nsubj", "nsubjpass", "dobj", "pobj")
+BLOCK = 64  # feature rows per product (`EventDetector.probabilities`)
 EXTRA = len(TYPES) + 1 + len(STATUSES) + 3 + len(TAGS) + len(DEPS) + 3  # see `candidate_view`
 
 
@@ -111,18 +112,26 @@ def features(pieces: torch.Tensor, at: list[int], sentence_probs: np.ndarray, vi
 
 def detect(
     detector: EventDetector,
-    pieces: torch.Tensor,
-    offsets: list[tuple[int, int]],
+    readings: list[tuple[torch.Tensor, list[tuple[int, int]]]],
     sentence_probs: np.ndarray,
-    views: list[tuple[int, list[float]]],
-) -> np.ndarray:
-    """The detector's probabilities, one row per candidate of a reading; a candidate the
-    reading's truncation cut off keeps the rules' verdict (its rule's type, else NONE)."""
-    out = np.array([view[: len(TYPES)] for _, view in views], dtype=np.float32).reshape(len(views), len(TYPES))
-    at = [(k, i) for k, (position, _) in enumerate(views) if (i := piece_at(offsets, position)) is not None]
-    if at:
-        x = features(pieces, [i for _, i in at], sentence_probs, [views[k][1] for k, _ in at])
-        out[[k for k, _ in at]] = detector.probabilities(x)
+    views: list[list[tuple[int, list[float]]]],
+) -> list[np.ndarray]:
+    """The detector's probabilities for each reading (its pieces' states and offsets, the
+    classifier's probabilities, its candidates' views), one row per candidate, all readings'
+    rows in one pass; a candidate the reading's truncation cut off keeps the rules' verdict
+    (its rule's type, else NONE)."""
+    out, rows, at = [], [], []
+    for j, ((pieces, offsets), candidates) in enumerate(zip(readings, views)):
+        verdict = np.array([view[: len(TYPES)] for _, view in candidates], dtype=np.float32)
+        out.append(verdict.reshape(len(candidates), len(TYPES)))
+        found = [(k, i) for k, (position, _) in enumerate(candidates) if (i := piece_at(offsets, position)) is not None]
+        if found:
+            views_found = [candidates[k][1] for k, _ in found]
+            rows.append(features(pieces, [i for _, i in found], sentence_probs[j], views_found))
+            at += [(j, k) for k, _ in found]
+    if rows:
+        for (j, k), q in zip(at, detector.probabilities(torch.cat(rows))):
+            out[j][k] = q
     return out
 
 
@@ -150,7 +159,11 @@ class EventDetector(nn.Module):
 
     @torch.inference_mode()
     def probabilities(self, x: torch.Tensor) -> np.ndarray:
-        return self(x.float()).numpy()
+        """The probabilities for rows of features, BLOCK rows at a time (the last block padded):
+        every product has one shape, so a row's result does not depend on the rows beside it."""
+        rows = len(x)
+        blocks = torch.cat([x.float(), x.new_zeros((-rows % BLOCK, x.shape[1]), dtype=torch.float32)])
+        return torch.cat([self(block) for block in blocks.split(BLOCK)])[:rows].numpy()
 
     def save(self, directory: Path = WEIGHTS) -> None:
         from safetensors.torch import save_file

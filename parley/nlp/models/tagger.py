@@ -149,6 +149,8 @@ def read(
     layers, those layers' states at each word piece and the pieces' character offsets (what
     the tagger reads in training, and the event detector always). A reading's result is the
     same whatever else is read with it."""
+    if not readings:
+        return np.zeros((0, len(model.config.labels)), dtype=np.float32), [], []
     tokenized = model.tokenize([r.text for r in readings])
     ids, offsets = tokenized["input_ids"], tokenized["offset_mapping"]
     logits = np.zeros((len(readings), len(model.config.labels)), dtype=np.float32)
@@ -167,3 +169,19 @@ def read(
             for j, tags in zip(idx, tagger.tags(x, lengths)):
                 spans[j] = decode(tags.tolist(), offsets[j], readings[j].trigger)
     return logits, spans, pieces
+
+
+@torch.inference_mode()
+def spans_of(
+    tagger: SpanTagger, pieces: list[tuple[torch.Tensor, list[tuple[int, int]]]], readings: list[Reading]
+) -> list[dict[str, list[tuple[int, int]]]]:
+    """The tagger's spans for readings already read (`read`'s pieces of the tagger's layers),
+    tagged in runs of equal length as `read` tags them."""
+    order = sorted(range(len(pieces)), key=lambda j: len(pieces[j][0]))
+    if not order:
+        return []
+    x = torch.cat([pieces[j][0] for j in order])
+    spans: list = [None] * len(pieces)
+    for j, tags in zip(order, tagger.tags(x, [len(pieces[j][0]) for j in order])):
+        spans[j] = decode(tags.tolist(), pieces[j][1], readings[j].trigger)
+    return spans

@@ -50,7 +50,7 @@ from ..document import Actor, Document, Event
 from ..models.classifier import EventClassifier, mark, softmax
 from ..models.detector import NONE, TYPES, EventDetector, candidate_view, detect, marked
 from ..models.labels import LABELS, to_label
-from ..models.tagger import Reading, SpanTagger, read
+from ..models.tagger import Reading, SpanTagger, read, spans_of
 from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
 from ..parties import code_span
@@ -266,25 +266,32 @@ class EventClassifierStage:
         its own, with its trigger marked."""
         if not batch.readings:
             return np.zeros((0, len(LABELS)), dtype=np.float32), [], []
-        layers = self.detector.config.layers if self.detector is not None else None
-        raw, spans, pieces = read(self.model, self.tagger, batch.readings, pieces_of=layers)
-        probs = softmax(raw, self.temperature)
         if self.detector is None:
-            return probs, spans, []
+            raw, spans, _ = read(self.model, self.tagger, batch.readings)
+            return softmax(raw, self.temperature), spans, []
         detector = self.detector
-        detected = [detect(detector, x, at, probs[j], batch.views[j]) for j, (x, at) in enumerate(pieces)]
+        raw, _, pieces = read(self.model, None, batch.readings, pieces_of=detector.config.layers)
+        probs = softmax(raw, self.temperature)
+        detected = detect(detector, pieces, probs, batch.views)
         each: list[list] = [[None] * len(pool) for pool in batch.pools]
-        wanted = []
+        if self.tagger is None:
+            return probs, each, detected
+        mains, own = [], []
         for j, (pool, q) in enumerate(zip(batch.pools, detected)):
             for k, event in enumerate(pool):
+                if q[k, :NONE].max() < min(detector.config.threshold, detector.config.agreed):
+                    continue  # no event: its parties are never asked for
                 if event is batch.mains[j]:
-                    each[j][k] = spans[j]
-                elif batch.own[j][k] is not None and q[k, :NONE].max() >= self.detector.config.threshold:
-                    wanted.append((j, k))
-        if self.tagger is not None and wanted:
-            _, found, _ = read(self.model, self.tagger, [r for j, k in wanted if (r := batch.own[j][k]) is not None])
-            for (j, k), f in zip(wanted, found):
-                each[j][k] = f
+                    mains.append((j, k))
+                elif batch.own[j][k] is not None and q[k, :NONE].max() >= detector.config.threshold:
+                    own.append((j, k))
+        if self.tagger.config.layers == detector.config.layers:
+            found = spans_of(self.tagger, [pieces[j] for j, _ in mains], [batch.readings[j] for j, _ in mains])
+        else:
+            found = read(self.model, self.tagger, [batch.readings[j] for j, _ in mains])[1]
+        found += read(self.model, self.tagger, [r for j, k in own if (r := batch.own[j][k]) is not None])[1]
+        for (j, k), f in zip([*mains, *own], found):
+            each[j][k] = f
         return probs, each, detected
 
     def apply(self, batch: Batch, predicted: tuple[np.ndarray, list, list]) -> None:
