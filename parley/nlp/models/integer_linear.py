@@ -24,23 +24,29 @@ CHUNK = 1024  # 127 * 127 * 1024 < 2**24: a float32 sum of this many products is
 class IntegerLinear(nn.Module):
     """A linear layer's weights as int8 rows with a float32 scale each, and its bias."""
 
+    weight: torch.Tensor  # int8, (in, out)
+    scale: torch.Tensor  # per output
+    bias: torch.Tensor
+
     def __init__(self, linear: nn.Linear) -> None:
         super().__init__()
         weight = linear.weight.detach().float()
         scale = weight.abs().amax(1).clamp_min(TINY) / LEVELS
-        self.register_buffer("weight", _rounded(weight / scale[:, None]).t().contiguous())  # (in, out)
+        self.register_buffer("weight", _rounded(weight / scale[:, None]).t().contiguous())
         self.register_buffer("scale", scale)
         self.register_buffer("bias", linear.bias.detach().float().clone())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         rows = x.reshape(-1, x.shape[-1])
-        scale = rows.abs().amax(1, keepdim=True).clamp_min(TINY) / LEVELS
+        scale = rows.abs().amax(1, keepdim=True).clamp_min_(TINY).div_(LEVELS)
         product = integer_product(_rounded(rows / scale), self.weight)
-        return ((product.float() * scale) * self.scale + self.bias).reshape(*x.shape[:-1], -1)
+        # in place: large temporaries cost more to allocate than to compute
+        return product.float().mul_(scale).mul_(self.scale).add_(self.bias).reshape(*x.shape[:-1], -1)
 
 
 def _rounded(x: torch.Tensor) -> torch.Tensor:
-    return torch.round(x).clamp(-LEVELS, LEVELS).to(torch.int8)
+    """x (a fresh tensor: rounded in place) to the nearest integers in [-LEVELS, LEVELS], as int8."""
+    return x.round_().clamp_(-LEVELS, LEVELS).to(torch.int8)
 
 
 def integer_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

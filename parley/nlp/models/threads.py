@@ -1,8 +1,9 @@
-"""Build models on one thread: merging the adapters into the weights is many small tensor
+"""Threads for the models. Build models on one thread: merging the adapters into the weights is many small tensor
 operations, and on a busy machine each one parallelized over the cores can wait on a core
 that another process holds (building the classifier took 0.5 s on one thread and up to 4 s
 on two, measured on the project's shared 2-core machine). The weights built are the same
-(`tests/test_startup.py`); coding afterwards uses every thread again."""
+(`tests/test_startup.py`); coding afterwards uses every thread again. The pipeline's
+classifier workers each run PyTorch on one thread of their own (`single_threaded`)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,9 @@ def one_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(threads)
+
+
+def single_threaded() -> None:
+    """Run this thread's PyTorch operations on one thread (OpenMP's thread count is kept per
+    calling thread: the others keep theirs)."""
+    torch.set_num_threads(1)

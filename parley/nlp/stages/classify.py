@@ -294,6 +294,23 @@ class EventClassifierStage:
             each[j][k] = f
         return probs, each, detected
 
+    @staticmethod
+    def split(batch: Batch, parts: int) -> list[Batch]:
+        """The batch cut into `parts` batches of consecutive readings, to predict apart: each
+        reading's prediction is the same whatever it is read with (see `predict`)."""
+        cuts = [len(batch.readings) * i // parts for i in range(parts + 1)]
+        b = batch
+        return [
+            Batch(b.docs, b.groups[i:j], b.mains[i:j], b.readings[i:j], b.pools[i:j], b.views[i:j], b.own[i:j])
+            for i, j in zip(cuts, cuts[1:])
+        ]
+
+    @staticmethod
+    def joined(predictions: list[tuple[np.ndarray, list, list]]) -> tuple[np.ndarray, list, list]:
+        """The predictions of a split batch's parts, in order, as one (`split`)."""
+        probs, spans, detected = zip(*predictions)
+        return np.concatenate(probs), [s for part in spans for s in part], [d for part in detected for d in part]
+
     def apply(self, batch: Batch, predicted: tuple[np.ndarray, list, list]) -> None:
         """Decide each event's type and confidence from the probabilities, and its actors
         from the tagger's spans."""
