@@ -123,6 +123,8 @@ DOING_VERBS = {
     "undertake",
     "wage",
 }
+# verbs whose object act comes from its "from" phrase to their subject: "receive support from Turkey"
+RECEIVING_VERBS = {"receive", "get", "obtain", "gain", "secure"}
 POSTED_VERBS = {"deploy", "station", "position", "garrison"}  # "US troops are deployed in Manbij": they deploy
 DYING_VERBS = {"die", "perish"}  # their subject suffers the act: "soldiers died in an Israeli raid"
 # prepositions whose object may name what caused a death: "killed in a Turkish air strike", "during a raid"
@@ -159,6 +161,17 @@ def _phrase(tok: Token) -> list[Token]:
 
 def _words(tokens: list[Token]) -> list[tuple[str, str]]:
     return [(t.lower_, t.lemma_.lower()) for t in tokens]
+
+
+def _receiver(tok: Token) -> Token | None:
+    """The object of a receiving verb an act noun is, itself or as a conjunct ("receive
+    logistical support and funding"), or None."""
+    node = tok
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    if node.dep_ == "dobj" and node.head.lemma_.lower() in RECEIVING_VERBS:
+        return node
+    return None
 
 
 class EventCoder:
@@ -262,6 +275,10 @@ class EventCoder:
             for a in self._actors_of(doc, sent, by)
             if a.code
         ]
+        receiver = _receiver(tok)
+        if receiver is not None and not agents:  # "receive support and funding from Turkey": Turkey gives
+            givers = [o for g in [tok, *tok.conjuncts, receiver.head] for o in prep_objects(g, {"from"})]
+            agents = [a for o in givers for a in self._actors_of(doc, sent, o) if a.code]
         agents = agents or self._owners(doc, sent, tok)
         charged = _charged(tok)
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
@@ -269,6 +286,9 @@ class EventCoder:
         # "Putin's siege of Aleppo": where the act has its agent, its "of" phrase is the patient
         objects = prep_objects(tok, NOUN_OBJECT_PREPS | ({"of"} if agents else set()))
         recipients = [a for o in objects for a in self._actors_of(doc, sent, o) if a.code]
+        if receiver is not None and agents and not recipients:  # who receives it is its target
+            takers = [c for c in receiver.head.children if c.dep_ == "nsubj"]
+            recipients = [a for t in takers for a in self._actors_of(doc, sent, t) if a.code]
         between = any(p.dep_ == "prep" and p.lower_ == "between" for p in tok.children)
         joint = not actors and between and len({a.country or a.code for a in recipients}) > 1
         if joint:
