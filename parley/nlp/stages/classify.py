@@ -370,7 +370,11 @@ class EventClassifierStage:
             work.sentence_label = label
             best = int(row[:NONE].argmax())
             if row[best] < (self.detector.config.agreed if event.event_type == TYPES[best] else threshold):
-                continue
+                # no type reaches the threshold: the rule's own type stands where it has `agreed`
+                ruled = TYPES.index(event.event_type) if event.cameo and event.event_type in TYPES else None
+                if ruled is None or row[ruled] < self.detector.config.agreed:
+                    continue
+                best = ruled
             if event.negated and event.cameo and TYPES[best] == "REJECT":
                 best = TYPES.index(event.event_type)  # "have not reached an agreement": AGREE, negated
             if event.event_type != TYPES[best]:
