@@ -50,9 +50,13 @@ def _rounded(x: torch.Tensor) -> torch.Tensor:
 
 
 def integer_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """a @ b for int8 matrices, as exact int32."""
+    """a @ b for int8 matrices, as exact int32 (PyTorch's private `_int_mm` where it is exact
+    and takes these shapes, else `exact_float_product`: the same integers either way)."""
     if native_product_is_exact():
-        return torch._int_mm(a, b)
+        try:
+            return torch._int_mm(a, b)
+        except RuntimeError:  # a shape this machine's kernel does not take
+            pass
     return exact_float_product(a, b)
 
 

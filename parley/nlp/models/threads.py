@@ -1,9 +1,10 @@
-"""Threads for the models. Build models on one thread: merging the adapters into the weights is many small tensor
-operations, and on a busy machine each one parallelized over the cores can wait on a core
-that another process holds (building the classifier took 0.5 s on one thread and up to 4 s
-on two, measured on the project's shared 2-core machine). The weights built are the same
-(`tests/test_startup.py`); coding afterwards uses every thread again. The pipeline's
-classifier workers each run PyTorch on one thread of their own (`single_threaded`)."""
+"""PyTorch's threads for the models. Models are built on one thread: merging the adapters
+into the weights is many small tensor operations, and on a busy machine each one
+parallelized over the cores can wait on a core that another process holds (building the
+classifier took 0.5 s on one thread and up to 4 s on two, measured on the project's shared
+2-core machine). The weights built are the same (`tests/test_startup.py`); coding
+afterwards uses every thread again, except in the pipeline's classifier workers, which run
+PyTorch on one thread each (`single_threaded`)."""
 
 from __future__ import annotations
 
