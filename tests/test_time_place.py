@@ -161,11 +161,11 @@ def test_a_day_told_where_no_act_was_coded_sets_the_scene(pipeline):
 
 def test_the_day_of_an_act_inside_a_clause_sets_no_scene(pipeline):
     """The day of "Saturday's attack" is that attack's, not the day of what the article tells next;
-    "the attack" told again takes it, the conversation the day its own sentence tells."""
+    "the attack on Douma" told again takes it, the conversation the day its own sentence tells."""
     published = dt.date(2018, 4, 13)  # a Friday
     text = (
         "The French government said the regime carried out a chemical attack on Douma on Saturday. "
-        "Trump condemned Russia on Thursday. Britain and France condemned the attack."
+        "Trump condemned Russia on Thursday. Britain and France condemned the attack on Douma."
     )
     events = sorted(code(text, date=published, pipeline=pipeline), key=lambda e: e.trigger_start)
     last = events[-1]
