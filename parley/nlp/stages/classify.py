@@ -6,11 +6,12 @@ each sentence with one trigger marked, plus the pattern's type, and gives a cali
 probability for each type. With the shipped event detector (`models/detector.py`), that is
 one reading per sentence, and the detector decides every candidate from the encoder's
 states at its word, the sentence's probabilities and what the rules and parse say of it:
-an event of the likeliest type where that type has at least the detector's threshold, no
-event otherwise (a rule's event too). A rule's type and fine code stand where the detector
-agrees; two words of one act give one event (`_one_per_act`); the main event takes the
-span tagger's parties from the sentence's reading, every other detected event the rules
-gave no coded actor from a reading of its own.
+an event of the likeliest type where that type has at least the detector's threshold (the
+rule's own type needs only `agreed`), no event otherwise (a rule's event too). A rule's type
+and fine code stand where the detector agrees; two words of one act give one event
+(`_one_per_act`); the main event takes the span tagger's parties from the sentence's reading
+(tagged only where the detector finds an event), every other detected event the rules gave
+no coded actor from a reading of its own.
 
 Without a detector (a classifier trained on other data reads another encoder), the
 classifier's rules decide:
@@ -354,8 +355,8 @@ class EventClassifierStage:
     def _detect(self, doc: Document, main: Event, pool: list[Event], p: np.ndarray, found: list, q: np.ndarray) -> None:
         """The detector's decision on every candidate of a sentence: an event of the type it
         finds likeliest where that type has at least the threshold's probability (a lower one,
-        `agreed`, where it is the verb rules' type too), else none (a rule's event is
-        dropped). A rule's type stands where the detector agrees with it,
+        `agreed`, where it is the verb rules' type too), else the rule's type where that has
+        `agreed`, else none (a rule's event is dropped). A rule's type stands where the detector agrees with it,
         with the rule's fine CAMEO code; each event takes the parties the tagger read for it.
         A negated rule's event keeps its type where the detector reads the negation as a
         rejection (PLOVER codes "did not agree" as AGREE with the negation mode).
