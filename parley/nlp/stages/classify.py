@@ -356,8 +356,9 @@ class EventClassifierStage:
         """The detector's decision on every candidate of a sentence: an event of the type it
         finds likeliest where that type has at least the threshold's probability (a lower one,
         `agreed`, where it is the verb rules' type too), else the rule's type where that has
-        `agreed`, else none (a rule's event is dropped). A rule's type stands where the detector agrees with it,
-        with the rule's fine CAMEO code; each event takes the parties the tagger read for it.
+        `agreed`, else none (a rule's event is dropped). A rule's type stands where the
+        detector agrees with it, with the rule's fine CAMEO code; each event takes the parties
+        the tagger read for it.
         A negated rule's event keeps its type where the detector reads the negation as a
         rejection (PLOVER codes "did not agree" as AGREE with the negation mode).
         Two words of one act ("carried out airstrikes", "airstrikes killed") give one event."""
