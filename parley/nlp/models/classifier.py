@@ -280,10 +280,8 @@ class EventClassifier(nn.Module):
         """Merge the adapters into the base weights and make the encoder's linear layers
         integer ones (see the module's docstring). Calling it again changes nothing."""
         for name, module in list(self.encoder.named_modules()):
-            if isinstance(module, LoRALinear):
-                module = module.merged()
-            if isinstance(module, nn.Linear) and any(name.endswith(t) for t in self.config.lora_targets):
-                _replace(self.encoder, name, IntegerLinear(module))
+            if isinstance(module, LoRALinear):  # every target layer has one (`__init__`)
+                _replace(self.encoder, name, IntegerLinear(module.merged()))
         return self.eval()
 
 

@@ -280,11 +280,12 @@ class EventClassifierStage:
         mains, own = [], []
         for j, (pool, q) in enumerate(zip(batch.pools, detected)):
             for k, event in enumerate(pool):
-                if q[k, :NONE].max() < min(detector.config.threshold, detector.config.agreed):
+                kept = self._kept_type(event, q[k])
+                if kept is None:
                     continue  # no event: its parties are never asked for
                 if event is batch.mains[j]:
                     mains.append((j, k))
-                elif batch.own[j][k] is not None and q[k, :NONE].max() >= detector.config.threshold:
+                elif batch.own[j][k] is not None and q[k, kept] >= detector.config.threshold:
                     own.append((j, k))
         if self.tagger.config.layers == detector.config.layers:
             found = spans_of(self.tagger, [pieces[j] for j, _ in mains], [batch.readings[j] for j, _ in mains])
@@ -362,21 +363,16 @@ class EventClassifierStage:
         A negated rule's event keeps its type where the detector reads the negation as a
         rejection (PLOVER codes "did not agree" as AGREE with the negation mode).
         Two words of one act ("carried out airstrikes", "airstrikes killed") give one event."""
-        assert self.detector is not None
-        threshold = self.detector.config.threshold
         label = LABELS[int(p.argmax())]
         rules = {id(e) for e in pool if e.cameo}  # the rules' events, already among the document's
         kept = []
         for event, row, spans in zip(pool, q, found):
             work = doc.scratch.of(event)
             work.sentence_label = label
-            best = int(row[:NONE].argmax())
-            if row[best] < (self.detector.config.agreed if event.event_type == TYPES[best] else threshold):
-                # no type reaches the threshold: the rule's own type stands where it has `agreed`
-                ruled = TYPES.index(event.event_type) if event.cameo and event.event_type in TYPES else None
-                if ruled is None or row[ruled] < self.detector.config.agreed:
-                    continue
-                best = ruled
+            typed = self._kept_type(event, row)
+            if typed is None:
+                continue
+            best = typed
             if event.negated and event.cameo and TYPES[best] == "REJECT":
                 best = TYPES.index(event.event_type)  # "have not reached an agreement": AGREE, negated
             if event.event_type != TYPES[best]:
@@ -391,6 +387,18 @@ class EventClassifierStage:
         doc.events[:] = [e for e in doc.events if id(e) not in rules or id(e) in chosen]
         doc.events += [e for e in pool if id(e) in chosen and id(e) not in rules]
         doc.scratch.uncoded[:] = [e for e in doc.scratch.uncoded if id(e) not in chosen]
+
+    def _kept_type(self, event: Event, row: np.ndarray) -> int | None:
+        """The detector's type for a candidate (an index of TYPES), None for no event: its
+        likeliest type where that has at least the threshold (`agreed` where it is the verb
+        rules' type too), else the rule's type where that has `agreed`."""
+        assert self.detector is not None
+        config = self.detector.config
+        best = int(row[:NONE].argmax())
+        if row[best] >= (config.agreed if event.event_type == TYPES[best] else config.threshold):
+            return best
+        ruled = TYPES.index(event.event_type) if event.cameo and event.event_type in TYPES else None
+        return ruled if ruled is not None and row[ruled] >= config.agreed else None
 
     @staticmethod
     def _holder(events: list[Event], main: Event, p: np.ndarray) -> Event:
