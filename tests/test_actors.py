@@ -164,7 +164,7 @@ def test_a_place_before_an_agent_names_its_state(patterns):
 
 def test_a_lower_cased_article_is_read_in_any_case_but_not_common_words(patterns):
     from parley.api import actors
-    from parley.nlp.stages.actors import lower_cased
+    from parley.nlp.casing import lower_cased
 
     text = "the duo fled to pakistan after the riots, and india has asked pakistan to hand them over to us."
     assert lower_cased(text) and not lower_cased("India has asked Pakistan to hand them over to the police.")

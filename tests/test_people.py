@@ -31,6 +31,18 @@ def test_a_leaders_code_depends_on_the_date(pipeline, text, date, code):
     assert "leaders table" in row["why"]
 
 
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("Chancellor Merz", "DEUGOV"),  # the text's leader title, over the table's opposition leader
+        ("Friedrich Merz", "DEUOPP"),
+        ("Opposition leader Merz", "DEUOPP"),
+    ],
+)
+def test_a_leaders_title_in_the_text_outranks_the_tables_opposition(pipeline, text, code):
+    assert coded(f"{text} criticised the plan.", pipeline, "2025-02-27")[text]["code"] == code
+
+
 def test_a_person_petrarch_knows_is_coded_by_name(pipeline):
     rows = coded("Sergey Lavrov met Chinese diplomats.", pipeline)
     assert rows["Sergey Lavrov"]["code"] == "RUSGOV"

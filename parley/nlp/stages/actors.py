@@ -36,6 +36,7 @@ from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 
 from .. import phrases
+from ..casing import lower_cased, the_us
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..gazetteer import Place, gazetteer
 from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase, opposed
@@ -200,12 +201,6 @@ def _acting(tok: Token) -> bool:
     return tok.dep_ in {"nsubj", "nsubjpass"} or (tok.dep_ == "pobj" and tok.head.lower_ == "by")
 
 
-def lower_cased(text: str) -> bool:
-    """True for a text written (or scraped) without capitals: under one letter in 200 upper case."""
-    letters = sum(c.isalpha() for c in text)
-    return letters >= 40 and sum(c.isupper() for c in text) * 200 < letters
-
-
 class ActorCoder:
     """Codes actor mentions and noun phrase heads of a parsed Document."""
 
@@ -252,6 +247,7 @@ class ActorCoder:
             spans = [sdoc[s:e] for _, s, e in self.matcher(sdoc)]
             if caseless:
                 spans += [sdoc[s:e] for _, s, e in self._caseless()[0](sdoc)]
+                spans += [sdoc[t.i : t.i + 1] for t in sdoc if t.lower_ == "us" and the_us(sdoc.text, t.idx, t.idx + 2)]
             spans += [
                 sdoc[s:e]
                 for _, s, e in self.name_matcher(sdoc)
@@ -453,7 +449,7 @@ class ActorCoder:
         start, end = offset + span.start_char, offset + span.end_char
         entity = (
             self.phrases.get(span.text)
-            or (self._caseless()[1].get(span.text.lower()) if caseless else None)
+            or (self._caseless()[1].get(span.text.lower()) or self.phrases.get(span.text.upper()) if caseless else None)
             or self.styled.get(_lower_tokens(span))
         )
         if entity is not None:
@@ -731,8 +727,10 @@ class ActorCoder:
         out = []
         for group in by_country.values():
             m = max(group, key=lambda a: (a.sector is not None, len(a.code or "")))
-            # a title in the text ("Chancellor Merz") says more than a table's "out of office"
-            sec = sector if sector and m.sector == "ELI" else m.sector or sector
+            # a title in the text says more than a table's "out of office" ("President Lula"), or
+            # "in opposition" where it is a leader's ("Chancellor Merz" on a day he led the opposition)
+            titled = m.sector == "ELI" or (m.sector == "OPP" and agent_phrase in self.roles)
+            sec = sector if sector and titled else m.sector or sector
             people = self.peoples.get(m.text)
             if people is not None and sec in {"MIL", "UAF"}:  # "Kurdish forces": no state's army
                 sec = people.forces_sector

@@ -5,7 +5,8 @@ once per process, its matrix products on numpy's BLAS where that gives each row 
 result in any batch, else on thinc's BLIS (`blas_ops`). Documents are cut
 into chunks at paragraph breaks so that no single spaCy call sees more than MAX_CHUNK
 characters, and all chunks of a batch go through one `nlp.pipe` call. Mojibake is repaired
-first (`parley.nlp.repair`).
+first (`parley.nlp.repair`). A text without capitals is parsed with them put back
+(`parley.nlp.casing`), and its tokens then carry the parse in the text's own letters.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from ..casing import in_letters, lower_cased, truecased
 from ..dateline import find_dateline
 from ..document import Document, Sentence
 from ..repair import repaired
@@ -76,17 +78,21 @@ class Parser:
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
         docs = list(docs)
-        pieces: list[tuple[Document, int, str]] = []
+        pieces: list[tuple[Document, int, str, str]] = []  # document, offset, text, the text parsed
         for doc in docs:
             doc.text = repaired(doc.text)  # offsets from here on are into the repaired text
+            caseless = lower_cased(doc.text)
             for start, end in chunk_spans(doc.text):
                 if doc.text[start:end].strip():
-                    pieces.append((doc, start, doc.text[start:end]))
-        parsed = self.nlp.pipe((p[2] for p in pieces), batch_size=self.batch_size, disable=self.skipped)
+                    text = doc.text[start:end]
+                    pieces.append((doc, start, text, truecased(text, self.nlp) if caseless else text))
+        parsed = self.nlp.pipe((p[3] for p in pieces), batch_size=self.batch_size, disable=self.skipped)
         with one_blas_thread():
-            for (doc, offset, _), sdoc in zip(pieces, parsed):
+            for (doc, offset, text, read), sdoc in zip(pieces, parsed):
                 if self.attributes:
                     self.attributes(sdoc)
+                if read is not text:
+                    sdoc = in_letters(sdoc, text)
                 doc.chunks.append((offset, sdoc))
                 for sent in sdoc.sents:
                     text = sent.text.strip()

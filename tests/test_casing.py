@@ -1,0 +1,70 @@
+"""Texts without capitals (lower-cased or badly scraped news): the capitals put back for the
+parser, and what the coder then reads in them, with the evidence in the text's own letters."""
+
+import pytest
+
+from parley.api import code
+from parley.nlp.casing import calendar_cased, lower_cased, truecased
+from parley.nlp.dateline import find_dateline
+
+ARTICLE = (
+    "vadodara: the city police on sunday arrested two men for the murder of a trader in makarpura. "
+    "mumbai police detained 12 protesters outside the collector's office. "
+    "the cbi arrested a businessman in a bank fraud case on may 5, officials said."
+)
+
+
+def test_the_capitals_an_edited_text_would_have(pipeline):
+    text = (
+        "the un and the eu met in new delhi on may 5. i said the car was near reading, in turkey's "
+        "capital, and we may march in march. gujarat police and the bjp-led government of narendra modi."
+    )
+    cased = truecased(text, pipeline.nlp)
+    assert len(cased) == len(text) and cased.lower() == text.lower()
+    for word in ("The UN", "the EU", "New Delhi", "May 5", "I said", "Turkey's", "Gujarat", "Narendra Modi"):
+        assert word in cased, word
+    # English words stay words: "car" (the Central African Republic), "reading", "may", "march"
+    assert "the car was near reading" in cased and "we may march in march" in cased
+
+
+def test_days_and_months_for_the_date_grammar():
+    assert calendar_cased("on sunday, 5 march and june, in march we may march") == (
+        "on Sunday, 5 March and June, in march we may march"
+    )
+
+
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("vadodara: the city police arrested two men on monday and produced them in court.", "vadodara"),
+        ("KARACHI: The police arrested two men on Monday.", "KARACHI"),
+        ("KARACHI (Reuters) - The police arrested two men on Monday.", "KARACHI"),
+    ],
+)
+def test_a_dateline_with_a_colon_or_without_capitals(text, place):
+    assert find_dateline(text).place == place
+
+
+def test_a_lower_cased_opening_that_names_no_place_is_no_dateline():
+    assert find_dateline("police said: the two men were arrested on monday and produced in court.") is None
+
+
+def test_a_text_without_capitals_is_coded_as_its_capitalised_form_would_be(pipeline):
+    assert lower_cased(ARTICLE)
+    events = code(ARTICLE, date="2019-03-05", pipeline=pipeline)
+    arrest = next(e for e in events if e.trigger_text == "arrested" and e.sentence.startswith("the city police"))
+    assert [a.code for a in arrest.actors] == ["INDCOP"]  # the police of the dateline's city
+    assert str(arrest.date) == "2019-03-03"  # "on sunday"
+    assert arrest.location is not None and arrest.location.country == "IND"
+    detained = next(e for e in events if e.trigger_text == "detained")
+    assert [a.code for a in detained.actors] == ["INDCOP"]  # "mumbai police"
+    cbi = next(e for e in events if e.trigger_text == "arrested" and "cbi" in e.sentence)
+    assert [a.code for a in cbi.actors] == ["INDCOP"] and str(cbi.date) == "2018-05-05"
+
+
+def test_the_evidence_keeps_the_texts_own_letters(pipeline):
+    for event in code(ARTICLE, date="2019-03-05", pipeline=pipeline):
+        assert event.sentence in ARTICLE and event.sentence == event.sentence.lower()
+        assert ARTICLE[event.trigger_start : event.trigger_end] == event.trigger_text
+        for party in event.actors + event.recipients:
+            assert ARTICLE[party.start : party.end] == party.text
