@@ -19,6 +19,7 @@ from parley.evaluation.articles import (
     Scored,
     agreement,
     evaluate_articles,
+    lower_case,
     pair,
     split_by_article,
 )
@@ -145,6 +146,19 @@ def test_eval_articles_scores_what_parley_code_emits(labels, pipeline, capsys):
     assert folded["gold_events"] == 5 and len(folded["folds"]) == 2
     assert sum(f["articles"] for f in folded["folds"]) == 2
     assert folded["emitted_events"] == sum(f["emitted_events"] for f in folded["folds"])
+
+
+def test_eval_articles_in_small_letters_scores_the_events_coded_from_them(labels, pipeline, capsys):
+    from parley.api import code
+
+    texts = [json.loads(line)["text"] for line in ARTICLES.read_text(encoding="utf-8").splitlines()]
+    report = evaluate_articles(ARTICLES, labels[0], pipeline=pipeline, lower=True)
+    assert [p.text for p in report.pairings] == [lower_case(t) for t in texts]
+    assert report.summary()["gold_events"] == 5
+    assert report.summary()["emitted_events"] == sum(len(code(lower_case(t), pipeline=pipeline)) for t in texts)
+    assert lower_case("İstanbul, ÉTAT") == "İstanbul, état"  # each letter as long as before: the offsets hold
+    assert main(["eval", "--articles", str(ARTICLES), "--gold", str(labels[0]), "--lower-case", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["gold_events"] == 5
 
 
 def test_eval_needs_files_or_articles_with_labels(capsys):

@@ -66,6 +66,11 @@ def add_eval(sub: Subcommands) -> None:
         help="sentence files with --folds: retrain the event detector for each fold on these hand-read "
         "articles and the fold's PLOVER sentences, so the folds run the pipeline parley code runs",
     )
+    p.add_argument(
+        "--lower-case",
+        action="store_true",
+        help="with --gold: code each article in small letters, as a careless scraper gives news",
+    )
     p.add_argument("--device", default="cpu", help="torch device for --folds training (cpu, cuda)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_eval)
@@ -185,7 +190,7 @@ def _eval_articles(args: argparse.Namespace) -> int:
         report = (
             agreement(args.agree[0], args.agree[1], args.articles)
             if args.agree
-            else evaluate_articles(args.articles, args.gold, folds=args.folds)
+            else evaluate_articles(args.articles, args.gold, folds=args.folds, lower=args.lower_case)
         )
     except (LabelError, OSError) as e:
         print(f"parley: {_reason(e)}", file=sys.stderr)

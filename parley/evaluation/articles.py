@@ -32,7 +32,7 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..nlp.document import PLOVER_TYPES, Actor, Document, Event
@@ -407,8 +407,11 @@ def _show(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def _coded(articles: Path, wanted: dict[str, Article], pipeline) -> Iterator[tuple[Article, list[Scored]]]:
-    """Each labelled article coded on `parley code`'s path, with its emitted events."""
+def _coded(
+    articles: Path, wanted: dict[str, Article], pipeline, lower: bool = False
+) -> Iterator[tuple[Article, list[Scored]]]:
+    """Each labelled article coded on `parley code`'s path, with its emitted events; `lower`:
+    as a scraper without capitals would give it (`lower_case`)."""
     from ..corpus.sources import Failure, ReadOptions, documents
 
     failures: list[str] = []
@@ -418,11 +421,13 @@ def _coded(articles: Path, wanted: dict[str, Article], pipeline) -> Iterator[tup
             if isinstance(item, Failure):
                 failures.append(f"{item.source}: {item.reason}")
             elif item.id in wanted:
+                if lower:
+                    item.text = lower_case(item.text)
                 yield item
 
     coded = set()
     for doc in pipeline(labelled()):
-        article = wanted[doc.id]
+        article = replace(wanted[doc.id], text=lower_case(wanted[doc.id].text)) if lower else wanted[doc.id]
         coded.add(doc.id)
         shift = article.text.find(doc.text) if doc.text != article.text else 0
         yield article, [from_event(doc, e, shift) for e in doc.events]
@@ -452,15 +457,25 @@ def fold_pipeline(train: list[Article]):
     return detector_pipeline(train, log=_log) if train else default_pipeline()
 
 
-def evaluate_articles(articles: Path, labels: Path, folds: int = 0, pipeline=None) -> ArticleReport:
-    """Score the events coded for the labelled articles of `articles` against `labels`."""
+def lower_case(text: str) -> str:
+    """The text in small letters, each letter as long as before, so that the labels' offsets
+    still hold (the rare letter whose small form is longer stays as it is)."""
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
+def evaluate_articles(
+    articles: Path, labels: Path, folds: int = 0, pipeline=None, lower: bool = False
+) -> ArticleReport:
+    """Score the events coded for the labelled articles of `articles` against `labels`;
+    `lower`: each article coded in small letters, as a careless scraper gives news."""
     gold = load(labels, articles)
     report = ArticleReport(str(labels))
     for f, held in enumerate(split_by_article(list(gold), folds) if folds > 1 else [list(gold)]):
         held_out = set(held)
         train = [a for k, a in gold.items() if k not in held_out]
         part = ArticleReport(f"fold {f + 1}")
-        for article, emitted in _coded(articles, {k: gold[k] for k in held}, pipeline or fold_pipeline(train)):
+        coder = pipeline or fold_pipeline(train)
+        for article, emitted in _coded(articles, {k: gold[k] for k in held}, coder, lower):
             part.add(article, emitted)
         report.pairings += part.pairings
         if folds > 1:
