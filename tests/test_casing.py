@@ -3,7 +3,7 @@ parser, and what the coder then reads in them, with the evidence in the text's o
 
 import pytest
 
-from parley.api import code
+from parley.api import actors, code
 from parley.nlp.casing import calendar_cased, lower_cased, truecased
 from parley.nlp.dateline import find_dateline
 
@@ -25,6 +25,20 @@ def test_the_capitals_an_edited_text_would_have(pipeline):
         assert word in cased, word
     # English words stay words: "car" (the Central African Republic), "reading", "may", "march"
     assert "the car was near reading" in cased and "we may march in march" in cased
+
+
+def test_us_is_the_united_states_where_the_words_around_it_say_so(pipeline):
+    text = "the us and us-led forces struck, us officials said, but they told us nothing about it."
+    cased = truecased(text, pipeline.nlp)
+    assert cased.startswith("The US and US-led forces struck, US officials") and "told us nothing" in cased
+    coded = [(r["text"], r["code"]) for r in actors(text, date="2019-03-05", pipeline=pipeline)]
+    assert ("us officials", "USAGOV") in coded and ("the us", "USA") in coded
+
+
+def test_a_surname_after_its_full_name_and_a_name_after_a_title(pipeline):
+    text = "donald trump spoke first. then trump and mr hunt left, and theresa may said she may stay."
+    cased = truecased(text, pipeline.nlp)
+    assert cased == "Donald Trump spoke first. Then Trump and Mr Hunt left, and Theresa May said she may stay."
 
 
 def test_days_and_months_for_the_date_grammar():
