@@ -162,6 +162,20 @@ def test_a_place_before_an_agent_names_its_state(patterns):
     assert found == {"Istanbul prosecutors": "TURJUD", "the Godhra police": "INDCOP"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The duo were arrested by a team comprising personnel of Godhra police.",
+        "the duo were arrested by a team comprising personnel of godhra police on monday, officials said.",
+    ],
+)
+def test_a_group_made_up_of_a_coded_body_is_that_body(pipeline, text):
+    from parley.api import code
+
+    [arrest] = [e for e in code(text, date="2019-03-04", pipeline=pipeline) if e.trigger_text == "arrested"]
+    assert [a.code for a in arrest.actors] == ["INDCOP"]  # the police of Godhra, not the town
+
+
 def test_a_lower_cased_article_is_read_in_any_case_but_not_common_words(patterns):
     from parley.api import actors
     from parley.nlp.casing import lower_cased

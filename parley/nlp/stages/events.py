@@ -126,6 +126,7 @@ DOING_VERBS = {
 # verbs whose object act comes from its "from" phrase to their subject: "receive support from Turkey"
 RECEIVING_VERBS = {"receive", "get", "obtain", "gain", "secure"}
 POSTED_VERBS = {"deploy", "station", "position", "garrison"}  # "US troops are deployed in Manbij": they deploy
+MEMBER_VERBS = {"comprise", "include", "consist", "compose", "contain"}  # "a team comprising police officers"
 DYING_VERBS = {"die", "perish"}  # their subject suffers the act: "soldiers died in an Israeli raid"
 # prepositions whose object may name what caused a death: "killed in a Turkish air strike", "during a raid"
 CAUSE_PREPS = {"in", "during", "after", "amid", "under", "from"}
@@ -388,6 +389,19 @@ class EventCoder:
             return []
         return list(doc.scratch.np_actors.get(sent.offset + tok.idx, []))
 
+    def _agent(self, doc: Document, sent: Sentence, by: Token) -> list[Actor]:
+        """The parties a "by" agent names; a group the phrase says is made up of a coded body is
+        that body ("arrested by a team comprising personnel of Godhra police": India's police)."""
+        found = self._actors_of(doc, sent, by)
+        if not found or any(not a.plain for a in found):
+            return found
+        for verb in (c for c in by.children if c.dep_ == "acl" and c.lemma_.lower() in MEMBER_VERBS):
+            for member in [c for c in verb.children if c.dep_ == "dobj"] + prep_objects(verb, {"of"}):
+                coded = [a for a in self._actors_of(doc, sent, member) if a.code]
+                if coded:
+                    return coded
+        return found
+
     def _subject(self, tok: Token) -> tuple[Token | None, bool]:
         """(subject token, passive?) for a verb, following control and coordination."""
         for child in tok.children:
@@ -494,7 +508,7 @@ class EventCoder:
             # "were targeted, expelled and killed by Isis": a passive's conjuncts share its agent
             shared = [o for c in tok.conjuncts if c.tag_ == "VBN" for o in prep_objects(c, {"by"})]
             agents = prep_objects(tok, {"by"}) or ([backer] if backer is not None else []) or shared
-            actors = [a for by in agents for a in self._actors_of(doc, sent, by)] or self._causers(doc, sent, tok)
+            actors = [a for by in agents for a in self._agent(doc, sent, by)] or self._causers(doc, sent, tok)
             recipients = self._actors_of(doc, sent, subject)
             passive = True
         else:
