@@ -45,7 +45,9 @@ BIG_CITY = 1_000_000  # a city this size is named in news more often than the wo
 TOWN = 50_000  # a place this size is named by its other spellings too ("raqqa" for Ar Raqqah)
 LONGEST_NAME = 4  # words
 HONORIFICS = {"mr", "mrs", "ms", "dr"}  # the next word is a name
-EVERYDAY = {"car"}  # acronyms (the Central African Republic) that are everyday words in lower case
+NAME_PARTICLES = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "van", "von", "der", "da", "di"}
+# table names that are everyday words in lower case ("car": the Central African Republic)
+EVERYDAY = {"car", "valley", "reunion", "kiwi", "jersey", "congress"}
 
 
 def lower_cased(text: str) -> bool:
@@ -75,13 +77,17 @@ def truecased(text: str, nlp) -> str:
             if all(text[a[1] : b[0]] in {" ", "-"} for a, b in zip(span, span[1:])):
                 phrase = " ".join(w for _, _, w in span)
                 if phrase in names:
-                    capitalise(start, span[-1][1])
+                    for k, (a, b, w) in enumerate(span):  # "US Secretary of State"
+                        if w in acronyms or w == "us":
+                            capitalise(a, b, whole=True)
+                        elif k == 0 or w not in NAME_PARTICLES:
+                            capitalise(a, b)
                     if n > 1 and span[-1][2] not in stop:
                         named.add(span[-1][2])
                     i += n
                     break
         else:
-            if word in acronyms or (word == "us" and the_us(text, start, end)):
+            if word in acronyms or (word == "us" and the_us(text, start, end, nlp)):
                 capitalise(start, end, whole=True)
             elif word == "i" or word in named:
                 capitalise(start, end)
@@ -95,20 +101,26 @@ def truecased(text: str, nlp) -> str:
     return calendar_cased("".join(chars))
 
 
-def the_us(text: str, start: int, end: int) -> bool:
+def the_us(text: str, start: int, end: int, nlp=None) -> bool:
     """Whether a lower-case "us" is the United States: "the us", "us-led", "us's", "us
-    officials" (an agent word after it), not the pronoun ("told us", "for us")."""
+    officials" (an agent word after it) and, given the spaCy model, "us airstrikes", "us
+    policy" (a noun or adjective after it); not the pronoun ("told us", "let us fight")."""
     from .vocab import agents
 
     after = text[end : end + 30]
     if text[max(0, start - 4) : start] == "the " or after[:1] == "-" or after[:2] in {"'s", "’s"}:
         return True
     following = WORD.match(after[1:]) if after[:1] == " " else None
-    if following is None:
+    if following is None or text[max(0, start - 4) : start] == "let ":
         return False
     word = following.group().lower()
-    table = agents()
-    return any(table.code(w) for w in {word, word.removesuffix("s"), word.removesuffix("es")} if len(w) > 2)
+    forms = {word, word.removesuffix("s"), word.removesuffix("es"), word.removesuffix("ies") + "y"}
+    if any(agents().code(w) for w in forms if len(w) > 2):
+        return True
+    if nlp is None:
+        return False
+    stop, nominal = _nominal(nlp)
+    return word not in stop and bool(forms & nominal)
 
 
 def calendar_cased(text: str) -> str:
@@ -158,6 +170,9 @@ def _tables(nlp) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
             acronyms.add(name.lower())
         elif not name.isupper():
             (always if len(_words(name).split()) > 1 else names).add(name)
+    # a single word of the actor tables that WordNet has only as a noun is its name ("kremlin",
+    # "pentagon", "hezbollah", "damascus"), unless it is an everyday word
+    always.update(w for n in actor_phrases() if (w := _words(n)) in nouns and w not in EVERYDAY)
     names.update(named_actors())  # PETRARCH's, some of them phrases of words ("we will win")
     always = {_words(n) for n in always}
     common = english - always  # "new delhi": "new" is a word, "delhi" a big city
@@ -172,6 +187,16 @@ def _words(name: str) -> str:
     """A table's name as `truecased` compares it: lower-case words, no leading "the", hyphens as spaces."""
     words = name.lower().replace("-", " ").split()
     return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+@lru_cache(maxsize=1)
+def _nominal(nlp) -> tuple[frozenset[str], frozenset[str]]:
+    """spaCy's stop words, and the nouns and adjectives of its lemmatizer's word lists: what may
+    follow "us" the state ("us policy"), as the pronoun's followers mostly may not."""
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    lists = sorted((set(index[pos]) for pos in index.keys()), key=len, reverse=True)
+    nouns, adjectives = lists[0], lists[1]  # the longest list is the nouns', the next the adjectives'
+    return frozenset(nlp.Defaults.stop_words), frozenset(nouns | adjectives)
 
 
 def _english_words(nlp) -> tuple[frozenset[str], frozenset[str]]:

@@ -247,7 +247,8 @@ class ActorCoder:
             spans = [sdoc[s:e] for _, s, e in self.matcher(sdoc)]
             if caseless:
                 spans += [sdoc[s:e] for _, s, e in self._caseless()[0](sdoc)]
-                spans += [sdoc[t.i : t.i + 1] for t in sdoc if t.lower_ == "us" and the_us(sdoc.text, t.idx, t.idx + 2)]
+                the_state = (t for t in sdoc if t.lower_ == "us" and the_us(sdoc.text, t.idx, t.idx + 2, self.nlp))
+                spans += [sdoc[t.i : t.i + 1] for t in the_state]
             spans += [
                 sdoc[s:e]
                 for _, s, e in self.name_matcher(sdoc)
