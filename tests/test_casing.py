@@ -35,6 +35,13 @@ def test_us_is_the_united_states_where_the_words_around_it_say_so(pipeline):
     assert ("us officials", "USAGOV") in coded and ("the us", "USA") in coded
 
 
+def test_the_tables_names_keep_their_particles_and_acronyms(pipeline):
+    text = "the kremlin said us policy would change; let us hope. the us secretary of state met hezbollah in a valley."
+    assert truecased(text, pipeline.nlp) == (
+        "The Kremlin said US policy would change; let us hope. The US Secretary of State met Hezbollah in a valley."
+    )
+
+
 def test_a_surname_after_its_full_name_and_a_name_after_a_title(pipeline):
     text = "donald trump spoke first. then trump and mr hunt left, and theresa may said she may stay."
     cased = truecased(text, pipeline.nlp)

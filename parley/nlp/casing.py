@@ -5,10 +5,11 @@ spaCy's tagger and entity recogniser read capitals: in a lower-cased text they m
 people, days and sentence starts, and the stages after them miss the parties, places and
 dates those carry. `truecased` gives the parser the same text with capitals where an edited
 one would have them: sentence starts, "I", days and months, and the names the project's tables
-know (countries, peoples, regions, cities, people, organisations; acronyms such as "BJP" in
+know (countries, peoples, regions, cities, people, organisations; acronyms such as "NATO" in
 upper case). A single word that is also an English word ("reading", "bath", "may") keeps its
-small letter unless it names a state, a people or a city of a million. Only letters' case
-changes, so every offset into the text stays valid.
+small letter unless it names a state, a people, a city of a million or, being only a noun, a
+body of the actor tables ("kremlin"); "us" is the United States only where the words around
+it say so. Only letters' case changes, so every offset into the text stays valid.
 """
 
 from __future__ import annotations
