@@ -35,6 +35,8 @@ def first(sentence, pipeline, date="2024-03-01"):
         ("Russia's foreign minister condemned the attack on the convoy.", "RUSGOV"),
         ("NATO condemned the attack on the convoy.", "IGOWSTNAT"),
         ("Amnesty International condemned the arrest of the journalists.", "NGOHRI"),
+        ("The OPCW condemned the attack on the convoy.", "IGOOPCW"),  # each organisation its own party
+        ("Unesco condemned the destruction of the temple.", "IGOUNOEDU"),
         # Guardian style: the security council in lower case is the UN's; aid agencies are NGOs
         ("The security council condemned the attack on the convoy.", "IGO"),
         ("Relief agencies condemned the attack on the convoy.", "NGO"),
