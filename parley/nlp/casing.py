@@ -51,8 +51,11 @@ NAME_PARTICLES = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "van
 EVERYDAY = {"car", "valley", "reunion", "kiwi", "jersey", "congress"}
 
 
+@lru_cache(maxsize=256)
 def lower_cased(text: str) -> bool:
-    """True for a text written (or scraped) without capitals: under one letter in 200 upper case."""
+    """True for a text written (or scraped) without capitals: under one letter in 200 upper case.
+    Remembered for the last texts: the parse, datelines, actors and time stages each ask it of
+    the same document, a batch of documents apart."""
     letters = sum(c.isalpha() for c in text)
     return letters >= 40 and sum(c.isupper() for c in text) * 200 < letters
 
@@ -120,8 +123,8 @@ def the_us(text: str, start: int, end: int, nlp=None) -> bool:
         return True
     if nlp is None:
         return False
-    stop, nominal = _nominal(nlp)
-    return word not in stop and bool(forms & nominal)
+    nouns, adjectives, _ = _word_lists(nlp)
+    return word not in nlp.Defaults.stop_words and bool(forms & (nouns | adjectives))
 
 
 def calendar_cased(text: str) -> str:
@@ -191,28 +194,25 @@ def _words(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _nominal(nlp) -> tuple[frozenset[str], frozenset[str]]:
-    """spaCy's stop words, and the nouns and adjectives of its lemmatizer's word lists: what may
-    follow "us" the state ("us policy"), as the pronoun's followers mostly may not."""
-    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
-    lists = sorted((set(index[pos]) for pos in index.keys()), key=len, reverse=True)
-    nouns, adjectives = lists[0], lists[1]  # the longest list is the nouns', the next the adjectives'
-    return frozenset(nlp.Defaults.stop_words), frozenset(nouns | adjectives)
+def _word_lists(nlp) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The English words of spaCy's lemmatizer (its word lists, from WordNet, without phrases):
+    its nouns, its adjectives, and every other word (verbs, adverbs, its exceptions and spaCy's
+    stop words). WordNet lists some names too ("mumbai", "nato"), which `_tables` lets through
+    for states, peoples, regions, big cities and acronyms."""
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    index = lookups.get_table("lemma_index")
+    lists = sorted(({w for w in index[pos] if "_" not in w} for pos in index.keys()), key=len, reverse=True)
+    nouns, adjectives = lists[0], lists[1]  # by length: nouns, adjectives, verbs, adverbs
+    other = set(nlp.Defaults.stop_words).union(*lists[2:])
+    for entries in lookups.get_table("lemma_exc").values():
+        other.update(entries)
+    return frozenset(nouns), frozenset(adjectives), frozenset(other)
 
 
 def _english_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
-    """Lower-case English words (the lemmatizer's word lists, from WordNet, its exceptions and
-    spaCy's stop words), and those of them that are only nouns. WordNet lists some names too
-    ("mumbai", "nato"), which `_tables` lets through for states, peoples, regions, big cities
-    and acronyms."""
-    lookups = nlp.get_pipe("lemmatizer").lookups
-    index = lookups.get_table("lemma_index")
-    by_pos = {pos: {w for w in index[pos] if "_" not in w} for pos in index.keys()}
-    nouns = max(by_pos.values(), key=len)  # the noun list is the longest
-    other = set(nlp.Defaults.stop_words).union(*(ws for ws in by_pos.values() if ws is not nouns))
-    for entries in lookups.get_table("lemma_exc").values():
-        other.update(entries)
-    return frozenset(nouns | other), frozenset(nouns - other)
+    """Lower-case English words, and those of them that are only nouns (`_word_lists`)."""
+    nouns, adjectives, other = _word_lists(nlp)
+    return nouns | adjectives | other, nouns - adjectives - other
 
 
 def in_letters(parsed, text: str):

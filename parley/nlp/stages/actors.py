@@ -247,8 +247,9 @@ class ActorCoder:
             spans = [sdoc[s:e] for _, s, e in self.matcher(sdoc)]
             if caseless:
                 spans += [sdoc[s:e] for _, s, e in self._caseless()[0](sdoc)]
-                the_state = (t for t in sdoc if t.lower_ == "us" and the_us(sdoc.text, t.idx, t.idx + 2, self.nlp))
-                spans += [sdoc[t.i : t.i + 1] for t in the_state]
+                chunk = sdoc.text  # built once: spaCy joins its tokens on each call
+                states = [t for t in sdoc if t.lower_ == "us" and the_us(chunk, t.idx, t.idx + 2, self.nlp)]
+                spans += [sdoc[t.i : t.i + 1] for t in states]
             spans += [
                 sdoc[s:e]
                 for _, s, e in self.name_matcher(sdoc)

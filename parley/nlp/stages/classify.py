@@ -369,10 +369,9 @@ class EventClassifierStage:
         for event, row, spans in zip(pool, q, found):
             work = doc.scratch.of(event)
             work.sentence_label = label
-            typed = self._kept_type(event, row)
-            if typed is None:
+            best = self._kept_type(event, row)
+            if best is None:
                 continue
-            best = typed
             if event.negated and event.cameo and TYPES[best] == "REJECT":
                 best = TYPES.index(event.event_type)  # "have not reached an agreement": AGREE, negated
             if event.event_type != TYPES[best]:
