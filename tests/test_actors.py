@@ -40,10 +40,26 @@ def first(sentence, pipeline, date="2024-03-01"):
         # Guardian style: the security council in lower case is the UN's; aid agencies are NGOs
         ("The security council condemned the attack on the convoy.", "IGO"),
         ("Relief agencies condemned the attack on the convoy.", "NGO"),
+        ("The European Community imposed sanctions on Serbia.", "IGOEUREEC"),
+        # the guide's sectors: protesters are civilians, militants rebels (PETRARCH: OPP, UAF)
+        ("Protesters condemned the attack on the convoy in Tehran.", "IRNCVL"),
+        ("Militants in Idlib attacked the convoy.", "SYRREB"),
     ],
 )
 def test_actor_codes(pipeline, sentence, actor_code):
     assert [a.code for a in first(sentence, pipeline).actors] == [actor_code]
+
+
+@pytest.mark.parametrize(
+    "sentence,actor_code",
+    [
+        ("The Bush administration invaded Iraq in 2003.", "USAGOV"),  # not the Egyptian town Būsh
+        ("The Trump administration condemned the attack on the convoy.", "USAGOV"),  # out of office in 2023
+        ("The Obama administration condemned the attack on the convoy.", "USAGOV"),
+    ],
+)
+def test_a_leaders_administration_is_the_government_he_led(pipeline, sentence, actor_code):
+    assert [a.code for a in first(sentence, pipeline, date="2023-05-02").actors] == [actor_code]
 
 
 def test_actor_span_offsets_point_at_the_text(pipeline):

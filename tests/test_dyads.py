@@ -65,6 +65,25 @@ def test_armed_groups_and_a_stateless_peoples_forces(patterns, sentence, actor):
     assert (first["code"], first["country"], first["sector"]) == actor
 
 
+@pytest.mark.parametrize(
+    "sentence,trigger,actor_code",
+    [
+        ("The Kurds attacked Isis positions near Raqqa.", "attacked", "SYRREB"),  # a people: the forces it fields
+        ("Turkey threatened the Kurds.", "threatened", "TURGOV"),
+        # a state's adjective or people in a military act: its forces; elsewhere maybe its people
+        ("Syrian airstrikes killed 20 civilians in Idlib.", "killed", "SYRMIL"),
+        ("The Russians attacked Idlib.", "attacked", "RUSMIL"),
+        ("Russian jets bombed the town.", "bombed", "RUSMIL"),
+        ("Syrians protested in Damascus against the government.", "protested", "SYR"),
+    ],
+)
+def test_the_sector_a_reader_gives_a_people_or_a_states_adjective(pipeline, sentence, trigger, actor_code):
+    (event,) = [e for e in code(sentence, date="2018-03-01", pipeline=pipeline) if e.trigger_text == trigger]
+    assert [a.code for a in event.actors] == [actor_code]
+    if trigger == "threatened":  # the people as a target is its forces too
+        assert [r.sector for r in event.recipients] == ["REB"]
+
+
 def test_an_agentless_arrest_is_the_police_of_the_place(pipeline):
     text = "Officials in Turkey spoke on Monday. Two more persons have been arrested in Godhra, in Gujarat."
     (arrest,) = events_of(text, pipeline, "COERCE")

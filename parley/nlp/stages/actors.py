@@ -65,6 +65,7 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
 # sectors that act abroad: any other unnamed body (police, courts, civilians, rebels) is taken to
 # be of the place where it acts (`Actor.local`, settled by the dyads stage once events are placed)
 ABROAD_SECTORS = frozenset({"GOV", "MIL"})
+GOVERNMENTS = frozenset({"administration", "government", "regime", "cabinet"})  # bodies a leader's name heads
 MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city at least this big
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
@@ -732,6 +733,9 @@ class ActorCoder:
             # a title in the text says more than a table's "out of office" ("President Lula"), or
             # "in opposition" where it is a leader's ("Chancellor Merz" on a day he led the opposition)
             titled = m.sector == "ELI" or (m.sector == "OPP" and agent_phrase in self.roles)
+            # "the Bush administration", "the Trump administration" in 2023: the government a
+            # person led, whatever the person's code on the article's day
+            titled = titled or (sector == "GOV" and agent_phrase in GOVERNMENTS and m.name is not None)
             sec = sector if sector and titled else m.sector or sector
             people = self.peoples.get(m.text)
             if people is not None and sec in {"MIL", "UAF"}:  # "Kurdish forces": no state's army

@@ -28,11 +28,14 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
+from ..vocab import peoples
 from .actors import focus_country
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
 # military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
 STATE_NAMES = ("country table", "capital table", "article dyad")  # in `Actor.why`: a state's name, or "the parties"
+DEMONYM = "demonym table"  # in `Actor.why`: a state's adjective or people ("Syrian", "the Russians")
+PEOPLE = "peoples table"  # in `Actor.why`: a people of no state of its own ("the Kurds")
 MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
@@ -123,20 +126,34 @@ def localised(actors: list[Actor], country: str | None) -> list[Actor]:
 def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Actor]:
     """Parties that name a state alone given the sector a reader gives them: its armed forces
     acting in a military act, else its government; a target of an attack, threat, aid or
-    arrest may be its people, army or rebels, and keeps none."""
-    if acting:
-        sector = "MIL" if event_type in MILITARY_ACTS else "GOV"
-    elif event_type not in UNSURE_TARGETS:
-        sector = "GOV"
-    else:
-        return actors
-    why = f"; a state named as a party: {sector}"
-    return [
-        dataclasses.replace(a, sector=sector, code=a.country + sector, why=f"{a.why}{why}")
-        if a.sector is None and a.country and a.code == a.country and names_state(a)
-        else a
-        for a in actors
-    ]
+    arrest may be its people, army or rebels, and keeps none. A state's adjective or people
+    acting in a military act are its forces too ("Syrian airstrikes", "the Russians
+    attacked"); elsewhere they may be its people ("Syrians protested") and keep none. A people
+    of no state ("the Kurds") is, on either side, the forces it fields, as readers code it."""
+    military = acting and event_type in MILITARY_ACTS
+    sector = ("MIL" if military else "GOV") if acting or event_type not in UNSURE_TARGETS else None
+    out = []
+    for a in actors:
+        if a.sector is None and a.country and a.code == a.country:
+            if sector and (names_state(a) or (military and DEMONYM in (a.why or ""))):
+                a = dataclasses.replace(
+                    a, sector=sector, code=a.country + sector, why=f"{a.why}; a state named as a party: {sector}"
+                )
+            elif forces := _forces_of(a):
+                a = dataclasses.replace(
+                    a, sector=forces, code=a.country + forces, why=f"{a.why}; a people's forces: {forces}"
+                )
+        out.append(a)
+    return out
+
+
+def _forces_of(actor: Actor) -> str | None:
+    """The sector of the forces a stateless people fields where the party is that people
+    ("the Kurds": REB), else None."""
+    if PEOPLE not in (actor.why or ""):
+        return None
+    forms = peoples()
+    return next((people.forces_sector for word in actor.text.split() if (people := forms.get(word))), None)
 
 
 def names_state(actor: Actor) -> bool:
