@@ -150,14 +150,19 @@ def _in_full_name(tok: Token) -> bool:
 
 def focus_country(doc: Document, before: int) -> str | None:
     """The state the article has named most often before an offset (of equals, the one
-    named last): whose government, army or police an unnamed one is, as a reader takes it."""
+    named last): whose government, army or police an unnamed one is, as a reader takes it.
+    Before the article names any, the first it names after ("The government said ...
+    Australia's foreign minister")."""
     counts: Counter = Counter()
     last: dict[str, int] = {}
+    first = None
     for country, start in _state_mentions(doc):
         if start < before:
             counts[country] += 1
             last[country] = start
-    return max(counts, key=lambda c: (counts[c], last[c]), default=None)
+        elif first is None:
+            first = country
+    return max(counts, key=lambda c: (counts[c], last[c]), default=first)
 
 
 def _holders_state(doc: Document, role: str, before: int) -> str | None:
