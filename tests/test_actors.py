@@ -429,6 +429,8 @@ def test_a_party_is_its_state_in_government_or_opposition_on_the_day(pipeline):
     assert first(text, pipeline, date="2025-03-01").actors[0].code == "GBRGOV"
     event = first("The Conservative party chairman, Brandon Lewis, defended the decision.", pipeline, "2019-02-20")
     assert event.actors[0].country == "GBR"
+    text = "The BJP criticised the strikes on Syria."  # India's opposition in 2010, its government in 2018
+    assert [first(text, pipeline, date=d).actors[0].code for d in ("2010-04-14", "2018-04-14")] == ["INDOPP", "INDGOV"]
 
 
 def test_an_unnamed_state_body_that_acts_by_a_passive_is_the_articles_state(pipeline):
