@@ -443,3 +443,11 @@ def test_a_title_is_the_holder_the_article_has_named(pipeline):
     text = "Donald Trump spoke to Erdogan on Monday. Mattis criticised the president on Tuesday."
     criticised = next(e for e in code(text, date="2018-12-22", pipeline=pipeline) if e.trigger_text == "criticised")
     assert [(a.code, a.name) for a in criticised.recipients] == [("USAGOV", "Donald Trump")]
+
+
+def test_a_person_no_table_knows_is_of_the_state_of_the_home_town_given(pipeline):
+    [killed] = code("Jac Holmes, 24, from Bournemouth, was killed in Raqqa.", date="2018-03-01", pipeline=pipeline)
+    holmes = next(r for r in killed.recipients if r.text.startswith("Jac Holmes"))
+    assert (holmes.country, holmes.sector) == ("GBR", None)  # the tagger takes the town for an organisation
+    [asked] = code("Hoda Muthana, 24, from Alabama, asked to return home.", date="2019-02-20", pipeline=pipeline)
+    assert [a.country for a in asked.actors] == ["USA"]

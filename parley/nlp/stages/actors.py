@@ -93,6 +93,7 @@ SPEECH_VERBS = frozenset(
         "claim",
     }
 )
+HOME_NE = frozenset({"GPE", "LOC", "FAC", "ORG", ""})  # entity types a person's home town ("from ...") is given
 PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
 FOCUS_WHY = "the state the article has named most so far"  # how an actor guessed by `focus_country` says so
 MISSPELT_POS = frozenset({"PROPN", "ADJ", "NOUN"})  # the parts of speech a misspelt country's name is tagged
@@ -150,19 +151,14 @@ def _in_full_name(tok: Token) -> bool:
 
 def focus_country(doc: Document, before: int) -> str | None:
     """The state the article has named most often before an offset (of equals, the one
-    named last): whose government, army or police an unnamed one is, as a reader takes it.
-    Before the article names any, the first it names after ("The government said ...
-    Australia's foreign minister")."""
+    named last): whose government, army or police an unnamed one is, as a reader takes it."""
     counts: Counter = Counter()
     last: dict[str, int] = {}
-    first = None
     for country, start in _state_mentions(doc):
         if start < before:
             counts[country] += 1
             last[country] = start
-        elif first is None:
-            first = country
-    return max(counts, key=lambda c: (counts[c], last[c]), default=first)
+    return max(counts, key=lambda c: (counts[c], last[c]), default=None)
 
 
 def _holders_state(doc: Document, role: str, before: int) -> str | None:
@@ -652,6 +648,10 @@ class ActorCoder:
             why = f"place '{place.name}' is in {place.country}"
             return [Actor(text, start, end, place.country, place.country, None, None, why)]
         if head.ent_type_ in UNKNOWN_NE or (head.pos_ == "PROPN" and not head.ent_type_):
+            home = self._home(head, offset, doc) if head.ent_type_ == "PERSON" else None
+            if home is not None:  # "Jac Holmes, 24, from Bournemouth": a person of that state
+                why = f"unknown name, from '{home[1]}', of {home[0]}"
+                return [Actor(text, start, end, home[0], home[0], None, None, why)]
             return [Actor(text, start, end, None, None, None, None, "unknown name")]
         if head.pos_ in {"NOUN", "PROPN"} and not head.ent_type_:
             return [Actor(text, start, end, None, None, None, None, PLAIN_PHRASE)]
@@ -682,6 +682,27 @@ class ActorCoder:
                 if m is not None:
                     return (m.country, m.text) if m.country and m.country not in STATELESS else None
                 place = gazetteer().lookup(obj.text) if obj.ent_type_ in PLACE_NE else None
+                if _town_or_larger(place):
+                    return place.country, place.name
+        return None
+
+    @staticmethod
+    def _home(head: Token, offset: int, doc: Document) -> tuple[str, str] | None:
+        """The state and name of the place a person the tables do not know is said to come from
+        ("Hoda Muthana, 24, from Alabama", "a teacher from Leeds"): a coded state, else a city or
+        region the gazetteer knows."""
+        heads = [head, *(t for t in head.children if t.dep_ == "appos")]
+        for prep in (c for h in heads for c in h.children):
+            if prep.dep_ != "prep" or prep.lower_ != "from":
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
+                    continue
+                m = doc.scratch.mention_at.get(offset + obj.idx)
+                if m is not None:
+                    return (m.country, m.text) if m.country and m.country not in STATELESS else None
+                # the tagger often calls a home town an organisation ("from Bournemouth")
+                place = gazetteer().lookup(obj.text) if obj.ent_type_ in HOME_NE else None
                 if _town_or_larger(place):
                     return place.country, place.name
         return None
