@@ -56,6 +56,7 @@ def test_civilians_killed_in_a_syrian_town_are_syrian_in_an_article_about_turkey
         ("The IDF struck targets in Gaza.", ("ISRMIL", "ISR", "MIL")),
         ("The Wagner Group seized the airport.", ("RUSMIL", "RUS", "MIL")),
         ("Kurdish fighters attacked the convoy near Kobani in Syria.", ("SYRREB", "SYR", "REB")),
+        ("Syrian Kurdish forces attacked the convoy.", ("SYRREB", "SYR", "REB")),  # the people's, not Syria's army
     ],
 )
 def test_armed_groups_and_a_stateless_peoples_forces(patterns, sentence, actor):
@@ -69,11 +70,14 @@ def test_armed_groups_and_a_stateless_peoples_forces(patterns, sentence, actor):
     "sentence,trigger,actor_code",
     [
         ("The Kurds attacked Isis positions near Raqqa.", "attacked", "SYRREB"),  # a people: the forces it fields
+        ("The Syrian Kurds attacked Isis positions.", "attacked", "SYRREB"),
         ("Turkey threatened the Kurds.", "threatened", "TURGOV"),
-        # a state's adjective or people in a military act: its forces; elsewhere maybe its people
+        # a state's adjective or people: its forces in a military act, else its government,
+        # save its people who protest
         ("Syrian airstrikes killed 20 civilians in Idlib.", "killed", "SYRMIL"),
         ("The Russians attacked Idlib.", "attacked", "RUSMIL"),
         ("Russian jets bombed the town.", "bombed", "RUSMIL"),
+        ("Russian vetoes have blocked every resolution on Syria.", "blocked", "RUSGOV"),
         ("Syrians protested in Damascus against the government.", "protested", "SYR"),
     ],
 )

@@ -763,8 +763,9 @@ class ActorCoder:
             # person led, whatever the person's code on the article's day
             titled = titled or (sector == "GOV" and agent_phrase in GOVERNMENTS and m.name is not None)
             sec = sector if sector and titled else m.sector or sector
-            people = self.peoples.get(m.text)
-            if people is not None and sec in {"MIL", "UAF"}:  # "Kurdish forces": no state's army
+            # "Kurdish forces", "Syrian Kurdish forces": no state's army
+            people = next((self.peoples[a.text] for a in group if a.text in self.peoples), None)
+            if people is not None and sec in {"MIL", "UAF"}:
                 sec = people.forces_sector
             why = "; ".join(a.why or "" for a in group)
             if sector and not m.sector:

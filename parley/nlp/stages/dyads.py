@@ -126,22 +126,22 @@ def localised(actors: list[Actor], country: str | None) -> list[Actor]:
 def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Actor]:
     """Parties that name a state alone given the sector a reader gives them: its armed forces
     acting in a military act, else its government; a target of an attack, threat, aid or
-    arrest may be its people, army or rebels, and keeps none. A state's adjective or people
-    acting in a military act are its forces too ("Syrian airstrikes", "the Russians
-    attacked"); elsewhere they may be its people ("Syrians protested") and keep none. A people
-    of no state ("the Kurds") is, on either side, the forces it fields, as readers code it."""
-    military = acting and event_type in MILITARY_ACTS
-    sector = ("MIL" if military else "GOV") if acting or event_type not in UNSURE_TARGETS else None
+    arrest may be its people, army or rebels, and keeps none. So do a state's adjective and
+    people ("Syrian airstrikes", "Russian vetoes", "the Russians attacked"), as readers code
+    them, save those who protest ("Syrians protested": its people). A people of no state
+    ("the Kurds") is, on either side, the forces it fields."""
+    sector = ("MIL" if event_type in MILITARY_ACTS else "GOV") if acting or event_type not in UNSURE_TARGETS else None
+    demonym_too = not (acting and event_type == "PROTEST")
     out = []
     for a in actors:
         if a.sector is None and a.country and a.code == a.country:
-            if sector and (names_state(a) or (military and DEMONYM in (a.why or ""))):
-                a = dataclasses.replace(
-                    a, sector=sector, code=a.country + sector, why=f"{a.why}; a state named as a party: {sector}"
-                )
-            elif forces := _forces_of(a):
+            if forces := _forces_of(a):  # "the Syrian Kurds": the people, not the state
                 a = dataclasses.replace(
                     a, sector=forces, code=a.country + forces, why=f"{a.why}; a people's forces: {forces}"
+                )
+            elif sector and (names_state(a) or (demonym_too and DEMONYM in (a.why or ""))):
+                a = dataclasses.replace(
+                    a, sector=sector, code=a.country + sector, why=f"{a.why}; a state named as a party: {sector}"
                 )
         out.append(a)
     return out
