@@ -134,14 +134,15 @@ def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Act
     demonym_too = not (acting and event_type == "PROTEST")
     out = []
     for a in actors:
-        if a.sector is None and a.country and a.code == a.country:
+        country = a.country
+        if a.sector is None and country and a.code == country:
             if forces := _forces_of(a):  # "the Syrian Kurds": the people, not the state
                 a = dataclasses.replace(
-                    a, sector=forces, code=a.country + forces, why=f"{a.why}; a people's forces: {forces}"
+                    a, sector=forces, code=country + forces, why=f"{a.why}; a people's forces: {forces}"
                 )
             elif sector and (names_state(a) or (demonym_too and DEMONYM in (a.why or ""))):
                 a = dataclasses.replace(
-                    a, sector=sector, code=a.country + sector, why=f"{a.why}; a state named as a party: {sector}"
+                    a, sector=sector, code=country + sector, why=f"{a.why}; a state named as a party: {sector}"
                 )
         out.append(a)
     return out
