@@ -27,7 +27,7 @@ bomb"). Unknown names keep their text with country null.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import TypeGuard
 
@@ -147,6 +147,27 @@ def _bracketed_acronym(tok: Token) -> bool:
 def _in_full_name(tok: Token) -> bool:
     """True for a word of a person's name of several words ("Brandon Lewis": not the town)."""
     return tok.ent_type_ == "PERSON" and any(e.start <= tok.i < e.end and len(e) > 1 for e in tok.doc.ents)
+
+
+def _place_after(
+    preposition: str, heads: list[Token], offset: int, doc: Document, kinds: Collection[str]
+) -> tuple[str, str] | None:
+    """The state and name of the place a preposition of one of the words introduces ("in
+    Kenya", "from Leeds"): a coded mention's state, else a city or region the gazetteer knows
+    where the tagger gave the name one of `kinds` of entity."""
+    for prep in (c for h in heads for c in h.children):
+        if prep.dep_ != "prep" or prep.lower_ != preposition:
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
+                continue
+            m = doc.scratch.mention_at.get(offset + obj.idx)
+            if m is not None:
+                return (m.country, m.text) if m.country and m.country not in STATELESS else None
+            place = gazetteer().lookup(obj.text) if obj.ent_type_ in kinds else None
+            if _town_or_larger(place):
+                return place.country, place.name
+    return None
 
 
 def focus_country(doc: Document, before: int) -> str | None:
@@ -672,40 +693,15 @@ class ActorCoder:
     def _stationed(head: Token, offset: int, doc: Document) -> tuple[str, str] | None:
         """The state and name of the place an agent noun is said to be in ("police in Kenya",
         "rebels in Idlib"): a coded mention, else a city or region the gazetteer knows."""
-        for prep in head.children:
-            if prep.dep_ != "prep" or prep.lower_ != "in":
-                continue
-            for obj in prep.children:
-                if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
-                    continue
-                m = doc.scratch.mention_at.get(offset + obj.idx)
-                if m is not None:
-                    return (m.country, m.text) if m.country and m.country not in STATELESS else None
-                place = gazetteer().lookup(obj.text) if obj.ent_type_ in PLACE_NE else None
-                if _town_or_larger(place):
-                    return place.country, place.name
-        return None
+        return _place_after("in", [head], offset, doc, PLACE_NE)
 
     @staticmethod
     def _home(head: Token, offset: int, doc: Document) -> tuple[str, str] | None:
         """The state and name of the place a person the tables do not know is said to come from
-        ("Hoda Muthana, 24, from Alabama", "a teacher from Leeds"): a coded state, else a city or
-        region the gazetteer knows."""
+        ("Hoda Muthana, 24, from Alabama", "a teacher from Leeds"); the tagger often calls a
+        home town an organisation ("from Bournemouth")."""
         heads = [head, *(t for t in head.children if t.dep_ == "appos")]
-        for prep in (c for h in heads for c in h.children):
-            if prep.dep_ != "prep" or prep.lower_ != "from":
-                continue
-            for obj in prep.children:
-                if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
-                    continue
-                m = doc.scratch.mention_at.get(offset + obj.idx)
-                if m is not None:
-                    return (m.country, m.text) if m.country and m.country not in STATELESS else None
-                # the tagger often calls a home town an organisation ("from Bournemouth")
-                place = gazetteer().lookup(obj.text) if obj.ent_type_ in HOME_NE else None
-                if _town_or_larger(place):
-                    return place.country, place.name
-        return None
+        return _place_after("from", heads, offset, doc, HOME_NE)
 
     @staticmethod
     def _place_named(head: Token, doc: Document) -> Place | None:
