@@ -117,3 +117,11 @@ def test_each_pair_has_its_own_id_also_when_one_phrase_names_both_parties(pipeli
     assert len({e.event_id for e in code(text, date="2024-03-04", pipeline=pipeline)}) == len(
         code(text, date="2024-03-04", pipeline=pipeline)
     )
+
+
+def test_an_organisation_that_investigates_an_attack_is_not_its_agent(pipeline):
+    text = "OPCW inspectors will arrive in Syria to investigate the alleged use of chemical weapons in Douma."
+    [use] = [e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.event_type == "ASSAULT"]
+    assert use.actors == []  # the parse's subject, the inspectors, is no reader's attacker
+    [bombed] = code("NATO jets bombed Tripoli.", date="2011-04-12", pipeline=pipeline)
+    assert [a.code for a in bombed.actors] == ["IGOWSTNAT"]  # an alliance that wages war can attack

@@ -28,13 +28,14 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
-from ..vocab import peoples
+from ..vocab import STATELESS, peoples
 from .actors import focus_country
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
 # military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
 STATE_NAMES = ("country table", "capital table", "article dyad")  # in `Actor.why`: a state's name, or "the parties"
 DEMONYM = "demonym table"  # in `Actor.why`: a state's adjective or people ("Syrian", "the Russians")
+ARMED_ORGANISATIONS = frozenset({"IGOWSTNAT"})  # organisations that wage war as such (NATO)
 PEOPLE = "peoples table"  # in `Actor.why`: a people of no state of its own ("the Kurds")
 MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
@@ -148,6 +149,19 @@ def state_sector(actors: list[Actor], event_type: str, acting: bool) -> list[Act
     return out
 
 
+def unarmed_body(actor: Actor) -> bool:
+    """An international or non-governmental organisation with no forces of its own named: the
+    investigators, monitors and rescuers an attack's sentence names ("OPCW inspectors will
+    investigate the use of chemical weapons", "a UN report said shelling displaced 5,000"),
+    whom the parse takes for its agent and no reader does. NATO, and an organisation's troops
+    ("African Union troops"), can attack."""
+    return (
+        actor.country in STATELESS
+        and actor.code not in ARMED_ORGANISATIONS
+        and not (actor.sector == "MIL" or "-> MIL" in (actor.why or ""))
+    )
+
+
 def _forces_of(actor: Actor) -> str | None:
     """The sector of the forces a stateless people fields where the party is that people
     ("the Kurds": REB), else None."""
@@ -186,6 +200,8 @@ class DyadSplitter:
             if not event.actors and sector:
                 event.actors = [implied_agent(event, sector, country or focus_country(doc, event.trigger_start))]
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
+            if event.event_type == "ASSAULT":
+                event.actors = [a for a in event.actors if not unarmed_body(a)]
             event.actors = state_sector(event.actors, event.event_type, acting=True)
             event.recipients = state_sector(event.recipients, event.event_type, acting=False)
             if self._mutual(doc, event):
