@@ -21,7 +21,8 @@ misspelt by a letter ("Ethopia") is read as it (`spelling.py`); a town heading a
 its state ("shelled Aleppo"), and an agent "in" a place that place's ("rebels in Idlib").
 "We", "our" and "I" in quoted words are the speaker's; "it" and "they" the last singular or
 plural subject that is no person. Any other noun phrase is a plain, uncoded actor ("a car
-bomb"). Unknown names keep their text with country null.
+bomb"). Unknown names keep their text with country null, but for a person whose home town
+the text gives ("Jac Holmes, 24, from Bournemouth").
 """
 
 from __future__ import annotations
