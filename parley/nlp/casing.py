@@ -51,11 +51,9 @@ NAME_PARTICLES = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "van
 EVERYDAY = {"car", "valley", "reunion", "kiwi", "jersey", "congress"}
 
 
-@lru_cache(maxsize=256)
 def lower_cased(text: str) -> bool:
     """True for a text written (or scraped) without capitals: under one letter in 200 upper case.
-    Remembered for the last texts: the parse, datelines, actors and time stages each ask it of
-    the same document, a batch of documents apart."""
+    The parse asks it once per document (`Scratch.caseless`), for the stages after it."""
     letters = sum(c.isalpha() for c in text)
     return letters >= 40 and sum(c.isupper() for c in text) * 200 < letters
 

@@ -24,9 +24,12 @@ class Dateline:
     end: int  # offset where the story proper begins
 
 
-def find_dateline(text: str) -> Dateline | None:
-    """The dateline at the start of a text, if there is one."""
-    m = DATELINE.match(text) or (_caseless(text) if lower_cased(text) else None)
+def find_dateline(text: str, caseless: bool | None = None) -> Dateline | None:
+    """The dateline at the start of a text, if there is one; `caseless`: whether the text is
+    written without capitals, where the caller knows (else it is found out)."""
+    if caseless is None:
+        caseless = lower_cased(text)
+    m = DATELINE.match(text) or (_caseless(text) if caseless else None)
     if not m or len(m.group(1)) < 3:
         return None
     qualifier = None

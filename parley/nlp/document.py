@@ -205,6 +205,7 @@ class Scratch:
     uncoded: list[Event] = field(default_factory=list)  # main verbs no rule coded and no event came of
     candidates: list[Event] = field(default_factory=list)  # every other verb and noun: the detector's to take
     work: dict[int, tuple[Event, EventWork]] = field(default_factory=dict)  # by id(); holds the event, so ids stay
+    caseless: bool = False  # a text written without capitals (`casing.lower_cased`), as the parse found it
 
     def of(self, event: Event) -> EventWork:
         """The working state of one of this document's events (candidates too)."""

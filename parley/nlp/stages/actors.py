@@ -37,7 +37,7 @@ from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 
 from .. import phrases
-from ..casing import lower_cased, the_us
+from ..casing import the_us
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..gazetteer import Place, gazetteer
 from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase, opposed
@@ -229,7 +229,7 @@ class ActorCoder:
     """Codes actor mentions and noun phrase heads of a parsed Document."""
 
     name = "actors"
-    reads: tuple[str, ...] = ("sentences",)
+    reads: tuple[str, ...] = ("sentences", "scratch.caseless")
     writes: tuple[str, ...] = ("mentions", "scratch.mention_at", "scratch.np_actors", "scratch.dyad")
 
     def __init__(self, nlp) -> None:
@@ -266,7 +266,7 @@ class ActorCoder:
 
     def __call__(self, doc: Document) -> None:
         groups: dict[int, Span] = {}
-        caseless = lower_cased(doc.text)  # "gujarat police arrested ...": names are not capitalised
+        caseless = doc.scratch.caseless  # "gujarat police arrested ...": names are not capitalised
         for offset, sdoc in doc.chunks:
             spans = [sdoc[s:e] for _, s, e in self.matcher(sdoc)]
             if caseless:
@@ -663,7 +663,7 @@ class ActorCoder:
             return [Actor(text, start, end, sector, None, sector, None, why, sector not in ABROAD_SECTORS)]
         # the tagger calls a town a NORP or nothing as often as a GPE ("shelled Aleppo", "Douma accused")
         named_place = (  # a lower-case word in a cased text names no place ("the canton's towns")
-            head.pos_ == "PROPN" and head.ent_type_ in PLACE_NAMES_NE and (not head.is_lower or lower_cased(doc.text))
+            head.pos_ == "PROPN" and head.ent_type_ in PLACE_NAMES_NE and (not head.is_lower or doc.scratch.caseless)
         )
         place = self._place_named(head, doc) if named_place else None
         if place is not None:  # "shelled Aleppo", "Ghouta's hospitals": the place's state

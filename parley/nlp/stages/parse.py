@@ -36,14 +36,14 @@ def load_model():
         return spacy.load(MODEL)
 
 
-def chunk_spans(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, int]]:
+def chunk_spans(text: str, limit: int = MAX_CHUNK, caseless: bool | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of chunks of at most `limit` characters, cut at line breaks if possible.
 
     A dateline ("TBILISI, Dec 2 -") is left out: parsed with the first sentence it would
     pose as its subject.
     """
     spans = []
-    dateline = find_dateline(text)
+    dateline = find_dateline(text, caseless)
     start = dateline.end if dateline else 0
     n = len(text)
     while start < n:
@@ -63,7 +63,7 @@ class Parser:
 
     name = "parse"
     reads: tuple[str, ...] = ("text",)
-    writes: tuple[str, ...] = ("text", "chunks", "sentences")
+    writes: tuple[str, ...] = ("text", "chunks", "sentences", "scratch.caseless")
 
     def __init__(self, nlp=None, batch_size: int = 64) -> None:
         self.nlp = nlp or load_model()
@@ -81,8 +81,8 @@ class Parser:
         pieces: list[tuple[Document, int, str, str]] = []  # document, offset, text, the text parsed
         for doc in docs:
             doc.text = repaired(doc.text)  # offsets from here on are into the repaired text
-            caseless = lower_cased(doc.text)
-            for start, end in chunk_spans(doc.text):
+            caseless = doc.scratch.caseless = lower_cased(doc.text)
+            for start, end in chunk_spans(doc.text, caseless=caseless):
                 if doc.text[start:end].strip():
                     text = doc.text[start:end]
                     pieces.append((doc, start, text, truecased(text, self.nlp) if caseless else text))

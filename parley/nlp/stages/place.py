@@ -110,7 +110,7 @@ class Placer:
     """Sets `location` on each event and refines meetings at third locations."""
 
     name = "place"
-    reads: tuple[str, ...] = ("events", "mentions", "scratch.work")
+    reads: tuple[str, ...] = ("events", "mentions", "scratch.work", "scratch.caseless")
     writes: tuple[str, ...] = ("event.location", "event.cameo")
 
     def __init__(self) -> None:
@@ -208,7 +208,7 @@ class Placer:
         return areas
 
     def _dateline(self, doc: Document, context: set[str]) -> Location | None:
-        dateline = find_dateline(doc.text)
+        dateline = find_dateline(doc.text, doc.scratch.caseless)
         if dateline is None:
             return None
         within = self.gazetteer.within(dateline.qualifier) if dateline.qualifier else []

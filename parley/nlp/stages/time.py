@@ -30,7 +30,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from .. import dates
-from ..casing import calendar_cased, lower_cased
+from ..casing import calendar_cased
 from ..dates import DateMention, Resolved
 from ..document import Document, Event
 from ..parties import prep_objects
@@ -58,7 +58,7 @@ class EventDater:
     """Sets date, end_date, date_precision, date_source and future/historical status on events."""
 
     name = "time"
-    reads: tuple[str, ...] = ("events", "date", "scratch.work")
+    reads: tuple[str, ...] = ("events", "date", "scratch.work", "scratch.caseless")
     writes: tuple[str, ...] = (
         "event.date",
         "event.end_date",
@@ -69,7 +69,7 @@ class EventDater:
 
     def __call__(self, doc: Document) -> None:
         # each sentence's date expressions, read once: for the scene's days and for its events' own
-        read = calendar_cased if lower_cased(doc.text) else str  # "on sunday" in a text without capitals
+        read = calendar_cased if doc.scratch.caseless else str  # "on sunday" in a text without capitals
         found = {s.index: dates.find(read(s.span.text)) for s in doc.sentences if s.span is not None}
         told = self._told_days(doc, found)
         scene: Event | None = None  # the latest event dated by its own sentence to a recent day: where the scene is
