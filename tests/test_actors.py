@@ -451,3 +451,30 @@ def test_a_person_no_table_knows_is_of_the_state_of_the_home_town_given(pipeline
     assert (holmes.country, holmes.sector) == ("GBR", None)  # the tagger takes the town for an organisation
     [asked] = code("Hoda Muthana, 24, from Alabama, asked to return home.", date="2019-02-20", pipeline=pipeline)
     assert [a.country for a in asked.actors] == ["USA"]
+
+
+def test_a_state_body_before_the_thing_it_owns_or_does_is_the_articles_state(pipeline):
+    text = "Syria's army shelled Douma on Monday. Residents feared an impending regime incursion into the town."
+    incursion = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "incursion")
+    assert [a.code for a in incursion.actors] == ["SYRGOV"]
+    text = "Syria's army shelled Douma on Monday. The regime's shelling killed 20 civilians."
+    killed = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "killed")
+    assert [a.country for a in killed.actors] == ["SYR"]
+
+
+def test_a_bodys_noun_alone_names_it_again(pipeline):
+    text = "The US-led coalition struck Raqqa on Monday. Residents counted the dead of coalition airstrikes."
+    strikes = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "airstrikes")
+    assert [a.country for a in strikes.actors] == ["USA"]
+
+
+def test_who_ordered_an_act_does_it_and_an_acts_agent_does_what_it_does(pipeline):
+    text = "Officials recalled the missile strike Obama ordered in 2011, referring to Libya."
+    strike = next(e for e in code(text, date="2012-04-12", pipeline=pipeline) if e.trigger_text == "strike")
+    assert [a.code for a in strike.actors] == ["USAGOV"]
+    text = "A series of airstrikes by Russian jets killed 120 Islamic State fighters."
+    killed = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "killed")
+    assert [a.country for a in killed.actors] == ["RUS"]
+    text = "Moscow's accusation that Britain directed the attack on Douma is ludicrous."
+    accusation = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "accusation")
+    assert "GBR" not in [a.country for a in accusation.actors]  # no clause with its own object names the agent

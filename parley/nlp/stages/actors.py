@@ -225,6 +225,17 @@ def _acting(tok: Token) -> bool:
     return tok.dep_ in {"nsubj", "nsubjpass"} or (tok.dep_ == "pobj" and tok.head.lower_ == "by")
 
 
+def _owner(agent_phrase: str | None, head: Token) -> bool:
+    """True where the agent words only modify a thing of theirs ("a regime incursion", "government
+    offices", or the word "regime" there read alone, or "the regime's shelling"): the body owns
+    or does it wherever the phrase stands."""
+    if head.dep_ == "poss" or (head.dep_ == "compound" and head.head.pos_ == "NOUN"):
+        return True
+    words = (agent_phrase or "").split()
+    modifiers = {t.lemma_.lower() for t in head.lefts if t.dep_ in {"compound", "amod"}}
+    return head.pos_ == "NOUN" and bool(words) and head.lemma_.lower() not in words and set(words) <= modifiers
+
+
 class ActorCoder:
     """Codes actor mentions and noun phrase heads of a parsed Document."""
 
@@ -357,7 +368,8 @@ class ActorCoder:
         """A body named again by its words without its state's: "the troops" after "Turkish
         troops", "regime forces" after "Syrian regime forces", "the embassy" after "the Russian
         embassy", as a reader takes them, before the state the article names most; not "other
-        troops", "pro-regime forces", nor a person's title."""
+        troops", "pro-regime forces", nor a person's title. A body of no sector is named again
+        by its noun alone: "the coalition" after "the US-led coalition"."""
         if head.pos_ != "NOUN" or head.lemma_ in self.titles or len(actors) != 1:
             return actors
         words = [
@@ -366,10 +378,15 @@ class ActorCoder:
         kind = " ".join(t.lemma_.lower() for t in [*words, head])
         now = actors[0]
         guessed = (now.why or "").endswith(FOCUS_WHY)
-        if now.country and now.sector and now.country not in STATELESS and not guessed:
-            kinds[kind] = now
+        named = offset + head.idx in doc.scratch.mention_at
+        if now.country and now.country not in STATELESS and not guessed and not named:
+            # "the US-led coalition": its noun alone names it again ("the coalition", "coalition airstrikes")
+            kinds[kind if now.sector else head.lemma_.lower()] = now
             return actors
         earlier = kinds.get(kind)
+        if earlier is not None and not earlier.sector and now.code is None and not words and self._no_other(head):
+            why = f"'{kind}' named again: '{earlier.text}' ({earlier.why})"
+            return [replace(now, code=earlier.code, country=earlier.country, why=why)]
         if earlier is None or not now.sector or (now.code != now.sector and not guessed) or not self._no_other(head):
             return actors
         why = f"'{kind}' named again: '{earlier.text}' ({earlier.why})"
@@ -640,11 +657,12 @@ class ActorCoder:
         if sector in STATELESS:  # "aid agencies": non-governmental, of no state
             return [Actor(text, start, end, sector, sector, None, None, f"agent table: '{agent_phrase}' -> {sector}")]
         if sector:
-            own = (
-                agent_phrase not in self.roles
+            own = agent_phrase not in self.roles and (
+                # "an impending regime incursion": whatever the thing's article ("artillery bombardment": a
+                # weapon, anyone's)
+                (sector != "MIL" and _owner(agent_phrase, head))
                 # a state body acts as the subject; as an object ("attacked the embassy") it may be anyone's
-                and (sector not in STATE_SECTORS or _acting(head))
-                and self._no_other(head)
+                or ((sector not in STATE_SECTORS or _acting(head)) and self._no_other(head))
             )
             country = focus_country(doc, start) if own else None  # a title ("the president") is not
             if country in self._backers(head, offset, doc):  # "Russian-backed separatists": not Russia's

@@ -22,6 +22,9 @@ from ..parties import hyphen_agent, opposed, prep_objects
 from ..vocab import discards, harm_nouns, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
+# bodies whose name before an act noun is its agent ("regime airstrikes", "police raids")
+ARMED_SECTORS = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "INS", "SPY"})
+
 CLAUSE_DEPS = {
     "ccomp",
     "advcl",
@@ -164,6 +167,18 @@ def _words(tokens: list[Token]) -> list[tuple[str, str]]:
     return [(t.lower_, t.lemma_.lower()) for t in tokens]
 
 
+def _object_gap(clause: Token) -> bool:
+    """True for a relative clause whose object is the noun it qualifies ("the strike Trump
+    ordered", not "the accusation that Britain directed the attack"), its subject a name or a
+    noun, not "that" or "which"."""
+    relative = {"WDT", "WP"}  # "that", "which": the noun itself
+    return (
+        clause.dep_ == "relcl"
+        and not any(c.dep_ in {"dobj", "nsubjpass"} and c.tag_ not in relative for c in clause.children)
+        and not any(c.dep_ == "nsubj" and c.tag_ in relative for c in clause.children)
+    )
+
+
 def _receiver(tok: Token) -> Token | None:
     """The object of a receiving verb an act noun is, itself or as a conjunct ("receive
     logistical support and funding"), or None."""
@@ -265,14 +280,17 @@ class EventCoder:
         # "massacres have been committed by the Turks": of the passive verb it is the subject of
         counted = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else tok
         done = tok.head if tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in DOING_VERBS else counted
-        # "the atrocities committed by Isis": the "by" of a participle that tells who did the act
-        doings = [c for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() in DOING_VERBS]
+        # "the atrocities committed by Isis", "the strike Trump ordered": the "by" or the subject of a
+        # participle or clause that tells who did the act
+        doings = [c for c in tok.children if c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in DOING_VERBS]
         agents = [
             a
             for by in prep_objects(tok, {"by"})
             or prep_objects(counted, {"by"})
             or prep_objects(done, {"by"})
             or [o for d in doings for o in prep_objects(d, {"by"})]
+            # (a name before the clause's verb may be parsed as its compound: its subject all the same)
+            or [s for d in doings if _object_gap(d) for s in d.lefts if s.dep_ in {"nsubj", "compound"}]
             for a in self._actors_of(doc, sent, by)
             if a.code
         ]
@@ -331,7 +349,25 @@ class EventCoder:
                 mention = doc.scratch.mention_at.get(sent.offset + child.idx)
                 named = self._actors_of(doc, sent, child) or ([mention] if mention else [])
                 found += [a for a in named if a.code and a not in found and not opposed(doc.text, a.start)]
+            elif child.dep_ == "compound" and child.pos_ == "NOUN":  # "regime airstrikes", not "hospital attacks"
+                named = self._actors_of(doc, sent, child)
+                # a body that bears arms, or a state's body named again without its sector ("coalition airstrikes")
+                armed = [a for a in named if a.country and (not a.sector or a.sector in ARMED_SECTORS)]
+                found += [a for a in armed if a not in found]
         return found
+
+    def _act_agents(self, doc: Document, sent: Sentence, subject: Token) -> list[Actor]:
+        """The coded agent of a harmful act that is a verb's subject ("a series of airstrikes by
+        Russian jets killed 120 fighters"): who does the act does what it does."""
+        harms = harm_nouns()
+        noun = subject
+        if not {noun.lemma_.lower(), noun.lower_} & harms:  # "a series of airstrikes by ..."
+            noun = next(iter(prep_objects(noun, {"of"})), noun)
+        if not {noun.lemma_.lower(), noun.lower_} & harms:
+            return []
+        agents = prep_objects(noun, {"by"}) or prep_objects(subject, {"by"})
+        found = [a for by in agents for a in self._agent(doc, sent, by)] or self._owners(doc, sent, noun)
+        return [a for a in found if a.code]
 
     def _causers(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
         """The coded agent of the harmful act in which a death or a passive's act happened
@@ -513,6 +549,8 @@ class EventCoder:
             passive = True
         else:
             actors = self._actors_of(doc, sent, subject)
+            if subject is not None and not any(a.code for a in actors):
+                actors = self._act_agents(doc, sent, subject) or actors
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
         posted = passive and not actors and lemma in POSTED_VERBS and not dying
         if posted:  # the force posted is who mobilises, as a reader codes it
