@@ -368,8 +368,8 @@ class ActorCoder:
         """A body named again by its words without its state's: "the troops" after "Turkish
         troops", "regime forces" after "Syrian regime forces", "the embassy" after "the Russian
         embassy", as a reader takes them, before the state the article names most; not "other
-        troops", "pro-regime forces", nor a person's title. A body of no sector is named again
-        by its noun alone: "the coalition" after "the US-led coalition"."""
+        troops", "pro-regime forces", nor a person's title. A body of no sector that acted is
+        named again by its noun alone: "the coalition" after "the US-led coalition struck"."""
         if head.pos_ != "NOUN" or head.lemma_ in self.titles or len(actors) != 1:
             return actors
         words = [
@@ -380,8 +380,11 @@ class ActorCoder:
         guessed = (now.why or "").endswith(FOCUS_WHY)
         named = offset + head.idx in doc.scratch.mention_at
         if now.country and now.country not in STATELESS and not guessed and not named:
-            # "the US-led coalition": its noun alone names it again ("the coalition", "coalition airstrikes")
-            kinds[kind if now.sector else head.lemma_.lower()] = now
+            if now.sector:
+                kinds[kind] = now
+            elif _acting(head):  # "the US-led coalition struck": its noun alone names it again ("the
+                # coalition", "coalition airstrikes"); a thing ("six Russian properties") is no body
+                kinds[head.lemma_.lower()] = now
             return actors
         earlier = kinds.get(kind)
         if earlier is not None and not earlier.sector and now.code is None and not words and self._no_other(head):
