@@ -466,6 +466,8 @@ def test_a_bodys_noun_alone_names_it_again(pipeline):
     text = "The US-led coalition struck Raqqa on Monday. Residents counted the dead of coalition airstrikes."
     strikes = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "airstrikes")
     assert [a.country for a in strikes.actors] == ["USA"]
+    text = "The return of six Russian diplomatic properties was discussed. Talks on the properties failed."
+    assert codes(text, pipeline).get("the properties") is None  # a thing that did nothing is no body named again
 
 
 def test_who_ordered_an_act_does_it_and_an_acts_agent_does_what_it_does(pipeline):

@@ -341,8 +341,9 @@ class EventCoder:
 
     def _owners(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
         """The coded agent an act noun's own words name before it: its possessor ("Putin's
-        siege", "his bombing") or a state's name or adjective ("US airstrikes", "the Russian
-        air blitz"), as a reader takes the agent of a nominal act."""
+        siege", "his bombing"), a state's name or adjective ("US airstrikes", "the Russian
+        air blitz") or an armed body of a state ("regime airstrikes", "coalition airstrikes"),
+        as a reader takes the agent of a nominal act."""
         found: list[Actor] = []
         for child in tok.lefts:
             if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.pos_ != "NOUN"):
