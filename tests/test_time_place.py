@@ -134,6 +134,15 @@ def test_a_day_opening_the_sentence_or_in_a_participle_clause_dates_the_act(pipe
     assert event.date == dt.date(2018, 1, 20)
 
 
+def test_a_day_in_a_clause_of_as_or_when_dates_the_act_it_hangs_on(pipeline):
+    text = "Troops opened fire when protesters marched on the palace on Monday."
+    opened = next(e for e in code(text, date=dt.date(2018, 2, 15), pipeline=pipeline) if e.trigger_text == "opened")
+    assert opened.date == dt.date(2018, 2, 12) and opened.date_source == "text"
+    text = "Turkey shelled the town, which it had captured on Monday."  # a clause of its own: not the shelling's day
+    shelled = next(e for e in code(text, date=dt.date(2018, 2, 15), pipeline=pipeline) if e.trigger_text == "shelled")
+    assert shelled.date_source == "publication"
+
+
 def test_days_counted_from_the_day_the_sentence_gives(pipeline):
     published = dt.date(2018, 4, 10)  # a Tuesday
     text = "On Monday, three days after Trump and Erdogan spoke by phone, Ankara pledged to buy US missiles."

@@ -5,7 +5,8 @@ verb's own clause wins, then one in a clause that governs it ("On Monday, X said
 attacked ..."); a date in another clause ("properties that were confiscated in 2016")
 is not the event's. A day that opens the sentence ("On Friday, ...", "As the navy manoeuvred on
 Friday, ...") dates all of it; a participle clause ("..., spearheaded by its allies on Saturday")
-the act it hangs on; an infinitive ("ordered a pause to begin on Tuesday") looks ahead. Days
+and a clause of "as", "when" or "while" ("fired on them as they tried to flee on Wednesday")
+the act they hang on; an infinitive ("ordered a pause to begin on Tuesday") looks ahead. Days
 counted from a day move the act that far: from the sentence's own day ("killed a day earlier"),
 or from the governing clause's or the report's ("came a day after Turkey said", "the previous
 night's airstrike").
@@ -52,6 +53,7 @@ COUNTS = {  # "a day", "three days": how many
 # the 14th") shares its governor's clause; an infinitive ("agreed to meet on Monday") has its own
 WILL = {"will", "shall", "'ll", "’ll", "wo"}  # auxiliaries of a clause to come ("wo": "won't")
 CLAUSE_HEADS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "csubj", "csubjpass", "parataxis"}
+SIMULTANEOUS = {"as", "when", "while"}  # marks of a clause that happens at the time of its governor
 
 
 class EventDater:
@@ -177,6 +179,8 @@ class EventDater:
                 rank = len(governing)
             elif _participle(clause) and clause.head.i == own.i == verb.i:
                 rank = len(governing)  # "launched an offensive, spearheaded by its allies, on Saturday"
+            elif _simultaneous(clause, own):
+                rank = len(governing)  # "fired on them as they tried to flee on Wednesday"
             elif clause.dep_ == "xcomp" and clause.head.i == own.i:
                 rank = len(governing) + 1
             elif m.start == 0:
@@ -284,6 +288,19 @@ def _sentence_clause(clause: Token) -> Token:
     while head.dep_ == "advcl" and head.i < sent.root.i:
         head = _clause(head.head)
     return sent.root if head.i == sent.root.i and clause.i < sent.root.i else clause
+
+
+def _simultaneous(clause: Token, own: Token) -> bool:
+    """A clause of "as", "when" or "while" under the event's own clause, or an infinitive in one
+    ("fired on them as they tried to flee on Wednesday"): what it tells happened at the time of
+    the act, so its day is the act's."""
+    while clause.dep_ == "xcomp" and clause.head.i != own.i:
+        clause = _clause(clause.head)
+    return (
+        clause.dep_ == "advcl"
+        and clause.head.i == own.i
+        and any(c.dep_ in {"mark", "advmod"} and c.lower_ in SIMULTANEOUS for c in clause.children)
+    )
 
 
 def _reported(clause: Token) -> bool:
