@@ -19,6 +19,13 @@ def first(sentence, pipeline, date="2024-03-01"):
     return events[0]
 
 
+def on(trigger, text, pipeline, date):
+    """The first event of a text with this trigger."""
+    found = [e for e in code(text, date=date, pipeline=pipeline) if e.trigger_text == trigger]
+    assert found, f"no event on {trigger!r} in {text!r}"
+    return found[0]
+
+
 @pytest.mark.parametrize(
     "sentence,actor_code",
     [
@@ -138,7 +145,7 @@ def test_he_is_the_subject_a_reader_takes_it_for_not_an_owner_named_since(patter
 
 def test_a_participle_after_a_noun_is_a_passive_whose_by_agent_acts(pipeline):
     text = "Anti-aircraft defences were needed to protect hospitals targeted by Russian warplanes."
-    targeted = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "targeted")
+    targeted = on("targeted", text, pipeline, "2018-04-12")
     assert [a.code for a in targeted.actors] == ["RUSMIL"]
     assert [r.text for r in targeted.recipients] == ["hospitals"]
 
@@ -153,7 +160,7 @@ def test_the_by_agent_of_a_passive_act_noun_does_the_act(pipeline):
 
 def test_an_agent_inside_the_tagged_source_is_the_party(pipeline):
     text = "Airstrikes by Russian jets killed 12 people in Idlib on Sunday."
-    killed = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "killed")
+    killed = on("killed", text, pipeline, "2018-04-12")
     assert [(a.text, a.country) for a in killed.actors] == [("Russian jets", "RUS")]
 
 
@@ -435,13 +442,13 @@ def test_a_party_is_its_state_in_government_or_opposition_on_the_day(pipeline):
 
 def test_an_unnamed_state_body_that_acts_by_a_passive_is_the_articles_state(pipeline):
     text = "Syria's army shelled Douma on Monday. The town has been besieged by regime forces since 2013."
-    besieged = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "besieged")
+    besieged = on("besieged", text, pipeline, "2018-03-01")
     assert [a.code for a in besieged.actors] == ["SYRMIL"]
 
 
 def test_a_title_is_the_holder_the_article_has_named(pipeline):
     text = "Donald Trump spoke to Erdogan on Monday. Mattis criticised the president on Tuesday."
-    criticised = next(e for e in code(text, date="2018-12-22", pipeline=pipeline) if e.trigger_text == "criticised")
+    criticised = on("criticised", text, pipeline, "2018-12-22")
     assert [(a.code, a.name) for a in criticised.recipients] == [("USAGOV", "Donald Trump")]
 
 
@@ -455,16 +462,16 @@ def test_a_person_no_table_knows_is_of_the_state_of_the_home_town_given(pipeline
 
 def test_a_state_body_before_the_thing_it_owns_or_does_is_the_articles_state(pipeline):
     text = "Syria's army shelled Douma on Monday. Residents feared an impending regime incursion into the town."
-    incursion = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "incursion")
+    incursion = on("incursion", text, pipeline, "2018-03-01")
     assert [a.code for a in incursion.actors] == ["SYRGOV"]
     text = "Syria's army shelled Douma on Monday. The regime's shelling killed 20 civilians."
-    killed = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "killed")
+    killed = on("killed", text, pipeline, "2018-03-01")
     assert [a.country for a in killed.actors] == ["SYR"]
 
 
 def test_a_bodys_noun_alone_names_it_again(pipeline):
     text = "The US-led coalition struck Raqqa on Monday. Residents counted the dead of coalition airstrikes."
-    strikes = next(e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "airstrikes")
+    strikes = on("airstrikes", text, pipeline, "2018-03-01")
     assert [a.country for a in strikes.actors] == ["USA"]
     text = "The return of six Russian diplomatic properties was discussed. Talks on the properties failed."
     assert codes(text, pipeline).get("the properties") is None  # a thing that did nothing is no body named again
@@ -472,11 +479,11 @@ def test_a_bodys_noun_alone_names_it_again(pipeline):
 
 def test_who_ordered_an_act_does_it_and_an_acts_agent_does_what_it_does(pipeline):
     text = "Officials recalled the missile strike Obama ordered in 2011, referring to Libya."
-    strike = next(e for e in code(text, date="2012-04-12", pipeline=pipeline) if e.trigger_text == "strike")
+    strike = on("strike", text, pipeline, "2012-04-12")
     assert [a.code for a in strike.actors] == ["USAGOV"]
     text = "A series of airstrikes by Russian jets killed 120 Islamic State fighters."
-    killed = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "killed")
+    killed = on("killed", text, pipeline, "2018-04-12")
     assert [a.country for a in killed.actors] == ["RUS"]
     text = "Moscow's accusation that Britain directed the attack on Douma is ludicrous."
-    accusation = next(e for e in code(text, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "accusation")
+    accusation = on("accusation", text, pipeline, "2018-04-12")
     assert "GBR" not in [a.country for a in accusation.actors]  # no clause with its own object names the agent

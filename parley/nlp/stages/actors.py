@@ -387,12 +387,13 @@ class ActorCoder:
                 kinds[head.lemma_.lower()] = now
             return actors
         earlier = kinds.get(kind)
-        if earlier is not None and not earlier.sector and now.code is None and not words and self._no_other(head):
-            why = f"'{kind}' named again: '{earlier.text}' ({earlier.why})"
-            return [replace(now, code=earlier.code, country=earlier.country, why=why)]
-        if earlier is None or not now.sector or (now.code != now.sector and not guessed) or not self._no_other(head):
+        if earlier is None or not self._no_other(head):
             return actors
         why = f"'{kind}' named again: '{earlier.text}' ({earlier.why})"
+        if not earlier.sector and now.code is None and not words:
+            return [replace(now, code=earlier.code, country=earlier.country, why=why)]
+        if not now.sector or (now.code != now.sector and not guessed):
+            return actors
         return [replace(now, code=f"{earlier.country}{now.sector}", country=earlier.country, why=why)]
 
     def _names_person(self, tok: Token, actors: list[Actor]) -> bool:
