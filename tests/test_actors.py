@@ -295,6 +295,16 @@ def test_a_by_agent_reaches_the_acts_participle_and_its_conjuncts(patterns, pipe
     assert [a.code for a in atrocities.actors] == ["IMGREB"]
 
 
+def test_a_by_agent_the_parse_hung_on_a_phrase_of_the_passive_is_still_its_agent(pipeline):
+    """ "captured at the start of this year by the SDF": the parse hangs "by" on "start"."""
+    text = "Kotey, who was captured at the start of this year by the Syrian Democratic Forces, is a Briton."
+    captured = on("captured", text, pipeline, "2018-04-12")
+    assert [a.code for a in captured.actors] == ["SYRREB"] and [r.text for r in captured.recipients] == ["Kotey"]
+    # the "by" of a noun that is no phrase of the verb's is not its agent
+    text = "Kotey was captured after the retreat by Isis from Raqqa."
+    assert "IMGREB" not in [a.code for a in on("captured", text, pipeline, "2018-04-12").actors]
+
+
 def test_a_state_named_as_a_passives_subject_suffers_it_and_a_force_posted_deploys(pipeline, patterns):
     """ "Iran has been accused by its enemies": Iran is accused, whoever the enemies are; "US
     special forces are deployed in Manbij": the forces deploy, as the guide's readers code it."""

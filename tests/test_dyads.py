@@ -125,3 +125,17 @@ def test_an_organisation_that_investigates_an_attack_is_not_its_agent(pipeline):
     assert use.actors == []  # the parse's subject, the inspectors, is no reader's attacker
     [bombed] = code("NATO jets bombed Tripoli.", date="2011-04-12", pipeline=pipeline)
     assert [a.code for a in bombed.actors] == ["IGOWSTNAT"]  # an alliance that wages war can attack
+
+
+def test_an_act_named_again_by_its_place_is_the_act_of_the_agent_the_article_named(pipeline):
+    text = (
+        "The Assad regime launched a chemical attack on Douma on Saturday, killing dozens. "
+        "Britain called for an investigation of the chemical weapons attack in Douma. "
+        "The attack on Sunday was condemned."
+    )
+    attacks = sorted(events_of(text, pipeline, "ASSAULT"), key=lambda e: e.trigger_start)
+    named_again = next(e for e in attacks if "Britain" in e.sentence)
+    assert [a.code for a in named_again.actors] == ["SYRGOV"]
+    assert named_again.actors[0].text == "The Assad regime"  # the evidence is the mention that named the agent
+    # a day is no name: "the attack on Sunday" may be another act, and keeps no agent
+    assert not next(e for e in attacks if e.sentence.startswith("The attack on Sunday")).actors

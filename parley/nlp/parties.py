@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import replace
+from functools import lru_cache
 
 from spacy.tokens import Token
 
 from .document import PLAIN_PHRASE, Actor, Document
-from .vocab import PLACE_PREPS
+from .vocab import PLACE_PREPS, actor_phrases
 
 # children that belong to a noun phrase's identity ("the Russian delegation", "Russia's
 # foreign minister", "the delegations of the US and Russia"); clauses and other
@@ -37,6 +38,7 @@ SPEAKS_FOR = {
 # "an aide to the supreme leader", "adviser to the president": whom the person serves ("an
 # envoy to Syria", "ambassador to the UN" are sent to another, not theirs)
 SERVES = {"aide", "adviser", "advisor", "assistant", "counsellor", "counselor"}
+NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
 OPPOSED = re.compile(r"\b(?:anti|counter)[-‐–]$", re.IGNORECASE)  # "the anti-Isis coalition"
 ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
@@ -145,6 +147,25 @@ def prep_objects(tok: Token, preps: Collection[str] | None = None) -> list[Token
         for obj in prep.children
         if obj.dep_ == "pobj"
     ]
+
+
+def act_names(tok: Token, preps: Collection[str] | None = None) -> set[str]:
+    """The proper names an act's own words give it: "the Douma attack", "the attack on Douma",
+    "carried out a chemical attack on Douma" (what tells one act from another of its type), in
+    the phrases of any preposition or of `preps`; a day ("the attack on Tuesday") tells none."""
+    phrase = [c for c in tok.children if c.dep_ in NAMING_DEPS] + prep_objects(tok, preps)
+    words = [w for n in phrase for w in [n, *(c for c in n.children if c.dep_ in NAMING_DEPS), *prep_objects(n)]]
+    return {
+        t.lower_
+        for t in words
+        if t.pos_ == "PROPN" and t.ent_type_ not in {"DATE", "TIME"} and t.text not in _state_names()
+    }
+
+
+@lru_cache(maxsize=1)
+def _state_names() -> frozenset[str]:
+    """Names and adjectives of states: "an attack in Syria" names no one act."""
+    return frozenset(p for p, e in actor_phrases().items() if e.kind in {"country", "demonym", "capital"})
 
 
 def hyphen_agent(tok: Token) -> Token | None:

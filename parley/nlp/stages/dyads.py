@@ -28,7 +28,8 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
-from ..vocab import STATELESS, peoples
+from ..parties import act_names
+from ..vocab import PLACE_PREPS, STATELESS, peoples
 from .actors import focus_country
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
@@ -37,6 +38,7 @@ STATE_NAMES = ("country table", "capital table", "article dyad")  # in `Actor.wh
 DEMONYM = "demonym table"  # in `Actor.why`: a state's adjective or people ("Syrian", "the Russians")
 ARMED_ORGANISATIONS = frozenset({"IGOWSTNAT"})  # organisations that wage war as such (NATO)
 PEOPLE = "peoples table"  # in `Actor.why`: a people of no state of its own ("the Kurds")
+WHERE = PLACE_PREPS | {"on"}  # the prepositions of the place that names an act ("the attack on Douma")
 MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
@@ -184,6 +186,27 @@ def implied_agent(event: Event, sector: str, country: str | None) -> Actor:
     return Actor(event.trigger_text, event.trigger_start, event.trigger_end, code, country, sector, None, why, True)
 
 
+def agents_named_again(doc: Document) -> None:
+    """An act with no coded agent that the article names again by a place ("an investigation
+    of the chemical weapons attack in Douma") is the act of whoever the article says did it
+    there ("the Assad regime's chemical attack on Douma"), as a reader codes it from the
+    article; the mention that names that agent is the evidence. Other names tell sides less
+    well ("the fight against Isis", "the battle for Baghuz" are many parties' acts), and an act
+    named by its type alone ("the attack") is too often another."""
+    named: dict[tuple[str, str], list[Actor]] = {}
+    for event in doc.events:
+        coded = [a for a in event.actors if a.code]
+        for name in act_names(doc.scratch.of(event).verb_token, WHERE) if coded else ():
+            named.setdefault((event.event_type, name), coded)
+    for event in doc.events:
+        if any(a.code for a in event.actors):
+            continue
+        keys = [(event.event_type, n) for n in sorted(act_names(doc.scratch.of(event).verb_token, WHERE))]
+        agents = next((named[k] for k in keys if k in named), None)
+        if agents:
+            event.actors = [dataclasses.replace(a, why=f"the agent of the act named again: {a.why}") for a in agents]
+
+
 class DyadSplitter:
     """Places unnamed local parties and splits each directed event with several coded parties
     on a side into one event per pair."""
@@ -194,6 +217,7 @@ class DyadSplitter:
 
     def __call__(self, doc: Document) -> None:
         out: list[Event] = []
+        agents_named_again(doc)
         for event in doc.events:
             country = event.location.country if event.location else None
             sector = IMPLIED_AGENTS.get(doc.scratch.of(event).verb_token.lemma_.lower())

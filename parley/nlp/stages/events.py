@@ -72,6 +72,7 @@ FEELING_VERBS = {
     "worry",
 }
 RESPONSIBLE = {"responsible", "responsibility", "credit"}  # "X is responsible for", "claimed responsibility for"
+OTHER_ACT_PREPS = {"after", "before", "since", "until", "following", "for"}  # "captured after the retreat by Isis"
 MANNER_PREPS = {"by", "after", "before", "while", "in"}  # "by attacking", "after meeting": the clause's subject acts
 JUDGED_PREPS = {"for", "of", "against", "about", "into", "over", "on", "at"}  # "called for talks", "warned of strikes"
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
@@ -544,7 +545,7 @@ class EventCoder:
             backer = hyphen_agent(tok)  # "the US-backed militia"
             # "were targeted, expelled and killed by Isis": a passive's conjuncts share its agent
             shared = [o for c in tok.conjuncts if c.tag_ == "VBN" for o in prep_objects(c, {"by"})]
-            agents = prep_objects(tok, {"by"}) or ([backer] if backer is not None else []) or shared
+            agents = prep_objects(tok, {"by"}) or ([backer] if backer is not None else []) or shared or _stray_by(tok)
             actors = [a for by in agents for a in self._agent(doc, sent, by)] or self._causers(doc, sent, tok)
             recipients = self._actors_of(doc, sent, subject)
             passive = True
@@ -706,3 +707,12 @@ def _uncoded(
     work = doc.scratch.of(event)
     work.verb_token, work.directed = tok, directed
     return event
+
+
+def _stray_by(verb: Token) -> list[Token]:
+    """A passive's agent that the parse hung on a noun of the verb's own phrase ("abducted from
+    her home by Jaysh al-Islam", "captured at the start of this year by the SDF", "killed in
+    contravention of humanitarian law by the regime"); a phrase of another time or purpose names
+    another act ("captured after the retreat by Isis", "sent for analysis by the OPCW")."""
+    nouns = prep_objects(verb, {c.lower_ for c in verb.children} - OTHER_ACT_PREPS)
+    return [by for noun in nouns for by in prep_objects(noun, {"by"})]

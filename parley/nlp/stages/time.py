@@ -26,7 +26,6 @@ A dated event after publication is future; one begun over a year before it is hi
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -34,15 +33,13 @@ from .. import dates
 from ..casing import calendar_cased
 from ..dates import DateMention, Resolved
 from ..document import Document, Event
-from ..parties import prep_objects
-from ..vocab import actor_phrases
+from ..parties import act_names
 from .actors import SPEECH_VERBS
 
 HISTORICAL_AFTER = dt.timedelta(days=365)
 SCENE_DAYS = dt.timedelta(days=14)  # how far before publication a day may set the scene of later events
 LEAD_SENTENCES = 4  # how far ahead the day of an act told before any day is looked for (the lead's)
 POSSESSIVE = ("'s", "’s")
-NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
 SHIFTS = {"earlier": -1, "before": -1, "later": 1, "after": 1}  # "a day earlier": one day before
 UNIT_DAYS = {"day": 1, "night": 1, "week": 7}
 COUNTS = {  # "a day", "three days": how many
@@ -138,7 +135,7 @@ class EventDater:
         dated: dict[tuple[str, str], Event] = {}  # the earliest day the article gives an act of a type and name
         for event in doc.events:
             if _own_day(event):
-                for name in _names(doc.scratch.of(event).verb_token):
+                for name in act_names(doc.scratch.of(event).verb_token):
                     known = dated.get((event.event_type, name))
                     if known is None or (known.date is not None and event.date is not None and event.date < known.date):
                         dated[(event.event_type, name)] = event
@@ -256,7 +253,7 @@ def _told_before(
     if event.date_source not in {"publication", "context"}:
         return None
     if tok.pos_ == "NOUN":
-        names = sorted(_names(tok))
+        names = sorted(act_names(tok))
         named = next((dated[(event.event_type, n)] for n in names if (event.event_type, n) in dated), None)
         # "the attack": the act told last; "the Salisbury attack" is its own
         return named or (latest.get(event.event_type) if not names and _definite(tok) else None)
@@ -352,20 +349,6 @@ def _counted(unit: Token) -> int:
         return 0
     n = COUNTS.get(number.lower_) or (int(number.text) if number.text.isdigit() else 0)
     return n * size
-
-
-def _names(tok: Token) -> set[str]:
-    """The proper names an act's own words give it: "the Douma attack", "the attack on Douma",
-    "carried out a chemical attack on Douma" (what tells one act from another of its type)."""
-    phrase = [c for c in tok.children if c.dep_ in NAMING_DEPS] + prep_objects(tok)
-    words = [w for n in phrase for w in [n, *(c for c in n.children if c.dep_ in NAMING_DEPS), *prep_objects(n)]]
-    return {t.lower_ for t in words if t.pos_ == "PROPN" and t.text not in _states()}
-
-
-@lru_cache(maxsize=1)
-def _states() -> frozenset[str]:
-    """Names and adjectives of states: "an attack in Syria" names no one act."""
-    return frozenset(p for p, e in actor_phrases().items() if e.kind in {"country", "demonym", "capital"})
 
 
 def _clause(tok: Token) -> Token:
