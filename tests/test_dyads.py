@@ -57,6 +57,11 @@ def test_civilians_killed_in_a_syrian_town_are_syrian_in_an_article_about_turkey
         ("The Wagner Group seized the airport.", ("RUSMIL", "RUS", "MIL")),
         ("Kurdish fighters attacked the convoy near Kobani in Syria.", ("SYRREB", "SYR", "REB")),
         ("Syrian Kurdish forces attacked the convoy.", ("SYRREB", "SYR", "REB")),  # the people's, not Syria's army
+        # fighters of no state, as the guide codes Islamic State, wherever they fight; a state's own are its
+        ("Two suicide bombers attacked the convoy in Raqqa, Syria.", ("IMGREB", None, "REB")),
+        ("Foreign fighters attacked the convoy in Raqqa, Syria.", ("IMGREB", None, "REB")),
+        ("The jihadists attacked the convoy in Raqqa, Syria.", ("IMGREB", None, "REB")),
+        ("British jihadists attacked the convoy in Raqqa, Syria.", ("GBRREB", "GBR", "REB")),
     ],
 )
 def test_armed_groups_and_a_stateless_peoples_forces(patterns, sentence, actor):

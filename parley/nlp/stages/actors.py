@@ -43,6 +43,7 @@ from ..gazetteer import Place, gazetteer
 from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase, opposed
 from ..spelling import spelling
 from ..vocab import (
+    NO_STATE,
     PLACE_PREPS,
     STATELESS,
     Entity,
@@ -660,6 +661,9 @@ class ActorCoder:
             return [Actor(text, start, end, place.country + sector, place.country, sector, None, why)]
         if sector in STATELESS:  # "aid agencies": non-governmental, of no state
             return [Actor(text, start, end, sector, sector, None, None, f"agent table: '{agent_phrase}' -> {sector}")]
+        if sector and self.agents.no_state(agent_phrase):  # "jihadists", "foreign fighters": no state's
+            why = f"agent table: '{agent_phrase}' -> {NO_STATE}{sector}"
+            return [Actor(text, start, end, NO_STATE + sector, None, sector, None, why)]
         if sector:
             own = agent_phrase not in self.roles and (
                 # "an impending regime incursion": whatever the thing's article ("artillery bombardment": a

@@ -124,6 +124,7 @@ def peoples() -> dict[str, People]:
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
 # organisations' "countries": the next letters of their codes name the organisation, not a sector
 STATELESS = frozenset({"IGO", "NGO"})
+NO_STATE = "IMG"  # an agent code's prefix for fighters of no state ("jihadist": IMGREB, as Islamic State)
 
 
 @lru_cache(maxsize=1)
@@ -258,8 +259,13 @@ class AgentTable:
             phrase = " ".join(lemmas[-n:])
             code = self.code(phrase)
             if code:
-                return code[:3], phrase
+                return code.removeprefix(NO_STATE)[:3], phrase
         return None, None
+
+    def no_state(self, phrase: str | None) -> bool:
+        """Whether an agent phrase names fighters of no state ("jihadists", "foreign fighters"),
+        whom the annotation guide codes as it codes Islamic State: country null."""
+        return phrase is not None and (self.code(phrase) or "").startswith(NO_STATE)
 
 
 @lru_cache(maxsize=1)
