@@ -358,42 +358,38 @@ class EventCoder:
                 found += [a for a in armed if a not in found]
         return found
 
-    def _act_agents(self, doc: Document, sent: Sentence, subject: Token) -> list[Actor]:
-        """The coded agent of a harmful act that is a verb's subject ("a series of airstrikes by
-        Russian jets killed 120 fighters"): who does the act does what it does."""
+    def _harm_agents(self, doc: Document, sent: Sentence, word: Token, hops: int) -> list[Actor]:
+        """The coded agent of the harmful act a word names, itself or through at most `hops` "of"
+        phrases ("a series of airstrikes by Russian jets", "days of Turkey's offensive"): the
+        act's "by" agent (or its count's), its owner, the leader or backer its hyphen names, or
+        whom it was fought with ("clashes with US forces"). Who does the act does what it does:
+        kills, frees, displaces."""
         harms = harm_nouns()
-        noun = subject
-        if not {noun.lemma_.lower(), noun.lower_} & harms:  # "a series of airstrikes by ..."
+        noun = word
+        while not {noun.lemma_.lower(), noun.lower_} & harms and hops > 0:
             noun = next(iter(prep_objects(noun, {"of"})), noun)
+            hops -= 1
         if not {noun.lemma_.lower(), noun.lower_} & harms:
             return []
-        agents = prep_objects(noun, {"by"}) or prep_objects(subject, {"by"})
-        found = [a for by in agents for a in self._agent(doc, sent, by)] or self._owners(doc, sent, noun)
-        return [a for a in found if a.code]
+        acts = [noun, *(c for c in noun.children if c.dep_ == "conj")]  # "airstrikes and shelling by forces ..."
+        bys = [by for act in dict.fromkeys([*acts, word]) for by in prep_objects(act, {"by"})]
+        for found in (
+            [a for by in bys for a in self._agent(doc, sent, by)],
+            self._owners(doc, sent, noun),
+            [a for c in noun.children if (h := hyphen_agent(c)) is not None for a in self._actors_of(doc, sent, h)],
+            [a for w in prep_objects(noun, {"with"}) for a in self._actors_of(doc, sent, w)],
+        ):
+            if coded := [a for a in found if a.code]:
+                return coded
+        return []
 
     def _causers(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
-        """The coded agent of the harmful act in which a death or a passive's act happened
-        ("died in an Israeli raid", "were killed in clashes with US forces", "killed in the first
-        days of Turkey's offensive", "freed from Turkish custody"): the act's "by" agent, its
-        owner, the leader or backer its hyphen names, or whom it was fought with."""
-        harms = harm_nouns()
-        for noun in prep_objects(tok, CAUSE_PREPS):
-            hops = 0
-            while noun.lemma_.lower() not in harms and hops < 2:  # "in dozens of airstrikes", "days of fighting"
-                noun = next(iter(prep_objects(noun, {"of"})), noun)
-                hops += 1
-            if noun.lemma_.lower() not in harms:
-                continue
-            acts = [noun, *(c for c in noun.children if c.dep_ == "conj")]  # "airstrikes and shelling by forces ..."
-            for found in (
-                [a for act in acts for by in prep_objects(act, {"by"}) for a in self._actors_of(doc, sent, by)],
-                self._owners(doc, sent, noun),
-                [a for c in noun.children if (h := hyphen_agent(c)) is not None for a in self._actors_of(doc, sent, h)],
-                [a for w in prep_objects(noun, {"with"}) for a in self._actors_of(doc, sent, w)],
-            ):
-                if coded := [a for a in found if a.code]:
-                    return coded
-        return []
+        """The coded agent of the harmful act in which a death or a passive's act happened ("died
+        in an Israeli raid", "were killed in clashes with US forces", "killed in the first days of
+        Turkey's offensive", "freed from Turkish custody")."""
+        return next(
+            (found for noun in prep_objects(tok, CAUSE_PREPS) if (found := self._harm_agents(doc, sent, noun, 2))), []
+        )
 
     def _main_verbs(self, sent: Sentence) -> list[Token]:
         """Verbs that may carry a sentence no rule coded, best first: what a reporting or
@@ -552,7 +548,7 @@ class EventCoder:
         else:
             actors = self._actors_of(doc, sent, subject)
             if subject is not None and not any(a.code for a in actors):
-                actors = self._act_agents(doc, sent, subject) or actors
+                actors = self._harm_agents(doc, sent, subject, 1) or actors  # "airstrikes by Russian jets killed ..."
             recipients, explicit = self._recipients(doc, sent, tok, lookup(m.rule.cameo).root if m else "")
         posted = passive and not actors and lemma in POSTED_VERBS and not dying
         if posted:  # the force posted is who mobilises, as a reader codes it
