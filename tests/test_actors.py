@@ -305,6 +305,13 @@ def test_a_by_agent_the_parse_hung_on_a_phrase_of_the_passive_is_still_its_agent
     assert "IMGREB" not in [a.code for a in on("captured", text, pipeline, "2018-04-12").actors]
 
 
+def test_a_passive_with_no_subject_takes_its_by_agent_as_agent(pipeline):
+    """ "on the brink of being overrun by Turkish-backed rebels": the rebels overrun, whatever is overrun."""
+    text = "With Afrin on the brink of being completely overrun by Turkish-backed rebels, the commanders left."
+    overrun = on("overrun", text, pipeline, "2018-03-20")
+    assert [a.text for a in overrun.actors] == ["rebels"] and not overrun.recipients
+
+
 def test_a_state_named_as_a_passives_subject_suffers_it_and_a_force_posted_deploys(pipeline, patterns):
     """ "Iran has been accused by its enemies": Iran is accused, whoever the enemies are; "US
     special forces are deployed in Manbij": the forces deploy, as the guide's readers code it."""

@@ -469,7 +469,8 @@ class EventCoder:
             if tok.tag_ in {"VBD", "VBG"} or tok.head.dep_ == "ROOT":
                 # "troops advancing on ..."; a verbless parse of "students protested in ..."
                 return tok.head, False
-        return None, False
+        # "on the brink of being overrun by Turkish-backed rebels": a passive with no subject
+        return None, any(c.dep_ == "auxpass" for c in tok.children)
 
     def _recipients(self, doc: Document, sent: Sentence, tok: Token, root: str) -> tuple[list[Actor], bool]:
         """(recipients, explicit?): named or coded objects and prepositional objects are
