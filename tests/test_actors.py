@@ -312,6 +312,13 @@ def test_a_passive_with_no_subject_takes_its_by_agent_as_agent(pipeline):
     assert [a.text for a in overrun.actors] == ["rebels"] and not overrun.recipients
 
 
+def test_the_noun_an_active_participle_hangs_on_is_its_agent_and_stays(pipeline):
+    """ "Russian forces backing Assad": the forces back him, whoever the sentence's speaker is."""
+    text = "Turkey and the UN have said an assault by Russian forces backing Bashar al-Assad would be a catastrophe."
+    backing = on("backing", text, pipeline, "2018-02-01")
+    assert [a.country for a in backing.actors] == ["RUS"] and [r.country for r in backing.recipients] == ["SYR"]
+
+
 def test_a_state_named_as_a_passives_subject_suffers_it_and_a_force_posted_deploys(pipeline, patterns):
     """ "Iran has been accused by its enemies": Iran is accused, whoever the enemies are; "US
     special forces are deployed in Manbij": the forces deploy, as the guide's readers code it."""

@@ -572,7 +572,8 @@ class EventCoder:
         # a coded "by" agent, or a coded active subject ("said government troops had taken ..."):
         # the parse named who acted, and the span tagger does not overrule it
         # a rule that reverses the roles ("received aid from the US") names its agent by the object
-        active = subject is not None and subject.dep_ == "nsubj"
+        # so does the noun an active participle hangs on ("Russian forces backing Assad")
+        active = subject is not None and (subject.dep_ == "nsubj" or (tok.dep_ == "acl" and subject == tok.head))
         named_agent = explicit if reversed_roles else passive or posted or active
         work.agent = named_agent and any(a.code for a in actors)
         # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
