@@ -217,6 +217,25 @@ def test_a_week_narrows_to_the_day_the_article_gave_the_act(pipeline):
     assert attack.date == dt.date(2018, 4, 7) and attack.date_precision == "day"
 
 
+def test_an_act_judged_takes_not_the_day_of_the_judging(pipeline):
+    """Investigators condemned the use "today": the use was the attack's day, which the article gave."""
+    text = (
+        "A chemical attack on Douma on 7 April killed dozens. "
+        "United Nations war crimes investigators today condemned the suspected use of chemical weapons in Douma."
+    )
+    events = code(text, date=dt.date(2018, 4, 13), pipeline=pipeline)
+    [use] = [e for e in events if e.trigger_text == "use"]
+    [condemned] = [e for e in events if e.trigger_text == "condemned"]
+    assert use.date == dt.date(2018, 4, 7) and condemned.date == dt.date(2018, 4, 13)
+    # a day in the act's own phrase is still its own
+    [attack] = [
+        e
+        for e in code("Britain condemned Saturday’s attack on the convoy.", date=PUB, pipeline=pipeline)
+        if e.trigger_text == "attack"
+    ]
+    assert attack.date == dt.date(2025, 2, 22)
+
+
 def test_an_infinitive_looks_ahead_of_the_act_it_hangs_on(pipeline):
     """The pause begins next Tuesday: last Tuesday is not the day of the order."""
     text = "Vladimir Putin has ordered a daily humanitarian pause in eastern Ghouta to begin on Tuesday."

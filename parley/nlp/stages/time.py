@@ -34,6 +34,7 @@ from ..casing import calendar_cased
 from ..dates import DateMention, Resolved
 from ..document import Document, Event
 from ..parties import act_names
+from ..vocab import judging_verbs
 from .actors import SPEECH_VERBS
 
 HISTORICAL_AFTER = dt.timedelta(days=365)
@@ -161,6 +162,8 @@ class EventDater:
         A day that opens the sentence dates all of it, however the parse hangs it. "To come":
         the mention's clause is ("will start work on Saturday")."""
         own = _clause(verb)
+        if _judged(verb, own):  # "investigators today condemned the use of chemical weapons": not today's use
+            mentions = [m for m in mentions if _within(sent, m, verb)]
         governing = [own.i, *(t.i for t in own.ancestors if _is_clause(t))]
         coordinated = {t.i for t in [*own.children, own.head] if t.dep_ == "conj" or own.dep_ == "conj"} - {own.i}
         ranked = []
@@ -307,6 +310,19 @@ def _reported(clause: Token) -> bool:
     if clause.dep_ == "conj" and clause.head.i != root.i:
         clause = clause.head
     return clause.dep_ in {"ccomp", "parataxis"} and clause.head.i == root.i and root.lemma_.lower() in SPEECH_VERBS
+
+
+def _judged(act: Token, clause: Token) -> bool:
+    """An act named as what a clause's verb judges, asks for or tells of ("condemned the use of
+    chemical weapons", "called for an inquiry into the attack"): that clause's day is the judging's."""
+    return act.pos_ == "NOUN" and act.i != clause.i and clause.lemma_.lower() in judging_verbs()
+
+
+def _within(sent: Span, mention: DateMention, act: Token) -> bool:
+    """Whether a date mention lies inside an act noun's own phrase ("the attack on Saturday")."""
+    words = list(act.subtree)
+    start, end = sent.start_char + mention.start, sent.start_char + mention.end
+    return words[0].idx <= start and end <= words[-1].idx + len(words[-1])
 
 
 def _participle(tok: Token) -> bool:
