@@ -236,6 +236,21 @@ def test_an_act_judged_takes_not_the_day_of_the_judging(pipeline):
     assert attack.date == dt.date(2025, 2, 22)
 
 
+def test_an_act_named_by_a_place_takes_the_day_the_article_gave_a_thing_there(pipeline):
+    """ "An incident in Salisbury on 4 March" (the parse hangs the day on "requested") dates "the
+    Salisbury attack", which no earlier act of its type dated."""
+    text = (
+        "The United Kingdom requested technical assistance from the OPCW in relation to an incident in"
+        " Salisbury on 4 March 2018. Boris Johnson has demanded answers from the Kremlin after the OPCW"
+        " backed the UK's findings on the Salisbury attack."
+    )
+    events = code(text, date=dt.date(2018, 4, 12), pipeline=pipeline)
+    [attack] = [e for e in events if e.trigger_text == "attack"]
+    assert attack.date == dt.date(2018, 3, 4) and attack.date_source == "context"
+    [demanded] = [e for e in events if e.trigger_text == "demanded"]
+    assert demanded.date == dt.date(2018, 4, 12)
+
+
 def test_an_infinitive_looks_ahead_of_the_act_it_hangs_on(pipeline):
     """The pause begins next Tuesday: last Tuesday is not the day of the order."""
     text = "Vladimir Putin has ordered a daily humanitarian pause in eastern Ghouta to begin on Tuesday."

@@ -33,7 +33,7 @@ from .. import dates
 from ..casing import calendar_cased
 from ..dates import DateMention, Resolved
 from ..document import Document, Event
-from ..parties import act_names
+from ..parties import PLACE_NE, act_names
 from ..vocab import judging_verbs
 from .actors import SPEECH_VERBS
 
@@ -79,7 +79,7 @@ class EventDater:
                 scene = event if event.date_precision == "day" and _recent(doc, event.date) else scene
             elif event.date_source == "publication" and event.status != "future":  # "will boycott the summit"
                 self._carry(doc, event, told, scene)
-        self._named_again(doc)
+        self._named_again(doc, self._named_days(doc, found))
 
     @staticmethod
     def _carry(doc: Document, event: Event, told: dict[int, Resolved], scene: Event | None) -> None:
@@ -126,7 +126,26 @@ class EventDater:
         return out
 
     @staticmethod
-    def _named_again(doc: Document) -> None:
+    def _named_days(doc: Document, found: dict[int, list[DateMention]]) -> dict[str, Resolved]:
+        """Place name -> the earliest day the article gives a thing that a place names, event or
+        not ("an incident in Salisbury on 4 March 2018"): the day of acts named by it later ("the
+        Salisbury attack") that no act of their type told before dates."""
+        out: dict[str, Resolved] = {}
+        for sentence in doc.sentences:
+            sent = sentence.span
+            for m in found.get(sentence.index, []) if sent is not None else []:
+                span = sent.char_span(m.start, m.end, alignment_mode="expand")
+                nouns = _named_before(span) if span is not None else []
+                day = dates.resolve(m.text, doc.date, "past") if nouns else None
+                if day is None or day.precision != "day" or doc.date is None or day.date > doc.date:
+                    continue
+                for name in {n for noun in nouns for n in _place_names(noun)}:
+                    if name not in out or day.date < out[name].date:
+                        out[name] = day
+        return out
+
+    @staticmethod
+    def _named_again(doc: Document, named_days: dict[str, Resolved]) -> None:
         """An act the article names again ("the Douma attack", after "a chemical attack on Douma
         on 7 April") takes the day the article gave it, wherever in the article that was, over
         the publication date and the scene's day; of several days given, the earliest (later
@@ -149,6 +168,11 @@ class EventDater:
             if told is not None and told is not event:
                 event.date, event.end_date, event.date_precision = told.date, told.end_date, told.date_precision
                 event.date_source = "context"
+            elif told is None and event.date_source in {"publication", "context"} and tok.pos_ == "NOUN":
+                day = next((named_days[n] for n in sorted(act_names(tok)) if n in named_days), None)
+                if day is not None:  # "the Salisbury attack", after "an incident in Salisbury on 4 March"
+                    event.date, event.end_date, event.date_precision = day.date, day.end_date, day.precision
+                    event.date_source = "context"
 
     @staticmethod
     def _ranked(verb: Token, sent: Span, mentions: list[DateMention]) -> list[tuple[DateMention, bool, bool]]:
@@ -323,6 +347,24 @@ def _within(sent: Span, mention: DateMention, act: Token) -> bool:
     words = list(act.subtree)
     start, end = sent.start_char + mention.start, sent.start_char + mention.end
     return words[0].idx <= start and end <= words[-1].idx + len(words[-1])
+
+
+def _place_names(noun: Token) -> set[str]:
+    """The names of places among a noun's names ("an incident in Salisbury"): a person's or a
+    body's name ("Trump's threats") tells no one day."""
+    return act_names(noun) & {t.lower_ for t in noun.subtree if t.ent_type_ in PLACE_NE}
+
+
+def _named_before(mention: Span) -> list[Token]:
+    """The nouns a day may belong to: the one the parse hangs it on, and the one right before
+    its preposition, where the parse hung it on the verb ("requested help over an incident in
+    Salisbury on 4 March": the incident's day)."""
+    hung = next((t for t in mention.root.ancestors if t.pos_ == "NOUN"), None)
+    doc, start = mention.doc, mention.start
+    before = doc[start - 2] if start >= 2 and doc[start - 1].pos_ == "ADP" else None
+    while before is not None and before.pos_ == "PROPN" and before.dep_ == "pobj" and before.head.dep_ == "prep":
+        before = before.head.head  # "an incident in Salisbury": the incident
+    return [t for t in (hung, before) if t is not None and t.pos_ == "NOUN"]
 
 
 def _participle(tok: Token) -> bool:
