@@ -44,6 +44,10 @@ def on(trigger, text, pipeline, date):
         ("Amnesty International condemned the arrest of the journalists.", "NGOHRI"),
         ("The OPCW condemned the attack on the convoy.", "IGOOPCW"),  # each organisation its own party
         ("Unesco condemned the destruction of the temple.", "IGOUNOEDU"),
+        # the annotation guide's international organisations include the Red Cross (CAMEO: an NGO)
+        ("The Red Cross condemned the attack on the convoy.", "IGOICRC"),
+        ("The chemical weapons watchdog condemned the attack on the convoy.", "IGOOPCW"),
+        ("An official with Save the Children condemned the attack on the convoy.", "NGOSTC"),
         # Guardian style: the security council in lower case is the UN's; aid agencies are NGOs
         ("The security council condemned the attack on the convoy.", "IGO"),
         ("Relief agencies condemned the attack on the convoy.", "NGO"),
