@@ -15,6 +15,12 @@ GOLD = Path(__file__).parent / "data"
 PUB = dt.date(2025, 2, 28)  # a Friday
 
 
+def one(events, trigger):
+    """The one event of a coded text with this trigger."""
+    [event] = [e for e in events if e.trigger_text == trigger]
+    return event
+
+
 @pytest.mark.parametrize(
     "expression,expected,precision",
     [
@@ -89,7 +95,7 @@ def test_no_publication_date_never_means_today():
 
 def test_sentence_without_date_takes_publication_date(pipeline):
     events = code("Russia condemned the attack on the convoy.", date=PUB, pipeline=pipeline)
-    [event] = [e for e in events if e.trigger_text == "condemned"]
+    event = one(events, "condemned")
     assert event.date == PUB and event.date_source == "publication"
 
 
@@ -127,10 +133,10 @@ def test_an_act_named_again_takes_the_day_the_article_gave_it(pipeline):
 
 def test_a_day_opening_the_sentence_or_in_a_participle_clause_dates_the_act(pipeline):
     text = "On Friday the last people to flee the fighting were screened in the desert by SDF troops."
-    [event] = [e for e in code(text, date=dt.date(2019, 3, 3), pipeline=pipeline) if e.trigger_text == "screened"]
+    event = one(code(text, date=dt.date(2019, 3, 3), pipeline=pipeline), "screened")
     assert event.date == dt.date(2019, 3, 1) and event.date_source == "text"
     text = "Ankara launched a military offensive into Afrin spearheaded by its Syrian rebel allies on Saturday."
-    [event] = [e for e in code(text, date=dt.date(2018, 1, 25), pipeline=pipeline) if e.trigger_text == "launched"]
+    event = one(code(text, date=dt.date(2018, 1, 25), pipeline=pipeline), "launched")
     assert event.date == dt.date(2018, 1, 20)
 
 
@@ -164,7 +170,7 @@ def test_a_day_told_where_no_act_was_coded_sets_the_scene(pipeline):
         "For a moment on Tuesday, the fans in Beirut were able to forget about the war. "
         "Police arrested two protesters outside the stadium."
     )
-    [arrest] = [e for e in code(text, date=dt.date(2017, 10, 11), pipeline=pipeline) if e.trigger_text == "arrested"]
+    arrest = one(code(text, date=dt.date(2017, 10, 11), pipeline=pipeline), "arrested")
     assert arrest.date == dt.date(2017, 10, 10) and arrest.date_source == "context"
 
 
@@ -189,13 +195,13 @@ def test_the_day_of_what_is_reported_sets_the_scene_over_the_day_of_the_report(p
         "Diplomats from the United States and Russia met in Istanbul on 27 February, "
         "the US State Department said on Friday. Moscow proposed resuming direct flights."
     )
-    [proposal] = [e for e in code(text, date=PUB, pipeline=pipeline) if e.trigger_text == "proposed"]
+    proposal = one(code(text, date=PUB, pipeline=pipeline), "proposed")
     assert proposal.date == dt.date(2025, 2, 27) and proposal.date_source == "context"
 
 
 def test_a_clause_opening_the_sentence_dates_all_of_it(pipeline):
     text = "As the Russian navy manoeuvred in the Mediterranean on Friday, the Turkish army sent a convoy into Syria."
-    [sent] = [e for e in code(text, date=dt.date(2018, 9, 1), pipeline=pipeline) if e.trigger_text == "sent"]
+    sent = one(code(text, date=dt.date(2018, 9, 1), pipeline=pipeline), "sent")
     assert sent.date == dt.date(2018, 8, 31) and sent.date_source == "text"
 
 
@@ -224,15 +230,11 @@ def test_an_act_judged_takes_not_the_day_of_the_judging(pipeline):
         "United Nations war crimes investigators today condemned the suspected use of chemical weapons in Douma."
     )
     events = code(text, date=dt.date(2018, 4, 13), pipeline=pipeline)
-    [use] = [e for e in events if e.trigger_text == "use"]
-    [condemned] = [e for e in events if e.trigger_text == "condemned"]
+    use = one(events, "use")
+    condemned = one(events, "condemned")
     assert use.date == dt.date(2018, 4, 7) and condemned.date == dt.date(2018, 4, 13)
     # a day in the act's own phrase is still its own
-    [attack] = [
-        e
-        for e in code("Britain condemned Saturday’s attack on the convoy.", date=PUB, pipeline=pipeline)
-        if e.trigger_text == "attack"
-    ]
+    attack = one(code("Britain condemned Saturday’s attack on the convoy.", date=PUB, pipeline=pipeline), "attack")
     assert attack.date == dt.date(2025, 2, 22)
 
 
@@ -245,9 +247,9 @@ def test_an_act_named_by_a_place_takes_the_day_the_article_gave_a_thing_there(pi
         " backed the UK's findings on the Salisbury attack."
     )
     events = code(text, date=dt.date(2018, 4, 12), pipeline=pipeline)
-    [attack] = [e for e in events if e.trigger_text == "attack"]
+    attack = one(events, "attack")
     assert attack.date == dt.date(2018, 3, 4) and attack.date_source == "context"
-    [demanded] = [e for e in events if e.trigger_text == "demanded"]
+    demanded = one(events, "demanded")
     assert demanded.date == dt.date(2018, 4, 12)
 
 
@@ -265,7 +267,7 @@ def test_a_day_in_a_clause_to_come_is_ahead(pipeline):
         " to investigate the attack."
     )
     events = code(text, date=dt.date(2018, 4, 12), pipeline=pipeline)
-    [investigate] = [e for e in events if e.trigger_text == "investigate"]
+    investigate = one(events, "investigate")
     assert investigate.date == dt.date(2018, 4, 14) and investigate.status == "future"
 
 
@@ -318,7 +320,7 @@ def test_later_events_take_the_place_of_the_scene(pipeline):
 
 def test_an_attack_happens_where_it_strikes(pipeline):
     events = code("A US-led attack on Mosul in 2016 killed dozens.", date=PUB, pipeline=pipeline)
-    [attack] = [e for e in events if e.trigger_text == "attack"]
+    attack = one(events, "attack")
     assert attack.location.country == "IRQ"
     [event] = code("Russian jets bombed Syria.", date=PUB, pipeline=pipeline)
     assert event.location.country == "SYR"
