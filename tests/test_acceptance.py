@@ -57,9 +57,9 @@ def test_the_reading_scores_what_parley_code_emits(records, scored):
 
 
 def test_most_of_what_a_reader_codes_and_little_else(scored):
-    """A floor under today's figures on the reading (10 of 13 matched, 13 emitted, every
+    """A floor under today's figures on the reading (11 of 13 matched, 14 emitted, every
     matched date right): the coder may not slide back."""
-    assert scored["recall"] >= 0.75 and scored["precision"] >= 0.7
+    assert scored["recall"] >= 0.84 and scored["precision"] >= 0.75
     assert scored["agreement"]["date"] == 1.0 and scored["agreement"]["source_country"] >= 0.75
 
 
