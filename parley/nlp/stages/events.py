@@ -94,6 +94,10 @@ FUTURE_HEADS = {
     "slate",
     "poise",
 }  # "is due to meet", "is set to visit"
+# the words between a charged act and the "of" or "for" that names its agent's charge (an object
+# only of a verb of doing: "of mounting an attack")
+CHARGE_PATH = frozenset({"pobj", "prep", "pcomp", "dobj", "acomp", "xcomp"})
+CHARGE_HOPS = 5
 FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
 CANDIDATE_POS = {"VERB", "NOUN"}  # the words the detector reads as possible triggers
@@ -657,9 +661,24 @@ def _same_body(a: Actor, b: Actor) -> bool:
 
 def _charged(tok: Token) -> Token | None:
     """Whom an act in "of" or "for" after a verb's object is charged to: "accused Russia of
-    bombing hospitals", "praised Turkey for hosting refugees" (the object acts)."""
+    bombing hospitals", "praised Turkey for hosting refugees" (the object acts); also where the
+    act lies deeper in that phrase, in words with no subject of their own ("accused the Kremlin
+    of being behind the poisoning", "of being reckless in mounting an attack"). Who "was
+    behind" an act did it."""
     node = tok.head if tok.dep_ == "compound" else tok  # "of bombing hospitals", parsed as a compound
-    if node.dep_ not in {"pobj", "pcomp"} or node.head.lower_ not in {"of", "for"}:
+    for _ in range(CHARGE_HOPS):
+        if node.dep_ in {"pobj", "pcomp"} and node.head.lower_ in {"of", "for"}:
+            break
+        if node.dep_ == "pobj" and node.head.lower_ == "behind" and node.head.head.lemma_ == "be":
+            subject = next((c for c in node.head.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subject is not None:
+                return subject
+        if node.dep_ not in CHARGE_PATH or any(c.dep_ in {"nsubj", "nsubjpass"} for c in node.head.children):
+            return None
+        if node.dep_ == "dobj" and node.head.lemma_.lower() not in DOING_VERBS:
+            return None  # "of bombing hospitals": the hospitals are bombed, not an act of their own
+        node = node.head
+    else:
         return None
     governor = node.head.head
     if governor.lemma_.lower() in RESPONSIBLE and node.head.lower_ == "for":
