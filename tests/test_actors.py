@@ -254,7 +254,9 @@ def test_whom_an_act_is_charged_to_does_it(pipeline):
         ("Macron claims there is proof the Assad regime was behind the chemical attack on Douma.", "attack", "SYR"),
     ],
 )
-def test_an_act_deep_in_a_charge_is_the_charged_partys_and_who_was_behind_it_did_it(pipeline, sentence, trigger, country):
+def test_an_act_deep_in_a_charge_is_the_charged_partys_and_who_was_behind_it_did_it(
+    pipeline, sentence, trigger, country
+):
     """Not the accuser's (Britain, Fleming), nor the claimant's: whom the charge names did it."""
     assert [a.country for a in on(trigger, sentence, pipeline, "2018-04-12").actors] == [country]
 
