@@ -246,6 +246,12 @@ def test_whom_an_act_is_charged_to_does_it(pipeline):
     assert [a.country for a in next(e for e in events if e.event_type == "ASSAULT").actors] == ["IRN"]
 
 
+def test_who_is_kept_from_an_act_would_do_it(pipeline):
+    """ "Prevents Turkey from invading": Turkey would invade, not the US forces that prevent it."""
+    sentence = "The presence of US forces prevents Turkey from invading the towns east of the Euphrates."
+    assert [a.country for a in on("invading", sentence, pipeline, "2018-04-12").actors] == ["TUR"]
+
+
 @pytest.mark.parametrize(
     "sentence,trigger,country",
     [

@@ -75,6 +75,7 @@ RESPONSIBLE = {"responsible", "responsibility", "credit"}  # "X is responsible f
 OTHER_ACT_PREPS = {"after", "before", "since", "until", "following", "for"}  # "captured after the retreat by Isis"
 MANNER_PREPS = {"by", "after", "before", "while", "in"}  # "by attacking", "after meeting": the clause's subject acts
 JUDGED_PREPS = {"for", "of", "against", "about", "into", "over", "on", "at"}  # "called for talks", "warned of strikes"
+PARTY_ENTITIES = {"PERSON", "ORG", "GPE", "NORP"}  # named entities that can be a party
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
@@ -463,6 +464,8 @@ class EventCoder:
         charged = _charged(tok)
         if charged is not None:  # "accused the regime of using chemical weapons": the regime uses them
             return charged, False
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and (obj := _controller(tok.head)) is not None:
+            return obj, False  # "prevented Turkey from invading": Turkey would invade
         if tok.dep_ == "pcomp" and tok.head.lower_ in MANNER_PREPS and tok.head.head.pos_ in {"VERB", "AUX"}:
             # "by attacking the Kurds, Erdoğan challenged ...": he attacks
             return self._subject(tok.head.head)[0], False
@@ -634,6 +637,17 @@ class EventCoder:
         if recipients:
             score += 0.1
         return min(score, 0.95)
+
+
+def _controller(tok: Token) -> Token | None:
+    """Who a "from" phrase's act is kept from: the object of the verb it hangs on, where that
+    is a party's name, a pronoun or a named body ("prevented Turkey from invading", "barred
+    them from entering"), not a thing."""
+    verb = tok.head
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < tok.i), None)
+    if obj is not None and (obj.pos_ in {"PROPN", "PRON"} or obj.ent_type_ in PARTY_ENTITIES):
+        return obj
+    return None
 
 
 def _going_to(tok: Token) -> bool:
