@@ -464,7 +464,7 @@ class EventCoder:
         charged = _charged(tok)
         if charged is not None:  # "accused the regime of using chemical weapons": the regime uses them
             return charged, False
-        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and (obj := _controller(tok.head)) is not None:
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and (obj := _kept_from(tok.head)) is not None:
             return obj, False  # "prevented Turkey from invading": Turkey would invade
         if tok.dep_ == "pcomp" and tok.head.lower_ in MANNER_PREPS and tok.head.head.pos_ in {"VERB", "AUX"}:
             # "by attacking the Kurds, Erdoğan challenged ...": he attacks
@@ -639,7 +639,7 @@ class EventCoder:
         return min(score, 0.95)
 
 
-def _controller(tok: Token) -> Token | None:
+def _kept_from(tok: Token) -> Token | None:
     """Who a "from" phrase's act is kept from: the object of the verb it hangs on, where that
     is a party's name, a pronoun or a named body ("prevented Turkey from invading", "barred
     them from entering"), not a thing."""
