@@ -328,6 +328,15 @@ def test_a_by_agent_the_parse_hung_on_a_phrase_of_the_passive_is_still_its_agent
     # the "by" of a noun that is no phrase of the verb's is not its agent
     text = "Kotey was captured after the retreat by Isis from Raqqa."
     assert "IMGREB" not in [a.code for a in on("captured", text, pipeline, "2018-04-12").actors]
+    # on the word of an "as" phrase: the describer, not the UN the describer is envoy to
+    text = "The move was described as very alarming by Russia’s permanent representative to the UN."
+    assert [a.country for a in on("described", text, pipeline, "2018-04-12").actors] == ["RUS"]
+
+
+def test_what_a_place_is_under_is_the_act_of_the_verbs_by_agent(pipeline):
+    """ "Under siege for years by the Assad government": the parse hangs "by" on "been"."""
+    text = "Eastern Ghouta has been under siege for years by the Assad government."
+    assert [a.code for a in on("siege", text, pipeline, "2018-04-12").actors] == ["SYRGOV"]
 
 
 def test_a_passive_with_no_subject_takes_its_by_agent_as_agent(pipeline):

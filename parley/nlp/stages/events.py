@@ -286,6 +286,8 @@ class EventCoder:
         # "massacres have been committed by the Turks": of the passive verb it is the subject of
         counted = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else tok
         done = tok.head if tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in DOING_VERBS else counted
+        # "has been under siege for years by the Assad government": the "by" of the verb it is under
+        held = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "under" else tok
         # "the atrocities committed by Isis", "the strike Trump ordered": the "by" or the subject of a
         # participle or clause that tells who did the act
         doings = [c for c in tok.children if c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in DOING_VERBS]
@@ -294,6 +296,7 @@ class EventCoder:
             for by in prep_objects(tok, {"by"})
             or prep_objects(counted, {"by"})
             or prep_objects(done, {"by"})
+            or prep_objects(held, {"by"})
             or [o for d in doings for o in prep_objects(d, {"by"})]
             # (a name before the clause's verb may be parsed as its compound: its subject all the same)
             or [s for d in doings if _object_gap(d) for s in d.lefts if s.dep_ in {"nsubj", "compound"}]
@@ -741,9 +744,12 @@ def _uncoded(
 
 
 def _stray_by(verb: Token) -> list[Token]:
-    """A passive's agent that the parse hung on a noun of the verb's own phrase ("abducted from
+    """A passive's agent that the parse hung on a word of the verb's own phrase ("abducted from
     her home by Jaysh al-Islam", "captured at the start of this year by the SDF", "killed in
-    contravention of humanitarian law by the regime"); a phrase of another time or purpose names
-    another act ("captured after the retreat by Isis", "sent for analysis by the OPCW")."""
-    nouns = prep_objects(verb, {c.lower_ for c in verb.children} - OTHER_ACT_PREPS)
-    return [by for noun in nouns for by in prep_objects(noun, {"by"})]
+    contravention of humanitarian law by the regime", "described as alarming by Russia's
+    envoy"); a phrase of another time or purpose names another act ("captured after the
+    retreat by Isis", "sent for analysis by the OPCW")."""
+    phrases = [c for c in verb.children if c.dep_ == "prep" and c.lower_ not in OTHER_ACT_PREPS]
+    # "described as 'very alarming' by Russia's envoy": the "by" on the word of an "as" phrase
+    words = [w for p in phrases for w in p.children if w.dep_ in {"pobj", "pcomp"}]
+    return [by for word in words for by in prep_objects(word, {"by"})]
