@@ -345,6 +345,9 @@ def test_gazetteer_qualifier_and_population():
     assert g.lookup("Springfield", within=g.within("Ill.")).admin1 == "IL"
     assert g.lookup("London", within=g.within("Ontario")).country == "CAN"
     assert g.lookup("Athens", within=g.within("Georgia")).admin1 == "GA"
+    # a country the article names favours its town, but not against a city many times larger
+    assert g.lookup("Cambridge", {"USA"}).country == "USA" and g.lookup("Cambridge").country == "GBR"
+    assert g.lookup("Geneva", {"USA", "SYR"}).country == "CHE" and g.lookup("Athens", {"USA"}).country == "GRC"
     assert g.lookup("Georgia").country == "GEO"
     assert g.lookup("Georgia", region=True).admin1 == "GA"
     assert g.lookup("Russia").precision == "country"

@@ -23,7 +23,11 @@ from pathlib import Path
 from .document import Location
 from .vocab import VocabError, read_table, split
 
-CONTEXT_WEIGHT = 10
+# a city in a country the article names counts this many times its size: enough for a town
+# the story is about ("Cambridge", Massachusetts, in a US story), not for a town of a country
+# that world news names everywhere against the city it means ("talks in Geneva" are not in
+# Geneva, Illinois, a ninth of Geneva's size, because the article names the US)
+CONTEXT_WEIGHT = 5
 # "Florida" is the US state, unless a city of that name, or in that country so called, is
 # larger than this ("Washington", "New York"); Floridablanca in Colombia, also "Florida", is not
 REGION_OVER_CITY = 250_000
@@ -201,8 +205,8 @@ def _key(name: str) -> str:
 
 
 def _best(cities: list[tuple[Place, bool]], context_countries: set[str]) -> Place:
-    """The largest city of a name, one in a country the article is about counting ten
-    times its size. A city whose primary name it is beats one that only has it as an
+    """The largest city of a name, one in a country the article names counting five times
+    its size (CONTEXT_WEIGHT). A city whose primary name it is beats one that only has it as an
     alternate name (Islamabad, not Chattogram, once called Islamabad; New Delhi, not Delhi),
     unless that one is in another country, many times larger (Odessa is Odesa in Ukraine,
     not Odessa in Texas), and the first is neither a national capital nor in a country the
