@@ -225,7 +225,7 @@ class EventCoder:
             return None
         lemma = tok.lemma_.lower()
         particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
-        subject = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        subject = _own_subject(tok)
         before = _words(list(subject.subtree)) if subject is not None else []
         after = _words(_phrase(tok))
         for key in ([f"{lemma}_{particle}"] if particle else []) + [lemma]:
@@ -346,7 +346,7 @@ class EventCoder:
             return self._judge(verb)
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.judging | FEELING_VERBS:
             return None
-        return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        return _own_subject(verb)
 
     def _owners(self, doc: Document, sent: Sentence, tok: Token) -> list[Actor]:
         """The coded agent an act noun's own words name before it: its possessor ("Putin's
@@ -446,9 +446,9 @@ class EventCoder:
 
     def _subject(self, tok: Token) -> tuple[Token | None, bool]:
         """(subject token, passive?) for a verb, following control and coordination."""
-        for child in tok.children:
-            if child.dep_ in {"nsubj", "nsubjpass"}:
-                return child, child.dep_ == "nsubjpass"
+        subject = _own_subject(tok)
+        if subject is not None:
+            return subject, subject.dep_ == "nsubjpass"
         if tok.dep_ == "xcomp":
             if tok.head.lemma_.lower() in OBJECT_CONTROL:
                 obj = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
@@ -642,6 +642,11 @@ class EventCoder:
         return min(score, 0.95)
 
 
+def _own_subject(tok: Token) -> Token | None:
+    """The subject a word's own clause gives it, active or passive; None where it has none."""
+    return next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
 def _kept_from(tok: Token) -> Token | None:
     """Who a "from" phrase's act is kept from: the object of the verb it hangs on, where that
     is a party's name, a pronoun or a named body ("prevented Turkey from invading", "barred
@@ -686,11 +691,10 @@ def _charged(tok: Token) -> Token | None:
     for _ in range(CHARGE_HOPS):
         if node.dep_ in {"pobj", "pcomp"} and node.head.lower_ in {"of", "for"}:
             break
-        if node.dep_ == "pobj" and node.head.lower_ == "behind" and node.head.head.lemma_ == "be":
-            subject = next((c for c in node.head.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-            if subject is not None:
-                return subject
-        if node.dep_ not in CHARGE_PATH or any(c.dep_ in {"nsubj", "nsubjpass"} for c in node.head.children):
+        behind = node.dep_ == "pobj" and node.head.lower_ == "behind" and node.head.head.lemma_ == "be"
+        if behind and (subject := _own_subject(node.head.head)) is not None:
+            return subject  # "the regime was behind the attack"
+        if node.dep_ not in CHARGE_PATH or _own_subject(node.head) is not None:
             return None
         if node.dep_ == "dobj" and node.head.lemma_.lower() not in DOING_VERBS:
             return None  # "of bombing hospitals": the hospitals are bombed, not an act of their own
@@ -701,7 +705,7 @@ def _charged(tok: Token) -> Token | None:
     if governor.lemma_.lower() in RESPONSIBLE and node.head.lower_ == "for":
         # "the regime is responsible for the attack", "Isis claimed responsibility for the bombing"
         clause = governor.head if governor.dep_ in {"acomp", "dobj", "attr"} else governor
-        return next((c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        return _own_subject(clause)
     if governor.dep_ == "dobj" and governor.head.pos_ == "VERB" and governor.i < node.head.i:
         return governor  # the "of" phrase hangs on the object
     if governor.pos_ == "VERB":
