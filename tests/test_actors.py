@@ -545,3 +545,27 @@ def test_who_ordered_an_act_does_it_and_an_acts_agent_does_what_it_does(pipeline
     text = "Moscow's accusation that Britain directed the attack on Douma is ludicrous."
     accusation = on("accusation", text, pipeline, "2018-04-12")
     assert "GBR" not in [a.country for a in accusation.actors]  # no clause with its own object names the agent
+
+
+def test_it_is_the_last_clause_subject_not_a_small_clauses_noun(pipeline):
+    """ "find its veto a potent tool": "veto" is no clause's subject, so "It" is still Russia."""
+    text = (
+        "With little to bank, Russia will continue to find its veto at the UN Security Council a potent tool. "
+        "It has vetoed UN resolutions against Assad 11 times."
+    )
+    assert [a.country for a in on("vetoed", text, pipeline, "2018-04-12").actors] == ["RUS"]
+
+
+def test_whose_intervention_killed_people_killed_them(pipeline):
+    """An intervention is an act that kills, so its owner is who killed (as with "its airstrikes")."""
+    text = "Britain voted to join the US in bombing Syria in 2015. Its interventions have killed many people."
+    assert [a.country for a in on("killed", text, pipeline, "2018-04-12").actors] == ["GBR"]
+
+
+def test_a_conjunct_verbs_number_picks_its_subject(pipeline):
+    """ "are preparing" is the plural states', though the parse joins it to Assad's clause."""
+    text = (
+        "Many Arab states have also accepted that Assad has survived the seven-year civil war "
+        "and are preparing to reopen embassies in Damascus."
+    )
+    assert [a.text for a in on("preparing", text, pipeline, "2018-12-20").actors] == ["Many Arab states"]

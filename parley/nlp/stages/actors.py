@@ -72,6 +72,7 @@ MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city a
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
 IT_PRONOUNS = frozenset({"it", "its"})  # the last singular subject that is no person
+CLAUSE_HEADS = frozenset({"VERB", "AUX"})  # what a clause's subject hangs on
 THEY_PRONOUNS = frozenset({"they", "their"})  # the last plural subject that is no person
 NOUN_TAGS = frozenset({"NN", "NNP", "NNS", "NNPS"})
 QUOTES = frozenset('"“”')
@@ -334,7 +335,7 @@ class ActorCoder:
                         actors = self._kind_again(tok, actors, kinds, offset, doc)
                         if self._names_person(tok, actors):
                             persons.append((actors[0], tok, number[(offset, tok.sent.start)]))
-                        elif tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in NOUN_TAGS:
+                        elif _clause_subject(tok):
                             plural = tok.tag_ in {"NNS", "NNPS"} or len(actors) > 1
                             # a thing's "it" is no party; "they" of several parties is all of them
                             subjects[plural] = actors if plural or len(actors) == 1 else []
@@ -841,3 +842,9 @@ class ActorCoder:
         """The state the article has named before an offset, if it has named exactly one."""
         states = {country for country, start in _state_mentions(doc) if start < before}
         return states.pop() if len(states) == 1 else None
+
+
+def _clause_subject(tok: Token) -> bool:
+    """A noun that is a clause's subject: what a later "it" or "they" may mean. The "subject" of
+    a small clause ("find its veto a potent tool") is none."""
+    return tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in NOUN_TAGS and tok.head.pos_ in CLAUSE_HEADS

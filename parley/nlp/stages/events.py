@@ -459,7 +459,12 @@ class EventCoder:
         if tok.dep_ == "acomp":  # "X is due to meet", "X is ready to talk"
             return self._subject(tok.head)
         if tok.dep_ == "conj" and tok.head.pos_ in {"VERB", "AUX"}:
-            return self._subject(tok.head)
+            shared = self._subject(tok.head)
+            if shared[0] is not None and _disagrees(tok, shared[0]) and tok.head.dep_ == "ccomp":
+                # "states have accepted that Assad has survived ... and are preparing": the parse
+                # joins the conjunct to the wrong clause, and its verb's number says which
+                return self._subject(tok.head.head)
+            return shared
         if tok.dep_ == "advcl" and tok.tag_ == "VBG":
             return self._subject(tok.head)
         if hyphen_agent(tok) is not None:  # "the US-backed militia": the militia is backed
@@ -645,6 +650,16 @@ class EventCoder:
 def _own_subject(tok: Token) -> Token | None:
     """The subject a word's own clause gives it, active or passive; None where it has none."""
     return next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+def _disagrees(verb: Token, subject: Token) -> bool:
+    """A finite verb (or its auxiliary) in the present whose number is not its subject's:
+    "are" after a singular name, "has" after a plural noun."""
+    words = [verb, *(c for c in verb.children if c.dep_ in {"aux", "auxpass"})]
+    finite = next((t for t in words if t.tag_ in {"VBZ", "VBP"}), None)
+    if finite is None or subject.tag_ not in {"NN", "NNS", "NNP", "NNPS"}:
+        return False
+    return (finite.tag_ == "VBZ") == (subject.tag_ in {"NNS", "NNPS"})
 
 
 def _kept_from(tok: Token) -> Token | None:
