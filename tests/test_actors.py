@@ -569,3 +569,11 @@ def test_a_conjunct_verbs_number_picks_its_subject(pipeline):
         "and are preparing to reopen embassies in Damascus."
     )
     assert [a.text for a in on("preparing", text, pipeline, "2018-12-20").actors] == ["Many Arab states"]
+
+
+def test_a_tagged_party_stops_where_the_verbs_own_phrase_begins(pipeline):
+    """The span tagger's "Kurdish forces in the country's north", whose "in" hangs on the verb:
+    the party is the forces, not the north."""
+    text = "They surrendered to Kurdish forces in the country's north."
+    surrendered = on("surrendered", text, pipeline, "2019-02-20")
+    assert [(r.text, r.code) for r in surrendered.recipients] == [("Kurdish forces", "SYRREB")]

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from functools import lru_cache
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from .document import PLAIN_PHRASE, Actor, Document
 from .vocab import PLACE_PREPS, actor_phrases
@@ -68,6 +68,7 @@ def code_span(doc: Document, start: int, end: int, places: bool = True) -> list[
         span = span[1:]
     if span is None or not any(t.pos_ in ARGUMENT_POS for t in span):
         return []  # no noun, no actor ("the", "said")
+    span = _first_phrase(span)
     root = span.root
     if not places and root.ent_type_ in PLACE_NE and root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS:
         return []
@@ -96,6 +97,19 @@ def code_span(doc: Document, start: int, end: int, places: bool = True) -> list[
     if len(found) == 1:
         return [replace(found[0], text=text, start=start, end=end)]
     return share_out(doc.text, sorted(found, key=lambda a: a.start), start, end)
+
+
+def _first_phrase(span: Span) -> Span:
+    """A tagged span that runs over into a phrase of the verb's ("Kurdish forces in the
+    country's north", where "in" hangs on "surrendered") cut where that phrase begins, so its
+    head is the party's noun, not the place's."""
+    heads = [t for t in span if not span.start <= t.head.i < span.end or t.head.i == t.i]
+    if len(heads) < 2 or heads[0].pos_ not in ARGUMENT_POS or heads[1].dep_ != "prep":
+        return span
+    cut = span[: heads[1].i - span.start]
+    while len(cut) > 1 and cut[-1].pos_ in EDGE_POS | {"DET"}:
+        cut = cut[:-1]
+    return cut
 
 
 def noun_phrase(head: Token, modifier: bool = False) -> list[Token]:
