@@ -577,3 +577,16 @@ def test_a_tagged_party_stops_where_the_verbs_own_phrase_begins(pipeline):
     text = "They surrendered to Kurdish forces in the country's north."
     surrendered = on("surrendered", text, pipeline, "2019-02-20")
     assert [(r.text, r.code) for r in surrendered.recipients] == [("Kurdish forces", "SYRREB")]
+
+
+@pytest.mark.parametrize(
+    "sentence,codes",
+    [
+        ("Russia's UN envoy criticised Britain.", ["RUSGOV"]),  # the state's envoy, sent to the UN
+        ("The UN envoy for Syria, Staffan de Mistura, criticised Russia.", ["IGOUNO"]),  # Syria is the brief
+        ("A spokesman for the SDF criticised Turkey.", ["SYRREB"]),  # whom he speaks for
+    ],
+)
+def test_an_envoy_is_the_senders(pipeline, sentence, codes):
+    events = [e for e in code(sentence, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "criticised"]
+    assert events and sorted({a.code for e in events for a in e.actors}) == codes

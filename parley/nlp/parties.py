@@ -38,6 +38,8 @@ SPEAKS_FOR = {
 # "an aide to the supreme leader", "adviser to the president": whom the person serves ("an
 # envoy to Syria", "ambassador to the UN" are sent to another, not theirs)
 SERVES = {"aide", "adviser", "advisor", "assistant", "counsellor", "counselor"}
+SENDER_DEPS = {"compound", "poss", "amod", "nmod"}  # words before a title that may name who sent its holder
+SENDER_NE = {"NORP", "GPE", "ORG"}
 NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
 OPPOSED = re.compile(r"\b(?:anti|counter)[-‐–]$", re.IGNORECASE)  # "the anti-Isis coalition"
 ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
@@ -135,8 +137,11 @@ def noun_phrase(head: Token, modifier: bool = False) -> list[Token]:
 
 def _speaks_for(head: Token, prep: Token) -> bool:
     """ "a spokesman for the SDF", "an official with the UN", "an aide to the supreme leader":
-    the body or person a person speaks, acts or works for."""
+    the body or person a person speaks, acts or works for; not where the words before the
+    title name who sent them ("the UN envoy for Syria": Syria is the envoy's brief)."""
     role = head.lemma_.lower()
+    if any(c.dep_ in SENDER_DEPS and (c.pos_ == "PROPN" or c.ent_type_ in SENDER_NE) for c in head.lefts):
+        return False
     return (prep.lower_ in {"for", "with"} and role in SPEAKS_FOR) or (prep.lower_ == "to" and role in SERVES)
 
 

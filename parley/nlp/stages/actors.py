@@ -73,6 +73,7 @@ PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Acto
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
 IT_PRONOUNS = frozenset({"it", "its"})  # the last singular subject that is no person
 CLAUSE_HEADS = frozenset({"VERB", "AUX"})  # what a clause's subject hangs on
+ENVOYS = frozenset({"ambassador", "envoy", "representative", "permanent representative", "delegation", "mission"})
 THEY_PRONOUNS = frozenset({"they", "their"})  # the last plural subject that is no person
 NOUN_TAGS = frozenset({"NN", "NNP", "NNS", "NNPS"})
 QUOTES = frozenset('"“”')
@@ -604,6 +605,7 @@ class ActorCoder:
             if m is not None and m not in mentions and not opposed(doc.text, m.start):
                 mentions.append(m)
         if mentions:
+            mentions = _envoy_to(mentions, agent_phrase)
             found = self._from_mentions(mentions, text, start, end, sector, agent_phrase, doc.date)
             if head.pos_ == "PROPN" and offset + head.idx not in doc.scratch.mention_at and len(found) == 1:
                 # a name the tables do not know, coded by its title: the actor is the person
@@ -848,3 +850,13 @@ def _clause_subject(tok: Token) -> bool:
     """A noun that is a clause's subject: what a later "it" or "they" may mean. The "subject" of
     a small clause ("find its veto a potent tool") is none."""
     return tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ in NOUN_TAGS and tok.head.pos_ in CLAUSE_HEADS
+
+
+def _envoy_to(mentions: list[Actor], agent_phrase: str | None) -> list[Actor]:
+    """A state's envoy to an organisation is the state's alone ("Russia's UN ambassador",
+    "the US Nato envoy"): the organisation named after the state is where the envoy is sent,
+    not a second party ("the UN's Syria envoy" is the UN's)."""
+    first = min(mentions, key=lambda m: m.start)
+    if agent_phrase not in ENVOYS or not first.country or first.country in STATELESS:
+        return mentions
+    return [m for m in mentions if m.country not in STATELESS]
