@@ -62,7 +62,7 @@ class Entity:
     country: str | None
     sector: str | None
     name: str
-    kind: str  # country, capital, demonym, organisation, institution
+    kind: str  # country, capital, demonym, organisation, institution, people, armed group, region
 
     @property
     def why(self) -> str:
@@ -72,7 +72,7 @@ class Entity:
 @lru_cache(maxsize=1)
 def actor_phrases() -> dict[str, Entity]:
     """Surface form (case-sensitive) -> entity, from the country, organisation, institution and
-    armed group tables."""
+    armed group tables, and the regions whose names end in one of theirs."""
     out: dict[str, Entity] = {}
     for r in read_table("countries.tsv"):
         iso3, name = r["iso3"], r["name"]
@@ -96,6 +96,12 @@ def actor_phrases() -> dict[str, Entity]:
     for r in read_table("armed_groups.tsv"):
         for form in [r["name"], *split(r["aliases"])]:
             out[form] = Entity(r["code"], r["country"] or None, r["sector"], r["name"], "armed group")
+    for r in read_table("regions.tsv"):
+        # a region whose name ends in another's ("New Mexico", "New Jersey", "Northern Ireland"):
+        # the whole name, so that the shorter one does not match inside it
+        words = r["name"].split()
+        if any(" ".join(words[i:]) in out for i in range(1, len(words))):
+            out.setdefault(r["name"], Entity(r["country"], r["country"], None, r["name"], "region"))
     return out
 
 
