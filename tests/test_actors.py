@@ -275,6 +275,9 @@ def test_an_act_deep_in_a_charge_is_the_charged_partys_and_who_was_behind_it_did
         ("The People's Liberation Army threatened Taiwan.", "People's Liberation Army", "CHNMIL"),
         ("Police arrested a Briton.", "Briton", "GBR"),
         ("The Syrian Observatory for Human Rights accused Russia.", "Syrian Observatory", "NGOHRI"),
+        ("The governor of New Mexico criticised Trump.", "New Mexico", "USAGOV"),  # not Mexico inside it
+        ("A senator from New Jersey criticised Russia.", "New Jersey", "USALEG"),  # nor Jersey
+        ("The shadow home secretary criticised the decision.", "shadow home secretary", "GBROPP"),
     ],
 )
 def test_state_bodies_organisations_and_demonyms_of_the_tables(patterns, sentence, text, actor_code):
