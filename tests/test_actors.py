@@ -593,3 +593,12 @@ def test_a_tagged_party_stops_where_the_verbs_own_phrase_begins(pipeline):
 def test_an_envoy_is_the_senders(pipeline, sentence, codes):
     events = [e for e in code(sentence, date="2018-04-12", pipeline=pipeline) if e.trigger_text == "criticised"]
     assert events and sorted({a.code for e in events for a in e.actors}) == codes
+
+
+def test_an_unnamed_body_in_a_states_reported_words_is_that_states(pipeline):
+    """Syria is the state the text names most, but the ministers are those Downing Street speaks of."""
+    text = (
+        "Syria denied it. Syria's army fought on. Downing Street said senior ministers had agreed "
+        "it was highly likely that the Syrian government was responsible for the attack."
+    )
+    assert [a.code for a in on("agreed", text, pipeline, "2018-04-12").actors] == ["GBRGOV"]

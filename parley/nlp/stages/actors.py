@@ -100,6 +100,7 @@ SPEECH_VERBS = frozenset(
 HOME_NE = frozenset({"GPE", "LOC", "FAC", "ORG", ""})  # entity types a person's home town ("from ...") is given
 PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
 FOCUS_WHY = "the state the article has named most so far"  # how an actor guessed by `focus_country` says so
+REPORTER_WHY = "the state of whoever reports it"  # how one guessed by `_reporter_state` says so
 MISSPELT_POS = frozenset({"PROPN", "ADJ", "NOUN"})  # the parts of speech a misspelt country's name is tagged
 NOT_MISSPELT_NE = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT"})  # names of other things
 
@@ -380,7 +381,7 @@ class ActorCoder:
         ]
         kind = " ".join(t.lemma_.lower() for t in [*words, head])
         now = actors[0]
-        guessed = (now.why or "").endswith(FOCUS_WHY)
+        guessed = (now.why or "").endswith((FOCUS_WHY, REPORTER_WHY))
         named = offset + head.idx in doc.scratch.mention_at
         if now.country and now.country not in STATELESS and not guessed and not named:
             if now.sector:
@@ -675,7 +676,11 @@ class ActorCoder:
                 # a state body acts as the subject; as an object ("attacked the embassy") it may be anyone's
                 or ((sector not in STATE_SECTORS or _acting(head)) and self._no_other(head))
             )
-            country = focus_country(doc, start) if own else None  # a title ("the president") is not
+            # a title ("the president") is not; a body in a state's reported words is that state's,
+            # save "the regime", which is what a state calls another's government
+            reported = sector in STATE_SECTORS and "regime" not in (agent_phrase or "").split()
+            reporter = _reporter_state(head, offset, doc) if reported else None
+            country = (reporter or focus_country(doc, start)) if own else None
             if country in self._backers(head, offset, doc):  # "Russian-backed separatists": not Russia's
                 country = None
             where = self._stationed(head, offset, doc)
@@ -685,7 +690,8 @@ class ActorCoder:
                 why = f"agent table: '{agent_phrase}' -> {sector}; in '{where[1]}', of {where[0]}"
                 return [Actor(text, start, end, where[0] + sector, where[0], sector, None, why)]
             if country:
-                why = f"agent table: '{agent_phrase}' -> {sector}; {FOCUS_WHY}"
+                how = REPORTER_WHY if country == reporter else FOCUS_WHY
+                why = f"agent table: '{agent_phrase}' -> {sector}; {how}"
                 local = sector not in ABROAD_SECTORS  # police, civilians, rebels: of the place they act in
                 return [Actor(text, start, end, country + sector, country, sector, None, why, local)]
             why = f"agent table: '{agent_phrase}' -> {sector}"
@@ -860,3 +866,25 @@ def _envoy_to(mentions: list[Actor], agent_phrase: str | None) -> list[Actor]:
     if agent_phrase not in ENVOYS or not first.country or first.country in STATELESS:
         return mentions
     return [m for m in mentions if m.country not in STATELESS]
+
+
+def _reporter_state(head: Token, offset: int, doc: Document) -> str | None:
+    """The state whose body or leader reports the clause a word is in: "Downing Street said
+    senior ministers had agreed" (the UK's ministers), however often the article names Syria."""
+    child = head
+    for verb in head.ancestors:
+        if child.dep_ == "ccomp" and verb.lemma_.lower() in SPEECH_VERBS:
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                return None
+            found = doc.scratch.np_actors.get(offset + subject.idx) or [
+                m for m in [doc.scratch.mention_at.get(offset + subject.idx)] if m is not None
+            ]
+            states = {
+                a.country
+                for a in found
+                if a.country and a.country not in STATELESS and (a.sector is None or a.sector in STATE_SECTORS)
+            }
+            return states.pop() if len(states) == 1 else None
+        child = verb
+    return None
