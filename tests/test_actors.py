@@ -602,3 +602,9 @@ def test_an_unnamed_body_in_a_states_reported_words_is_that_states(pipeline):
         "it was highly likely that the Syrian government was responsible for the attack."
     )
     assert [a.code for a in on("agreed", text, pipeline, "2018-04-12").actors] == ["GBRGOV"]
+
+
+def test_a_stateless_people_named_where_it_lives_is_of_that_home(pipeline):
+    """Turkey is named first of the Kurds' homes, but these Kurds are in Syria."""
+    text = "Turkey will launch a military operation against the Kurds in northern Syria within days."
+    assert [r.country for r in on("launch", text, pipeline, "2018-01-15").recipients] == ["SYR"]

@@ -606,7 +606,7 @@ class ActorCoder:
             if m is not None and m not in mentions and not opposed(doc.text, m.start):
                 mentions.append(m)
         if mentions:
-            mentions = _envoy_to(mentions, agent_phrase)
+            mentions = [self._people_placed(m, head, offset, doc) for m in _envoy_to(mentions, agent_phrase)]
             found = self._from_mentions(mentions, text, start, end, sector, agent_phrase, doc.date)
             if head.pos_ == "PROPN" and offset + head.idx not in doc.scratch.mention_at and len(found) == 1:
                 # a name the tables do not know, coded by its title: the actor is the person
@@ -730,6 +730,16 @@ class ActorCoder:
         """The state and name of the place an agent noun is said to be in ("police in Kenya",
         "rebels in Idlib"): a coded mention, else a city or region the gazetteer knows."""
         return _place_after("in", [head], offset, doc, PLACE_NE)
+
+    def _people_placed(self, mention: Actor, head: Token, offset: int, doc: Document) -> Actor:
+        """A stateless people named where it lives ("the Kurds in northern Syria", "Kurdish
+        fighters in Iraq"): of that home, whichever of its homes the article named first."""
+        people = self.peoples.get(mention.text)
+        where = self._stationed(head, offset, doc) if people is not None else None
+        if people is None or where is None or where[0] not in people.homes or where[0] == mention.country:
+            return mention
+        why = f"{mention.why}; in '{where[1]}', of {where[0]}"
+        return replace(mention, country=where[0], code=where[0], why=why)
 
     @staticmethod
     def _home(head: Token, offset: int, doc: Document) -> tuple[str, str] | None:
