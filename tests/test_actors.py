@@ -608,3 +608,8 @@ def test_a_stateless_people_named_where_it_lives_is_of_that_home(pipeline):
     """Turkey is named first of the Kurds' homes, but these Kurds are in Syria."""
     text = "Turkey will launch a military operation against the Kurds in northern Syria within days."
     assert [r.country for r in on("launch", text, pipeline, "2018-01-15").recipients] == ["SYR"]
+
+
+def test_a_body_in_a_states_region_is_that_states(pipeline):
+    text = "Authorities in Syria's Kurdish autonomous region said they would not attend the talks."
+    assert [a.code for a in on("said", text, pipeline, "2018-01-28").actors] == ["SYRGOV"]

@@ -73,6 +73,11 @@ PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Acto
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
 IT_PRONOUNS = frozenset({"it", "its"})  # the last singular subject that is no person
 CLAUSE_HEADS = frozenset({"VERB", "AUX"})  # what a clause's subject hangs on
+# nouns of a state's part: "in Syria's north", "in Iraq's Kurdish region" are in that state
+REGION_NOUNS = frozenset(
+    {"region", "province", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+    | {"city", "capital", "countryside", "border"}
+)
 ENVOYS = frozenset({"ambassador", "envoy", "representative", "permanent representative", "delegation", "mission"})
 THEY_PRONOUNS = frozenset({"they", "their"})  # the last plural subject that is no person
 NOUN_TAGS = frozenset({"NN", "NNP", "NNS", "NNPS"})
@@ -164,6 +169,12 @@ def _place_after(
         if prep.dep_ != "prep" or prep.lower_ != preposition:
             continue
         for obj in prep.children:
+            if obj.dep_ == "pobj" and obj.lemma_.lower() in REGION_NOUNS:
+                # "in Syria's Kurdish autonomous region", "in Iraq's north": the owner's state
+                owner = next((c for c in obj.children if c.dep_ == "poss"), None)
+                m = doc.scratch.mention_at.get(offset + owner.idx) if owner is not None else None
+                if m is not None and m.country and m.country not in STATELESS and m.sector is None:
+                    return m.country, m.text
             if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
                 continue
             m = doc.scratch.mention_at.get(offset + obj.idx)
