@@ -613,3 +613,20 @@ def test_a_stateless_people_named_where_it_lives_is_of_that_home(pipeline):
 def test_a_body_in_a_states_region_is_that_states(pipeline):
     text = "Authorities in Syria's Kurdish autonomous region said they would not attend the talks."
     assert [a.code for a in on("said", text, pipeline, "2018-01-28").actors] == ["SYRGOV"]
+
+
+def test_who_fights_alongside_the_agent_is_no_target(pipeline):
+    fought = on("fought", "Russian troops fought alongside Syrian forces against the rebels.", pipeline, "2018-04-12")
+    assert [a.country for a in fought.actors] == ["RUS"] and all(
+        r.country != "SYR" or r.sector != "MIL" for r in fought.recipients
+    )
+    [fighting] = [
+        e
+        for e in code(
+            "A British woman fighting alongside Kurdish forces in Afrin has been killed.",
+            date="2018-03-20",
+            pipeline=pipeline,
+        )
+        if e.trigger_text == "fighting"
+    ]
+    assert fighting.recipients == []

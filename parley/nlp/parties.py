@@ -46,6 +46,7 @@ ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
 PLACE_NE = {"GPE", "LOC", "FAC"}
+BESIDE_PREPS = {"alongside", "beside"}  # who acts with the agent, not on whom it acts
 EDGE_POS = {"ADP", "CCONJ", "PUNCT", "SCONJ"}  # words a tagged span may not start or end with
 JOIN = r",|;|&|\b(?:and|or|nor|as well as|plus|with)\b"  # what joins coordinated parties
 COORDINATION = re.compile(JOIN, re.IGNORECASE)
@@ -74,6 +75,8 @@ def code_span(doc: Document, start: int, end: int, places: bool = True) -> list[
     root = span.root
     if not places and root.ent_type_ in PLACE_NE and root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS:
         return []
+    if root.dep_ == "pobj" and root.head.lower_ in BESIDE_PREPS:
+        return []  # "fighting alongside Kurdish forces": who acts beside the agent is no party to the act
     start, end = offset + span.start_char, offset + span.end_char
     text = doc.text[start:end]
     found = doc.scratch.np_actors.get(offset + root.idx)

@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
-from ..parties import hyphen_agent, opposed, prep_objects
+from ..parties import BESIDE_PREPS, hyphen_agent, opposed, prep_objects
 from ..vocab import discards, harm_nouns, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
@@ -533,6 +533,8 @@ class EventCoder:
         }
         if in_class(root, "violent"):
             place_tokens = set()  # "bombed targets in Lebanon": the place is what was hit
+        # "fighting alongside Kurdish forces": who acts beside the agent is no target
+        place_tokens |= {t.i for c in tok.subtree if c.dep_ == "prep" and c.lower_ in BESIDE_PREPS for t in c.subtree}
         first = None
         for t in _phrase(tok):
             if t.i in place_tokens or (t.dep_ == "poss" and t.pos_ == "PRON"):
