@@ -8,8 +8,8 @@ cut to the pieces the rows use, so that both fit the device tool's 64 MiB). `run
 on 5 folds by article, the detector's network (one member) on a frozen encoder, as shipped,
 and with the encoder fine-tuned with it, and prints candidate-level typed F1 for each arm and
 threshold. On a GPU it takes about eight minutes; on two CPU cores a fine-tuned arm takes
-hours (the top three layers alone, about 15 minutes a fold). It scores candidates, not
-`parley code`'s events: a reason to build, no product figure.
+hours (the top three layers alone, about 14 minutes a fold with the layers below cached). It
+scores candidates, not `parley code`'s events: a reason to build, no product figure.
 
     python scripts/finetune_probe.py dump .probe
     python scripts/finetune_probe.py run .probe [--arm frozen]
@@ -36,7 +36,7 @@ ARMS = [
     ("tuned 3e-5 x4", 6, 4, 3e-5),
     ("tuned 1e-4 x4", 6, 4, 1e-4),
     ("tuned 5e-5 x8", 6, 8, 5e-5),
-    ("top 3 tuned 5e-5 x8", 3, 8, 5e-5),  # what two CPU cores can train: about 15 minutes a fold
+    ("top 3 tuned 5e-5 x8", 3, 8, 5e-5),  # what two CPU cores can train
 ]
 
 
