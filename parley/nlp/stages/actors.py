@@ -72,15 +72,15 @@ MIN_CITY = 20_000  # a compound word names a place ("Godhra police") if a city a
 PERSON_TABLES = ("leaders table", "people table", "people (own) table")  # `Actor.why` of a person's entry
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})  # each means the person named last
 IT_PRONOUNS = frozenset({"it", "its"})  # the last singular subject that is no person
+THEY_PRONOUNS = frozenset({"they", "their"})  # the last plural subject that is no person
+NOUN_TAGS = frozenset({"NN", "NNP", "NNS", "NNPS"})
 CLAUSE_HEADS = frozenset({"VERB", "AUX"})  # what a clause's subject hangs on
 # nouns of a state's part: "in Syria's north", "in Iraq's Kurdish region" are in that state
 REGION_NOUNS = frozenset(
     {"region", "province", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
     | {"city", "capital", "countryside", "border"}
 )
-ENVOYS = frozenset({"ambassador", "envoy", "representative", "permanent representative", "delegation", "mission"})
-THEY_PRONOUNS = frozenset({"they", "their"})  # the last plural subject that is no person
-NOUN_TAGS = frozenset({"NN", "NNP", "NNS", "NNPS"})
+ENVOYS = frozenset({"ambassador", "envoy", "representative", "delegation", "mission"})  # a state's, sent abroad
 QUOTES = frozenset('"“”')
 FIRST_PERSON = frozenset({"we", "us", "our", "i", "me", "my"})  # each means whoever is quoted saying it
 # verbs that report what someone says, whose subject is the "we" of the words reported
@@ -884,7 +884,7 @@ def _envoy_to(mentions: list[Actor], agent_phrase: str | None) -> list[Actor]:
     "the US Nato envoy"): the organisation named after the state is where the envoy is sent,
     not a second party ("the UN's Syria envoy" is the UN's)."""
     first = min(mentions, key=lambda m: m.start)
-    if agent_phrase not in ENVOYS or not first.country or first.country in STATELESS:
+    if not agent_phrase or agent_phrase.split()[-1] not in ENVOYS or not first.country or first.country in STATELESS:
         return mentions
     return [m for m in mentions if m.country not in STATELESS]
 
