@@ -689,7 +689,7 @@ class ActorCoder:
             )
             # a title ("the president") is not; a body in a state's reported words is that state's,
             # save "the regime", which is what a state calls another's government
-            reported = sector in STATE_SECTORS and "regime" not in (agent_phrase or "").split()
+            reported = own and sector in STATE_SECTORS and "regime" not in (agent_phrase or "").split()
             reporter = _reporter_state(head, offset, doc) if reported else None
             country = (reporter or focus_country(doc, start)) if own else None
             if country in self._backers(head, offset, doc):  # "Russian-backed separatists": not Russia's
@@ -883,8 +883,10 @@ def _envoy_to(mentions: list[Actor], agent_phrase: str | None) -> list[Actor]:
     """A state's envoy to an organisation is the state's alone ("Russia's UN ambassador",
     "the US Nato envoy"): the organisation named after the state is where the envoy is sent,
     not a second party ("the UN's Syria envoy" is the UN's)."""
+    if not agent_phrase or agent_phrase.split()[-1] not in ENVOYS:
+        return mentions
     first = min(mentions, key=lambda m: m.start)
-    if not agent_phrase or agent_phrase.split()[-1] not in ENVOYS or not first.country or first.country in STATELESS:
+    if not first.country or first.country in STATELESS:
         return mentions
     return [m for m in mentions if m.country not in STATELESS]
 
