@@ -79,6 +79,7 @@ PARTY_ENTITIES = {"PERSON", "ORG", "GPE", "NORP"}  # named entities that can be 
 OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "tell", "persuade", "invite", "press", "encourage", "push"}
 FUTURE_AUX = {"will", "shall", "'ll"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can"}
+CONDITION_MARKS = {"if", "unless", "whether"}  # a clause they open states a condition or a question, no act
 FUTURE_HEADS = {
     "plan",
     "intend",
@@ -221,7 +222,7 @@ class EventCoder:
                 doc.events.extend(self._sentence(doc, sent))
 
     def _match(self, tok: Token) -> Match | None:
-        if tok.pos_ != "VERB" or _gives_way(tok):
+        if tok.pos_ != "VERB" or _gives_way(tok) or _conditional(tok):
             return None
         lemma = tok.lemma_.lower()
         particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
@@ -270,7 +271,7 @@ class EventCoder:
             c
             for tok in sent.span
             if tok.pos_ in CANDIDATE_POS and sent.offset + tok.idx not in taken
-            if not _gives_way(tok)
+            if not _gives_way(tok) and not _conditional(tok)
             if (c := self._candidate(doc, sent, tok)) is not None
         ]
         events.sort(key=lambda e: e.trigger_start)
@@ -684,6 +685,26 @@ def _gives_way(tok: Token) -> bool:
     """ "Going to" and "need to" ("we need to talk", "first need to capture the town"): no act
     of their own, the infinitive's is the one told ("we need support" still asks)."""
     return _going_to(tok) or (tok.lemma_.lower() == "need" and _to_verb(tok))
+
+
+def _conditional(tok: Token) -> bool:
+    """Whether a verb's clause is one that "if", "unless" or "whether" opens ("if the Turks
+    attack", "asked whether Labour would back intervention", "if they try to escape"): a
+    condition or a question, no act reported. Nouns in such a clause may name acts told
+    elsewhere ("if the ceasefire holds") and stay."""
+    t = tok
+    while tok.pos_ == "VERB" and not any(_condition_mark(c) for c in t.children):
+        if t.dep_ not in {"xcomp", "conj"} or t.head is t:
+            return False
+        t = t.head
+    return tok.pos_ == "VERB"
+
+
+def _condition_mark(tok: Token) -> bool:
+    """ "If", "unless" or "whether" opening a clause; not "even if" or "as if", which concede
+    or compare."""
+    before = tok.nbor(-1).lower_ if tok.i > 0 else ""
+    return tok.dep_ == "mark" and tok.lower_ in CONDITION_MARKS and before not in {"even", "as"}
 
 
 def _to_verb(tok: Token) -> bool:
