@@ -630,3 +630,17 @@ def test_who_fights_alongside_the_agent_is_no_target(pipeline):
         if e.trigger_text == "fighting"
     ]
     assert fighting.recipients == []
+
+
+@pytest.mark.parametrize(
+    "sentence,codes",
+    [
+        # who works at a body by name is that body's
+        ("Neil Basu, assistant commissioner at Scotland Yard, criticised the ministers.", ["GBRCOP"]),
+        ("Vanessa Cramond, the medical coordinator at Médecins Sans Frontières, criticised Turkey.", ["NGOMSF"]),
+        ("A commander at Baghuz criticised Turkey.", ["MIL"]),  # a place, not a body
+    ],
+)
+def test_who_works_at_a_named_body_is_that_bodys(pipeline, sentence, codes):
+    events = [e for e in code(sentence, date="2019-02-20", pipeline=pipeline) if e.trigger_text == "criticised"]
+    assert events and sorted({a.code for e in events for a in e.actors}) == codes
