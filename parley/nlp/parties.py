@@ -143,9 +143,9 @@ def _speaks_for(head: Token, prep: Token) -> bool:
     "a commissioner at Scotland Yard": the body or person a person speaks, acts or works for;
     not where the words before the title name who sent them ("the UN envoy for Syria": Syria
     is the envoy's brief)."""
-    role = head.lemma_.lower()
     if prep.lower_ == "at":
         return _names_body(prep)
+    role = head.lemma_.lower()
     if any(c.dep_ in SENDER_DEPS and (c.pos_ == "PROPN" or c.ent_type_ in SENDER_NE) for c in head.lefts):
         return False
     return (prep.lower_ in {"for", "with"} and role in SPEAKS_FOR) or (prep.lower_ == "to" and role in SERVES)
@@ -153,7 +153,7 @@ def _speaks_for(head: Token, prep: Token) -> bool:
 
 def _names_body(prep: Token) -> bool:
     """Whether a preposition's object is an organisation by name ("at Human Rights Watch", "at
-    the Metropolitan police"), not a place ("a commander at Baghuz")."""
+    Scotland Yard"), not a place ("a commander at Baghuz")."""
     return any(o.dep_ == "pobj" and any(t.ent_type_ == "ORG" for t in (o, *o.lefts)) for o in prep.children)
 
 

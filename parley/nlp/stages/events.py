@@ -692,12 +692,14 @@ def _conditional(tok: Token) -> bool:
     attack", "asked whether Labour would back intervention", "if they try to escape"): a
     condition or a question, no act reported. Nouns in such a clause may name acts told
     elsewhere ("if the ceasefire holds") and stay."""
+    if tok.pos_ != "VERB":
+        return False
     t = tok
-    while tok.pos_ == "VERB" and not any(_condition_mark(c) for c in t.children):
+    while not any(_condition_mark(c) for c in t.children):
         if t.dep_ not in {"xcomp", "conj"} or t.head is t:
             return False
-        t = t.head
-    return tok.pos_ == "VERB"
+        t = t.head  # "if they try to escape": the clause's verb is "try"
+    return True
 
 
 def _condition_mark(tok: Token) -> bool:
