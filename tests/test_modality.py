@@ -61,15 +61,18 @@ def test_going_and_needing_to_act_give_way_to_the_act(patterns, sentence, trigge
 )
 def test_an_act_in_a_condition_or_question_is_no_candidate(patterns, sentence, conditional, kept):
     """A verb whose clause "if", "unless" or "whether" opens states a condition or a question
-    (readers coded none of the 23 such events parley emitted on 5 folds by article): neither the rules nor the detector
-    take it; the sentence's other words stay."""
-    [doc] = patterns.partial([Document("d", sentence, date(2024, 3, 1))], through="events")
-    words = {e.trigger_text for e in doc.events} | {c.trigger_text for c in doc.scratch.candidates}
+    (readers coded none of the 23 such events parley emitted on 5 folds by article): neither
+    the rules nor the detector take it; the sentence's other words stay."""
+    words = _triggers_offered(patterns, sentence)
     assert conditional not in words and kept in words
 
 
 def test_even_if_concedes_and_stays_an_act(patterns):
     sentence = "The EU backs the deal, even if it criticises Iran's missile programme."
+    assert "criticises" in _triggers_offered(patterns, sentence)
+
+
+def _triggers_offered(patterns, sentence: str) -> set[str]:
+    """The words of a sentence that the rules code or offer the detector as candidates."""
     [doc] = patterns.partial([Document("d", sentence, date(2024, 3, 1))], through="events")
-    words = {e.trigger_text for e in doc.events} | {c.trigger_text for c in doc.scratch.candidates}
-    assert "criticises" in words
+    return {e.trigger_text for e in doc.events} | {c.trigger_text for c in doc.scratch.candidates}

@@ -620,11 +620,7 @@ class EventCoder:
     @staticmethod
     def _modality(tok: Token) -> tuple[bool, str]:
         """(negated, status) from auxiliaries and markers of the verb and the verbs governing it."""
-        verbs = [tok]
-        t = tok
-        while t.dep_ in {"xcomp", "conj"} and t.head is not t:
-            t = t.head
-            verbs.append(t)
+        verbs = _verb_chain(tok)
         negated = any(c.dep_ == "neg" or c.lower_ in {"never"} for v in verbs for c in v.children) or any(
             v.lemma_.lower() in FAILED_HEADS for v in verbs[1:]
         )
@@ -692,14 +688,18 @@ def _conditional(tok: Token) -> bool:
     attack", "asked whether Labour would back intervention", "if they try to escape"): a
     condition or a question, no act reported. Nouns in such a clause may name acts told
     elsewhere ("if the ceasefire holds") and stay."""
-    if tok.pos_ != "VERB":
-        return False
-    t = tok
-    while not any(_condition_mark(c) for c in t.children):
-        if t.dep_ not in {"xcomp", "conj"} or t.head is t:
-            return False
-        t = t.head  # "if they try to escape": the clause's verb is "try"
-    return True
+    # "if they try to escape": the mark is on "try", which "escape" hangs on
+    return tok.pos_ == "VERB" and any(_condition_mark(c) for v in _verb_chain(tok) for c in v.children)
+
+
+def _verb_chain(tok: Token) -> list[Token]:
+    """A verb and the verbs it hangs on as their complement or conjunct ("agreed to talk",
+    "try to escape"), whose auxiliaries and markers are its own."""
+    verbs = [tok]
+    while tok.dep_ in {"xcomp", "conj"} and tok.head is not tok:
+        tok = tok.head
+        verbs.append(tok)
+    return verbs
 
 
 def _condition_mark(tok: Token) -> bool:
