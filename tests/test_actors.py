@@ -644,3 +644,18 @@ def test_who_fights_alongside_the_agent_is_no_target(pipeline):
 def test_who_works_at_a_named_body_is_that_bodys(pipeline, sentence, codes):
     events = [e for e in code(sentence, date="2019-02-20", pipeline=pipeline) if e.trigger_text == "criticised"]
     assert events and sorted({a.code for e in events for a in e.actors}) == codes
+
+
+@pytest.mark.parametrize(
+    "sentence,codes",
+    [
+        ("Abdullah criticised Iran.", ["SAUGOV"]),  # the table's man, known by one name
+        ("Ismail al-Abdullah criticised Iran.", [None]),  # another's longer name holds it
+        ("Al-Abdullah criticised Iran.", [None]),  # a family name
+        ("Abdullah Gul criticised Iran.", ["TURELI"]),  # a longer name the tables know
+        ("Maher al-Assad criticised Iran.", ["SYRMIL"]),
+    ],
+)
+def test_a_single_name_inside_another_persons_name_is_not_that_persons(pipeline, sentence, codes):
+    events = [e for e in code(sentence, date="2019-02-20", pipeline=pipeline) if e.trigger_text == "criticised"]
+    assert events and [a.code for a in events[0].actors] == codes

@@ -137,6 +137,23 @@ def _capitalised(span: Span) -> bool:
     return span[0].text[:1].isupper() and last.text[:1].isupper()
 
 
+def _given_names(names: dict[str, Person | Entity]) -> frozenset[str]:
+    """One-word names of the people tables that are no surname of their person: a given name
+    or a single name ("Abdullah", the Saudi king), which another person's longer name holds."""
+    surnames = {(id(found), key.split()[-1]) for key, found in names.items() if " " in key}
+    return frozenset(
+        key
+        for key, found in names.items()
+        if isinstance(found, Person) and " " not in key and (id(found), key) not in surnames
+    )
+
+
+def _family_prefixed(span: Span) -> bool:
+    """True for a name joined by a hyphen to the word before it ("al-Abdullah"): a family name."""
+    doc, i = span.doc, span.start
+    return i >= 2 and doc[i - 1].text == "-" and doc[i - 1].idx == doc[i - 2].idx + len(doc[i - 2])
+
+
 def _quoting(sent: Span) -> bool:
     """True for a sentence with quotation marks: quoted words, maybe the rest of an earlier quote."""
     return any(c in QUOTES for c in sent.text)
@@ -278,6 +295,7 @@ class ActorCoder:
         lowered = phrases.lowered(nlp, phrases.tokens(nlp, list(names), "names"))
         self.name_matcher.add("NAME", phrases.keywords(nlp, lowered, "ORTH"))
         self.names = {" ".join(words): found for words, found in zip(lowered, names.values())}
+        self.given = _given_names(self.names)
         # multi-word table names in a newspaper's lower case ("European commission", "UN security council")
         styled = {
             words: entity
@@ -524,7 +542,10 @@ class ActorCoder:
                 why = f"peoples table: {people.name}"  # not "people table": that is a person's
                 return Actor(span.text, start, end, country, country, None, people.name, why)
             return Actor(span.text, start, end, entity.code, entity.country, entity.sector, entity.name, entity.why)
-        found = self.names[_lower_tokens(span)]
+        key = _lower_tokens(span)
+        found = self.names[key]
+        if key in self.given and (self._inside_person(span) or _family_prefixed(span)):
+            return None  # "Ismail al-Abdullah", "Al-Abdullah": not King Abdullah
         if isinstance(found, Entity):
             return Actor(span.text, start, end, found.code, found.country, found.sector, found.name, found.why)
         code, why = found.code_on(doc.date)
