@@ -144,3 +144,12 @@ def test_an_act_named_again_by_its_place_is_the_act_of_the_agent_the_article_nam
     assert named_again.actors[0].text == "The Assad regime"  # the evidence is the mention that named the agent
     # a day is no name: "the attack on Sunday" may be another act, and keeps no agent
     assert not next(e for e in attacks if e.sentence.startswith("The attack on Sunday")).actors
+
+
+def test_the_town_that_names_an_act_is_where_it_happened_not_who_did_it(pipeline):
+    """ "The Salisbury attack": the town first reads as the act's party; the article's agent of
+    the act named so is the agent."""
+    text = "Russia's nerve agent attack in Salisbury poisoned Sergei Skripal. The Salisbury attack shocked Europe."
+    attacks = sorted(events_of(text, pipeline, "ASSAULT"), key=lambda e: e.trigger_start)
+    named_again = next(e for e in attacks if e.sentence.startswith("The Salisbury attack"))
+    assert [a.code for a in named_again.actors] == ["RUSMIL"]

@@ -106,6 +106,7 @@ HOME_NE = frozenset({"GPE", "LOC", "FAC", "ORG", ""})  # entity types a person's
 PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
 FOCUS_WHY = "the state the article has named most so far"  # how an actor guessed by `focus_country` says so
 REPORTER_WHY = "the state of whoever reports it"  # how one guessed by `_reporter_state` says so
+PLACE_WHY = "place '"  # how the why of a party coded as the place it names begins
 MISSPELT_POS = frozenset({"PROPN", "ADJ", "NOUN"})  # the parts of speech a misspelt country's name is tagged
 NOT_MISSPELT_NE = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT"})  # names of other things
 
@@ -734,7 +735,7 @@ class ActorCoder:
         )
         place = self._place_named(head, doc) if named_place else None
         if place is not None:  # "shelled Aleppo", "Ghouta's hospitals": the place's state
-            why = f"place '{place.name}' is in {place.country}"
+            why = f"{PLACE_WHY}{place.name}' is in {place.country}"
             return [Actor(text, start, end, place.country, place.country, None, None, why)]
         if head.ent_type_ in UNKNOWN_NE or (head.pos_ == "PROPN" and not head.ent_type_):
             home = self._home(head, offset, doc) if head.ent_type_ == "PERSON" else None

@@ -30,7 +30,7 @@ from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
 from ..parties import act_names
 from ..vocab import PLACE_PREPS, STATELESS, peoples
-from .actors import focus_country
+from .actors import PLACE_WHY, focus_country
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
 # military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
@@ -195,16 +195,23 @@ def agents_named_again(doc: Document) -> None:
     named by its type alone ("the attack") is too often another."""
     named: dict[tuple[str, str], list[Actor]] = {}
     for event in doc.events:
-        coded = [a for a in event.actors if a.code]
-        for name in act_names(doc.scratch.of(event).verb_token, WHERE) if coded else ():
+        names = act_names(doc.scratch.of(event).verb_token, WHERE)
+        coded = _agents_besides(event.actors, names)
+        for name in names if coded else ():
             named.setdefault((event.event_type, name), coded)
     for event in doc.events:
-        if any(a.code for a in event.actors):
+        names = act_names(doc.scratch.of(event).verb_token, WHERE)
+        if _agents_besides(event.actors, names):
             continue
-        keys = [(event.event_type, n) for n in sorted(act_names(doc.scratch.of(event).verb_token, WHERE))]
-        agents = next((named[k] for k in keys if k in named), None)
+        agents = next((named[k] for k in sorted((event.event_type, n) for n in names) if k in named), None)
         if agents:
             event.actors = [dataclasses.replace(a, why=f"the agent of the act named again: {a.why}") for a in agents]
+
+
+def _agents_besides(actors: list[Actor], names: set[str]) -> list[Actor]:
+    """An act's coded agents less a place that names the act: in "the Salisbury attack" and
+    "the Douma attack killed dozens", the town is where, not who."""
+    return [a for a in actors if a.code and not (PLACE_WHY in (a.why or "") and a.text.lower() in names)]
 
 
 class DyadSplitter:
