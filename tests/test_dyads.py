@@ -153,3 +153,15 @@ def test_the_town_that_names_an_act_is_where_it_happened_not_who_did_it(pipeline
     attacks = sorted(events_of(text, pipeline, "ASSAULT"), key=lambda e: e.trigger_start)
     named_again = next(e for e in attacks if e.sentence.startswith("The Salisbury attack"))
     assert [a.code for a in named_again.actors] == ["RUSMIL"]
+
+
+def test_a_body_the_words_give_no_state_is_the_state_the_article_is_about(pipeline):
+    """ "Some fighters" of an article about Turkey are Turkey's, as a reader takes them; where
+    the article has named two states as often, nobody can tell whose."""
+    about_turkey = "Turkey jailed journalists, and Ankara closed newspapers. Some fighters gave us food, a man said."
+    [aid] = events_of(about_turkey, pipeline, "AID")
+    assert [(a.text, a.code) for a in aid.actors] == [("Some fighters", "TURREB")]
+    assert aid.actors[0].why.endswith("the state the article is about")
+    two_states = "Turkey jailed journalists, and Syria closed newspapers. Some fighters gave us food, a man said."
+    [aid] = events_of(two_states, pipeline, "AID")
+    assert [(a.text, a.country) for a in aid.actors] == [("Some fighters", None)]

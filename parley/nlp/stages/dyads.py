@@ -29,8 +29,8 @@ from spacy.tokens import Token
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
 from ..parties import act_names
-from ..vocab import PLACE_PREPS, STATELESS, peoples
-from .actors import PLACE_WHY, focus_country
+from ..vocab import NO_STATE, PLACE_PREPS, STATELESS, peoples
+from .actors import BACKED_WHY, PLACE_WHY, article_state, focus_country
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
 # military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
@@ -60,6 +60,8 @@ IMPLIED_AGENTS = {
     "extradite": "GOV",
 }
 
+
+ARTICLE_STATE_WHY = "the state the article is about"  # how a body `article_state` places says so
 
 # acts two sides do to each other: "Kurdish and Turkish forces clashed" is one fight between the
 # two, as a reader codes it (the first named acting, the other its target), not one per side
@@ -186,6 +188,30 @@ def implied_agent(event: Event, sector: str, country: str | None) -> Actor:
     return Actor(event.trigger_text, event.trigger_start, event.trigger_end, code, country, sector, None, why, True)
 
 
+def article_agents(doc: Document, event: Event) -> list[Actor]:
+    """An act's agents, where the text names none of their states, as a reader takes them: a
+    body the words give no state ("the army", "officials", "rebels") is the article's own
+    state's (`article_state`). Named persons, groups, organisations and acts with no agent
+    keep what they are: a reader names none there as often as the article's state."""
+    bodies = [a for a in event.actors if a.sector and not _stateless(a) and BACKED_WHY not in (a.why or "")]
+    if not bodies or any(a.country for a in event.actors):
+        return event.actors
+    state = article_state(doc, event.trigger_start, event.location.country if event.location else None)
+    if state is None:
+        return event.actors
+    return [
+        dataclasses.replace(a, country=state, code=state + a.sector, why=f"{a.why}; {ARTICLE_STATE_WHY}")
+        if a in bodies
+        else a
+        for a in event.actors
+    ]
+
+
+def _stateless(actor: Actor) -> bool:
+    """An organisation, or fighters of no state ("jihadists"): no state's body."""
+    return actor.sector in STATELESS or (actor.code or "").startswith(NO_STATE)
+
+
 def agents_named_again(doc: Document) -> None:
     """An act with no coded agent that the article names again by a place ("an investigation
     of the chemical weapons attack in Douma") is the act of whoever the article says did it
@@ -231,6 +257,7 @@ class DyadSplitter:
             if not event.actors and sector:
                 event.actors = [implied_agent(event, sector, country or focus_country(doc, event.trigger_start))]
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
+            event.actors = article_agents(doc, event)
             if event.event_type == "ASSAULT":
                 event.actors = [a for a in event.actors if not unarmed_body(a)]
             event.actors = state_sector(event.actors, event.event_type, acting=True)
