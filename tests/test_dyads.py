@@ -165,3 +165,16 @@ def test_a_body_the_words_give_no_state_is_the_state_the_article_is_about(pipeli
     two_states = "Turkey jailed journalists, and Syria closed newspapers. Some fighters gave us food, a man said."
     [aid] = events_of(two_states, pipeline, "AID")
     assert [(a.text, a.country) for a in aid.actors] == [("Some fighters", None)]
+
+
+def test_an_act_of_saying_with_no_agent_in_reported_words_is_the_speakers(pipeline):
+    """A request with no agent of its own, in the words a speaker is reported saying, is the
+    speaker's; an attack reported so is not."""
+    text = (
+        "Russia's envoy Kheda Saratova visited the camp. “These people need to be brought back "
+        "to face our courts,” said Saratova. “The town was bombed again,” Saratova said."
+    )
+    [request] = events_of(text, pipeline, "REQUEST")
+    assert [(a.text, a.code) for a in request.actors] == [("Saratova", "RUSGOV")]
+    assert request.actors[0].why.startswith("who says the words")
+    assert all(not e.actors for e in events_of(text, pipeline, "ASSAULT"))

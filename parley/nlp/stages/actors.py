@@ -83,6 +83,7 @@ REGION_NOUNS = frozenset(
 ENVOYS = frozenset({"ambassador", "envoy", "representative", "delegation", "mission"})  # a state's, sent abroad
 QUOTES = frozenset('"“”')
 FIRST_PERSON = frozenset({"we", "us", "our", "i", "me", "my"})  # each means whoever is quoted saying it
+REPORTED_DEPS = frozenset({"ccomp", "parataxis"})  # how the words a verb of saying reports hang on it
 # verbs that report what someone says, whose subject is the "we" of the words reported
 SPEECH_VERBS = frozenset(
     {
@@ -929,6 +930,18 @@ def _envoy_to(mentions: list[Actor], agent_phrase: str | None) -> list[Actor]:
     if not first.country or first.country in STATELESS:
         return mentions
     return [m for m in mentions if m.country not in STATELESS]
+
+
+def speaker(tok: Token, offset: int, doc: Document) -> list[Actor]:
+    """The coded parties who say the words a word is in: the subject of the verb of saying
+    whose reported clause holds it ("'These people need to be brought back,' said Saratova")."""
+    child = tok
+    for verb in tok.ancestors:
+        if child.dep_ in REPORTED_DEPS and verb.lemma_.lower() in SPEECH_VERBS:
+            subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON), None)
+            return [a for a in doc.scratch.np_actors.get(offset + subject.idx, []) if a.code] if subject else []
+        child = verb
+    return []
 
 
 def _reporter_state(head: Token, offset: int, doc: Document) -> str | None:

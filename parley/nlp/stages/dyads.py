@@ -30,7 +30,7 @@ from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
 from ..parties import act_names
 from ..vocab import NO_STATE, PLACE_PREPS, STATELESS, peoples
-from .actors import BACKED_WHY, PLACE_WHY, article_state, focus_country
+from .actors import BACKED_WHY, PLACE_WHY, article_state, focus_country, speaker
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
 # military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
@@ -61,6 +61,7 @@ IMPLIED_AGENTS = {
 }
 
 
+SPOKEN_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONCEDE"})  # done by saying
 ARTICLE_STATE_WHY = "the state the article is about"  # how a body `article_state` places says so
 
 # acts two sides do to each other: "Kurdish and Turkish forces clashed" is one fight between the
@@ -207,6 +208,18 @@ def article_agents(doc: Document, event: Event) -> list[Actor]:
     ]
 
 
+def speakers_as_agents(doc: Document) -> None:
+    """An act of saying with no agent of its own in the words someone is reported saying is
+    that speaker's ("'These people need to be brought back,' said Saratova": her request), as
+    a reader codes it; an act done by hand there is whoever the words say did it, not the speaker."""
+    for event in doc.events:
+        if event.actors or event.event_type not in SPOKEN_ACTS:
+            continue
+        offset = doc.sentences[event.sentence_index].offset
+        found = speaker(doc.scratch.of(event).verb_token, offset, doc)
+        event.actors = [dataclasses.replace(a, why=f"who says the words: {a.why}") for a in found]
+
+
 def _stateless(actor: Actor) -> bool:
     """An organisation, or fighters of no state ("jihadists"): no state's body."""
     return actor.sector in STATELESS or (actor.code or "").startswith(NO_STATE)
@@ -251,6 +264,7 @@ class DyadSplitter:
     def __call__(self, doc: Document) -> None:
         out: list[Event] = []
         agents_named_again(doc)
+        speakers_as_agents(doc)
         for event in doc.events:
             country = event.location.country if event.location else None
             sector = IMPLIED_AGENTS.get(doc.scratch.of(event).verb_token.lemma_.lower())
