@@ -659,3 +659,15 @@ def test_who_works_at_a_named_body_is_that_bodys(pipeline, sentence, codes):
 def test_a_single_name_inside_another_persons_name_is_not_that_persons(pipeline, sentence, codes):
     events = [e for e in code(sentence, date="2019-02-20", pipeline=pipeline) if e.trigger_text == "criticised"]
     assert events and [a.code for a in events[0].actors] == codes
+
+
+def test_a_quote_naming_no_speaker_is_said_by_who_made_a_speech_act_just_before(pipeline):
+    text = (
+        "Binali Yıldırım spoke in London. He accused the EU of failing to stick to the bargain. "
+        "“We neutralised thousands of Isis fighters in Syria.”"
+    )
+    [attack] = [e for e in code(text, date="2017-11-27", pipeline=pipeline) if e.trigger_text == "neutralised"]
+    assert [(a.text, a.code) for a in attack.actors] == [("We", "TURGOV")]
+    plain = "Binali Yıldırım spoke in London. He visited the EU. “We neutralised thousands of Isis fighters in Syria.”"
+    [attack] = [e for e in code(plain, date="2017-11-27", pipeline=pipeline) if e.trigger_text == "neutralised"]
+    assert not any(a.country for a in attack.actors)  # a visit says nothing: no speaker

@@ -83,6 +83,11 @@ REGION_NOUNS = frozenset(
 ENVOYS = frozenset({"ambassador", "envoy", "representative", "delegation", "mission"})  # a state's, sent abroad
 QUOTES = frozenset('"“”')
 FIRST_PERSON = frozenset({"we", "us", "our", "i", "me", "my"})  # each means whoever is quoted saying it
+# verbs of a sentence whose subject says the quote that follows it, where the quote names no speaker
+QUOTE_LEADS = frozenset(
+    {"accuse", "denounce", "criticise", "criticize", "condemn", "urge", "demand", "deny", "reject", "praise"}
+    | {"welcome", "vow", "pledge", "promise", "threaten", "ask", "respond", "reply", "complain", "admit"}
+)
 REPORTED_DEPS = frozenset({"ccomp", "parataxis"})  # how the words a verb of saying reports hang on it
 # verbs that report what someone says, whose subject is the "we" of the words reported
 SPEECH_VERBS = frozenset(
@@ -399,7 +404,7 @@ class ActorCoder:
                         doc.scratch.np_actors[offset + tok.idx] = actors
                         if tok.dep_ == "poss":  # "our forces": the speaker's state's
                             self._owned_by(tok.head, actors[0], offset, doc)
-                speaker = said or (speaker if _quoting(sent) else [])
+                speaker = said or (speaker if _quoting(sent) else self._leads_quote(sent, offset, doc))
 
     def _party_named(self, span: Span) -> bool:
         """A political party's name capitalised inside a sentence, whatever its part of speech
@@ -464,6 +469,13 @@ class ActorCoder:
         """Who a sentence says spoke: the coded subject of its first verb of saying."""
         verb = next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS), None)
         return self._subject_of(verb, offset, doc) if verb is not None else []
+
+    def _leads_quote(self, sent: Span, offset: int, doc: Document) -> list[Actor]:
+        """Who speaks in a quote that follows a sentence without one, naming no speaker of its
+        own: the coded subject of a sentence whose verb is a speech act ("He accused the EU of
+        failing ... '“We neutralised thousands of Daesh fighters ...”")."""
+        root = sent.root
+        return self._subject_of(root, offset, doc) if root.lemma_.lower() in QUOTE_LEADS else []
 
     @staticmethod
     def _subject_of(verb: Token, offset: int, doc: Document) -> list[Actor]:
