@@ -178,3 +178,12 @@ def test_an_act_of_saying_with_no_agent_in_reported_words_is_the_speakers(pipeli
     assert [(a.text, a.code) for a in request.actors] == [("Saratova", "RUSGOV")]
     assert request.actors[0].why.startswith("who says the words")
     assert all(not e.actors for e in events_of(text, pipeline, "ASSAULT"))
+
+
+def test_what_an_act_noun_is_done_to_is_its_target_not_its_agent(pipeline):
+    """ "The murder of an innocent man": the man is the target; "Russian" before the noun
+    still names the agent."""
+    [murder] = events_of("The apparent gruesome murder of an innocent man shocked Europe.", pipeline, "ASSAULT")
+    assert murder.actors == [] and [a.text for a in murder.recipients] == ["an innocent man"]
+    [bombing] = events_of("The Russian bombing of Aleppo went on.", pipeline, "ASSAULT")
+    assert [a.country for a in bombing.actors] == ["RUS"]

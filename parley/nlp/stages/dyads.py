@@ -28,7 +28,7 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
-from ..parties import act_names
+from ..parties import act_names, prep_objects
 from ..vocab import NO_STATE, PLACE_PREPS, STATELESS, peoples
 from .actors import BACKED_WHY, PLACE_WHY, article_state, focus_country, speaker
 
@@ -61,6 +61,14 @@ IMPLIED_AGENTS = {
 }
 
 
+# act nouns whose "of" names what is done to ("the killing of civilians", "criticism of the US"), not
+# who does it ("the advance of their troops", "the inaction of the council")
+DONE_TO_NOUNS = frozenset(
+    {"murder", "killing", "massacre", "slaughter", "assassination", "execution", "beheading", "torture"}
+    | {"bombing", "bombardment", "shelling", "targeting", "poisoning", "gassing", "siege", "blockade"}
+    | {"persecution", "repression", "jailing", "imprisonment", "detention", "arrest", "abduction", "kidnapping"}
+    | {"displacement", "deportation", "expulsion", "criticism", "condemnation", "denunciation", "harassment"}
+)
 SPOKEN_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONCEDE"})  # done by saying
 ARTICLE_STATE_WHY = "the state the article is about"  # how a body `article_state` places says so
 
@@ -208,6 +216,48 @@ def article_agents(doc: Document, event: Event) -> list[Actor]:
     ]
 
 
+def objects_as_targets(doc: Document) -> None:
+    """A party named as what an act noun is done to ("the murder of an innocent man",
+    "criticism of the US") is the act's target, not its agent, where the words before the noun
+    name no agent ("the regime's bombing of Aleppo" keeps the regime)."""
+    for event in doc.events:
+        tok = doc.scratch.of(event).verb_token
+        if tok is None or tok.pos_ != "NOUN" or tok.lemma_.lower() not in DONE_TO_NOUNS:
+            continue
+        offset = doc.sentences[event.sentence_index].offset
+        objects = [o for o in prep_objects(tok, {"of"}) if o.pos_ in {"NOUN", "PROPN", "PRON"}]
+        if not objects:
+            continue
+        first = offset + objects[0].left_edge.idx
+        moved = [
+            a
+            for a in event.actors
+            if a.start <= event.trigger_start and first < a.end and not _agent_before(a, tok, offset, doc)
+        ]
+        if not moved:
+            continue
+        event.actors = [a for a in event.actors if a not in moved]
+        end = max(a.end for a in moved)
+        text = doc.text[first:end]
+        event.recipients = event.recipients or [
+            dataclasses.replace(
+                a, text=text, start=first, end=end, why=f"what '{event.trigger_text}' is done to: {a.why}"
+            )
+            for a in moved[:1]
+        ]
+
+
+def _agent_before(actor: Actor, noun: Token, offset: int, doc: Document) -> bool:
+    """True where a word of the party before the act noun names someone: a name, a possessive,
+    or a word the actor tables know ("Russian", "the regime's")."""
+    start = offset + noun.idx
+    return any(
+        actor.start <= offset + t.idx < start
+        and (t.dep_ == "poss" or offset + t.idx in doc.scratch.mention_at or t.pos_ == "PROPN")
+        for t in noun.doc[noun.left_edge.i : noun.i]
+    )
+
+
 def speakers_as_agents(doc: Document) -> None:
     """An act of saying with no agent of its own in the words someone is reported saying is
     that speaker's ("'These people need to be brought back,' said Saratova": her request), as
@@ -258,12 +308,20 @@ class DyadSplitter:
     on a side into one event per pair."""
 
     name = "dyads"
-    reads: tuple[str, ...] = ("events", "event.location", "mentions", "scratch.work")
+    reads: tuple[str, ...] = (
+        "events",
+        "event.location",
+        "mentions",
+        "scratch.work",
+        "scratch.mention_at",
+        "scratch.np_actors",
+    )
     writes: tuple[str, ...] = ("events", "event.actors", "event.recipients", "scratch.work")
 
     def __call__(self, doc: Document) -> None:
         out: list[Event] = []
         agents_named_again(doc)
+        objects_as_targets(doc)
         speakers_as_agents(doc)
         for event in doc.events:
             country = event.location.country if event.location else None
