@@ -320,8 +320,8 @@ class DyadSplitter:
 
     def __call__(self, doc: Document) -> None:
         out: list[Event] = []
+        objects_as_targets(doc)  # first: a victim read as the agent is no agent to name again
         agents_named_again(doc)
-        objects_as_targets(doc)
         speakers_as_agents(doc)
         for event in doc.events:
             country = event.location.country if event.location else None
