@@ -756,8 +756,9 @@ class ActorCoder:
                 why = f"agent table: '{agent_phrase}' -> {sector}; {how}"
                 local = sector not in ABROAD_SECTORS  # police, civilians, rebels: of the place they act in
                 return [Actor(text, start, end, country + sector, country, sector, None, why, local)]
+            backed = sorted(c for c in backers if c)
             why = f"agent table: '{agent_phrase}' -> {sector}" + (
-                f"; {BACKED_WHY} {'/'.join(sorted(backers))}" if backers else ""
+                f"; {BACKED_WHY} {'/'.join(backed)}" if backed else ""
             )
             return [Actor(text, start, end, sector, None, sector, None, why, sector not in ABROAD_SECTORS)]
         # the tagger calls a town a NORP or nothing as often as a GPE ("shelled Aleppo", "Douma accused")

@@ -209,7 +209,7 @@ def article_agents(doc: Document, event: Event) -> list[Actor]:
     if state is None:
         return event.actors
     return [
-        dataclasses.replace(a, country=state, code=state + a.sector, why=f"{a.why}; {ARTICLE_STATE_WHY}")
+        dataclasses.replace(a, country=state, code=state + (a.sector or ""), why=f"{a.why}; {ARTICLE_STATE_WHY}")
         if a in bodies
         else a
         for a in event.actors
