@@ -217,21 +217,25 @@ def _place_after(
 def focus_country(doc: Document, before: int) -> str | None:
     """The state the article has named most often before an offset (of equals, the one
     named last): whose government, army or police an unnamed one is, as a reader takes it."""
+    return _focus(doc, before)[0]
+
+
+def _focus(doc: Document, before: int) -> tuple[str | None, Counter]:
+    """`focus_country`, and how often the article has named each state before the offset."""
     counts: Counter = Counter()
     last: dict[str, int] = {}
     for country, start in _state_mentions(doc):
         if start < before:
             counts[country] += 1
             last[country] = start
-    return max(counts, key=lambda c: (counts[c], last[c]), default=None)
+    return max(counts, key=lambda c: (counts[c], last[c]), default=None), counts
 
 
 def article_state(doc: Document, before: int, place: str | None = None) -> str | None:
     """The state an article is about, as far as it has gone: the one it has named most before
     an offset where that is at least ARTICLE_STATE_SHARE of its states named so far, or where
     the act happened in it. Whose act a reader takes one to be that the text gives no agent."""
-    counts = Counter(country for country, start in _state_mentions(doc) if start < before)
-    focus = focus_country(doc, before)
+    focus, counts = _focus(doc, before)
     if focus is None:
         return None
     return focus if counts[focus] >= ARTICLE_STATE_SHARE * sum(counts.values()) or place == focus else None
@@ -948,32 +952,33 @@ def _envoy_to(mentions: list[Actor], agent_phrase: str | None) -> list[Actor]:
 def speaker(tok: Token, offset: int, doc: Document) -> list[Actor]:
     """The coded parties who say the words a word is in: the subject of the verb of saying
     whose reported clause holds it ("'These people need to be brought back,' said Saratova")."""
+    verb = _saying_verb(tok, REPORTED_DEPS)
+    return ActorCoder._subject_of(verb, offset, doc) if verb is not None else []
+
+
+def _saying_verb(tok: Token, deps: Collection[str]) -> Token | None:
+    """The first verb of saying above a word whose clause, hung on it by one of `deps`, holds it."""
     child = tok
     for verb in tok.ancestors:
-        if child.dep_ in REPORTED_DEPS and verb.lemma_.lower() in SPEECH_VERBS:
-            subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON), None)
-            return [a for a in doc.scratch.np_actors.get(offset + subject.idx, []) if a.code] if subject else []
+        if child.dep_ in deps and verb.lemma_.lower() in SPEECH_VERBS:
+            return verb
         child = verb
-    return []
+    return None
 
 
 def _reporter_state(head: Token, offset: int, doc: Document) -> str | None:
     """The state whose body or leader reports the clause a word is in: "Downing Street said
     senior ministers had agreed" (the UK's ministers), however often the article names Syria."""
-    child = head
-    for verb in head.ancestors:
-        if child.dep_ == "ccomp" and verb.lemma_.lower() in SPEECH_VERBS:
-            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if subject is None:
-                return None
-            found = doc.scratch.np_actors.get(offset + subject.idx) or [
-                m for m in [doc.scratch.mention_at.get(offset + subject.idx)] if m is not None
-            ]
-            states = {
-                a.country
-                for a in found
-                if a.country and a.country not in STATELESS and (a.sector is None or a.sector in STATE_SECTORS)
-            }
-            return states.pop() if len(states) == 1 else None
-        child = verb
-    return None
+    verb = _saying_verb(head, {"ccomp"})
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+    if subject is None:
+        return None
+    found = doc.scratch.np_actors.get(offset + subject.idx) or [
+        m for m in [doc.scratch.mention_at.get(offset + subject.idx)] if m is not None
+    ]
+    states = {
+        a.country
+        for a in found
+        if a.country and a.country not in STATELESS and (a.sector is None or a.sector in STATE_SECTORS)
+    }
+    return states.pop() if len(states) == 1 else None

@@ -222,7 +222,7 @@ def objects_as_targets(doc: Document) -> None:
     name no agent ("the regime's bombing of Aleppo" keeps the regime)."""
     for event in doc.events:
         tok = doc.scratch.of(event).verb_token
-        if tok is None or tok.pos_ != "NOUN" or tok.lemma_.lower() not in DONE_TO_NOUNS:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in DONE_TO_NOUNS:
             continue
         offset = doc.sentences[event.sentence_index].offset
         objects = [o for o in prep_objects(tok, {"of"}) if o.pos_ in {"NOUN", "PROPN", "PRON"}]
