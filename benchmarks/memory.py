@@ -3,8 +3,9 @@
 Generates --docs distinct one-sentence news documents (a sentence of the corpus, then a
 minister and a place no other document names, so spaCy's vocabulary meets new words all
 the time), ingests them in one process into a fresh DuckDB file with everything on,
-and samples the process's resident memory every --every documents. With --workers N the
-coding runs on a local Dask cluster and the workers' memory is sampled too. Usage:
+and samples the process's resident memory every --every documents, and its classifier worker
+processes' (`parley.nlp.classify_workers`). With --workers N the coding runs on a local Dask
+cluster and the Dask workers' memory is sampled instead. Usage:
 
     python benchmarks/memory.py [--docs 100000] [--every 5000] [--workers N] [--duckdb memory_limit=256MB]
 """
@@ -53,6 +54,13 @@ def rss() -> int:
     return psutil.Process().memory_info().rss
 
 
+def children_rss() -> list[int]:
+    """The resident memory of this process's children: the classifier's worker processes."""
+    import psutil
+
+    return sorted(c.memory_info().rss for c in psutil.Process().children())
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -81,7 +89,7 @@ def main() -> int:
         nonlocal done
         done += 1
         if done % args.every == 0:
-            workers = sorted(client.run(rss).values()) if client else []
+            workers = sorted(client.run(rss).values()) if client else children_rss()
             samples.append((done, time.perf_counter() - started, rss(), workers))
             line = f"{done:7d} docs  {samples[-1][1]:7.0f} s  driver {samples[-1][2] / 2**20:6.0f} MiB"
             print(line + "".join(f"  worker {w / 2**20:6.0f} MiB" for w in workers), flush=True)

@@ -22,7 +22,14 @@ SESSION_APP = "parley-test-session"  # application_name of each test session's o
 
 
 # markers (pyproject.toml): `make test-fast` leaves these out; the full suite runs them all
-SLOW_FILES = {"test_cluster.py", "test_faults.py", "test_fuzz.py", "test_learn.py", "test_heap.py"}
+SLOW_FILES = {
+    "test_classify_workers.py",
+    "test_cluster.py",
+    "test_faults.py",
+    "test_fuzz.py",
+    "test_learn.py",
+    "test_heap.py",
+}
 POSTGRES = {"postgres_url", "pg_store_url", "postgres", "postgresql"}  # fixtures, and parameters that choose them
 
 

@@ -1,11 +1,13 @@
 """One event per pair of parties, and unnamed local parties placed where the act happened
 (the dyads stage), with the armed-group and stateless-people tables it relies on."""
 
+import dataclasses
+
 import pytest
 
 from parley import code
 from parley.nlp.document import Actor
-from parley.nlp.stages.dyads import localised, parties
+from parley.nlp.stages.dyads import distinct, localised, parties
 
 
 def events_of(text, pipeline, kind, date="2018-03-01"):
@@ -188,3 +190,16 @@ def test_what_an_act_noun_is_done_to_is_its_target_not_its_agent(pipeline):
     assert murder.actors == [] and [a.text for a in murder.recipients] == ["an innocent man"]
     [bombing] = events_of("The Russian bombing of Aleppo went on.", pipeline, "ASSAULT")
     assert [a.country for a in bombing.actors] == ["RUS"]
+
+
+def test_two_readings_of_one_word_coded_alike_give_one_record(pipeline):
+    """ "they" read as Isis and as its leader (both IMGREB, the leader with the country IMG) are
+    two parties to the split but one to the record, whose id has each party's place and code:
+    one event, not two with one id (the second failed a whole batch of `parley ingest`)."""
+    [event] = events_of("Isis executed Syrian fighters.", pipeline, "ASSAULT")
+    isis = event.actors[0]
+    leader = dataclasses.replace(isis, country="IMG", name="Abu Bakr al-Baghdadi")
+    as_isis, as_leader = (dataclasses.replace(event, actors=[a]) for a in (isis, leader))
+    other = dataclasses.replace(event, recipients=[])
+    assert as_isis.event_id == as_leader.event_id != other.event_id
+    assert distinct([as_isis, as_leader, other]) == [as_isis, other]

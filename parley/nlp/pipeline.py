@@ -6,13 +6,17 @@ the stages' working state), the way spaCy components declare what they assign; t
 pipeline checks when it is built that every stage reads only what the document brings or
 an earlier stage wrote. `stage(name)` finds one; `apply` runs per-document stages by name.
 
-By default the classifier's forward pass for one batch runs in worker threads while the
-next batch is parsed: PyTorch and spaCy's matrix products both release the GIL, so on two
-cores the two largest costs overlap. The pass is cut in two halves, each on a worker with
-PyTorch on one thread, so that both cores keep reading while the parse waits (on 200
-stories 12 s against 15 s for one worker on two PyTorch threads). A process that has one
-core to itself (a Dask worker) runs them in turn (`overlap=False`). Everything that reads
-or writes documents stays in the calling thread.
+By default the classifier's pass over one batch runs while the next batch is parsed, cut
+in two halves, each on PyTorch's one thread, so that both cores keep working while the parse
+waits. With the shipped models the halves go to two worker processes
+(`classify_workers`): in threads of this process their tensor operations waited on the GIL
+for the parse's and the rules' Python (throughput 0.42 of bare spaCy in threads, 0.53 in
+processes, in one run on 2 cores). A stream's first batches are smaller (`ramped`), so the
+workers start early, and go to threads: a stream too short for a full batch starts no
+process. A batch's pass is queued before the previous batch is finished, so the workers
+never wait for the parse's thread. A process that has one core to itself (a Dask worker)
+runs them in turn (`overlap=False`). Everything that reads or writes documents stays in the
+calling thread; a document's events are the same whichever way its batch was passed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import Any
 
+from .classify_workers import ClassifierProcesses
 from .document import Document, batched
 from .heap import return_freed_memory
 from .stages.actors import ActorCoder
@@ -67,6 +72,7 @@ class Pipeline:
         tagger=True,
         overlap: bool = True,
         detector=True,
+        processes: bool = True,
     ) -> None:
         """`classifier`: True for the shipped event classifier, False for verb patterns
         alone, or a trained `parley.nlp.models.classifier.EventClassifier` to use instead.
@@ -76,7 +82,10 @@ class Pipeline:
         figures and the stage scores (dates, places): the classifier's path, without a detector.
         `detector`: True for the shipped event detector (with the shipped classifier only: it
         reads that encoder), a trained `parley.nlp.models.detector.EventDetector`, or None.
-        `overlap`: classify one batch in a thread while the next is parsed."""
+        `overlap`: classify one batch in worker processes or threads while the next is parsed.
+        `processes`: with `overlap` and the shipped models, the passes over a long stream's full
+        batches in two worker processes (faster; each holds the models, about 0.5 GB), else in
+        threads of this process. The events are the same either way."""
         parser = Parser(nlp, batch_size=batch_size)
         self.stages: dict[str, Any] = {
             "parse": parser,
@@ -99,6 +108,10 @@ class Pipeline:
         check_order(self.stages)
         self.batch_size = batch_size
         self.overlap = overlap
+        shipped = classifier is True and tagger is True and detector is True and not score_all_sentences
+        # the shipped models' passes over full batches run in worker processes (see the module's docstring)
+        in_processes = overlap and processes and shipped
+        self._processes = ClassifierProcesses(WORKERS, self.stages["classify"].predict) if in_processes else None
         self._batches = self._trimmed_at = 0  # batches coded, and when freed heap pages were last given back
 
     @property
@@ -137,7 +150,7 @@ class Pipeline:
         (`heap.return_freed_memory`). Only for a consumer that uses this model alone while it
         iterates (ingestion does): a zone frees what any user of the model added during it.
         """
-        batches = batched(docs, self.batch_size)
+        batches = ramped(docs, self.batch_size) if self.overlap else batched(docs, self.batch_size)
         workers = ThreadPoolExecutor(WORKERS, "parley-classify", _single_threaded) if self.overlap else nullcontext()
         with workers as pool:
             for first in batches:
@@ -155,20 +168,31 @@ class Pipeline:
     def _run(self, batches: Iterable[list[Document]], pool: ThreadPoolExecutor | None) -> Iterator[Document]:
         """Code batches; each one's classifier pass overlaps the next one's parse when `pool` is given."""
         pending: tuple[list[Document], object, list[Future]] | None = None
+        predicted: list[Future] = []
         classify = self.stages.get("classify")
-        for batch in batches:
-            docs = list(self.stage("parse").pipe(batch))
-            for doc in docs:
-                self.apply(doc, FRONT)
+        try:
+            for batch in batches:
+                docs = list(self.stage("parse").pipe(batch))
+                for doc in docs:
+                    self.apply(doc, FRONT)
+                prepared = classify.prepare(docs) if classify else None
+                # queued before the previous batch is finished: the workers go on to it at once
+                predicted = self._predict(classify, prepared, pool, len(batch) == self.batch_size) if classify else []
+                if pending is not None:
+                    yield from self._finish(*pending)
+                pending = (docs, prepared, predicted)
             if pending is not None:
                 yield from self._finish(*pending)
-            prepared = classify.prepare(docs) if classify else None
-            pending = (docs, prepared, self._predict(classify, prepared, pool) if classify else [])
-        if pending is not None:
-            yield from self._finish(*pending)
+        finally:
+            for future in predicted:  # a run stopped early (interrupted, or its consumer done) wants none
+                future.cancel()
 
-    @staticmethod
-    def _predict(classify, prepared, pool: ThreadPoolExecutor | None) -> list[Future]:
+    def _predict(self, classify, prepared, pool: ThreadPoolExecutor | None, full: bool) -> list[Future]:
+        """The classifier's pass over a batch, in WORKERS parts: in the worker processes once a
+        full batch has started them (a short stream, whose batches are all smaller, starts
+        none), else in `pool`'s threads, or here, in turn, without a pool."""
+        if self._processes is not None and (full or self._processes.started):
+            return [self._processes.submit(part.portable()) for part in classify.split(prepared, WORKERS)]
         if pool is not None:
             return [pool.submit(classify.predict, part) for part in classify.split(prepared, WORKERS)]
         done: Future = Future()
@@ -184,6 +208,17 @@ class Pipeline:
         for doc in docs:
             yield doc
             doc.release()  # the consumer is done with it: memory stays flat
+
+
+def ramped(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Documents in lists of `size`, the first ones smaller (an eighth, a quarter, a half): the
+    first batch is parsed while no classifier worker has anything to do, so the sooner it is
+    done the sooner both cores work. A document's events do not depend on its batch."""
+    it = iter(docs)
+    for part in (8, 4, 2):
+        if size // part > 1 and (batch := list(islice(it, size // part))):
+            yield batch
+    yield from batched(it, size)
 
 
 def _single_threaded() -> None:

@@ -27,5 +27,8 @@ def one_thread() -> Iterator[None]:
 
 def single_threaded() -> None:
     """Run this thread's PyTorch operations on one thread (OpenMP's thread count is kept per
-    calling thread: the others keep theirs)."""
+    calling thread: the others keep theirs). A thread takes the count last set in any thread
+    when it first asks for its own, so it asks first: a later setting elsewhere (`one_thread`
+    restoring the count) would otherwise become this thread's."""
+    torch.get_num_threads()
     torch.set_num_threads(1)

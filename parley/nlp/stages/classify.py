@@ -83,6 +83,11 @@ class Batch:
     # per pool: each candidate's reading of its own (`_own_reading`), or None
     own: list[list[Reading | None]] = field(default_factory=list)
 
+    def portable(self) -> Batch:
+        """What `EventClassifierStage.predict` reads, without the documents and their parse
+        (for a worker process: `parley.nlp.classify_workers`)."""
+        return Batch([], [], self.mains, self.readings, self.pools, self.views, self.own)
+
 
 def _overlap(a: Actor, b: Actor) -> bool:
     """True when two parties share any of the sentence's characters."""

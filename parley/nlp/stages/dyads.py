@@ -87,6 +87,15 @@ def parties(actors: list[Actor]) -> list[list[Actor]]:
     return list(groups.values())
 
 
+def distinct(events: list[Event]) -> list[Event]:
+    """The events, each id once: two parties coded alike at one place ("they" read as Isis and
+    as al-Qaida, both IMGREB) are one party to the record, and a store keys events by id."""
+    first: dict[str, Event] = {}
+    for event in events:
+        first.setdefault(event.event_id, event)
+    return list(first.values())
+
+
 def _in_order(party: list[Actor], side: list[Actor]) -> list[Actor]:
     """One party of a side, with the side's uncoded words (which belong to every pair), in the
     side's order."""
@@ -337,7 +346,7 @@ class DyadSplitter:
             if self._mutual(doc, event):
                 event.recipients, event.reciprocal = list(reversed(event.actors)), True
             out += self.split(doc, event)
-        doc.events[:] = out
+        doc.events[:] = distinct(out)
 
     @staticmethod
     def _mutual(doc: Document, event: Event) -> bool:
