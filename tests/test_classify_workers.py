@@ -15,11 +15,11 @@ import pytest
 
 from parley.nlp.classify_workers import serve
 from parley.nlp.document import Document
-from parley.nlp.pipeline import FRONT, Pipeline, ramped
+from parley.nlp.pipeline import FRONT, PROCESSES_AFTER, Pipeline, ramped
 
 from .conftest import ROOT
 
-BATCH = 8  # small batches: a stream of 20 documents reaches full ones and starts the workers
+BATCH = 8  # small batches: a stream of 40 documents passes PROCESSES_AFTER full ones and starts the workers
 
 
 def _texts(n: int) -> list[str]:
@@ -54,7 +54,7 @@ def test_ramped_batches_start_small():
 
 
 def test_the_workers_code_what_the_coding_process_codes(in_threads, in_processes):
-    texts = _texts(24)
+    texts = _texts(40)
     expected = _coded(in_threads, texts)
     assert sum(map(len, expected)) > 20
     assert _coded(in_processes, texts) == expected
@@ -63,12 +63,12 @@ def test_the_workers_code_what_the_coding_process_codes(in_threads, in_processes
 
 def test_a_short_stream_starts_no_worker(pipeline):
     coder = Pipeline(pipeline.nlp, batch_size=BATCH)
-    assert _coded(coder, _texts(BATCH - 1))
+    assert _coded(coder, _texts(6 + PROCESSES_AFTER * BATCH))  # the ramp's 2 and 4, then full batches
     assert not coder._processes.started and coder._processes.pids == []
 
 
 def test_a_worker_that_stops_is_replaced_by_its_thread(in_threads, in_processes):
-    texts = _texts(20)
+    texts = _texts(40)
     expected = _coded(in_threads, texts)
     assert _coded(in_processes, texts) == expected
     for pid in in_processes._processes.pids:

@@ -12,11 +12,12 @@ waits. With the shipped models the halves go to two worker processes
 (`classify_workers`): in threads of this process their tensor operations waited on the GIL
 for the parse's and the rules' Python (throughput 0.42 of bare spaCy in threads, 0.53 in
 processes, in one run on 2 cores). A stream's first batches are smaller (`ramped`), so the
-workers start early, and go to threads: a stream too short for a full batch starts no
-process. A batch's pass is queued before the previous batch is finished, so the workers
-never wait for the parse's thread. A process that has one core to itself (a Dask worker)
-runs them in turn (`overlap=False`). Everything that reads or writes documents stays in the
-calling thread; a document's events are the same whichever way its batch was passed.
+workers start early, and go to threads, as do the first full batches: a stream of fewer
+than about 250 documents starts no process. A batch's pass is queued before the previous
+batch is finished, so the workers never wait for the parse's thread. A process that has
+one core to itself (a Dask worker) runs them in turn (`overlap=False`). Everything that
+reads or writes documents stays in the calling thread; a document's events are the same
+whichever way its batch was passed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ from .stages.time import EventDater
 
 ZONE_BATCHES = 16  # batches coded in one spaCy memory zone (see `__call__`)
 WORKERS = 2  # classifier threads, each predicting a part of the batch (see the module's docstring)
+# full batches passed in threads before the worker processes start: starting them costs about
+# 5 s of CPU, which a 200-story run does not win back (19.2 s against 18.0 s in threads)
+PROCESSES_AFTER = 2
 FRONT = ("actors", "events")  # per-document stages between the parse and the classifier
 BACK = ("time", "place", "dyads", "issues")  # per-document stages after the classifier
 INPUTS = ("text", "date", "title", "url", "source")  # what a Document brings
@@ -113,6 +117,7 @@ class Pipeline:
         in_processes = overlap and processes and shipped
         self._processes = ClassifierProcesses(WORKERS, self.stages["classify"].predict) if in_processes else None
         self._batches = self._trimmed_at = 0  # batches coded, and when freed heap pages were last given back
+        self._full_batches = 0  # full batches passed, counted over calls (`_predict`)
 
     @property
     def nlp(self):
@@ -188,10 +193,11 @@ class Pipeline:
                 future.cancel()
 
     def _predict(self, classify, prepared, pool: ThreadPoolExecutor | None, full: bool) -> list[Future]:
-        """The classifier's pass over a batch, in WORKERS parts: in the worker processes once a
-        full batch has started them (a short stream, whose batches are all smaller, starts
-        none), else in `pool`'s threads, or here, in turn, without a pool."""
-        if self._processes is not None and (full or self._processes.started):
+        """The classifier's pass over a batch, in WORKERS parts: in the worker processes once
+        the stream has gone past PROCESSES_AFTER full batches (a short one starts none), else in
+        `pool`'s threads, or here, in turn, without a pool."""
+        self._full_batches += full
+        if self._processes is not None and (self._processes.started or self._full_batches > PROCESSES_AFTER):
             return [self._processes.submit(part.portable()) for part in classify.split(prepared, WORKERS)]
         if pool is not None:
             return [pool.submit(classify.predict, part) for part in classify.split(prepared, WORKERS)]
