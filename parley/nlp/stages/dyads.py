@@ -89,7 +89,7 @@ def parties(actors: list[Actor]) -> list[list[Actor]]:
 
 def distinct(events: list[Event]) -> list[Event]:
     """The events, each id once: two parties coded alike at one place ("they" read as Isis and
-    as al-Qaida, both IMGREB) are one party to the record, and a store keys events by id."""
+    as its leader, both IMGREB) are one party to the record, and a store keys events by id."""
     first: dict[str, Event] = {}
     for event in events:
         first.setdefault(event.event_id, event)
