@@ -10,13 +10,14 @@ from dataclasses import replace
 from parley.api import code
 from parley.cli import main
 from parley.evaluation.mains import record_main
-from parley.nlp.models.labels import to_label
+from parley.nlp.models.labels import QUAD_OF, to_label
 
-ROWS = [  # (text, gold type): an emitted event, a sentence with none, a second emitted one, a negation
+ROWS = [  # (text, gold type): an emitted event, none, a second one, a negation, an appeal
     ("The foreign minister of Ghana visited Lagos to discuss trade.", "CONSULT"),
     ("Prices rose sharply in the capital last year, economists noted.", "AID"),
     ("Police in Kenya arrested twelve protesters in Nairobi.", "COERCE"),
     ("Norway did not agree to the proposal by Chile.", "REJECT"),
+    ("The United Nations appealed to Ethiopia to let aid convoys into Tigray.", "REQUEST"),  # CAMEO 02: cooperation
 ]
 
 
@@ -39,9 +40,13 @@ def test_sentence_scores_are_the_events_parley_code_emits(tmp_path, pipeline, ca
     assert product["detector"] == "shipped"  # the coder parley code runs, detector included
     assert product["accuracy"] == round(right / len(ROWS), 4)
     assert product["coverage"] == round(sum(e is not None for e in emitted) / len(ROWS), 4)
-    assert product["quad_accuracy"] == round(
-        sum((e.quad_class if e else 0) == q for e, q in zip(emitted, (1, 2, 4, 3))) / len(ROWS), 4
-    )
+    gold_quads = [QUAD_OF[label] for _, label in ROWS]
+    plover_quads = [QUAD_OF[to_label(e.event_type)] if e else 0 for e in emitted]  # the PLOVER export's
+    assert product["quad_accuracy"] == round(sum(p == q for p, q in zip(plover_quads, gold_quads)) / len(ROWS), 4)
+    cameo_quads = [e.quad_class if e else 0 for e in emitted]  # GDELT's, by the CAMEO code's root
+    assert product["quad_accuracy_cameo"] == round(sum(p == q for p, q in zip(cameo_quads, gold_quads)) / len(ROWS), 4)
+    assert emitted[-1] is not None and (emitted[-1].event_type, emitted[-1].quad_class) == ("REQUEST", 1)
+    assert product["quad_accuracy"] > product["quad_accuracy_cameo"]  # the appeal: a request, conflict in PLOVER
     assert not any(k.startswith("diagnostic") for k in product)
 
     assert main(["eval", str(path), "--json", "--diagnostic"]) == 0

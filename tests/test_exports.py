@@ -221,6 +221,8 @@ def test_plover(corpus):
     request = by_label["request"]
     assert [a["code"] for a in request["actor"]] == ["USA"] and [a["code"] for a in request["recipient"]] == ["RUS"]
     assert request["mode"] == [] and request["parley"]["issues"] == ["embassy_staffing"]
+    protest = by_label["protest"]  # CAMEO's root 14 is verbal conflict in GDELT's quads, PLOVER's PROTEST material
+    assert (protest["quad_code"], protest["parley"]["cameo"][:2], protest["parley"]["quad_class"]) == (4, "14", 3)
     assert by_label["aid"]["actor"][0]["code"] == "UNO"  # the UN's own PLOVER code
     assert by_label["aid"]["event_loc"]["resolution"] == 1
 

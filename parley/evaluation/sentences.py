@@ -6,7 +6,13 @@ BIO-tagged actor spans (*.bio: a token and its tag a line; S source, T target). 
 sentence is coded as a document of its own, by the pipeline `parley code` runs, and
 scored on what a user gets: the sentence's main event as its records show it (the most
 confident event that is not negated, else the most confident one), typed as emitted; a
-sentence with no event counts as wrong (quad 0). This is the product figure.
+sentence with no event counts as wrong (quad 0). This is the product figure. Each file's
+quads are scored in its own convention: a PLOVER file's by the quad of the emitted type in
+the file's scheme (PLOVER's quads, as the PLOVER export writes them, save that the file's
+YIELD, CONCEDE and RETREAT together, is material cooperation); beside it,
+`quad_accuracy_cameo`, the emitted CAMEO code's GDELT quad, which calls an appeal cooperation
+where PLOVER calls a request conflict. A quad file's (CAMEO's, as in ConfliBERT's data) by
+the event's GDELT quad.
 
 With `diagnostic` the figure `parley eval` used to give is printed beside it, never
 instead: a second pipeline types every sentence's main verb, also where no event is
@@ -71,6 +77,7 @@ class Report:
     pred: list[str] = field(default_factory=list)  # the emitted main event's type, NONE where none was emitted
     quad_gold: list[int] = field(default_factory=list)
     quad_pred: list[int] = field(default_factory=list)
+    cameo_quad_pred: list[int] = field(default_factory=list)  # PLOVER files: the emitted CAMEO code's GDELT quad
     typed: list[str] = field(default_factory=list)  # diagnostic: every main verb typed
     typed_quad: list[int] = field(default_factory=list)
     actor_f1: list[float] = field(default_factory=list)
@@ -90,6 +97,8 @@ class Report:
             }
         if self.quad_gold:
             out["quad_accuracy"] = round(accuracy(self.quad_gold, self.quad_pred), 4)
+        if self.cameo_quad_pred:
+            out["quad_accuracy_cameo"] = round(accuracy(self.quad_gold, self.cameo_quad_pred), 4)
         if self.typed:
             out |= {
                 "diagnostic_typed_accuracy": round(accuracy(self.gold, self.typed), 4),
@@ -272,7 +281,8 @@ def _report(
             report.gold.append(ex.label)
             report.pred.append(to_label(emitted.event_type) if emitted else NONE)
             report.quad_gold.append(QUAD_OF[ex.label])
-            report.quad_pred.append(emitted.quad_class if emitted else 0)
+            report.quad_pred.append(QUAD_OF[report.pred[-1]] if emitted else 0)
+            report.cameo_quad_pred.append(emitted.quad_class if emitted else 0)
             if diagnostic:
                 report.typed.append(typed or NONE)
                 report.typed_quad.append(QUAD_OF[report.typed[-1]] if typed else 0)

@@ -7,6 +7,7 @@ import json
 from typing import Any, TextIO
 
 from ... import __version__
+from ...nlp.ontology import plover_quad
 from ..names import region_name
 from ..query import HAPPENED, Filters, records
 from ..store import Store
@@ -26,7 +27,8 @@ def write_plover(store: Store, filters: Filters, stream: TextIO) -> int:
 
 def plover_record(r: dict[str, Any]) -> dict[str, Any]:
     """An event record (query.records) as a PLOVER record. A reciprocal event has every party as
-    actor and no recipient, as PLOVER has it; the evidence is the first report's sentence."""
+    actor and no recipient, as PLOVER has it; the evidence is the first report's sentence. The
+    quad code is the PLOVER manual's for the type; the CAMEO code's GDELT quad is parley's own."""
     first = r["mentions"][0] if r["mentions"] else None
     added = dt.datetime.fromisoformat(r["added_at"]) if r["added_at"] else None
     return {
@@ -38,7 +40,7 @@ def plover_record(r: dict[str, Any]) -> dict[str, Any]:
         "event": [r["event_type"]],
         "mode": [r["mode"]] if r["mode"] else [],
         "context": r["contexts"],
-        "quad_code": r["quad_class"],
+        "quad_code": plover_quad(r["event_type"]),
         "event_scale": r["goldstein"],
         "event_loc": _location(r),
         "event_text": [first["sentence"]] if first else [],
@@ -68,6 +70,7 @@ def plover_record(r: dict[str, Any]) -> dict[str, Any]:
         "parley": {
             "cameo": r["cameo"],
             "goldstein": r["goldstein"],
+            "quad_class": r["quad_class"],
             "status": r["status"],
             "reciprocal": r["reciprocal"],
             "date_precision": r["date_precision"],

@@ -1,6 +1,7 @@
 """CAMEO codes, PLOVER types and the mapping between them, loaded from package data.
 
-QuadClass follows GDELT's convention (roots 01-05 -> 1, 06-09 -> 2, 10-14 -> 3, 15-20 -> 4).
+QuadClass follows GDELT's convention (roots 01-05 -> 1, 06-09 -> 2, 10-14 -> 3, 15-20 -> 4);
+a PLOVER record's quad code follows the PLOVER manual's table of types (`plover_quad`).
 Statements (root 01) have no PLOVER type; parley does not emit them as events.
 Contexts are the 37 names of the PLOVER manual; the two other names CAMEO2PLOVER-2021 uses
 (humanitarian, democracy) are read as the manual's human_security and pro_democracy.
@@ -86,6 +87,14 @@ def plover_types() -> dict[str, tuple[str, int]]:
     no verb rule says more, its quad class)."""
     with resources.files(__package__).joinpath("data/plover_types.csv").open(encoding="utf-8") as f:
         return {r["type"]: (r["default_cameo"], int(r["quad_class"])) for r in csv.DictReader(f)}
+
+
+def plover_quad(event_type: str) -> int | None:
+    """The quad class the PLOVER manual gives a PLOVER type (a REQUEST is verbal conflict),
+    which may differ from its CAMEO code's GDELT quad (an appeal, root 02, is verbal
+    cooperation there); None for no PLOVER type."""
+    found = plover_types().get(event_type)
+    return found[1] if found else None
 
 
 def plover_defaults() -> dict[str, str]:
