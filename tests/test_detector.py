@@ -109,19 +109,3 @@ def test_a_rows_probabilities_do_not_depend_on_the_rows_beside_it():
     assert together.shape == (150, len(TYPES))
     for rows in (slice(0, 1), slice(3, 10), slice(60, 130)):
         assert np.array_equal(model.probabilities(x[rows]), together[rows])
-
-
-def test_a_yield_the_rules_do_not_split_teaches_either_concede_or_retreat(pipeline):
-    """The sentence set's YIELD is CONCEDE or RETREAT; where the verb rules say neither
-    ("returned ... to"), the row still teaches that the act is one of the two."""
-    from parley.training.data import Example
-    from parley.training.detector import EITHER_YIELD, YIELDS, _loss, sentence_rows
-
-    rows = sentence_rows(pipeline, [Example("ICE returned 11 oil paintings to a museum in Germany.", "YIELD")])
-    assert rows.y.tolist() == [EITHER_YIELD]
-    logits = torch.tensor([[0.5] * len(TYPES), [0.1 * k for k in range(len(TYPES))]])
-    weight = torch.ones(len(TYPES))
-    either = float(_loss(logits[:1], torch.tensor([EITHER_YIELD]), weight))
-    assert abs(either - float(-torch.log(logits[0].softmax(0)[list(YIELDS)].sum()))) < 1e-6
-    plain = torch.tensor([2, TYPES.index("NONE")])
-    assert torch.allclose(_loss(logits, plain, weight), torch.nn.functional.cross_entropy(logits, plain, weight=weight))

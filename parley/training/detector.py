@@ -49,10 +49,6 @@ _ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], ArticleRows]] 
 _SENTENCE_ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], ArticleRows]] = weakref.WeakKeyDictionary()
 # the sentence set the detector also learns from, where it is (as `parley train --data` finds it)
 SENTENCES = Path("../shared/data/plover_events_train.csv")
-# a row's label where the sentence set says YIELD and the rules do not say which: CONCEDE or
-# RETREAT, whichever the detector finds likelier (its loss is that of the two together)
-EITHER_YIELD = len(TYPES)
-YIELDS = (TYPES.index("CONCEDE"), TYPES.index("RETREAT"))
 
 
 def article_rows(pipeline: Pipeline, articles: Iterable[Article]) -> list[ArticleRows]:
@@ -82,9 +78,7 @@ def sentence_rows(pipeline: Pipeline, examples: list[Example]) -> ArticleRows:
     candidate the classifier's reading marks takes the sentence's type; a sentence of no
     event makes every candidate NONE; the other candidates of an event's sentence are left
     out (which of them a reader would code is not known). YIELD, which the file does not
-    split, is the rule's CONCEDE or RETREAT where the rule has one, else `EITHER_YIELD`: the
-    detector learns that it is one of the two ("ICE returned 11 paintings to Germany", which
-    the rules read as no yield, taught nothing before and the detector dropped such acts)."""
+    split, stands for the rule's CONCEDE or RETREAT and is left out where the rule has neither."""
     stage = pipeline.stage("classify")
     layers = DetectorConfig().layers
     xs, ys = [], []
@@ -98,7 +92,7 @@ def sentence_rows(pipeline: Pipeline, examples: list[Example]) -> ArticleRows:
             if not main:
                 return None
             if ex.label == "YIELD":
-                return TYPES.index(event.event_type) if event.event_type in {"CONCEDE", "RETREAT"} else EITHER_YIELD
+                return TYPES.index(event.event_type) if event.event_type in {"CONCEDE", "RETREAT"} else None
             return TYPES.index(ex.label)
 
         x, y = _rows(stage, batch, label, layers)
@@ -180,7 +174,7 @@ def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.
         total = 0.0
         for i in range(0, len(order), config.batch_size):
             idx = torch.tensor(order[i : i + config.batch_size])
-            loss = _loss(net(x[idx]), y[idx], weight)
+            loss = nn.functional.cross_entropy(net(x[idx]), y[idx], weight=weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -188,18 +182,6 @@ def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.
         if epoch % 10 == 9 or epoch == config.epochs - 1:
             log(f"epoch {epoch + 1}: loss {total / max(len(order), 1):.4f}")
     net.eval()
-
-
-def _loss(logits: torch.Tensor, y: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """Weighted cross-entropy, where a row labelled `EITHER_YIELD` is right with either of
-    the two yields: its likelihood is theirs together."""
-    log_p = nn.functional.log_softmax(logits, dim=1)
-    either = y == EITHER_YIELD
-    known = torch.where(either, YIELDS[0], y)
-    picked = log_p.gather(1, known[:, None]).squeeze(1)
-    merged = torch.logsumexp(log_p[:, list(YIELDS)], dim=1)
-    w = weight[known]
-    return -(torch.where(either, merged, picked) * w).sum() / w.sum()
 
 
 def detector_pipeline(train: list[Article], sentences: Path | None = SENTENCES, log=print) -> Pipeline:
