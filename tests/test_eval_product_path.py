@@ -41,7 +41,7 @@ def test_sentence_scores_are_the_events_parley_code_emits(tmp_path, pipeline, ca
     assert product["accuracy"] == round(right / len(ROWS), 4)
     assert product["coverage"] == round(sum(e is not None for e in emitted) / len(ROWS), 4)
     gold_quads = [QUAD_OF[label] for _, label in ROWS]
-    plover_quads = [QUAD_OF[to_label(e.event_type)] if e else 0 for e in emitted]  # the PLOVER export's
+    plover_quads = [QUAD_OF[to_label(e.event_type)] if e else 0 for e in emitted]  # the type's, in the file's scheme
     assert product["quad_accuracy"] == round(sum(p == q for p, q in zip(plover_quads, gold_quads)) / len(ROWS), 4)
     cameo_quads = [e.quad_class if e else 0 for e in emitted]  # GDELT's, by the CAMEO code's root
     assert product["quad_accuracy_cameo"] == round(sum(p == q for p, q in zip(cameo_quads, gold_quads)) / len(ROWS), 4)
