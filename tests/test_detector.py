@@ -5,7 +5,7 @@ import json
 import numpy as np
 import torch
 
-from parley.nlp.document import Document
+from parley.nlp.document import Document, Event
 from parley.nlp.models.classifier import mark
 from parley.nlp.models.detector import TYPES, DetectorConfig, EventDetector, marked, piece_at
 
@@ -109,3 +109,36 @@ def test_a_rows_probabilities_do_not_depend_on_the_rows_beside_it():
     assert together.shape == (150, len(TYPES))
     for rows in (slice(0, 1), slice(3, 10), slice(60, 130)):
         assert np.array_equal(model.probabilities(x[rows]), together[rows])
+
+
+def _candidate(trigger: str) -> Event:
+    """A candidate no verb rule coded (no CAMEO code, no type yet)."""
+    return Event("d", 0, "", trigger, 0, len(trigger), "", "", None, [], 0.0, 0, [], [])
+
+
+def _rows(*accuse: float) -> np.ndarray:
+    """One detector row per candidate: ACCUSE with the given probability, the rest NONE."""
+    rows = np.zeros((len(accuse), len(TYPES)), dtype=np.float32)
+    rows[:, TYPES.index("ACCUSE")] = accuse
+    rows[:, TYPES.index("NONE")] = 1 - np.asarray(accuse, dtype=np.float32)
+    return rows
+
+
+def test_a_type_the_sentences_words_share_stands_on_the_likeliest(pipeline):
+    """No word reaches the threshold alone, but two together make the type likely: the
+    likelier word stands for it; where one word already reaches it, or the two together do
+    not, nothing more is added."""
+    stage = pipeline.stage("classify")
+    config = stage.detector.config
+    accuse = TYPES.index("ACCUSE")
+    pool = [_candidate("objected"), _candidate("criticised")]
+    low, high = config.threshold - 0.1, config.threshold - 0.08  # 1 - (1 - low)(1 - high) > threshold
+    decided = stage._decide(pool, _rows(low, high))
+    assert decided[0] is None and decided[1] is not None
+    assert decided[1].type == accuse and decided[1].tagged
+    assert stage._decide(pool, _rows(config.threshold, high))[1] is None  # one word reached it alone
+    faint = config.threshold / 2 - 0.01  # together under the threshold
+    assert stage._decide(pool, _rows(faint, faint)) == [None, None]
+    many = [_candidate(word) for word in ("objected", "criticised", "blamed", "faulted")]
+    under = config.spread - 0.01  # four of them make the type likely, but none is likely enough
+    assert stage._decide(many, _rows(under, under, under, under)) == [None] * 4

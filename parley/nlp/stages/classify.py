@@ -7,7 +7,9 @@ probability for each type. With the shipped event detector (`models/detector.py`
 one reading per sentence, and the detector decides every candidate from the encoder's
 states at its word, the sentence's probabilities and what the rules and parse say of it:
 an event of the likeliest type where that type has at least the detector's threshold (the
-rule's own type needs only `agreed`), no event otherwise (a rule's event too). A rule's type
+rule's own type needs only `agreed`), no event otherwise (a rule's event too); a type no
+word reaches alone but the sentence's words together do stands on its likeliest word
+(`_decide`). A rule's type
 and fine code stand where the detector agrees; two words of one act give one event
 (`_one_per_act`); the main event takes the span tagger's parties from the sentence's reading
 (tagged only where the detector finds an event), every other detected event the rules gave
@@ -68,6 +70,15 @@ SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via"}
 # how often a pattern's type is right on the development data (parley's own rules, PETRARCH's):
 # the calibrated confidence of an event whose type only the pattern knows
 PATTERN_PRIOR = {True: 0.78, False: 0.59}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The detector's reading of one candidate: the type of its event (an index of TYPES),
+    and whether, where the rules gave it no coded party, the tagger reads its parties."""
+
+    type: int
+    tagged: bool  # its type reached the threshold, alone or with the sentence's other words
 
 
 @dataclass
@@ -284,13 +295,12 @@ class EventClassifierStage:
             return probs, each, detected
         mains, own = [], []
         for j, (pool, q) in enumerate(zip(batch.pools, detected)):
-            for k, event in enumerate(pool):
-                kept = self._kept_type(event, q[k])
-                if kept is None:
+            for k, (event, decision) in enumerate(zip(pool, self._decide(pool, q))):
+                if decision is None:
                     continue  # no event: its parties are never asked for
                 if event is batch.mains[j]:
                     mains.append((j, k))
-                elif batch.own[j][k] is not None and q[k, kept] >= detector.config.threshold:
+                elif batch.own[j][k] is not None and decision.tagged:
                     own.append((j, k))
         if self.tagger.config.layers == detector.config.layers:
             found = spans_of(self.tagger, [pieces[j] for j, _ in mains], [batch.readings[j] for j, _ in mains])
@@ -359,30 +369,22 @@ class EventClassifierStage:
             doc.events.sort(key=lambda e: e.trigger_start)
 
     def _detect(self, doc: Document, main: Event, pool: list[Event], p: np.ndarray, found: list, q: np.ndarray) -> None:
-        """The detector's decision on every candidate of a sentence: an event of the type it
-        finds likeliest where that type has at least the threshold's probability (a lower one,
-        `agreed`, where it is the verb rules' type too), else the rule's type where that has
-        `agreed`, else none (a rule's event is dropped). A rule's type stands where the
-        detector agrees with it, with the rule's fine CAMEO code; each event takes the parties
-        the tagger read for it.
-        A negated rule's event keeps its type where the detector reads the negation as a
-        rejection (PLOVER codes "did not agree" as AGREE with the negation mode).
-        Two words of one act ("carried out airstrikes", "airstrikes killed") give one event."""
+        """The detector's decisions (`_decide`) made events: a candidate it gives no type is
+        none (a rule's event is dropped); a rule's type stands where the detector agrees with
+        it, with the rule's fine CAMEO code; each event takes the parties the tagger read for
+        it. Two words of one act ("carried out airstrikes", "airstrikes killed") give one event."""
         label = LABELS[int(p.argmax())]
         rules = {id(e) for e in pool if e.cameo}  # the rules' events, already among the document's
         kept = []
-        for event, row, spans in zip(pool, q, found):
+        for event, row, spans, best in zip(pool, q, found, self._decide(pool, q)):
             work = doc.scratch.of(event)
             work.sentence_label = label
-            best = self._kept_type(event, row)
             if best is None:
                 continue
-            if event.negated and event.cameo and TYPES[best] == "REJECT":
-                best = TYPES.index(event.event_type)  # "have not reached an agreement": AGREE, negated
-            if event.event_type != TYPES[best]:
+            if event.event_type != TYPES[best.type]:
                 event.pattern = f"{event.pattern}; type by detector" if event.pattern else "detector"
-                event.recode(self.defaults[TYPES[best]], work.directed)
-            event.confidence = float(row[best])
+                event.recode(self.defaults[TYPES[best.type]], work.directed)
+            event.confidence = float(row[best.type])
             work.main = event is main
             if spans:
                 self._set_actors(doc, event, spans)
@@ -391,6 +393,40 @@ class EventClassifierStage:
         doc.events[:] = [e for e in doc.events if id(e) not in rules or id(e) in chosen]
         doc.events += [e for e in pool if id(e) in chosen and id(e) not in rules]
         doc.scratch.uncoded[:] = [e for e in doc.scratch.uncoded if id(e) not in chosen]
+
+    def _decide(self, pool: list[Event], q: np.ndarray) -> list[Decision | None]:
+        """The detector's decision on each candidate of a sentence (None: no event). Each
+        candidate alone first (`_kept_type`; a negated rule's event keeps its type where the
+        detector reads the negation as a rejection: PLOVER codes "did not agree" as AGREE with
+        the negation mode); then a type the words left share: where none of them reaches the
+        threshold for a type but together they make it likely (1 - Π(1 - p) at least the
+        threshold), the likeliest of them, given at least `spread`, stands for it. A reader,
+        and the scorer, ask whether the sentence reports the type; the detector learnt which
+        one word a reader marked, and where two words could be that word it splits its belief
+        between them. A word given another type is no such word: its act is coded."""
+        assert self.detector is not None
+        config = self.detector.config
+        decided: list[Decision | None] = []
+        for event, row in zip(pool, q):
+            best = self._kept_type(event, row)
+            if best is None:
+                decided.append(None)
+                continue
+            tagged = bool(row[best] >= config.threshold)
+            if event.negated and event.cameo and TYPES[best] == "REJECT":
+                best = TYPES.index(event.event_type)  # "have not reached an agreement": AGREE, negated
+            decided.append(Decision(best, tagged))
+        have = {d.type for d in decided if d is not None}
+        undecided = [k for k, d in enumerate(decided) if d is None]
+        for t in range(NONE):
+            column = q[undecided, t]
+            if t in have or not undecided or 1 - np.prod(1 - column) < config.threshold:
+                continue
+            best = int(column.argmax())
+            if column[best] >= config.spread:
+                decided[undecided[best]] = Decision(t, True)
+                undecided.pop(best)
+        return decided
 
     def _kept_type(self, event: Event, row: np.ndarray) -> int | None:
         """The detector's type for a candidate (an index of TYPES), None for no event: its
