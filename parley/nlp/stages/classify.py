@@ -8,12 +8,11 @@ one reading per sentence, and the detector decides every candidate from the enco
 states at its word, the sentence's probabilities and what the rules and parse say of it:
 an event of the likeliest type where that type has at least the detector's threshold (the
 rule's own type needs only `agreed`), no event otherwise (a rule's event too); a type no
-word reaches alone but the sentence's words together do stands on its likeliest word
-(`_decide`). A rule's type
-and fine code stand where the detector agrees; two words of one act give one event
-(`_one_per_act`); the main event takes the span tagger's parties from the sentence's reading
-(tagged only where the detector finds an event), every other detected event the rules gave
-no coded actor from a reading of its own.
+word reaches alone but the words left undecided reach together stands on the likeliest of
+them (`_decide`). A rule's type and fine code stand where the detector agrees; two words of
+one act give one event (`_one_per_act`); the main event takes the span tagger's parties from
+the sentence's reading (tagged only where the detector finds an event), every other detected
+event the rules gave no coded actor from a reading of its own.
 
 Without a detector (a classifier trained on other data reads another encoder), the
 classifier's rules decide:
