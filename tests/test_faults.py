@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -309,11 +310,34 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+def _committed(db: Path) -> Callable[[], bool]:
+    """A condition for `_paused_when`: a batch was committed to the DuckDB file `db`, as a
+    rerun will find it. DuckDB appends each commit to the file's log (the schema's own is
+    ~6 KB); once that passes 64 KB, a copy of the file and its log, taken while the run stands
+    still, is opened and its documents counted (a batch's commit can itself pass 64 KB, and a
+    run stopped halfway through writing it has committed nothing)."""
+
+    def condition() -> bool:
+        wal = Path(f"{db}.wal")
+        if _size(wal) <= 64 * 1024:
+            return False
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / db.name
+            shutil.copyfile(db, copy)
+            shutil.copyfile(wal, f"{copy}.wal")
+            try:
+                with duckdb.connect(str(copy)) as con:
+                    return con.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
+            except duckdb.Error:  # the log's last commit half written: nothing to count yet
+                return False
+
+    return condition
+
+
 def test_a_full_disk_under_a_duckdb_file_then_rerun(corpus, reference, disk, capsys):
     db = disk.path / "corpus.duckdb"
     child = _launch("ingest", corpus, "--db", str(db), "--quiet")
-    wal = Path(f"{db}.wal")  # DuckDB appends each commit here; the schema's own commit is ~6 KB
-    with _paused_when(lambda: _size(wal) > 64 * 1024, child, "a batch was committed"):
+    with _paused_when(_committed(db), child, "a batch was committed"):
         reason = disk.fill(child)
     status, err = _finish(child)
     assert status == EXIT_DATABASE, err
@@ -383,7 +407,7 @@ def test_a_dask_worker_killed_mid_run_then_rerun(corpus, reference, server, caps
 def test_ctrl_c_mid_cluster_ingest_then_rerun(corpus, reference, tmp_path, capsys):
     db = tmp_path / "corpus.duckdb"
     child = _launch("ingest", corpus, "--db", str(db), "--workers", "2", "--quiet")
-    with _paused_when(lambda: _size(Path(f"{db}.wal")) > 64 * 1024, child, "a batch was committed"):
+    with _paused_when(_committed(db), child, "a batch was committed"):
         workers = _workers(child)
         os.killpg(child.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the driver and its workers
     status, err = _finish(child)
