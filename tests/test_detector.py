@@ -127,7 +127,7 @@ def _rows(*accuse: float) -> np.ndarray:
 def test_a_type_the_sentences_words_share_stands_on_the_likeliest(pipeline):
     """No word reaches the threshold alone, but two together make the type likely: the
     likelier word stands for it; where one word already reaches it, or the two together do
-    not, nothing more is added."""
+    not, or the other word's act is coded as another type, nothing more is added."""
     stage = pipeline.stage("classify")
     config = stage.detector.config
     accuse = TYPES.index("ACCUSE")
@@ -142,3 +142,7 @@ def test_a_type_the_sentences_words_share_stands_on_the_likeliest(pipeline):
     many = [_candidate(word) for word in ("objected", "criticised", "blamed", "faulted")]
     under = config.spread - 0.01  # four of them make the type likely, but none is likely enough
     assert stage._decide(many, _rows(under, under, under, under)) == [None] * 4
+    proposed = _rows(0.2, high)  # "proposed" a REQUEST, which might have been an ACCUSE
+    proposed[0, TYPES.index("REQUEST")], proposed[0, TYPES.index("NONE")] = 0.6, 0.2
+    decided = stage._decide(pool, proposed)
+    assert decided[0] is not None and TYPES[decided[0].type] == "REQUEST" and decided[1] is None
