@@ -375,15 +375,15 @@ class EventClassifierStage:
         label = LABELS[int(p.argmax())]
         rules = {id(e) for e in pool if e.cameo}  # the rules' events, already among the document's
         kept = []
-        for event, row, spans, best in zip(pool, q, found, self._decide(pool, q)):
+        for event, row, spans, decision in zip(pool, q, found, self._decide(pool, q)):
             work = doc.scratch.of(event)
             work.sentence_label = label
-            if best is None:
+            if decision is None:
                 continue
-            if event.event_type != TYPES[best.type]:
+            if event.event_type != TYPES[decision.type]:
                 event.pattern = f"{event.pattern}; type by detector" if event.pattern else "detector"
-                event.recode(self.defaults[TYPES[best.type]], work.directed)
-            event.confidence = float(row[best.type])
+                event.recode(self.defaults[TYPES[decision.type]], work.directed)
+            event.confidence = float(row[decision.type])
             work.main = event is main
             if spans:
                 self._set_actors(doc, event, spans)
@@ -418,8 +418,10 @@ class EventClassifierStage:
         have = {d.type for d in decided if d is not None}
         undecided = [k for k, d in enumerate(decided) if d is None]
         for t in range(NONE):
+            if t in have or not undecided:
+                continue
             column = q[undecided, t]
-            if t in have or not undecided or 1 - np.prod(1 - column) < config.threshold:
+            if 1 - np.prod(1 - column) < config.threshold:
                 continue
             best = int(column.argmax())
             if column[best] >= config.spread:
