@@ -165,34 +165,3 @@ def test_the_parties_a_group_noun_names_share_its_words(pipeline):
         ("RUS", "The two countries"),
         ("UKR", "The two countries"),
     ]
-
-
-def test_hand_read_articles_teach_the_tagger_their_parties_where_the_sentence_shows_them(pipeline, tmp_path):
-    import dataclasses
-
-    from parley.evaluation.annotations import convert, load
-    from parley.nlp.models.tagger import SpanConfig
-    from parley.training.spans import article_items
-
-    from .test_article_eval import ARTICLES, HERE
-
-    path = tmp_path / "labels.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in convert(HERE / "reading_a.jsonl", ARTICLES)))
-    article = load(path, ARTICLES)["a1"]
-    bombed, warned, *rest = article.events
-    # the reader took the warning's source from the sentence before (as for a pronoun), and
-    # read "Turkish jets" as both sides of the bombing (as for "the parties agreed")
-    warned = dataclasses.replace(warned, source=bombed.source)
-    bombed = dataclasses.replace(bombed, target=bombed.source)
-    article = dataclasses.replace(article, id="a1-changed", events=(bombed, warned, *rest))
-    model = pipeline.stage("classify").model
-    items = article_items(pipeline, model, [article], SpanConfig())
-    assert len(items) == len(rest) + 1  # the warning is left out: its sentence does not show its source
-    first = items[0]
-    assert (first.origin, first.group) == ("articles", "a1-changed")
-    assert first.reading.text.startswith("Turkish jets *bombed*")
-    tags = decode(first.tags.tolist(), first.offsets, first.reading.trigger)
-    assert tags == {"S": [(0, len("Turkish jets"))], "T": []}  # one span, both sides: the source alone
-    assert first.gold == {"S": "Turkish jets", "T": ""}
-    urged = next(it for it in items if "*urged*" in it.reading.text)
-    assert urged.gold == {"S": "The UN", "T": "both sides"}

@@ -18,9 +18,10 @@ sentence split differently by the coder and by the reader still meets. Figures:
   status.
 
 With folds > 1 the labelled articles are split by article; each fold is coded by a coder
-whose parts that learn from whole articles, the event detector and the span tagger, were
-trained on the other folds' articles (and the sentence sets, as the shipped ones are); the
-classifier learns from the sentence sets alone and is the shipped one.
+trained on the other folds' articles. Nothing in today's coder learns from whole articles
+(its classifier and span tagger learn from the sentence sets), so every fold is coded by
+the shipped coder and the folds show how much the figures vary from one set of articles
+to another.
 """
 
 from __future__ import annotations
@@ -448,8 +449,8 @@ def _log(message: str) -> None:
 
 def fold_pipeline(train: list[Article]):
     """The coder for held-out articles: without folds (no `train` articles) the shipped one,
-    else the shipped one with an event detector and a span tagger trained on the `train`
-    articles only (and the labelled sentences, as the shipped ones are)."""
+    else the shipped one with an event detector trained on the `train` articles (and the
+    labelled sentences, as the shipped one is) only."""
     from ..nlp.pipeline import default_pipeline
     from ..training.detector import detector_pipeline
 

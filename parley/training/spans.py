@@ -260,13 +260,13 @@ def train_and_save_tagger(
     from ..nlp.pipeline import Pipeline
 
     config = config or SpanConfig()
-    gold = load(articles[1], articles[0]) if articles is not None else {}  # a bad file fails before any work
     examples = sentence_examples(data_dir)
     has_classifier = (out_dir / "event_classifier.safetensors").is_file()
     model = EventClassifier.load(out_dir if has_classifier else WEIGHTS).for_inference()
     log(f"reading {len(examples)} sentences")
     items = training_items(examples, model, config)
-    if gold:
+    if articles is not None:
+        gold = load(articles[1], articles[0])
         items += article_items(Pipeline(classifier=False, detector=None), model, gold.values(), config)
         log(f"and {len(items) - len(examples)} events of {len(gold)} hand-read articles")
     if folds > 1:
