@@ -110,15 +110,7 @@ def add_train(sub: Subcommands) -> None:
         action="store_true",
         help="train the span tagger (source and target) on the "
         "classifier's encoder instead; also reads "
-        "actor_spans_train.bio, and the hand-read articles given with --articles",
-    )
-    p.add_argument(
-        "--articles",
-        nargs=2,
-        type=Path,
-        metavar=("ARTICLES", "LABELS"),
-        help="with --spans: also learn from the sources and targets of these hand-read whole articles "
-        "(a JSON Lines corpus and its labels, such as data/annotations/guardian_dev.jsonl)",
+        "actor_spans_train.bio",
     )
     p.add_argument(
         "--detector",
@@ -267,13 +259,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if not (args.data / "actor_spans_train.bio").is_file():
             print(f"parley: {args.data}: no actor_spans_train.bio there", file=sys.stderr)
             return EXIT_INPUT_FAILED
-        from ..evaluation.annotations import LabelError
-
-        try:
-            train_and_save_tagger(args.data, args.out or WEIGHTS, folds=args.folds, log=_log, articles=args.articles)
-        except (LabelError, OSError) as e:
-            print(f"parley: {e}", file=sys.stderr)
-            return EXIT_INPUT_FAILED
+        train_and_save_tagger(args.data, args.out or WEIGHTS, folds=args.folds, log=_log)
         return EXIT_OK
     train_and_save(args.data, args.out or WEIGHTS, folds=args.folds, device=args.device, log=_log)
     return EXIT_OK

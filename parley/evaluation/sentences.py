@@ -312,7 +312,7 @@ def _cross_validated(
     from ..nlp.models.classifier import EventClassifier, shipped_config
     from ..nlp.models.tagger import SpanConfig
     from ..training.detector import fold_detector
-    from ..training.spans import article_items, fit_tagger, training_items
+    from ..training.spans import fit_tagger, training_items
     from ..training.train import fit, items
     from ..training.views import pattern_views
     from .annotations import load
@@ -341,18 +341,15 @@ def _cross_validated(
         else:
             model = EventClassifier.load().for_inference()
         examples = [ex for i, exs in spans.items() for j, ex in enumerate(exs) if fold[i][j] != f]
-        detecting = _pipeline(patterns.nlp, classifier=model, tagger=None)
         tagger = None
         if examples:
-            log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences and the articles")
-            taught = training_items(examples, model, SpanConfig(), patterns)
-            taught += article_items(detecting, model, articles, SpanConfig())
-            tagger = fit_tagger(taught, SpanConfig(), log)
+            log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences")
+            tagger = fit_tagger(training_items(examples, model, SpanConfig(), patterns), SpanConfig(), log)
         found = None
         if articles:
             log(f"fold {f + 1}/{folds}: training the event detector")
             sentences = [e for i in plover for j, e in enumerate(data[i]) if fold[i][j] != f]
-            found = fold_detector(detecting, articles, sentences, log)
+            found = fold_detector(_pipeline(patterns.nlp, classifier=model, tagger=None), articles, sentences, log)
         product = _pipeline(patterns.nlp, classifier=model, tagger=tagger, detector=found)
         typing = _pipeline(patterns.nlp, classifier=model, tagger=tagger, diagnostic=True) if diagnostic else None
         for i, d in enumerate(data):

@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..evaluation.annotations import Article, GoldEvent
+from ..evaluation.annotations import Article
 from ..nlp.document import Document, Event
 from ..nlp.models.classifier import WEIGHTS, softmax
 from ..nlp.models.detector import NONE, TYPES, DetectorConfig, EventDetector, features, piece_at
@@ -137,18 +137,12 @@ def _labels(doc: Document, candidates: list[Event], article: Article) -> tuple[d
     votes: dict[int, Counter] = {}
     reachable = 0
     for gold in article.events:
-        head = trigger_candidate(doc, candidates, gold)
-        if head is not None:
+        inside = [c for c in candidates if c.trigger_start < gold.trigger_end and gold.trigger_start < c.trigger_end]
+        if inside:
             reachable += 1
+            head = min(inside, key=lambda c: sum(1 for _ in doc.scratch.of(c).verb_token.ancestors))
             votes.setdefault(id(head), Counter())[gold.type] += 1
     return {k: TYPES.index(v.most_common(1)[0][0]) for k, v in votes.items()}, reachable
-
-
-def trigger_candidate(doc: Document, candidates: list[Event], gold: GoldEvent) -> Event | None:
-    """The candidate that stands for a reader's event: of those inside its trigger, the one
-    highest in the parse; None where no candidate is inside it."""
-    inside = [c for c in candidates if c.trigger_start < gold.trigger_end and gold.trigger_start < c.trigger_end]
-    return min(inside, key=lambda c: sum(1 for _ in doc.scratch.of(c).verb_token.ancestors), default=None)
 
 
 def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[[str], None] = print) -> EventDetector:
@@ -191,16 +185,12 @@ def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.
 
 
 def detector_pipeline(train: list[Article], sentences: Path | None = SENTENCES, log=print) -> Pipeline:
-    """The shipped coder with a detector and a span tagger trained on `train` and the
-    labelled sentences (for a fold of `parley eval --articles`): the shipped ones learnt from
-    every hand-read article."""
+    """The shipped coder with a detector trained on `train` and the labelled sentences (for a
+    fold of `parley eval --articles`)."""
     from ..nlp.pipeline import default_pipeline
-    from .spans import fold_tagger
 
-    pipeline = default_pipeline()
-    rows = _training_rows(pipeline, train, sentences, log)
-    tagger = fold_tagger(pipeline, train, sentences.parent if sentences else None, log)
-    return Pipeline(detector=fit_detector(rows, DetectorConfig(), log), tagger=tagger)
+    rows = _training_rows(default_pipeline(), train, sentences, log)
+    return Pipeline(detector=fit_detector(rows, DetectorConfig(), log))
 
 
 def fold_detector(pipeline: Pipeline, articles: list[Article], examples: list[Example], log=print) -> EventDetector:

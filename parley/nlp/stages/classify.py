@@ -173,7 +173,7 @@ def prepare(docs: list[Document], mark_trigger: bool = True, detect: bool = Fals
         groups += [(doc, events) for events in by_sentence.values()]
         groups += [(doc, [event]) for event in doc.scratch.uncoded]
     mains = [min(events, key=lambda e, d=doc: _depth(d, e)) for doc, events in groups]
-    readings = [reading_of(doc, main, mark_trigger) for (doc, _), main in zip(groups, mains)]
+    readings = [_reading(doc, main, mark_trigger) for (doc, _), main in zip(groups, mains)]
     return Batch(docs, groups, mains, readings)
 
 
@@ -187,7 +187,7 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
             pool = pools[index]
             events = [e for e in pool if e.cameo]
             main = min(events or pool, key=partial(_depth, doc))
-            reading = reading_of(doc, main, mark_trigger)
+            reading = _reading(doc, main, mark_trigger)
             sentence = doc.sentences[index]
             start = sentence.start
             batch.groups.append((doc, events))
@@ -213,12 +213,10 @@ def _own_reading(doc: Document, event: Event, mark_trigger: bool) -> Reading | N
     find its parties (a noun's often sit outside its phrase: "Turkey launched an offensive")."""
     if any(a.code for a in event.actors):
         return None
-    return reading_of(doc, event, mark_trigger)
+    return _reading(doc, event, mark_trigger)
 
 
-def reading_of(doc: Document, event: Event, mark_trigger: bool) -> Reading:
-    """What the classifier and the span tagger read for an event: its sentence, with its
-    trigger marked where the classifier marks triggers, and its rule's type."""
+def _reading(doc: Document, event: Event, mark_trigger: bool) -> Reading:
     sentence_start = doc.sentences[event.sentence_index].start
     trigger = (event.trigger_start - sentence_start, event.trigger_end - sentence_start)
     text = mark(event.sentence, *trigger) if mark_trigger else event.sentence
