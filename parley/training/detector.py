@@ -69,7 +69,7 @@ def article_rows(pipeline: Pipeline, articles: Iterable[Article]) -> list[Articl
     return [done[(a.id, hash(a.text))] for a in articles]
 
 
-def _article_label(labels: dict[int, int | None], event: Event, main: bool) -> int | None:
+def _article_label(labels: dict[int, int], event: Event, main: bool) -> int:
     return labels.get(id(event), NONE)
 
 
@@ -129,14 +129,12 @@ def _rows(
     return torch.cat(xs) if xs else torch.zeros((0, width)), torch.tensor(ys, dtype=torch.long)
 
 
-def _labels(doc: Document, candidates: list[Event], article: Article) -> tuple[dict[int, int | None], int]:
+def _labels(doc: Document, candidates: list[Event], article: Article) -> tuple[dict[int, int], int]:
     """id(candidate) -> the type of the reader's event whose trigger it stands for: of the
     candidates inside the reader's trigger, the one highest in the parse; the commonest
-    type where several readers' events share it. The other candidates inside a reader's
-    trigger ("airstrikes" in "carried out the airstrikes") -> None: words of an act, no
-    negatives, left out. And how many of the reader's events have a candidate."""
+    type where several readers' events share it. And how many of the reader's events have
+    a candidate."""
     votes: dict[int, Counter] = {}
-    words: set[int] = set()
     reachable = 0
     for gold in article.events:
         inside = [c for c in candidates if c.trigger_start < gold.trigger_end and gold.trigger_start < c.trigger_end]
@@ -144,10 +142,7 @@ def _labels(doc: Document, candidates: list[Event], article: Article) -> tuple[d
             reachable += 1
             head = min(inside, key=lambda c: sum(1 for _ in doc.scratch.of(c).verb_token.ancestors))
             votes.setdefault(id(head), Counter())[gold.type] += 1
-            words |= {id(c) for c in inside}
-    labels: dict[int, int | None] = dict.fromkeys(words - set(votes))
-    labels |= {k: TYPES.index(v.most_common(1)[0][0]) for k, v in votes.items()}
-    return labels, reachable
+    return {k: TYPES.index(v.most_common(1)[0][0]) for k, v in votes.items()}, reachable
 
 
 def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[[str], None] = print) -> EventDetector:
