@@ -30,7 +30,7 @@ from ..nlp.models.detector import NONE, TYPES, DetectorConfig, EventDetector, fe
 from ..nlp.models.tagger import read
 from ..nlp.pipeline import Pipeline
 from ..nlp.stages.classify import prepare
-from .data import Example, load_plover, load_quad
+from .data import Example, load_plover
 
 
 @dataclass
@@ -104,37 +104,6 @@ def sentence_rows(pipeline: Pipeline, examples: list[Example]) -> ArticleRows:
     return ArticleRows(torch.cat(xs), torch.cat(ys), gold, gold)
 
 
-def quad_rows(pipeline: Pipeline, statements: list[tuple[str, int]]) -> ArticleRows:
-    """The detector's rows for statements labelled by quad class alone (`cameo_quad_train.tsv`):
-    the candidate the classifier's reading marks is an act of one of its quad's types, which
-    one not said (label -quad; `QUAD_TYPES`); the other candidates, and statements of no
-    event (quad 0), are left out."""
-    stage = pipeline.stage("classify")
-    layers = DetectorConfig().layers
-    xs, ys = [], []
-    kept = [(text, quad) for text, quad in statements if quad]
-    docs = pipeline.partial((Document(f"q{i}", text) for i, (text, _) in enumerate(kept)), through="events")
-    for (_, quad), doc in zip(kept, docs):
-        batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
-        x, y = _rows(stage, batch, lambda event, main, quad=quad: -quad if main else None, layers)
-        if len(y):
-            xs.append(x)
-            ys.append(y)
-        doc.release()
-    return ArticleRows(torch.cat(xs), torch.cat(ys), len(kept), len(kept))
-
-
-def _quad_types() -> torch.Tensor:
-    """(4, TYPES) booleans: the PLOVER types of each CAMEO quad class's codes."""
-    from ..nlp.ontology import cameo_codes
-
-    mask = torch.zeros((4, len(TYPES)), dtype=torch.bool)
-    for code in cameo_codes().values():
-        if code.plover_type:
-            mask[code.quad_class - 1, TYPES.index(code.plover_type)] = True
-    return mask
-
-
 def _rows(
     stage, batch, label_of: Callable[[Event, bool], int | None], layers: tuple[int, ...]
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -196,21 +165,8 @@ def fit_detector(rows: list[ArticleRows], config: DetectorConfig, log: Callable[
     return model.eval()
 
 
-def _loss(logits: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, quads: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy for rows of one type (weighted by it); for a row of a quad class alone
-    (y = -quad), minus the log of the probability its quad's types have together."""
-    logp = torch.log_softmax(logits, -1)
-    hard = y >= 0
-    w = weight[y[hard]]
-    loss = -(logp[hard, y[hard]] * w).sum()
-    if (~hard).any():
-        loss = loss - torch.logsumexp(logp[~hard].masked_fill(~quads[-y[~hard] - 1], float("-inf")), -1).sum()
-    return loss / (w.sum() + (~hard).sum())
-
-
 def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, config, log) -> None:
     opt = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    quads = _quad_types()
     order = list(range(len(y)))
     net.train()
     for epoch in range(config.epochs):
@@ -218,7 +174,7 @@ def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.
         total = 0.0
         for i in range(0, len(order), config.batch_size):
             idx = torch.tensor(order[i : i + config.batch_size])
-            loss = _loss(net(x[idx]), y[idx], weight, quads)
+            loss = nn.functional.cross_entropy(net(x[idx]), y[idx], weight=weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -267,13 +223,6 @@ def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path 
             done[key] = sentence_rows(pipeline, load_plover(sentences))
         rows.append(done[key])
         log(f"detector: and {len(rows[-1].y)} labelled sentences of {sentences}")
-        quads = sentences.parent / "cameo_quad_train.tsv"
-        if quads.is_file():
-            key = (str(quads), quads.stat().st_mtime_ns)
-            if key not in done:
-                done[key] = quad_rows(pipeline, load_quad(quads))
-            rows.append(done[key])
-            log(f"detector: and {len(rows[-1].y)} statements of {quads} labelled by quad class")
     return rows
 
 
