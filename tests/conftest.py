@@ -28,6 +28,7 @@ SLOW_FILES = {
     "test_faults.py",
     "test_fuzz.py",
     "test_learn.py",
+    "test_tuned_layers.py",
     "test_heap.py",
 }
 POSTGRES = {"postgres_url", "pg_store_url", "postgres", "postgresql"}  # fixtures, and parameters that choose them

@@ -18,10 +18,8 @@ sentence split differently by the coder and by the reader still meets. Figures:
   status.
 
 With folds > 1 the labelled articles are split by article; each fold is coded by a coder
-trained on the other folds' articles. Nothing in today's coder learns from whole articles
-(its classifier and span tagger learn from the sentence sets), so every fold is coded by
-the shipped coder and the folds show how much the figures vary from one set of articles
-to another.
+trained on the other folds' articles (`fold_pipeline`): what the shipped coder learns from
+whole articles is learned again without the held-out ones.
 """
 
 from __future__ import annotations
@@ -449,12 +447,20 @@ def _log(message: str) -> None:
 
 def fold_pipeline(train: list[Article]):
     """The coder for held-out articles: without folds (no `train` articles) the shipped one,
-    else the shipped one with an event detector trained on the `train` articles (and the
-    labelled sentences, as the shipped one is) only."""
+    else the shipped one trained again on the `train` articles (and the labelled sentences,
+    as the shipped one is) only: its event detector, and where the shipped encoder's top
+    layers were tuned on articles, those layers and all that reads them."""
+    from ..nlp.models import tuned_layers
+    from ..nlp.models.classifier import WEIGHTS
     from ..nlp.pipeline import default_pipeline
     from ..training.detector import detector_pipeline
+    from ..training.encoder import tuned_pipeline
 
-    return detector_pipeline(train, log=_log) if train else default_pipeline()
+    if not train:
+        return default_pipeline()
+    if (WEIGHTS / tuned_layers.FILE).is_file():
+        return tuned_pipeline(train, log=_log)
+    return detector_pipeline(train, log=_log)
 
 
 def lower_case(text: str) -> str:

@@ -309,15 +309,18 @@ def _cross_validated(
     diagnostic: bool,
     detector: tuple[Path, Path] | None,
 ) -> list[list[tuple[Event | None, str | None]]]:
-    from ..nlp.models.classifier import EventClassifier, shipped_config
+    from ..nlp.models import tuned_layers
+    from ..nlp.models.classifier import WEIGHTS, EventClassifier, shipped_config
     from ..nlp.models.tagger import SpanConfig
     from ..training.detector import fold_detector
+    from ..training.encoder import tuned_coder
     from ..training.spans import fit_tagger, training_items
     from ..training.train import fit, items
     from ..training.views import pattern_views
     from .annotations import load
 
     articles = list(load(detector[1], detector[0]).values()) if detector else []
+    tuned = (WEIGHTS / tuned_layers.FILE).is_file()  # the shipped encoder's top layers were tuned on articles
 
     config = shipped_config()  # same hyperparameters and calibration as the shipped model
     patterns = _pipeline(classifier=False, diagnostic=True)
@@ -337,18 +340,23 @@ def _cross_validated(
         train = [it for i in plover for j, it in enumerate(typed[i]) if fold[i][j] != f]
         if train:
             log(f"fold {f + 1}/{folds}: training the classifier on {len(train)} sentences")
-            model = fit(train, config, device, log).to("cpu").for_inference()
+            fitted = fit(train, config, device, log).to("cpu")
         else:
-            model = EventClassifier.load().for_inference()
+            fitted = EventClassifier.load(tuned=False)
         examples = [ex for i, exs in spans.items() for j, ex in enumerate(exs) if fold[i][j] != f]
-        tagger = None
-        if examples:
+        sentences = [e for i in plover for j, e in enumerate(data[i]) if fold[i][j] != f]
+        found = tagger = None
+        if articles and tuned and sentences and examples:
+            log(f"fold {f + 1}/{folds}: tuning the encoder's top layers, then the head, tagger and event detector")
+            coder = tuned_coder(fitted, articles, sentences, examples, nlp=patterns.nlp, log=log)
+            model, tagger, found = coder.classifier, coder.tagger, coder.detector
+        else:
+            model = fitted.for_inference()
+        if examples and tagger is None:
             log(f"fold {f + 1}/{folds}: training the span tagger on {len(examples)} sentences")
             tagger = fit_tagger(training_items(examples, model, SpanConfig(), patterns), SpanConfig(), log)
-        found = None
-        if articles:
+        if articles and found is None:
             log(f"fold {f + 1}/{folds}: training the event detector")
-            sentences = [e for i in plover for j, e in enumerate(data[i]) if fold[i][j] != f]
             found = fold_detector(_pipeline(patterns.nlp, classifier=model, tagger=None), articles, sentences, log)
         product = _pipeline(patterns.nlp, classifier=model, tagger=tagger, detector=found)
         typing = _pipeline(patterns.nlp, classifier=model, tagger=tagger, diagnostic=True) if diagnostic else None

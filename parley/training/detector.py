@@ -15,11 +15,12 @@ from __future__ import annotations
 import random
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -111,22 +112,43 @@ def _rows(
     None leaves a candidate out."""
     xs: list[torch.Tensor] = []
     ys: list[int] = []
-    if batch.readings:
-        raw, _, pieces = read(stage.model, None, batch.readings, pieces_of=layers)
-        probs = softmax(raw, stage.temperature)
-        for j, pool in enumerate(batch.pools):
-            x, offsets = pieces[j]
-            kept = [
-                (i, view, y)
-                for e, (position, view) in zip(pool, batch.views[j])
-                if (i := piece_at(offsets, position)) is not None
-                and (y := label_of(e, e is batch.mains[j])) is not None
-            ]
-            if kept:
-                xs.append(features(x, [i for i, _, _ in kept], probs[j], [v for _, v, _ in kept]))
-                ys += [y for _, _, y in kept]
+    for pool in read_pools(stage, batch, label_of, layers):
+        xs.append(features(pool.pieces, pool.at, pool.probs, pool.views))
+        ys += pool.labels
     width = xs[0].shape[1] if xs else 0
     return torch.cat(xs) if xs else torch.zeros((0, width)), torch.tensor(ys, dtype=torch.long)
+
+
+@dataclass
+class PoolReading:
+    """One reading of a prepared batch as the detector reads it: the encoder's layers at each
+    word piece, the classifier's probabilities, and the kept candidates' pieces, views and labels."""
+
+    pieces: torch.Tensor  # (word pieces, width of the layers read)
+    probs: np.ndarray
+    at: list[int]
+    views: list[list[float]]
+    labels: list[int]
+
+
+def read_pools(
+    stage, batch, label_of: Callable[[Event, bool], int | None], layers: tuple[int, ...]
+) -> Iterator[PoolReading]:
+    """Each reading of a prepared batch with a kept candidate, read by the stage's classifier;
+    `label_of(candidate, main)` None leaves a candidate out."""
+    if not batch.readings:
+        return
+    raw, _, pieces = read(stage.model, None, batch.readings, pieces_of=layers)
+    probs = softmax(raw, stage.temperature)
+    for j, pool in enumerate(batch.pools):
+        x, offsets = pieces[j]
+        kept = [
+            (i, view, y)
+            for e, (position, view) in zip(pool, batch.views[j])
+            if (i := piece_at(offsets, position)) is not None and (y := label_of(e, e is batch.mains[j])) is not None
+        ]
+        if kept:
+            yield PoolReading(x, probs[j], [i for i, _, _ in kept], [v for _, v, _ in kept], [y for _, _, y in kept])
 
 
 def _labels(doc: Document, candidates: list[Event], article: Article) -> tuple[dict[int, int], int]:

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..nlp.models import tuned_layers
 from ..nlp.models.classifier import Config, EventClassifier, mark
 from ..nlp.models.labels import LABELS, QUAD_OF
 from .data import Example
@@ -187,4 +188,6 @@ def train_and_save(
     model = fit(data + extra, config, device, log)
     model.save(out_dir, card)
     log(f"saved {out_dir / 'event_classifier.safetensors'}")
+    if tuned_layers.discard(out_dir):
+        log("removed the tuned top layers, which changed the old adapters' encoder: run parley train --encoder again")
     return card

@@ -3,8 +3,10 @@ with low-rank adapters (LoRA) and a linear head over the mean-pooled sentence an
 pattern coder's opinion.
 
 Only the adapters and the head are trained and shipped (1.3 MB in half precision); the
-base weights come from the installed package. For inference the adapters are merged into
-the base weights, and the encoder's linear layers multiply in 8-bit integers, exactly
+base weights come from the installed package. Where the event detector's training tuned the
+encoder's top layers, their changes and a head retrained to read them ship beside them
+(`tuned_layers`). For inference the adapters and those changes are merged into the base
+weights, and the encoder's linear layers multiply in 8-bit integers, exactly
 (`integer_linear`): about four times faster than float32 products on a CPU, and the same
 numbers on every CPU.
 """
@@ -24,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import tuned_layers
 from .integer_linear import IntegerLinear
 from .labels import LABELS
 
@@ -178,6 +181,8 @@ class EventClassifier(nn.Module):
         width = self.encoder.config.hidden_size + (len(PATTERN_VIEW) if config.use_pattern else 0)
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(width, len(config.labels))
+        # the tuned top layers' changes by parameter name, merged in by `for_inference`
+        self.tuned: dict[str, torch.Tensor] = {}
 
     def forward(self, input_ids, attention_mask, pattern=None) -> torch.Tensor:
         return self.encode(input_ids, attention_mask, pattern)[0]
@@ -196,6 +201,13 @@ class EventClassifier(nn.Module):
         """For inference: type logits and every layer's hidden states, (word pieces,
         width), of tokenized texts read without padding (`packed_states`: sort them by
         length). Each text's result is the same whatever it is read with."""
+        features, states = self.features_packed(ids, patterns)
+        # the head row by row (a matrix product's rounding may depend on the number of rows)
+        return (features[:, None, :] * self.head.weight).sum(-1) + self.head.bias, states
+
+    def features_packed(self, ids: list[list[int]], patterns: list[str]) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """What the head reads (the mean last layer and the pattern's type) and every layer's
+        hidden states, as `encode_packed` computes them."""
         lengths = [len(row) for row in ids]
         states = packed_states(self.encoder, torch.tensor([t for row in ids for t in row]), lengths)
         last = states[-1].float()
@@ -206,8 +218,7 @@ class EventClassifier(nn.Module):
         features = torch.cat(pooled)
         if self.config.use_pattern:
             features = torch.cat([features, self.pattern_view(patterns)], dim=-1)
-        # the head row by row (a matrix product's rounding may depend on the number of rows)
-        return (features[:, None, :] * self.head.weight).sum(-1) + self.head.bias, states
+        return features, states
 
     # ---- inputs ------------------------------------------------------------------
 
@@ -266,7 +277,9 @@ class EventClassifier(nn.Module):
         return cls.load(directory, light=True).for_inference()
 
     @classmethod
-    def load(cls, directory: Path = WEIGHTS, light: bool = False) -> EventClassifier:
+    def load(cls, directory: Path = WEIGHTS, light: bool = False, tuned: bool = True) -> EventClassifier:
+        """The classifier saved in `directory`; `tuned`: with the tuned top layers and their
+        head where they were saved there (else as the classifier's own training left it)."""
         from safetensors.torch import load_file
 
         model = cls(shipped_config(directory), light)
@@ -274,14 +287,23 @@ class EventClassifier(nn.Module):
         missing = model.load_state_dict(state, strict=False)
         if missing.unexpected_keys:
             raise ValueError(f"unexpected weights in {directory}: {missing.unexpected_keys[:3]}")
+        if tuned and (saved := tuned_layers.load(directory)) is not None:
+            model.tuned, head = saved
+            model.head.load_state_dict(head)
         return model.eval()
 
     def for_inference(self) -> EventClassifier:
-        """Merge the adapters into the base weights and make the encoder's linear layers
-        integer ones (see the module's docstring). Calling it again changes nothing."""
+        """Merge the adapters and the tuned layers' changes into the base weights and make
+        the encoder's linear layers integer ones (see the module's docstring). Calling it
+        again changes nothing."""
         for name, module in list(self.encoder.named_modules()):
             if isinstance(module, LoRALinear):  # every target layer has one (`__init__`)
-                _replace(self.encoder, name, IntegerLinear(module.merged()))
+                merged = module.merged()
+                tuned_layers.shift(merged, name, self.tuned)
+                _replace(self.encoder, name, IntegerLinear(merged))
+            elif isinstance(module, nn.LayerNorm):
+                tuned_layers.shift(module, name, self.tuned)
+        self.tuned = {}
         return self.eval()
 
 
