@@ -256,10 +256,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"parley: {args.data}: no {missing[0]} there", file=sys.stderr)
             return EXIT_INPUT_FAILED
         try:
+            articles, labels = args.encoder or args.detector
             if args.encoder:
-                train_tuned(*args.encoder, args.data, args.out or WEIGHTS, folds=args.folds, log=_log)
+                train_tuned(articles, labels, args.data, args.out or WEIGHTS, folds=args.folds, log=_log)
             else:
-                articles, labels = args.detector
                 train_detector(
                     articles, labels, args.out or WEIGHTS, sentences=args.data / "plover_events_train.csv", log=_log
                 )

@@ -20,6 +20,7 @@ import weakref
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -104,7 +105,8 @@ def merged_top(model: EventClassifier, top: int) -> nn.ModuleList:
 def top_states(layers: nn.ModuleList, x: torch.Tensor, mask: torch.Tensor, dropout: float) -> torch.Tensor:
     """The layers over padded states (batch, pieces, width); `mask` marks the real pieces."""
     attend = mask[:, None, None, :]
-    for layer in layers:
+    blocks: list[Any] = list(layers)  # BERT blocks: their parts are read by name
+    for layer in blocks:
         attention = layer.attention.self
         rows, length, width = x.shape
         q, k, v = (
@@ -182,8 +184,8 @@ def fit_head(model: EventClassifier, data: list[Item], config: EncoderConfig) ->
     ids = model.tokenize([it.text for it in data])["input_ids"]
     x = torch.zeros(len(data), model.head.in_features)
     with torch.inference_mode():
-        for idx in batches([len(row) for row in ids], 1024):
-            x[idx] = model.features_packed([ids[j] for j in idx], [data[j].pattern for j in idx])[0]
+        for batch in batches([len(row) for row in ids], 1024):
+            x[batch] = model.features_packed([ids[j] for j in batch], [data[j].pattern for j in batch])[0]
     x = x.clone()
     y = torch.tensor([it.label for it in data])
     weight = torch.tensor([it.weight for it in data], dtype=torch.float32)
