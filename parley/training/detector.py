@@ -86,23 +86,24 @@ def sentence_rows(pipeline: Pipeline, examples: list[Example]) -> ArticleRows:
     docs = pipeline.partial((Document(f"s{i}", ex.text) for i, ex in enumerate(examples)), through="events")
     for ex, doc in zip(examples, docs):
         batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
-
-        def label(event: Event, main: bool, ex: Example = ex) -> int | None:
-            if ex.label is None:
-                return NONE
-            if not main:
-                return None
-            if ex.label == "YIELD":
-                return TYPES.index(event.event_type) if event.event_type in {"CONCEDE", "RETREAT"} else None
-            return TYPES.index(ex.label)
-
-        x, y = _rows(stage, batch, label, layers)
+        x, y = _rows(stage, batch, partial(sentence_label, ex), layers)
         if len(y):
             xs.append(x)
             ys.append(y)
         doc.release()
     gold = sum(1 for ex in examples if ex.label is not None)
     return ArticleRows(torch.cat(xs), torch.cat(ys), gold, gold)
+
+
+def sentence_label(ex: Example, event: Event, main: bool) -> int | None:
+    """A labelled sentence's candidate's label (`sentence_rows`), None to leave it out."""
+    if ex.label is None:
+        return NONE
+    if not main:
+        return None
+    if ex.label == "YIELD":
+        return TYPES.index(event.event_type) if event.event_type in {"CONCEDE", "RETREAT"} else None
+    return TYPES.index(ex.label)
 
 
 def _rows(

@@ -7,8 +7,9 @@ stay as they are, so their states are read once), and then everything that reads
 is trained again on them: the classifier's head (on the labelled sentences), the span tagger
 and the event detector. Four epochs: on two folds by article eight epochs learned the training
 articles by heart (training loss 0.14) and coded held-out ones worse than four.
-`parley train --encoder` ships the result (`parley.nlp.models.tuned_layers`); each fold of
-`parley eval --articles --folds` trains its own.
+`parley train --encoder` writes the result beside the classifier (`parley.nlp.models.
+tuned_layers`; not shipped: `docs/accuracy.md`, the twenty-eighth step of issue 22); with it
+there, each fold of `parley eval --articles --folds` trains its own.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ..nlp.models.tagger import SpanConfig, SpanTagger, batches
 from ..nlp.pipeline import Pipeline
 from ..nlp.stages.classify import prepare
 from .data import Example, SpanExample, load_bio, load_plover, plover_spans
-from .detector import SENTENCES, _article_label, _labels, fold_detector, read_pools
+from .detector import SENTENCES, PoolReading, _article_label, _labels, fold_detector, read_pools, sentence_label
 from .spans import cross_validate_tagger, fit_tagger, training_items
 from .train import Item, items, seed_everything
 from .views import pattern_views
@@ -81,16 +82,28 @@ def tuning_rows(pipeline: Pipeline, articles: list[Article], config: EncoderConf
         batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
         labels, _ = _labels(doc, [e for pool in batch.pools for e in pool], article)
         done[(article.id, hash(article.text))] = [
-            TuningRow(
-                pool.pieces.half(),
-                torch.tensor(pool.at),
-                torch.cat([torch.as_tensor(pool.probs).expand(len(pool.at), -1), torch.tensor(pool.views)], 1),
-                torch.tensor(pool.labels),
-            )
-            for pool in read_pools(stage, batch, partial(_article_label, labels), (below,))
+            _tuning_row(pool) for pool in read_pools(stage, batch, partial(_article_label, labels), (below,))
         ]
         doc.release()
     return [row for a in articles for row in done[(a.id, hash(a.text))]]
+
+
+def sentence_tuning_rows(pipeline: Pipeline, examples: list[Example], config: EncoderConfig) -> list[TuningRow]:
+    """The rows of labelled single sentences, labelled as the detector's (`sentence_label`)."""
+    stage = pipeline.stage("classify")
+    below = len(stage.model.encoder.encoder.layer) - config.top
+    rows = []
+    docs = pipeline.partial((Document(f"s{i}", ex.text) for i, ex in enumerate(examples)), through="events")
+    for ex, doc in zip(examples, docs):
+        batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
+        rows += [_tuning_row(pool) for pool in read_pools(stage, batch, partial(sentence_label, ex), (below,))]
+        doc.release()
+    return rows
+
+
+def _tuning_row(pool: PoolReading) -> TuningRow:
+    other = torch.cat([torch.as_tensor(pool.probs).expand(len(pool.at), -1), torch.tensor(pool.views)], 1)
+    return TuningRow(pool.pieces.half(), torch.tensor(pool.at), other, torch.tensor(pool.labels))
 
 
 def merged_top(model: EventClassifier, top: int) -> nn.ModuleList:
@@ -236,8 +249,8 @@ def tuned_coder(
     tagger on `spans` and the detector on the articles and the sentences."""
     config = config or EncoderConfig()
     reading = Pipeline(nlp, classifier=copy.deepcopy(untuned), tagger=None, detector=None)
-    rows = tuning_rows(reading, articles, config)
-    log(f"encoder: {len(articles)} articles, {len(rows)} readings")
+    rows = tuning_rows(reading, articles, config) + sentence_tuning_rows(reading, sentences, config)
+    log(f"encoder: {len(articles)} articles and {len(sentences)} sentences, {len(rows)} readings")
     delta = tune(untuned, rows, config, log)
     classifier = copy.deepcopy(untuned)
     classifier.tuned = {k: v.clone() for k, v in delta.items()}
