@@ -2,10 +2,11 @@
 
 The classifier's encoder (all-MiniLM-L6-v2 with the classifier's adapters) was trained to type
 one-event sentences; the event detector reads its states for every word of real articles. Here
-its top layers are trained with a detector network on the hand-read articles (the layers below
-stay as they are, so their states are read once), and then everything that reads those layers
-is trained again on them: the classifier's head (on the labelled sentences), the span tagger
-and the event detector. Four epochs: on two folds by article eight epochs learned the training
+its top layers are trained with a detector network on what the detector learns from, the
+hand-read articles and the labelled sentences (the layers below stay as they are, so their
+states are read once), and then everything that reads those layers is trained again on
+them: the classifier's head (on the labelled sentences), the span tagger and the event
+detector. Four epochs: on two folds by article eight epochs learned the training
 articles by heart (training loss 0.14) and coded held-out ones worse than four.
 `parley train --encoder` writes the result beside the classifier (`parley.nlp.models.
 tuned_layers`; not shipped: `docs/accuracy.md`, the twenty-eighth step of issue 22); with it
@@ -57,9 +58,9 @@ class EncoderConfig:
 
 @dataclass
 class TuningRow:
-    """One reading of an article: the states entering the tuned layers, and the candidates'
-    pieces, what else the detector reads of them (the classifier's probabilities, their views)
-    and their labels."""
+    """One reading (a sentence of an article, or a labelled sentence): the states entering the
+    tuned layers, and the candidates' pieces, what else the detector reads of them (the
+    classifier's probabilities, their views) and their labels."""
 
     below: torch.Tensor  # (word pieces, width), half precision
     at: torch.Tensor
