@@ -128,7 +128,7 @@ def add_train(sub: Subcommands) -> None:
         metavar=("ARTICLES", "LABELS"),
         help="tune the encoder's top layers on hand-read whole articles instead, then train the "
         "classifier's head, the span tagger and the event detector again on them (the --data "
-        "directory's sentence sets too); about 15 minutes on two CPU cores",
+        "directory's sentence sets too); about 20 minutes on two CPU cores",
     )
     p.set_defaults(func=cmd_train)
 
@@ -251,8 +251,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         from ..training.detector import train_detector
         from ..training.encoder import train_tuned
 
-        missing = [f for f in ("plover_events_train.csv", "actor_spans_train.bio") if not (args.data / f).is_file()]
-        if args.encoder and missing:
+        needed = ("plover_events_train.csv", "actor_spans_train.bio")
+        if args.encoder and (missing := [f for f in needed if not (args.data / f).is_file()]):
             print(f"parley: {args.data}: no {missing[0]} there", file=sys.stderr)
             return EXIT_INPUT_FAILED
         try:

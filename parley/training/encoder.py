@@ -68,8 +68,10 @@ class TuningRow:
     y: torch.Tensor
 
 
-# untuned classifier -> (article id, hash of its text) -> the article's rows
+# reading classifier -> (article id, hash of its text) -> the article's rows
 _ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], list[TuningRow]]] = weakref.WeakKeyDictionary()
+# untuned classifier -> the coding copy that reads its rows (`for_inference` merges in place)
+_READERS: weakref.WeakKeyDictionary[EventClassifier, EventClassifier] = weakref.WeakKeyDictionary()
 
 
 def tuning_rows(pipeline: Pipeline, articles: list[Article], config: EncoderConfig) -> list[TuningRow]:
@@ -249,7 +251,10 @@ def tuned_coder(
     on the articles, then train on the tuned layers the head on the labelled `sentences`, the
     tagger on `spans` and the detector on the articles and the sentences."""
     config = config or EncoderConfig()
-    reading = Pipeline(nlp, classifier=copy.deepcopy(untuned), tagger=None, detector=None)
+    if untuned not in _READERS:
+        _READERS[untuned] = copy.deepcopy(untuned).for_inference()
+    # one reader per untuned classifier, so that the folds of one evaluation share its rows
+    reading = Pipeline(nlp, classifier=_READERS[untuned], tagger=None, detector=None)
     rows = tuning_rows(reading, articles, config) + sentence_tuning_rows(reading, sentences, config)
     log(f"encoder: {len(articles)} articles and {len(sentences)} sentences, {len(rows)} readings")
     delta = tune(untuned, rows, config, log)
