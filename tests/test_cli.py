@@ -162,6 +162,13 @@ def test_usage_errors_exit_2_without_traceback():
         assert "Traceback" not in result.stderr and "usage:" in result.stderr
 
 
+def test_a_share_of_the_tuned_layers_needs_the_encoder_and_a_share(capsys, tmp_path):
+    for args in (["--mix", "0.5"], ["--encoder", "a.jsonl", "b.jsonl", "--mix", "0"], ["--mix", "1.5"]):
+        assert main(["train", "--out", str(tmp_path), *args]) == 2, args
+        assert "--mix" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_bad_row_of_the_users_own_tables_is_one_line(tmp_path, article):
     (tmp_path / "places_own.tsv").write_text(
         "name\tcountry\tkind\tlat\tlon\tpopulation\taliases\nNowhereville\tSYR\ttown\t\t\t0\t\n", encoding="utf-8"

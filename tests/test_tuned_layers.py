@@ -52,6 +52,18 @@ def test_the_changes_and_their_head_load_with_the_classifier_and_change_only_the
     assert not tuned_layers.discard(tmp_path)
 
 
+def test_a_fold_tunes_with_the_settings_the_saved_layers_were_tuned_with(tmp_path):
+    from dataclasses import asdict
+
+    from parley.training.encoder import EncoderConfig, saved_config
+
+    assert saved_config(tmp_path) == EncoderConfig()
+    head = torch.nn.Linear(4, 2)
+    card = {**asdict(EncoderConfig(mix=0.5, epochs=3)), "trained_on": {"articles": 2}}
+    tuned_layers.save(tmp_path, {"x.bias": torch.zeros(4)}, head, card)
+    assert saved_config(tmp_path) == EncoderConfig(mix=0.5, epochs=3)
+
+
 def test_tuning_changes_the_top_layers_and_trains_what_reads_them(tmp_path):
     """A few steps on two hand-read articles: the changes are the top layers' alone, and the
     coder built on them codes articles with its own head, tagger and detector."""

@@ -130,6 +130,14 @@ def add_train(sub: Subcommands) -> None:
         "classifier's head, the span tagger and the event detector again on them (the --data "
         "directory's sentence sets too); about 20 minutes on two CPU cores",
     )
+    p.add_argument(
+        "--mix",
+        type=float,
+        default=1.0,
+        metavar="SHARE",
+        help="with --encoder: the share of the layers' change kept, from 0 to 1 (weight-space "
+        "ensembling; eval --articles --folds tunes each fold with the saved share)",
+    )
     p.set_defaults(func=cmd_train)
 
 
@@ -246,10 +254,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..nlp.models.classifier import WEIGHTS
     from ..training.train import train_and_save
 
+    if args.mix != 1.0 and not (args.encoder and 0 < args.mix <= 1):
+        print(f"parley: --mix {args.mix}: give --encoder and a share above 0 and at most 1", file=sys.stderr)
+        return EXIT_USAGE
     if args.detector or args.encoder:
         from ..evaluation.annotations import LabelError
         from ..training.detector import train_detector
-        from ..training.encoder import train_tuned
+        from ..training.encoder import EncoderConfig, train_tuned
 
         needed = ("plover_events_train.csv", "actor_spans_train.bio")
         if args.encoder and (missing := [f for f in needed if not (args.data / f).is_file()]):
@@ -258,7 +269,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         try:
             articles, labels = args.encoder or args.detector
             if args.encoder:
-                train_tuned(articles, labels, args.data, args.out or WEIGHTS, folds=args.folds, log=_log)
+                config = EncoderConfig(mix=args.mix)
+                train_tuned(articles, labels, args.data, args.out or WEIGHTS, args.folds, config, log=_log)
             else:
                 train_detector(
                     articles, labels, args.out or WEIGHTS, sentences=args.data / "plover_events_train.csv", log=_log

@@ -313,7 +313,7 @@ def _cross_validated(
     from ..nlp.models.classifier import WEIGHTS, EventClassifier, shipped_config
     from ..nlp.models.tagger import SpanConfig
     from ..training.detector import fold_detector
-    from ..training.encoder import tuned_coder
+    from ..training.encoder import saved_config, tuned_coder
     from ..training.spans import fit_tagger, training_items
     from ..training.train import fit, items
     from ..training.views import pattern_views
@@ -348,7 +348,7 @@ def _cross_validated(
         found = tagger = None
         if articles and tuned and sentences and examples:
             log(f"fold {f + 1}/{folds}: tuning the encoder's top layers, then the head, tagger and event detector")
-            coder = tuned_coder(fitted, articles, sentences, examples, nlp=patterns.nlp, log=log)
+            coder = tuned_coder(fitted, articles, sentences, examples, saved_config(), nlp=patterns.nlp, log=log)
             model, tagger, found = coder.classifier, coder.tagger, coder.detector
         else:
             model = fitted.for_inference()

@@ -16,10 +16,11 @@ there, each fold of `parley eval --articles --folds` trains its own.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import random
 import weakref
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,9 @@ class EncoderConfig:
     lr: float = 5e-5  # the layers'; the detector network's is DetectorConfig.lr
     batch_size: int = 32  # readings (sentences) a step
     dropout: float = 0.1  # in the tuned layers, as BERT trains them
+    # the share of the layers' change kept (weight-space ensembling, WiSE-FT): 0.5 keeps about
+    # three fifths of the folds' gain (docs/accuracy.md, the twenty-ninth step of issue 22)
+    mix: float = 1.0
     head_epochs: int = 40  # the classifier's head, on the tuned layers' states
     head_lr: float = 2e-3
     seed: int = 13
@@ -257,7 +261,7 @@ def tuned_coder(
     reading = Pipeline(nlp, classifier=_READERS[untuned], tagger=None, detector=None)
     rows = tuning_rows(reading, articles, config) + sentence_tuning_rows(reading, sentences, config)
     log(f"encoder: {len(articles)} articles and {len(sentences)} sentences, {len(rows)} readings")
-    delta = tune(untuned, rows, config, log)
+    delta = {k: v * config.mix for k, v in tune(untuned, rows, config, log).items()}
     classifier = copy.deepcopy(untuned)
     classifier.tuned = {k: v.clone() for k, v in delta.items()}
     classifier.for_inference()
@@ -286,22 +290,39 @@ def untuned_classifier(directory: Path = WEIGHTS) -> EventClassifier:
     return _UNTUNED[directory]
 
 
+def saved_config(directory: Path = WEIGHTS) -> EncoderConfig:
+    """The settings the layers saved in `directory` were tuned with (their card), so that a
+    fold tunes as they were tuned; the defaults where none were saved."""
+    card = directory / tuned_layers.CARD
+    if not card.is_file():
+        return EncoderConfig()
+    saved = json.loads(card.read_text(encoding="utf-8"))
+    return EncoderConfig(**{f.name: saved[f.name] for f in fields(EncoderConfig) if f.name in saved})
+
+
 def tuned_pipeline(train: list[Article], sentences: Path = SENTENCES, log=print) -> Pipeline:
-    """The shipped coder retrained on `train` articles from the shipped classifier's adapters:
-    top layers, head, tagger and detector (for a fold of `parley eval --articles`)."""
-    coder = tuned_coder(untuned_classifier(), train, load_plover(sentences), span_examples(sentences.parent), log=log)
-    return coder.pipeline()
+    """The shipped coder retrained on `train` articles from the shipped classifier's adapters,
+    with the shipped layers' settings: top layers, head, tagger and detector (for a fold of
+    `parley eval --articles`)."""
+    examples, spans = load_plover(sentences), span_examples(sentences.parent)
+    return tuned_coder(untuned_classifier(), train, examples, spans, saved_config(), log=log).pipeline()
 
 
 def train_tuned(
-    articles: Path, labels: Path, data: Path, directory: Path = WEIGHTS, folds: int = 5, log=print
+    articles: Path,
+    labels: Path,
+    data: Path,
+    directory: Path = WEIGHTS,
+    folds: int = 5,
+    config: EncoderConfig | None = None,
+    log=print,
 ) -> TunedCoder:
     """`parley train --encoder`: tune on every hand-read article and save the layers' changes
     with the head, the span tagger (cross-validated over `folds`) and the detector."""
     from ..evaluation.annotations import load
 
     gold = list(load(labels, articles).values())
-    config = EncoderConfig()
+    config = config or EncoderConfig()
     untuned = EventClassifier.load(directory, light=True, tuned=False)
     spans = span_examples(data)
     sentences = data / "plover_events_train.csv"
