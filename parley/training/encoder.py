@@ -20,6 +20,7 @@ import json
 import math
 import random
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import partial
 from pathlib import Path
@@ -30,7 +31,7 @@ from torch import nn
 from torch.nn import functional
 
 from ..evaluation.annotations import Article
-from ..nlp.document import Document
+from ..nlp.document import Document, Event
 from ..nlp.models import tuned_layers
 from ..nlp.models.classifier import WEIGHTS, EventClassifier, LoRALinear, _replace
 from ..nlp.models.detector import DetectorConfig, EventDetector
@@ -72,40 +73,55 @@ class TuningRow:
     y: torch.Tensor
 
 
-# reading classifier -> (article id, hash of its text) -> the article's rows
-_ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], list[TuningRow]]] = weakref.WeakKeyDictionary()
+LabelOf = Callable[[Event, bool], int | None]  # a candidate's label, None to leave it out
+Labeller = Callable[[Document, Any], LabelOf]  # a read document and its batch -> its label function
+# reading classifier -> (layer read, article id or sentence label, hash of the text) -> its rows
+_ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple, list[TuningRow]]] = weakref.WeakKeyDictionary()
 # untuned classifier -> the coding copy that reads its rows (`for_inference` merges in place)
 _READERS: weakref.WeakKeyDictionary[EventClassifier, EventClassifier] = weakref.WeakKeyDictionary()
 
 
 def tuning_rows(pipeline: Pipeline, articles: list[Article], config: EncoderConfig) -> list[TuningRow]:
     """The rows of the articles, read by the pipeline's (untuned) classifier, once per process."""
-    stage = pipeline.stage("classify")
-    below = len(stage.model.encoder.encoder.layer) - config.top
-    done = _ROWS.setdefault(stage.model, {})
-    todo = [a for a in articles if (a.id, hash(a.text)) not in done]
-    docs = (Document(a.id, a.text, a.date) for a in todo)
-    for article, doc in zip(todo, pipeline.partial(docs, through="events")):
-        batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
-        labels, _ = _labels(doc, [e for pool in batch.pools for e in pool], article)
-        done[(article.id, hash(article.text))] = [
-            _tuning_row(pool) for pool in read_pools(stage, batch, partial(_article_label, labels), (below,))
-        ]
-        doc.release()
-    return [row for a in articles for row in done[(a.id, hash(a.text))]]
+    wanted = [((a.id, hash(a.text)), Document(a.id, a.text, a.date), partial(_article_labeller, a)) for a in articles]
+    return _cached_rows(pipeline, config, wanted)
 
 
 def sentence_tuning_rows(pipeline: Pipeline, examples: list[Example], config: EncoderConfig) -> list[TuningRow]:
-    """The rows of labelled single sentences, labelled as the detector's (`sentence_label`)."""
+    """The rows of labelled single sentences, labelled as the detector's (`sentence_label`),
+    once per process (the folds of one article evaluation share them)."""
+    wanted = [
+        ((f"sentence {ex.label}", hash(ex.text)), Document(f"s{i}", ex.text), partial(_sentence_labeller, ex))
+        for i, ex in enumerate(examples)
+    ]
+    return _cached_rows(pipeline, config, wanted)
+
+
+def _article_labeller(article: Article, doc: Document, batch) -> LabelOf:
+    labels, _ = _labels(doc, [e for pool in batch.pools for e in pool], article)
+    return partial(_article_label, labels)
+
+
+def _sentence_labeller(ex: Example, doc: Document, batch) -> LabelOf:
+    return partial(sentence_label, ex)
+
+
+def _cached_rows(
+    pipeline: Pipeline, config: EncoderConfig, wanted: Sequence[tuple[tuple, Document, Labeller]]
+) -> list[TuningRow]:
+    """The rows of (key, document, labeller) read by the pipeline's classifier, each key's once
+    per process and classifier; a labeller gives the label function of a read document."""
     stage = pipeline.stage("classify")
     below = len(stage.model.encoder.encoder.layer) - config.top
-    rows = []
-    docs = pipeline.partial((Document(f"s{i}", ex.text) for i, ex in enumerate(examples)), through="events")
-    for ex, doc in zip(examples, docs):
+    done = _ROWS.setdefault(stage.model, {})
+    todo = [(key, doc, labeller) for key, doc, labeller in wanted if (below, *key) not in done]
+    read = pipeline.partial((doc for _, doc, _ in todo), through="events")
+    for (key, _, labeller), doc in zip(todo, read):
         batch = prepare([doc], stage.model.config.mark_trigger, detect=True)
-        rows += [_tuning_row(pool) for pool in read_pools(stage, batch, partial(sentence_label, ex), (below,))]
+        pools = read_pools(stage, batch, labeller(doc, batch), (below,))
+        done[(below, *key)] = [_tuning_row(pool) for pool in pools]
         doc.release()
-    return rows
+    return [row for key, _, _ in wanted for row in done[(below, *key)]]
 
 
 def _tuning_row(pool: PoolReading) -> TuningRow:
