@@ -65,6 +65,22 @@ def test_the_acts_own_coded_subject_is_its_actor_not_the_speakers(pipeline):
     assert [a.text for a in taken.actors] == ["government troops"]  # the tagger reads the speaker
 
 
+def test_what_a_meeting_is_about_is_no_party_to_it_but_a_sanctioned_state_is(pipeline):
+    text = (
+        "Officials discussed cooperation on the return of Russian property. "
+        "The upcoming meetings, especially on the return of Russian real estate and the financing "
+        "of diplomatic missions, will show how ready the two sides are. "
+        "The European Union imposed sanctions on Russia."
+    )
+    [doc] = list(pipeline([Document("d", text, "2025-02-28")]))
+    meetings = [e for e in doc.events if e.event_type in {"CONSULT", "COOPERATE"}]
+    assert {e.trigger_text for e in meetings} >= {"discussed", "meetings"}
+    assert [r.text for e in meetings for r in e.recipients] == []
+    assert len([e for e in meetings if e.trigger_text == "meetings"]) == 1  # no topic splits it
+    sanction = next(e for e in doc.events if e.trigger_text == "sanctions")
+    assert [a.country for a in sanction.recipients] == ["RUS"]
+
+
 def test_weights_round_trip(tmp_path):
     torch.manual_seed(0)
     model = EventDetector(DetectorConfig()).eval()

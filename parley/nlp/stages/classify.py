@@ -55,7 +55,7 @@ from ..models.labels import LABELS, to_label
 from ..models.tagger import Reading, SpanTagger, read, spans_of
 from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
-from ..parties import code_span
+from ..parties import code_span, prep_objects
 from ..vocab.verbs import verb_lexicon
 from .dyads import names_state
 from .events import FAILED_HEADS
@@ -66,6 +66,10 @@ KEEP_PATTERN_SHARE = 0.5  # ... or relative to the classifier's favourite
 # "killed by a drone strike", "shelled with artillery fire", "wounded in an attack": the object
 # names the act its head does (not "after an attack", "against the offensive": another act)
 SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via"}
+# what a meeting, an agreement or a joint venture is about ("talks on the return of Russian
+# property"), unlike whom a sanction, a strike or a bet is on ("a strategic bet on Turkey")
+TOPIC_PREPOSITIONS = frozenset({"on", "over", "about", "regarding", "concerning"})
+TOPICAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # how often a pattern's type is right on the development data (parley's own rules, PETRARCH's):
 # the calibrated confidence of an event whose type only the pattern knows
 PATTERN_PRIOR = {True: 0.78, False: 0.59}
@@ -102,6 +106,17 @@ class Batch:
 def _overlap(a: Actor, b: Actor) -> bool:
     """True when two parties share any of the sentence's characters."""
     return a.start < b.end and b.start < a.end
+
+
+def _topics(verb: Token, offset: int) -> list[tuple[int, int]]:
+    """The text spans a meeting or an agreement is about: the objects of its topic prepositions,
+    or of its object's ("held talks about Syria"). What a meeting is about is no party to it."""
+    heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+    return [
+        (offset + o.left_edge.idx, offset + o.right_edge.idx + len(o.right_edge))
+        for head in heads
+        for o in prep_objects(head, TOPIC_PREPOSITIONS)
+    ]
 
 
 def _depth(doc: Document, event: Event) -> int:
@@ -475,6 +490,12 @@ class EventClassifierStage:
 
         actors, recipients = coded("S"), coded("T")
         work = doc.scratch.of(event)
+        if event.event_type in TOPICAL_TYPES:  # "the upcoming meetings, especially on the return of ..."
+            topics = _topics(work.verb_token, doc.sentences[event.sentence_index].offset)
+            recipients, event.recipients = (
+                [r for r in side if not any(s <= r.start and r.end <= e for s, e in topics)]
+                for side in (recipients, event.recipients)
+            )
         agent = work.agent
         if agent:
             actors = []  # the parse named the source (its subject, or "by X"), which stays
