@@ -1,5 +1,6 @@
 """The event detector: candidates, where each is read, one event per act, and its weights."""
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -60,7 +61,7 @@ def test_the_acts_own_coded_subject_is_its_actor_not_the_speakers(pipeline):
         "Pedro Alves, the head of a Lisbon-based monitoring group, said government troops "
         "backed by Iraqi militias had taken control of the town."
     )
-    [doc] = list(pipeline([Document("d", text, "2018-03-01")]))
+    [doc] = list(pipeline([Document("d", text, dt.date(2018, 3, 1))]))
     taken = next(e for e in doc.events if e.trigger_text == "taken")
     assert [a.text for a in taken.actors] == ["government troops"]  # the tagger reads the speaker
 
@@ -79,6 +80,20 @@ def test_what_a_meeting_is_about_is_no_party_to_it_but_a_sanctioned_state_is(pip
     assert len([e for e in meetings if e.trigger_text == "meetings"]) == 1  # no topic splits it
     sanction = next(e for e in doc.events if e.trigger_text == "sanctions")
     assert [a.country for a in sanction.recipients] == ["RUS"]
+
+
+def test_who_reports_an_act_is_no_target_of_it_but_whom_the_reporter_names_is(pipeline):
+    texts = [
+        "Turkish police arrested two journalists in Istanbul, President Recep Tayyip Erdoğan's office said.",
+        "Ms Begum, who married a Dutch fighter, said he was imprisoned by the Syrian regime.",
+    ]
+    arrest, prison = (
+        doc.events[0] for doc in pipeline([Document(str(i), t, dt.date(2018, 3, 1)) for i, t in enumerate(texts)])
+    )
+    assert (arrest.trigger_text, [r.text for r in arrest.recipients]) == ("arrested", ["two journalists"])
+    assert [a.country for a in arrest.actors] == ["TUR"]
+    # "he" is the fighter named in her subject, who stays the target
+    assert (prison.trigger_text, [r.country for r in prison.recipients]) == ("imprisoned", ["NLD"])
 
 
 def test_weights_round_trip(tmp_path):

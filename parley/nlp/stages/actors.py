@@ -952,11 +952,11 @@ def _envoy_to(mentions: list[Actor], agent_phrase: str | None) -> list[Actor]:
 def speaker(tok: Token, offset: int, doc: Document) -> list[Actor]:
     """The coded parties who say the words a word is in: the subject of the verb of saying
     whose reported clause holds it ("'These people need to be brought back,' said Saratova")."""
-    verb = _saying_verb(tok, REPORTED_DEPS)
+    verb = saying_verb(tok, REPORTED_DEPS)
     return ActorCoder._subject_of(verb, offset, doc) if verb is not None else []
 
 
-def _saying_verb(tok: Token, deps: Collection[str]) -> Token | None:
+def saying_verb(tok: Token, deps: Collection[str]) -> Token | None:
     """The first verb of saying above a word whose clause, hung on it by one of `deps`, holds it."""
     child = tok
     for verb in tok.ancestors:
@@ -969,7 +969,7 @@ def _saying_verb(tok: Token, deps: Collection[str]) -> Token | None:
 def _reporter_state(head: Token, offset: int, doc: Document) -> str | None:
     """The state whose body or leader reports the clause a word is in: "Downing Street said
     senior ministers had agreed" (the UK's ministers), however often the article names Syria."""
-    verb = _saying_verb(head, {"ccomp"})
+    verb = saying_verb(head, {"ccomp"})
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
     if subject is None:
         return None

@@ -57,6 +57,7 @@ from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
 from ..parties import code_span, prep_objects
 from ..vocab.verbs import verb_lexicon
+from .actors import REPORTED_DEPS, saying_verb
 from .dyads import names_state
 from .events import FAILED_HEADS
 
@@ -116,6 +117,18 @@ def _topics(verb: Token, offset: int) -> list[tuple[int, int]]:
         (offset + o.left_edge.idx, offset + o.right_edge.idx + len(o.right_edge))
         for head in heads
         for o in prep_objects(head, TOPIC_PREPOSITIONS)
+    ]
+
+
+def _speakers(verb: Token, offset: int) -> list[tuple[int, int]]:
+    """The text span of whoever says the words an act is reported in: the subject of the verb
+    of saying whose reported clause holds the trigger, up to its head noun ("Erdoğan's office",
+    not "Ms Begum, who married a Dutch fighter"). The reporter is no target of the act."""
+    saying = saying_verb(verb, REPORTED_DEPS)
+    return [
+        (offset + s.left_edge.idx, offset + s.idx + len(s))
+        for s in (saying.children if saying is not None else ())
+        if s.dep_ == "nsubj"
     ]
 
 
@@ -494,6 +507,12 @@ class EventClassifierStage:
             topics = _topics(work.verb_token, doc.sentences[event.sentence_index].offset)
             recipients, event.recipients = (
                 [r for r in side if not any(s <= r.start and r.end <= e for s, e in topics)]
+                for side in (recipients, event.recipients)
+            )
+        speakers = _speakers(work.verb_token, doc.sentences[event.sentence_index].offset)
+        if speakers:  # "police arrested two journalists, Erdoğan's office said": who reports it is no target
+            recipients, event.recipients = (
+                [r for r in side if not any(s <= r.start and r.end <= e for s, e in speakers)]
                 for side in (recipients, event.recipients)
             )
         agent = work.agent
