@@ -279,7 +279,7 @@ def tuned_coder(
     log(f"encoder: {len(articles)} articles and {len(sentences)} sentences, {len(rows)} readings")
     delta = {k: v * config.mix for k, v in tune(untuned, rows, config, log).items()}
     classifier = copy.deepcopy(untuned)
-    classifier.tuned = {k: v.clone() for k, v in delta.items()}
+    classifier.tuned = dict(delta)  # added to the weights, not changed
     classifier.for_inference()
     typed = items(sentences, pattern_views([e.text for e in sentences]), untuned.config)
     classifier.head = fit_head(classifier, typed, config)

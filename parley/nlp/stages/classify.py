@@ -68,7 +68,9 @@ KEEP_PATTERN_SHARE = 0.5  # ... or relative to the classifier's favourite
 # names the act its head does (not "after an attack", "against the offensive": another act)
 SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via"}
 # what a meeting, an agreement or a joint venture is about ("talks on the return of Russian
-# property"), unlike whom a sanction, a strike or a bet is on ("a strategic bet on Turkey")
+# property"), unlike whom a sanction, a strike or a bet is on ("a strategic bet on Turkey"); for
+# those types no object of these is a party, where the events stage's TOPIC_PREPS, for every act,
+# keeps one that names a state or a person ("sanctions on Russia")
 TOPIC_PREPOSITIONS = frozenset({"on", "over", "about", "regarding", "concerning"})
 TOPICAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # how often a pattern's type is right on the development data (parley's own rules, PETRARCH's):
