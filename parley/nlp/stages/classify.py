@@ -505,16 +505,15 @@ class EventClassifierStage:
 
         actors, recipients = coded("S"), coded("T")
         work = doc.scratch.of(event)
-        if event.event_type in TOPICAL_TYPES:  # "the upcoming meetings, especially on the return of ..."
-            topics = _topics(work.verb_token, doc.sentences[event.sentence_index].offset)
+        offset = doc.sentences[event.sentence_index].offset
+        # no target: who reports the act ("police arrested two journalists, Erdoğan's office said")
+        # or what a meeting is about ("the upcoming meetings, especially on the return of ...")
+        no_party = _speakers(work.verb_token, offset)
+        if event.event_type in TOPICAL_TYPES:
+            no_party += _topics(work.verb_token, offset)
+        if no_party:
             recipients, event.recipients = (
-                [r for r in side if not any(s <= r.start and r.end <= e for s, e in topics)]
-                for side in (recipients, event.recipients)
-            )
-        speakers = _speakers(work.verb_token, doc.sentences[event.sentence_index].offset)
-        if speakers:  # "police arrested two journalists, Erdoğan's office said": who reports it is no target
-            recipients, event.recipients = (
-                [r for r in side if not any(s <= r.start and r.end <= e for s, e in speakers)]
+                [r for r in side if not any(s <= r.start and r.end <= e for s, e in no_party)]
                 for side in (recipients, event.recipients)
             )
         agent = work.agent
