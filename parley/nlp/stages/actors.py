@@ -586,8 +586,11 @@ class ActorCoder:
 
     def _misspelt(self, tok: Token, offset: int) -> Actor | None:
         """A country's name, adjective or demonym misspelt ("Ethopia", "Britsh"), where the word
-        is no person's or organisation's name and no place the gazetteer knows ("Indiana")."""
-        if tok.pos_ not in MISSPELT_POS or tok.ent_type_ in NOT_MISSPELT_NE:
+        is no person's or organisation's name and no place the gazetteer knows ("Indiana"). An
+        organisation of this one word alone is mostly the NER's guess at an unknown name."""
+        alone = tok.ent_iob_ == "B" and (tok.i + 1 == len(tok.doc) or tok.doc[tok.i + 1].ent_iob_ != "I")
+        named = tok.ent_type_ in NOT_MISSPELT_NE and not (alone and tok.ent_type_ == "ORG")
+        if tok.pos_ not in MISSPELT_POS or named:
             return None
         word = spelling().correct(tok.text)
         if word is None or gazetteer().lookup(tok.text) is not None:
