@@ -231,6 +231,16 @@ def test_a_misspelt_country_is_read_as_the_country_it_misspells(patterns):
     assert not coded.get("Cameron")  # David Cameron, not Cameroon
 
 
+def test_a_states_community_named_by_another_people_is_that_states(patterns):
+    coded = codes("Bosnian Serbs attacked Sarajevo and Turkish Cypriots met Greek Cypriots.", patterns)
+    assert {t: c for t, c in coded.items() if "Cypriots" in t or "Serbs" in t} == {
+        "Bosnian Serbs": "BIH",
+        "Turkish Cypriots": "CYP",
+        "Greek Cypriots": "CYP",
+    }
+    assert codes("The Bosnian army attacked Serbs.", patterns)["Serbs"] == "SRB"  # Serbs alone: Serbia's
+
+
 def test_an_agent_in_a_place_is_of_that_places_state(patterns):
 
     sentence = "Security forces in Guinea killed three protesters."

@@ -71,8 +71,8 @@ class Entity:
 
 @lru_cache(maxsize=1)
 def actor_phrases() -> dict[str, Entity]:
-    """Surface form (case-sensitive) -> entity, from the country, organisation, institution and
-    armed group tables, and the regions whose names end in one of theirs."""
+    """Surface form (case-sensitive) -> entity, from the country, organisation, institution,
+    community and armed group tables, and the regions whose names end in one of theirs."""
     out: dict[str, Entity] = {}
     for r in read_table("countries.tsv"):
         iso3, name = r["iso3"], r["name"]
@@ -93,6 +93,9 @@ def actor_phrases() -> dict[str, Entity]:
     for people in peoples().values():
         for form in people.forms:
             out.setdefault(form, Entity(people.homes[0], people.homes[0], None, people.name, "people"))
+    for r in read_table("communities.tsv"):  # "Bosnian Serbs": Bosnia's, not Serbia's
+        for form in split(r["forms"]):
+            out[form] = Entity(r["country"], r["country"], None, r["name"], "community")
     for r in read_table("armed_groups.tsv"):
         for form in [r["name"], *split(r["aliases"])]:
             out[form] = Entity(r["code"], r["country"] or None, r["sector"], r["name"], "armed group")
