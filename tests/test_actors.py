@@ -185,6 +185,12 @@ def test_a_capital_named_as_a_venue_is_not_the_articles_state(patterns):
     assert [a.country for a in agreed.actors] == ["TUR"]
 
 
+def test_a_capital_named_as_a_venue_is_no_party_whatever_the_name_finder_makes_of_it(pipeline):
+    """The small model reads "Montevideo on Monday" as a date: the capital is still where."""
+    [met] = [e for e in code("Officials of Brazil and Argentina met in Montevideo on Monday.", pipeline=pipeline)]
+    assert {r.country for r in met.recipients} == {"BRA", "ARG"}
+
+
 def test_a_place_before_an_agent_names_its_state(patterns):
 
     found = codes("Istanbul prosecutors charged the Godhra police.", patterns)

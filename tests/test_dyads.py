@@ -114,6 +114,24 @@ def test_a_clash_of_two_sides_is_one_event_between_them(pipeline):
     assert {a.country for a in clash.actors} == {a.country for a in clash.recipients} == {"USA", "RUS"}
 
 
+def test_the_parties_an_act_is_between_are_its_sides(pipeline):
+    text = "Fighting between rebel factions and an al-Qaida affiliate in Idlib province raised fears of a new crisis."
+    (fighting,) = events_of(text, pipeline, "ASSAULT")
+    assert fighting.reciprocal
+    assert [a.code for a in fighting.actors] == ["SYRREB", "IMGREB"]
+    assert [r.code for r in fighting.recipients] == ["IMGREB", "SYRREB"]
+
+
+def test_an_agentless_agreement_is_the_articles_two_parties_whoever_reports_it(pipeline):
+    text = (
+        "The delegations of Japan and China met in Hanoi on Monday. Following the meeting, "
+        "the Chinese side said that joint steps had been agreed on to expand trade."
+    )
+    (agreed,) = [e for e in events_of(text, pipeline, "AGREE") if e.trigger_text == "agreed"]
+    assert agreed.reciprocal
+    assert {a.country for a in agreed.actors} == {r.country for r in agreed.recipients} == {"JPN", "CHN"}
+
+
 def test_each_pair_has_its_own_id_also_when_one_phrase_names_both_parties(pipeline):
     text = (
         "Armenia and Azerbaijan exchanged fire on the border on Monday. "

@@ -73,7 +73,11 @@ def code_span(doc: Document, start: int, end: int, places: bool = True) -> list[
         return []  # no noun, no actor ("the", "said")
     span = _first_phrase(span)
     root = span.root
-    if not places and root.ent_type_ in PLACE_NE and root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS:
+    # a capital named as where is a venue whatever the name finder made of it ("met in Montevideo
+    # on Monday" is a date to the small model)
+    mention = doc.scratch.mention_at.get(offset + root.idx)
+    where = root.ent_type_ in PLACE_NE or (mention is not None and mention.start in doc.scratch.venues)
+    if not places and where and root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS:
         return []
     if root.dep_ == "pobj" and root.head.lower_ in BESIDE_PREPS:
         return []  # "fighting alongside Kurdish forces": who acts beside the agent is no party to the act

@@ -512,10 +512,13 @@ class EventClassifierStage:
         if event.event_type in TOPICAL_TYPES:
             no_party += _topics(work.verb_token, offset)
         if no_party:
-            recipients, event.recipients = (
-                [r for r in side if not any(s <= r.start and r.end <= e for s, e in no_party)]
-                for side in (recipients, event.recipients)
-            )
+
+            def party(r: Actor) -> bool:
+                return not any(s <= r.start and r.end <= e for s, e in no_party)
+
+            recipients = [r for r in recipients if party(r)]
+            if not event.reciprocal:  # a joint act's targets are its actors, a speaker among them stays
+                event.recipients = [r for r in event.recipients if party(r)]
         agent = work.agent
         if agent:
             actors = []  # the parse named the source (its subject, or "by X"), which stays

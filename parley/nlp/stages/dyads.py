@@ -225,6 +225,20 @@ def article_agents(doc: Document, event: Event) -> list[Actor]:
     ]
 
 
+def sides_between(doc: Document, event: Event) -> list[Actor]:
+    """The parties an act's "between" names, where it names two or more ("fighting between rebel
+    factions and an al-Qaida affiliate", "a deal between Russia and Turkey"): the act is theirs,
+    each acting towards the others, as a reader codes a joint act; else none."""
+    tok = doc.scratch.of(event).verb_token
+    offset = doc.sentences[event.sentence_index].offset
+    words = [w for o in prep_objects(tok, {"between"}) for w in (o, *o.conjuncts)]
+    found: list[Actor] = []
+    for actor in (a for w in words for a in doc.scratch.np_actors.get(offset + w.idx, ()) if a.code):
+        if actor not in found:  # a head's phrase holds its conjuncts' parties too
+            found.append(actor)
+    return found if len(parties(found)) >= 2 else []
+
+
 def objects_as_targets(doc: Document) -> None:
     """A party named as what an act noun is done to ("the murder of an innocent man",
     "criticism of the US") is the act's target, not its agent, where the words before the noun
@@ -337,6 +351,8 @@ class DyadSplitter:
             sector = IMPLIED_AGENTS.get(doc.scratch.of(event).verb_token.lemma_.lower())
             if not event.actors and sector:
                 event.actors = [implied_agent(event, sector, country or focus_country(doc, event.trigger_start))]
+            if sides := sides_between(doc, event):
+                event.actors, event.recipients, event.reciprocal = sides, list(reversed(sides)), True
             event.actors, event.recipients = localised(event.actors, country), localised(event.recipients, country)
             event.actors = article_agents(doc, event)
             if event.event_type == "ASSAULT":

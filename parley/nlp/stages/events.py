@@ -572,7 +572,8 @@ class EventCoder:
         posted = passive and not actors and lemma in POSTED_VERBS and not dying
         if posted:  # the force posted is who mobilises, as a reader codes it
             actors, recipients, passive = recipients, [], False
-        if passive and not actors and m is not None and in_class(m.rule.cameo or "", "joint") and doc.scratch.dyad:
+        implied = passive and not actors and m is not None and in_class(m.rule.cameo or "", "joint")
+        if implied and doc.scratch.dyad:
             # "the issue of the properties was discussed", "steps had been agreed": an agentless
             # joint act in an article about two parties is theirs; its subject is the topic
             actors = self._implied_parties(doc, sent.offset + tok.idx)
@@ -592,7 +593,10 @@ class EventCoder:
         # a rule that reverses the roles ("received aid from the US") names its agent by the object
         # so does the noun an active participle hangs on ("Russian forces backing Assad")
         active = subject is not None and (subject.dep_ == "nsubj" or (tok.dep_ == "acl" and subject == tok.head))
-        named_agent = explicit if reversed_roles else passive or posted or active
+        # the parties an agreement or a meeting with no agent implies stand too, where the tagger
+        # reads the speaker ("the Russian side said that joint steps had been agreed": both did)
+        together = implied and m is not None and in_class(m.rule.cameo or "", "together")
+        named_agent = explicit if reversed_roles else passive or posted or active or together
         work.agent = named_agent and any(a.code for a in actors)
         # "has been appalled at": the subject of a verb of feeling is who feels, not who suffers an act
         work.patient = passive and not reversed_roles and lemma not in FEELING_VERBS
