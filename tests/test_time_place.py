@@ -420,6 +420,18 @@ def test_a_meetings_place_is_carried_to_what_is_said_there_not_to_fighting(pipel
     assert places["agreed"] == "Brussels" and places["killed"] is None, places
 
 
+def test_an_act_of_force_told_after_another_is_where_the_fighting_is(pipeline):
+    text = (
+        "Kurdish-led forces shelled Baghuz on Sunday. Snipers killed three fighters on Monday. "
+        "The United States praised the fighters."
+    )
+    events = {e.trigger_text: e for e in code(text, date=PUB, pipeline=pipeline)}
+    shelled, killed = events["shelled"].location, events["killed"].location
+    assert (shelled.name, shelled.source) == ("Baghuz", "text")
+    assert (killed.name, killed.source) == ("Baghuz", "context")  # the record says the place was carried
+    assert events["praised"].location is None  # what is said is not done where the fighting is
+
+
 def test_a_where_clause_is_placed_where_it_says(pipeline):
     """ "Douma, where the attack took place": the attack's place, though Douma hangs on a noun
     of another clause; an object of another verb ("told the US") places no attack."""

@@ -61,6 +61,9 @@ class Location:
     geonameid: int | None
     precision: str = "city"  # city, admin1 or country
     text: str | None = None  # the words in the document that named it
+    # text (named in the event's sentence), context (an earlier sentence's: the scene's, or the
+    # last act of force's) or dateline
+    source: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +74,7 @@ class Location:
             "lon": self.lon,
             "geonameid": self.geonameid,
             "precision": self.precision,
+            "source": self.source,
         }
 
 

@@ -10,14 +10,18 @@ sends or a visit goes ("sent troops to Syria", "a visit to Moscow", "visited Tur
 site's place ("at Manchester airport", "the resort of Sochi", "the hills above Raqqa"). Names
 in the event verb's clause come first, nearest first; then, unless the event is reported
 speech, the nearest elsewhere in the sentence; then the place of the scene (the event that set
-the day), for an act of its kind (said, or done on the ground); then the dateline ("GENEVA
-(Reuters) -"); else none. Actor countries are never places. The words around a name narrow it:
+the day), for an act of its kind (said, or done on the ground); for an act of force, the place
+of the last act of force an earlier sentence placed, where readers also see the fighting go
+on; then the dateline ("GENEVA (Reuters) -"); else none. A place not named in the
+event's sentence says so (`Location.source`). Actor countries are never places. The words around a name narrow it:
 "Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's capital Tbilisi",
 "the Lebanese city of Tripoli", "Reading, west of London". A consultation (CAMEO 040) located
 outside every participant's country becomes a third-location meeting (044).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
@@ -119,11 +123,20 @@ class Placer:
     def __call__(self, doc: Document) -> None:
         context = {m.country for m in doc.mentions if m.country}
         dateline = self._dateline(doc, context)
+        ground: tuple[int, Location] | None = None  # the sentence and place of the last act of force
         for event in doc.events:
+            own = self._from_sentence(doc, event, context)
             # "On 27 February the delegations met in Istanbul ... the parties agreed": the scene's place
             scene = doc.scratch.of(event).scene
             carried = scene.location if scene is not None and _material(scene) == _material(event) else None
-            event.location = self._from_sentence(doc, event, context) or carried or dateline
+            if carried is None and ground is not None and _forceful(event) and ground[0] < event.sentence_index:
+                # "The SDF shelled Baghuz on Sunday. Snipers killed three fighters": where the fighting is
+                carried = ground[1]
+            if carried is not None and carried.source != "dateline":
+                carried = replace(carried, source="context")
+            event.location = own or carried or dateline
+            if own is not None and _forceful(event):
+                ground = (event.sentence_index, own)
             self._third_location(event, doc.scratch.of(event).directed)
 
     def _from_sentence(self, doc: Document, event: Event, context: set[str]) -> Location | None:
@@ -213,7 +226,7 @@ class Placer:
             return None
         within = self.gazetteer.within(dateline.qualifier) if dateline.qualifier else []
         place = self.gazetteer.lookup(dateline.place, context, within)
-        return place.location(dateline.place) if place else None
+        return replace(place.location(dateline.place), source="dateline") if place else None
 
     @staticmethod
     def _third_location(event: Event, directed: bool) -> None:
@@ -228,6 +241,12 @@ def _material(event: Event) -> bool:
     """Whether an act is done on the ground (aid, force) rather than said or negotiated: a
     meeting's place is not where the strikes told after it fell, nor a battle's where talks are."""
     return event.quad_class in {2, 4}
+
+
+def _forceful(event: Event) -> bool:
+    """Whether an act is one of force (CAMEO 17-20: coercion, assault, fighting): told one after
+    another, they are where the fighting is; sanctions, aid and arrests abroad are not."""
+    return in_class(event.cameo_root, "violent")
 
 
 def _names(sent: Span) -> list[Span]:
