@@ -173,6 +173,9 @@ def test_another_body_of_the_actors_state_is_a_target(patterns):
     assert [r.code for r in event.recipients] == ["SYRCVL"]  # a civil war's acts are within one state
     [event] = code("Russia's foreign ministry criticised Russia.", date="2018-04-12", pipeline=patterns)
     assert event.recipients == []  # a state named bare is no target of its own body's act
+    text = "Turkey is a key player in the war. Ankara has been arming rebel groups since 2011."
+    armed = on("arming", text, patterns, "2018-04-12")
+    assert [r.sector for r in armed.recipients] == ["REB"]  # a state only guessed for them makes them no body of it
 
 
 def test_a_capital_named_as_a_venue_is_not_the_articles_state(patterns):

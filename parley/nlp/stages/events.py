@@ -721,8 +721,12 @@ def _to_verb(tok: Token) -> bool:
 
 
 def _same_body(a: Actor, b: Actor) -> bool:
-    """Whether two coded parties may be one: one state, and one sector or a state named bare."""
-    return bool(a.country) and a.country == b.country and (a.sector == b.sector or not (a.sector and b.sector))
+    """Whether two coded parties may be one: one state, and one sector or a state named bare, where
+    the body's own words name that state ("Ankara ... arming rebel groups": rebels the article's
+    state was only guessed for are not Turkey's)."""
+    if not a.country or a.country != b.country:
+        return False
+    return a.sector == b.sector or not (a.sector and b.sector) and not (a.local or b.local)
 
 
 def _charged(tok: Token) -> Token | None:
