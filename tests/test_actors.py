@@ -55,6 +55,9 @@ def on(trigger, text, pipeline, date):
         # the guide's sectors: protesters are civilians, militants rebels (PETRARCH: OPP, UAF)
         ("Protesters condemned the attack on the convoy in Tehran.", "IRNCVL"),
         ("Militants in Idlib attacked the convoy.", "SYRREB"),
+        # rulers PETRARCH's agent list lacks are their state's government
+        ("Qatar's emir condemned the attack on the convoy.", "QATGOV"),
+        ("The Sultan of Oman condemned the attack on the convoy.", "OMNGOV"),
     ],
 )
 def test_actor_codes(pipeline, sentence, actor_code):
