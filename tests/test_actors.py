@@ -58,6 +58,9 @@ def on(trigger, text, pipeline, date):
         # rulers PETRARCH's agent list lacks are their state's government
         ("Qatar's emir condemned the attack on the convoy.", "QATGOV"),
         ("The Sultan of Oman condemned the attack on the convoy.", "OMNGOV"),
+        # an apostrophe as newspapers set it; a seat of government the name finder takes for a person
+        ("Cote d’Ivoire condemned the attack on the convoy.", "CIVGOV"),
+        ("The Quai d'Orsay condemned the attack on the convoy.", "FRAGOV"),
     ],
 )
 def test_actor_codes(pipeline, sentence, actor_code):

@@ -58,6 +58,7 @@ from ..vocab import (
     people,
     peoples,
     quantity_nouns,
+    typeset,
 )
 
 # sectors of a state's own bodies: an unnamed one ("the government", "security forces") is the
@@ -315,7 +316,7 @@ class ActorCoder:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.matcher.add("ACTOR", phrases.keywords(nlp, split))
         # people and PETRARCH's named organisations and groups, matched in any case where capitalised
-        names: dict[str, Person | Entity] = {**named_actors(), **people()}
+        names: dict[str, Person | Entity] = typeset({**named_actors(), **people()})
         self.name_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         # what the matcher compares (lower-case tokens: their ORTH patterns are the LOWER ones) -> the person or entity
         lowered = phrases.lowered(nlp, phrases.tokens(nlp, list(names), "names"))
@@ -566,8 +567,10 @@ class ActorCoder:
             or self.styled.get(_lower_tokens(span))
         )
         if entity is not None:
-            if self._inside_person(span):
-                return None  # "Jordan Peterson", "Chad Smith": a person, not a country
+            if entity.kind != "institution" and self._inside_person(span):
+                # "Jordan Peterson", "Chad Smith": a person, not a country; a seat of government
+                # is no person's name ("the Quai d'Orsay", which the name finder takes for one)
+                return None
             people = self.peoples.get(span.text)
             if people is not None:  # "Kurdish": of its states, the first the article has named
                 named = {m.country for m in doc.mentions if m.start < start}

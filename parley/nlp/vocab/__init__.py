@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TypeVar
 
 from ..memo import Generations
 
@@ -52,6 +53,9 @@ def read_table(name: str) -> Iterator[dict[str, str]]:
 
 def split(field: str) -> list[str]:
     return [x.strip() for x in field.split("|") if x.strip()]
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,12 @@ def actor_phrases() -> dict[str, Entity]:
         words = r["name"].split()
         if any(" ".join(words[i:]) in out for i in range(1, len(words))):
             out.setdefault(r["name"], Entity(r["country"], r["country"], None, r["name"], "region"))
-    return out
+    return typeset(out)
+
+
+def typeset(forms: dict[str, T]) -> dict[str, T]:
+    """The table's forms, and each with an apostrophe also as newspapers set it ("Côte d’Ivoire")."""
+    return {**{f.replace("'", "\u2019"): v for f, v in forms.items() if "'" in f}, **forms}
 
 
 @dataclass(frozen=True)
