@@ -61,6 +61,10 @@ def on(trigger, text, pipeline, date):
         # an apostrophe as newspapers set it; a seat of government the name finder takes for a person
         ("Cote d’Ivoire condemned the attack on the convoy.", "CIVGOV"),
         ("The Quai d'Orsay condemned the attack on the convoy.", "FRAGOV"),
+        # names newspapers use for a state, a ministry and an alliance
+        ("The Islamic republic condemned the attack on the convoy.", "IRNGOV"),
+        ("The FCO condemned the attack on the convoy.", "GBRGOV"),
+        ("The Atlantic alliance condemned the attack on the convoy.", "IGOWSTNAT"),
     ],
 )
 def test_actor_codes(pipeline, sentence, actor_code):
