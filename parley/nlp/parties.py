@@ -42,6 +42,10 @@ SENDER_DEPS = {"compound", "poss", "amod", "nmod"}  # words before a title that 
 SENDER_NE = {"NORP", "GPE", "ORG"}
 NAMING_DEPS = {"compound", "amod", "nmod", "poss", "dobj"}  # words of an act's phrase that may name it
 OPPOSED = re.compile(r"\b(?:anti|counter)[-‐–]$", re.IGNORECASE)  # "the anti-Isis coalition"
+# nouns of a relation to another party: "Turkey's allies", "Assad's backers" are not Turkey or Assad
+RELATIONS = frozenset(
+    {"ally", "backer", "patron", "sponsor", "enemy", "foe", "rival", "opponent", "adversary", "partner", "proxy"}
+)
 ARGUMENT_POS = {"NOUN", "PROPN", "PRON", "NUM"}  # NUM: "thousands of farmers"
 # names that may be actors we cannot code yet; places, dates and numbers are not actors
 UNKNOWN_NE = {"PERSON", "ORG", "NORP"}
@@ -90,8 +94,9 @@ def code_span(doc: Document, start: int, end: int, places: bool = True) -> list[
     if by:
         return by
     if not found or all(a.code is None for a in found):
-        # the head is plain ("the U.S. Supreme Court decision"): a coded name within its own phrase codes it
-        own = {t.i for t in noun_phrase(root)}
+        # the head is plain ("the U.S. Supreme Court decision"): a coded name within its own phrase
+        # codes it, save the other party of a relation ("Turkey's allies")
+        own = {t.i for t in noun_phrase(root)} - related(root)
         found = next(
             (
                 doc.scratch.np_actors[offset + t.idx]
@@ -159,6 +164,13 @@ def _names_body(prep: Token) -> bool:
     """Whether a preposition's object is an organisation by name ("at Human Rights Watch", "at
     Scotland Yard"), not a place ("a commander at Baghuz")."""
     return any(o.dep_ == "pobj" and any(t.ent_type_ == "ORG" for t in (o, *o.lefts)) for o in prep.children)
+
+
+def related(head: Token) -> set[int]:
+    """The words naming the other party of a relation noun ("Turkey's" in "Turkey's allies")."""
+    if head.lemma_.lower() not in RELATIONS:
+        return set()
+    return {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
 
 
 def opposed(text: str, start: int) -> bool:

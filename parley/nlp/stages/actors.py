@@ -40,7 +40,7 @@ from .. import phrases
 from ..casing import the_us
 from ..document import PLAIN_PHRASE, Actor, Document
 from ..gazetteer import Place, gazetteer
-from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase, opposed
+from ..parties import ARGUMENT_POS, PLACE_NE, UNKNOWN_NE, hyphen_agent, noun_phrase, opposed, related
 from ..spelling import spelling
 from ..vocab import (
     NO_STATE,
@@ -670,11 +670,12 @@ class ActorCoder:
         start = offset + scope[0].idx
         end = offset + scope[-1].idx + len(scope[-1])
         text = doc.text[start:end]
+        # "the anti-Isis coalition" fights Isis, "Turkey's allies" are others: the name is not theirs
+        other = related(head)
         mentions: list[Actor] = []
         for tok in scope:
             m = doc.scratch.mention_at.get(offset + tok.idx)
-            # "the anti-Isis coalition" fights Isis: the name is its enemy's, not its own
-            if m is not None and m not in mentions and not opposed(doc.text, m.start):
+            if m is not None and m not in mentions and not opposed(doc.text, m.start) and tok.i not in other:
                 mentions.append(m)
         if mentions:
             mentions = [self._people_placed(m, head, offset, doc) for m in _envoy_to(mentions, agent_phrase)]
