@@ -205,10 +205,10 @@ def test_a_capital_named_as_a_venue_is_no_party_whatever_the_name_finder_makes_o
 
 
 def test_the_other_party_of_a_relation_is_not_the_party(pipeline):
-    """ "Turkey's allies" are not Turkey; their own words still code them ("America's Kurdish allies")."""
+    """ "Turkey's allies" are not Turkey; their own words still code them ("Iran's Syrian allies")."""
     assert [a.country for a in first("Turkey's allies attacked the convoy.", pipeline).actors] == [None]
     assert [a.code for a in first("Iran's Syrian allies attacked the convoy.", pipeline).actors] == ["SYRMIL"]
-    sentence = "Assad's main foreign backer, Russian president Vladimir Putin, criticised the strikes."
+    sentence = "Syria's closest foreign backer, Russian president Vladimir Putin, criticised the strikes."
     assert [a.code for a in first(sentence, pipeline).actors] == ["RUSGOV"]
 
 

@@ -115,7 +115,7 @@ def test_a_clash_of_two_sides_is_one_event_between_them(pipeline):
 
 
 def test_the_parties_an_act_is_between_are_its_sides(pipeline):
-    text = "Fighting between rebel factions and an al-Qaida affiliate in Idlib province raised fears of a new crisis."
+    text = "Fighting between Kurdish fighters and an al-Qaida affiliate broke out near Aleppo on Monday."
     (fighting,) = events_of(text, pipeline, "ASSAULT")
     assert fighting.reciprocal
     assert [a.code for a in fighting.actors] == ["SYRREB", "IMGREB"]
