@@ -226,8 +226,8 @@ def article_agents(doc: Document, event: Event) -> list[Actor]:
 
 
 def sides_between(doc: Document, event: Event) -> list[Actor]:
-    """The parties an act's "between" names, where it names two or more ("fighting between rebel
-    factions and an al-Qaida affiliate", "a deal between Russia and Turkey"): the act is theirs,
+    """The parties an act's "between" names, where it names two or more ("fighting between Kurdish
+    fighters and an al-Qaida affiliate", "a deal between Russia and Turkey"): the act is theirs,
     each acting towards the others, as a reader codes a joint act; else none."""
     tok = doc.scratch.of(event).verb_token
     offset = doc.sentences[event.sentence_index].offset

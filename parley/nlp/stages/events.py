@@ -726,7 +726,7 @@ def _same_body(a: Actor, b: Actor) -> bool:
     state was only guessed for are not Turkey's)."""
     if not a.country or a.country != b.country:
         return False
-    return a.sector == b.sector or not (a.sector and b.sector) and not (a.local or b.local)
+    return a.sector == b.sector or (not (a.sector and b.sector) and not (a.local or b.local))
 
 
 def _charged(tok: Token) -> Token | None:

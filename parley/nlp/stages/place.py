@@ -12,11 +12,11 @@ in the event verb's clause come first, nearest first; then, unless the event is 
 speech, the nearest elsewhere in the sentence; then the place of the scene (the event that set
 the day), for an act of its kind (said, or done on the ground); for an act of force, the place
 of the last act of force an earlier sentence placed, where readers also see the fighting go
-on; then the dateline ("GENEVA (Reuters) -"); else none. A place not named in the
-event's sentence says so (`Location.source`). Actor countries are never places. The words around a name narrow it:
-"Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's capital Tbilisi",
-"the Lebanese city of Tripoli", "Reading, west of London". A consultation (CAMEO 040) located
-outside every participant's country becomes a third-location meeting (044).
+on; then the dateline ("GENEVA (Reuters) -"); else none. A place not named in the event's
+sentence says so (`Location.source`). Actor countries are never places. The words around a
+name narrow it: "Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's
+capital Tbilisi", "the Lebanese city of Tripoli", "Reading, west of London". A consultation
+(CAMEO 040) located outside every participant's country becomes a third-location meeting (044).
 """
 
 from __future__ import annotations
