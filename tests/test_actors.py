@@ -65,6 +65,10 @@ def on(trigger, text, pipeline, date):
         ("The Islamic republic condemned the attack on the convoy.", "IRNGOV"),
         ("The FCO condemned the attack on the convoy.", "GBRGOV"),
         ("The Atlantic alliance condemned the attack on the convoy.", "IGOWSTNAT"),
+        # agencies and armed groups PETRARCH's lists lack or code apart
+        ("The Department of Homeland Security condemned the attack on the convoy.", "USAGOV"),
+        ("UNRWA condemned the attack on the convoy.", "IGOUNORWA"),
+        ("Fighters of Lashkar-e-Taiba attacked the convoy.", "PAKREB"),
     ],
 )
 def test_actor_codes(pipeline, sentence, actor_code):
