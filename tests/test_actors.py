@@ -68,7 +68,7 @@ def on(trigger, text, pipeline, date):
         # agencies and armed groups PETRARCH's lists lack or code apart
         ("The Department of Homeland Security condemned the attack on the convoy.", "USAGOV"),
         ("UNRWA condemned the attack on the convoy.", "IGOUNORWA"),
-        ("Fighters of Lashkar-e-Taiba attacked the convoy.", "PAKREB"),
+        ("Kataib Hezbollah attacked the convoy near Baghdad.", "IRQREB"),
     ],
 )
 def test_actor_codes(pipeline, sentence, actor_code):
