@@ -55,9 +55,6 @@ def on(trigger, text, pipeline, date):
         # the guide's sectors: protesters are civilians, militants rebels (PETRARCH: OPP, UAF)
         ("Protesters condemned the attack on the convoy in Tehran.", "IRNCVL"),
         ("Militants in Idlib attacked the convoy.", "SYRREB"),
-        # rulers PETRARCH's agent list lacks are their state's government
-        ("Qatar's emir condemned the attack on the convoy.", "QATGOV"),
-        ("The Sultan of Oman condemned the attack on the convoy.", "OMNGOV"),
         # an apostrophe as newspapers set it; a seat of government the name finder takes for a person
         ("Cote d’Ivoire condemned the attack on the convoy.", "CIVGOV"),
         ("The Quai d'Orsay condemned the attack on the convoy.", "FRAGOV"),
@@ -214,6 +211,11 @@ def test_the_other_party_of_a_relation_is_not_the_party(pipeline):
     assert [a.code for a in first("Iran's Syrian allies attacked the convoy.", pipeline).actors] == ["SYRMIL"]
     sentence = "Syria's closest foreign backer, Russian president Vladimir Putin, criticised the strikes."
     assert [a.code for a in first(sentence, pipeline).actors] == ["RUSGOV"]
+
+
+def test_rulers_petrarchs_agent_list_lacks_are_their_states_government(pipeline):
+    found = codes("Qatar's emir met the Sultan of Oman in Riyadh.", pipeline)
+    assert found["Qatar's emir"] == "QATGOV" and found["the Sultan of Oman"] == "OMNGOV"
 
 
 def test_a_place_before_an_agent_names_its_state(patterns):
