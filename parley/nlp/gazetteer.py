@@ -49,8 +49,10 @@ class Place:
     precision: str
     capital: bool = False  # a national capital
 
-    def location(self, text: str | None = None) -> Location:
-        return Location(self.name, self.country, self.admin1, self.lat, self.lon, self.geonameid, self.precision, text)
+    def location(self, text: str | None = None, source: str = "text") -> Location:
+        return Location(
+            self.name, self.country, self.admin1, self.lat, self.lon, self.geonameid, self.precision, text, source
+        )
 
 
 class Gazetteer:

@@ -226,7 +226,7 @@ class Placer:
             return None
         within = self.gazetteer.within(dateline.qualifier) if dateline.qualifier else []
         place = self.gazetteer.lookup(dateline.place, context, within)
-        return replace(place.location(dateline.place), source="dateline") if place else None
+        return place.location(dateline.place, source="dateline") if place else None
 
     @staticmethod
     def _third_location(event: Event, directed: bool) -> None:
