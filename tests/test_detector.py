@@ -6,9 +6,10 @@ import json
 import numpy as np
 import torch
 
-from parley.nlp.document import Document, Event
+from parley.nlp.document import PLOVER_TYPES, Document, Event
 from parley.nlp.models.classifier import mark
 from parley.nlp.models.detector import TYPES, DetectorConfig, EventDetector, marked, piece_at
+from parley.nlp.stages.classify import prepare
 
 
 def test_a_candidate_is_found_in_the_marked_reading():
@@ -177,3 +178,22 @@ def test_a_type_the_sentences_words_share_stands_on_the_likeliest(pipeline):
     proposed[0, TYPES.index("REQUEST")], proposed[0, TYPES.index("NONE")] = 0.6, 0.2
     decided = stage._decide(pool, proposed)
     assert decided[0] is not None and TYPES[decided[0].type] == "REQUEST" and decided[1] is None
+
+
+def test_a_candidate_reads_the_typed_acts_above_and_below_it_but_not_beside_it(pipeline):
+    """An act inside another ("accused ... of arming") sees the outer act's type, and the outer
+    act the inner's; a conjunct ("and ... launched") is an act beside it, seen by neither."""
+    text = "Ankara accused Washington of arming the Kurdish militia, and its army launched an offensive on Afrin."
+    [doc] = list(pipeline.partial([Document("d", text)], through="events"))
+    batch = prepare([doc], detect=True)
+    n = len(TYPES)  # candidate_view: the rule's type, the type above, the types below, ...
+    events = {e.trigger_text: e for pool in batch.pools for e in pool}
+    views = {e.trigger_text: v for pool, seen in zip(batch.pools, batch.views) for e, (_, v) in zip(pool, seen)}
+    accused, arming, launched = (events[w] for w in ("accused", "arming", "launched"))
+    assert accused.event_type == "ACCUSE" and arming.event_type and launched.event_type
+    above = {w: TYPES[v[n : 2 * n].index(1.0)] for w, v in views.items()}
+    m = 2 * n + len(PLOVER_TYPES)
+    below = {w: {t for t, on in zip(PLOVER_TYPES, v[2 * n : m]) if on} for w, v in views.items()}
+    assert above["arming"] == "ACCUSE" and above["accused"] == "NONE" and above["launched"] == "NONE"
+    assert below["accused"] == {arming.event_type} and below["launched"] == set()
+    doc.release()

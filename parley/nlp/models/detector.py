@@ -34,7 +34,7 @@ WIDTH = 384  # the encoder's hidden size
 TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "NN", "NNS")  # the candidate's part of speech, finely
 DEPS = ("ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "acl", "pcomp", "nsubj", "nsubjpass", "dobj", "pobj")
 BLOCK = 64  # feature rows per product (`EventDetector.probabilities`)
-EXTRA = len(TYPES) + 1 + len(STATUSES) + 3 + len(TAGS) + len(DEPS) + 3  # see `candidate_view`
+EXTRA = 2 * len(TYPES) + len(PLOVER_TYPES) + 1 + len(STATUSES) + 3 + len(TAGS) + len(DEPS) + 3  # see `candidate_view`
 
 
 @dataclass
@@ -60,13 +60,26 @@ class DetectorConfig:
     cross_validation: dict = field(default_factory=dict)
 
 
-def candidate_view(event: Event, token: Token, main: bool, before: str) -> list[float]:
+def candidate_view(
+    event: Event,
+    token: Token,
+    main: bool,
+    before: str,
+    governor: str | None = None,
+    governed: frozenset[str] = frozenset(),
+) -> list[float]:
     """What the rules and the parse say of a candidate: its rule's type (NONE if uncoded),
-    negated, status, whether it has a coded actor and recipient, whether the classifier's
-    reading marks it; its tag and dependency, how deep it sits, whether a say-verb governs
-    it and whether it is inside quotation marks (`before`: its sentence's text before it)."""
+    the rule's type of the nearest typed candidate above it in the parse (`governor`, NONE
+    if none: "accused Turkey of shelling", "threatened to attack" report the accusing and
+    the threat) and the types of those below it (`governed`), negated, status, whether it
+    has a coded actor and recipient, whether the classifier's reading marks it; its tag and
+    dependency, how deep it sits, whether a say-verb governs it and whether it is inside
+    quotation marks (`before`: its sentence's text before it)."""
     kind = [0.0] * len(TYPES)
     kind[TYPES.index(event.event_type) if event.event_type in TYPES else NONE] = 1.0
+    above = [0.0] * len(TYPES)
+    above[TYPES.index(governor) if governor in TYPES else NONE] = 1.0
+    below = [float(t in governed) for t in PLOVER_TYPES]
     status = [float(event.status == s) for s in STATUSES]
     coded = [float(any(a.code for a in event.actors)), float(any(a.code for a in event.recipients))]
     ancestors = list(token.ancestors)
@@ -74,6 +87,8 @@ def candidate_view(event: Event, token: Token, main: bool, before: str) -> list[
     quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
     return [
         *kind,
+        *above,
+        *below,
         float(event.negated),
         *status,
         *coded,

@@ -225,17 +225,42 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
             batch.readings.append(reading)
             batch.pools.append(pool)
             batch.own.append([reading if e is main else _own_reading(doc, e, mark_trigger) for e in pool])
+            typed = {doc.scratch.of(e).verb_token.i: e.event_type for e in events}
             batch.views.append(
                 [
                     (
                         marked(e.trigger_start - start, reading.trigger),
-                        candidate_view(e, token, e is main, sentence.text[: sentence.offset + token.idx - start]),
+                        candidate_view(
+                            e,
+                            token,
+                            e is main,
+                            sentence.text[: sentence.offset + token.idx - start],
+                            _governor(token, typed),
+                            frozenset(typed[c.i] for c in _below(token) if c.i in typed),
+                        ),
                     )
                     for e in pool
                     for token in [doc.scratch.of(e).verb_token]
                 ]
             )
     return batch
+
+
+def _governor(token: Token, typed: dict[int, str]) -> str | None:
+    """The type of the nearest typed candidate above a candidate in the parse, passing over
+    the conjunct it is coordinated with ("accused X and launched an offensive": two acts
+    side by side, neither inside the other)."""
+    while token.head.i != token.i:
+        if token.dep_ != "conj" and token.head.i in typed:
+            return typed[token.head.i]
+        token = token.head
+    return None
+
+
+def _below(token: Token) -> list[Token]:
+    """A candidate's dependents but its conjuncts, and those of its prepositions ("launched
+    an offensive", "took part in talks")."""
+    return [d for c in token.children if c.dep_ != "conj" for d in (c, *(c.children if c.dep_ == "prep" else ()))]
 
 
 def _own_reading(doc: Document, event: Event, mark_trigger: bool) -> Reading | None:
