@@ -4,8 +4,9 @@ Every verb and noun of a sentence is a candidate trigger (`scratch.candidates`, 
 rules' events and the uncoded main verb). For each, a small feed-forward network reads the
 classifier's encoder at the candidate's first word piece (two layers, as the span tagger
 does), the sentence's mean last layer, the classifier's probabilities for the sentence, and
-what the verb rules and the parse say of the candidate (the rule's type, verb or noun,
-negation, status, coded parties), and gives a probability for each of the 16 PLOVER types
+what the verb rules and the parse say of the candidate (the rule's type, the rule types of
+the typed candidates above and below it in the parse, verb or noun, negation, status, coded
+parties), and gives a probability for each of the 16 PLOVER types
 and for NONE: no codable act. It is trained on the hand-read whole articles, where every word
 a reader did not take for a trigger is a negative, so it learns what the rules and the
 sentence classifier cannot: that background, commentary and statistics report no act.
