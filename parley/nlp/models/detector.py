@@ -66,8 +66,8 @@ def candidate_view(
     token: Token,
     main: bool,
     before: str,
-    governor: str | None = None,
-    governed: frozenset[str] = frozenset(),
+    governor: str | None,
+    governed: frozenset[str],
 ) -> list[float]:
     """What the rules and the parse say of a candidate: its rule's type (NONE if uncoded),
     the rule's type of the nearest typed candidate above it in the parse (`governor`, NONE

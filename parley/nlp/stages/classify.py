@@ -225,7 +225,7 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
             batch.readings.append(reading)
             batch.pools.append(pool)
             batch.own.append([reading if e is main else _own_reading(doc, e, mark_trigger) for e in pool])
-            typed = {doc.scratch.of(e).verb_token.i: e.event_type for e in events}
+            typed = {doc.scratch.of(e).verb_token.i: e.event_type for e in events}  # the rules' acts by word
             batch.views.append(
                 [
                     (
