@@ -222,6 +222,21 @@ def test_a_place_before_an_agent_names_its_state(patterns):
 
     found = codes("Istanbul prosecutors charged the Godhra police.", patterns)
     assert found == {"Istanbul prosecutors": "TURJUD", "the Godhra police": "INDCOP"}
+    # the tagger takes "Gujarat" for a people's word, a common noun: still the state's name
+    assert codes("Gujarat police arrested three men.", patterns)["Gujarat police"] == "INDCOP"
+    assert codes("gujarat police arrested three men on monday.", patterns)["gujarat police"] == "INDCOP"
+    # an alternate name of a town is no place before an agent ("Thai" names a Malaysian city)
+    assert codes("The Thai police arrested three men.", patterns)["The Thai police"] == "THACOP"
+
+
+def test_common_words_petrarch_gives_as_a_groups_name_name_no_one(patterns):
+    """PETRARCH lists "Youth" as a Basque group's alias and "Organization" as Tanzim's: alone
+    they name no one, in lower-cased text or capitalised; the groups' full names still do."""
+    text = "the cyber crime police arrested a 24-year-old youth from bengaluru for cheating people."
+    assert [r.code for r in first(text, patterns).recipients] == ["IND"]  # his home town's state
+    coded = codes("The Organization accused the Youth wing of the party of violence.", patterns)
+    assert coded["The Organization"] is None and coded["the Youth wing of the party of violence"] == "PTY"
+    assert codes("The Tamil Tigers attacked an army camp.", patterns)["The Tamil Tigers"] == "LKAREB"
 
 
 @pytest.mark.parametrize(

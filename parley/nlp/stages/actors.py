@@ -111,6 +111,7 @@ SPEECH_VERBS = frozenset(
 )
 HOME_NE = frozenset({"GPE", "LOC", "FAC", "ORG", ""})  # entity types a person's home town ("from ...") is given
 PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
+COMPOUND_PLACE_NE = frozenset({"GPE", "LOC", "NORP"})  # entity types of a place named before an agent noun
 FOCUS_WHY = "the state the article has named most so far"  # how an actor guessed by `focus_country` says so
 REPORTER_WHY = "the state of whoever reports it"  # how one guessed by `_reporter_state` says so
 # the share of the states an article has named that makes one the article's own (`article_state`): a body
@@ -793,11 +794,16 @@ class ActorCoder:
     @staticmethod
     def _placed_by(scope: list[Token]) -> Place | None:
         """The place a name compounded in the phrase names ("Godhra police", "Istanbul prosecutors"),
-        if it is a known city of some size or a province (a common noun is none: "Coast Guard")."""
+        if it is a known city of some size or a province (a common noun is none: "Coast Guard",
+        "Metro police"). The tagger may call a name a common noun where it takes it for a people's
+        ("Gujarat police"); such a word names a place only as the place's own name ("Thai" is an
+        alternate name of a Malaysian city)."""
         for t in scope:
-            if t.dep_ == "compound" and t.i < t.head.i and t.pos_ == "PROPN" and t.is_alpha and not _in_full_name(t):
+            if t.dep_ != "compound" or t.i > t.head.i or not t.is_alpha or _in_full_name(t):
+                continue
+            if t.pos_ == "PROPN" or t.ent_type_ in COMPOUND_PLACE_NE:
                 place = gazetteer().lookup(t.text, set(), [])
-                if _town_or_larger(place):
+                if _town_or_larger(place) and (t.pos_ == "PROPN" or place.name.lower() == t.lower_):
                     return place
         return None
 

@@ -148,9 +148,11 @@ NO_STATE = "IMG"  # an agent code's prefix for fighters of no state ("jihadist":
 @lru_cache(maxsize=1)
 def named_actors() -> dict[str, Entity]:
     """Lower-case name or alias -> entity, for PETRARCH's organisations and armed groups
-    (named_actors.tsv: "Boko Haram" NGAREB, "Hamas" PSEREBHMS, "IAEA" IGOUNOIAE). A code
-    whose first letters are no state (a region such as SAS) gives no country."""
+    (named_actors.tsv: "Boko Haram" NGAREB, "Hamas" PSEREBHMS, "IAEA" IGOUNOIAE), less the
+    common words of not_names.tsv ("Youth", "Organization"). A code whose first letters are
+    no state (a region such as SAS) gives no country."""
     states = set(country_names())
+    common = {r["word"].lower() for r in read_table("not_names.tsv")}
     out: dict[str, Entity] = {}
     for r in read_table("named_actors.tsv"):
         code = r["code"]
@@ -159,7 +161,8 @@ def named_actors() -> dict[str, Entity]:
         sector = None if prefix in STATELESS else (code[3:6] or None)
         entity = Entity(code, country, sector, r["name"], "PETRARCH actors")
         for form in [r["name"], *split(r["aliases"])]:
-            out.setdefault(form.lower(), entity)
+            if form.lower() not in common:
+                out.setdefault(form.lower(), entity)
     return out
 
 
