@@ -229,6 +229,19 @@ def test_a_place_before_an_agent_names_its_state(patterns):
     assert codes("The Thai police arrested three men.", patterns)["The Thai police"] == "THACOP"
 
 
+def test_militants_who_act_are_the_armed_group_named_last(patterns):
+    """Readers take unnamed militants or fighters who act for the armed group the article
+    named last, not for the state it names most; with no group named, they stay the state's."""
+    coded = codes("Isis seized the town in 2015. The militants executed ten men.", patterns)
+    assert coded["The militants"] == "IMGREB"  # Islamic State's: of no state
+    assert codes("The SDF advanced on Raqqa. Fighters captured the dam.", patterns)["Fighters"] == "SYRREB"
+    coded = codes("The Syrian army shelled Idlib. The militants fired rockets at Aleppo.", patterns)
+    assert coded["The militants"] == "SYRREB"
+    # fighters acted upon are not taken for the group: "the two fighters would be tried"
+    coded = codes("Isis seized the town. Britain said the two fighters would be tried.", patterns)
+    assert coded["the two fighters"] != "IMGREB"
+
+
 def test_common_words_petrarch_gives_as_a_groups_name_name_no_one(patterns):
     """PETRARCH lists "Youth" as a Basque group's alias and "Organization" as Tanzim's: alone
     they name no one, in lower-cased text or capitalised; the groups' full names still do."""

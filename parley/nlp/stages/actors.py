@@ -14,7 +14,9 @@ article's dyad: the two countries it mentions most. "He" and "she" are the perso
 (by name or by title). A state's body named without its state ("the government", "security
 forces", "police") is the state the article has named most so far, as a reader takes it; so
 are unnamed civilians, rebels and protesters, and those (with police and courts) are marked
-`local`: the dyads stage gives them the state of the place where the act happened. A
+`local`: the dyads stage gives them the state of the place where the act happened. Unnamed
+militants or fighters who act are the armed group the article named last ("Isis ... the
+militants"), where it has named one. A
 stateless people ("Kurdish forces") takes, of the states it lives in (peoples.tsv, in order
 of where its forces are most in the news), the first the article has named. A country's name
 misspelt by a letter ("Ethopia") is read as it (`spelling.py`); a town heading a phrase is
@@ -112,6 +114,8 @@ SPEECH_VERBS = frozenset(
 HOME_NE = frozenset({"GPE", "LOC", "FAC", "ORG", ""})  # entity types a person's home town ("from ...") is given
 PLACE_NAMES_NE = frozenset({"GPE", "LOC", "FAC", "NORP", ""})  # entity types a place heading a phrase is given
 COMPOUND_PLACE_NE = frozenset({"GPE", "LOC", "NORP"})  # entity types of a place named before an agent noun
+GROUP_MEMBERS = frozenset({"militant", "fighter"})  # fighters no state owns: an armed group's, where one is named
+GROUP_WHY = "the armed group named last:"  # how an actor taken for the last-named group's says so
 FOCUS_WHY = "the state the article has named most so far"  # how an actor guessed by `focus_country` says so
 REPORTER_WHY = "the state of whoever reports it"  # how one guessed by `_reporter_state` says so
 # the share of the states an article has named that makes one the article's own (`article_state`): a body
@@ -214,6 +218,12 @@ def _place_after(
             if _town_or_larger(place):
                 return place.country, place.name
     return None
+
+
+def _last_armed_group(doc: Document, before: int) -> Actor | None:
+    """The armed group the article named last before an offset ("Isis", "the SDF"): whose men
+    its unnamed militants are, as a reader takes them."""
+    return max((m for m in doc.mentions if m.sector == "REB" and m.end <= before), key=lambda m: m.start, default=None)
 
 
 def focus_country(doc: Document, before: int) -> str | None:
@@ -749,6 +759,12 @@ class ActorCoder:
                 # a state body acts as the subject; as an object ("attacked the embassy") it may be anyone's
                 or ((sector not in STATE_SECTORS or _acting(head)) and self._no_other(head))
             )
+            doing = head.dep_ == "nsubj" or (head.dep_ == "pobj" and head.head.lower_ == "by")
+            member = own and doing and agent_phrase in GROUP_MEMBERS
+            group = _last_armed_group(doc, start) if member else None
+            if group is not None:  # "the militants" after "Isis" did it: its men, not the article's state's
+                why = f"agent table: '{agent_phrase}' -> {sector}; {GROUP_WHY} '{group.text}' ({group.why})"
+                return [Actor(text, start, end, group.code, group.country, group.sector, group.name, why)]
             # a title ("the president") is not; a body in a state's reported words is that state's,
             # save "the regime", which is what a state calls another's government
             reported = own and sector in STATE_SECTORS and "regime" not in (agent_phrase or "").split()
