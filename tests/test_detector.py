@@ -43,6 +43,18 @@ def test_an_act_nouns_target_may_follow_for_or_to(pipeline):
     doc.release()
 
 
+def test_an_act_noun_done_by_a_verbs_subject_is_its_subjects_but_not_one_ordered(pipeline):
+    """ "Canberra announced sanctions", "the navy conducted airstrikes": who does the verb does
+    the act; who orders or plans it has it done ("Trump ordered a strike": his military's)."""
+    text = "Canberra announced sanctions on Prakash. The navy conducted airstrikes. Trump ordered a strike."
+    [doc] = list(pipeline.partial([Document("d", text, date=dt.date(2019, 3, 4))], through="events"))
+    triggers = {e.trigger_text: e for e in [*doc.events, *doc.scratch.uncoded, *doc.scratch.candidates]}
+    assert [a.text for a in triggers["sanctions"].actors] == ["Canberra"]
+    assert [a.text for a in triggers["airstrikes"].actors] == ["The navy"]
+    assert [a.text for a in triggers["strike"].actors] == []
+    doc.release()
+
+
 def test_two_words_of_one_act_give_one_event(pipeline):
     text = "Turkish jets carried out airstrikes on Kurdish positions in Afrin on Sunday."
     [doc] = list(pipeline([Document("d", text)]))

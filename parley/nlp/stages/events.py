@@ -106,8 +106,10 @@ CANDIDATE_POS = {"VERB", "NOUN"}  # the words the detector reads as possible tri
 # an act noun's target: "strikes on Raqqa", "talks with Iran", "support for the rebels", "a rebuke
 # to Bolton" (a coded party only: "calls for a ceasefire" names none)
 NOUN_OBJECT_PREPS = {"on", "against", "with", "between", "for", "to", "toward", "towards"}
-# verbs whose passive's "by" agent is the agent of their subject act ("massacres were committed by ...")
+# verbs whose passive's "by" agent is the agent of their subject act ("massacres were committed by ..."),
+# and whose subject that of their object act ("Canberra announced sanctions")
 DOING_VERBS = {
+    "announce",
     "begin",
     "carry",
     "commit",
@@ -116,6 +118,8 @@ DOING_VERBS = {
     "execute",
     "fight",
     "hold",
+    "impose",
+    "intensify",
     "launch",
     "lay",
     "lead",
@@ -128,11 +132,14 @@ DOING_VERBS = {
     "plan",
     "plant",
     "push",
+    "reimpose",
+    "resume",
     "stage",
     "start",
     "undertake",
     "wage",
 }
+COMMANDING_VERBS = {"direct", "lead", "order", "organise", "organize", "plan"}  # their subject has it done
 # verbs whose object act comes from its "from" phrase to their subject: "receive support from Turkey"
 RECEIVING_VERBS = {"receive", "get", "obtain", "gain", "secure"}
 POSTED_VERBS = {"deploy", "station", "position", "garrison"}  # "US troops are deployed in Manbij": they deploy
@@ -311,6 +318,9 @@ class EventCoder:
         agents = agents or self._owners(doc, sent, tok)
         charged = _charged(tok)
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
+        # "Canberra announced sanctions", "Trump ordered a strike": who does the verb the act is the object of
+        doers = [s for s in tok.head.children if s.dep_ == "nsubj"] if _done_object(tok) else []
+        agents = agents or [a for d in doers for a in self._actors_of(doc, sent, d) if a.code]
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
         # "Putin's siege of Aleppo": where the act has its agent, its "of" phrase is the patient
         objects = prep_objects(tok, NOUN_OBJECT_PREPS | ({"of"} if agents else set()))
@@ -727,6 +737,14 @@ def _same_body(a: Actor, b: Actor) -> bool:
     if not a.country or a.country != b.country:
         return False
     return a.sector == b.sector or (not (a.sector and b.sector) and not (a.local or b.local))
+
+
+def _done_object(tok: Token) -> bool:
+    """An act named as what a verb of doing does ("carried out airstrikes", "announced
+    sanctions"): the verb's subject is its agent. Who orders, plans or leads an act is not who
+    does it as a reader codes it ("Trump ordered a strike": the US military's)."""
+    verb = tok.head.lemma_.lower()
+    return tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and verb in DOING_VERBS and verb not in COMMANDING_VERBS
 
 
 def _charged(tok: Token) -> Token | None:
