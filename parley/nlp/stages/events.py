@@ -318,7 +318,7 @@ class EventCoder:
         agents = agents or self._owners(doc, sent, tok)
         charged = _charged(tok)
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
-        # "Canberra announced sanctions", "Trump ordered a strike": who does the verb the act is the object of
+        # "Canberra announced sanctions": who does the verb the act is the object of (`_done_object`)
         doers = [s for s in tok.head.children if s.dep_ == "nsubj"] if _done_object(tok) else []
         agents = agents or [a for d in doers for a in self._actors_of(doc, sent, d) if a.code]
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
