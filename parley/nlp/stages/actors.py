@@ -761,10 +761,10 @@ class ActorCoder:
             )
             doing = head.dep_ == "nsubj" or (head.dep_ == "pobj" and head.head.lower_ == "by")
             member = own and doing and agent_phrase in GROUP_MEMBERS
-            group = _last_armed_group(doc, start) if member else None
-            if group is not None:  # "the militants" after "Isis" did it: its men, not the article's state's
-                why = f"agent table: '{agent_phrase}' -> {sector}; {GROUP_WHY} '{group.text}' ({group.why})"
-                return [Actor(text, start, end, group.code, group.country, group.sector, group.name, why)]
+            armed = _last_armed_group(doc, start) if member else None
+            if armed is not None:  # "the militants" after "Isis" did it: its men, not the article's state's
+                why = f"agent table: '{agent_phrase}' -> {sector}; {GROUP_WHY} '{armed.text}' ({armed.why})"
+                return [Actor(text, start, end, armed.code, armed.country, armed.sector, armed.name, why)]
             # a title ("the president") is not; a body in a state's reported words is that state's,
             # save "the regime", which is what a state calls another's government
             reported = own and sector in STATE_SECTORS and "regime" not in (agent_phrase or "").split()
