@@ -759,8 +759,7 @@ class ActorCoder:
                 # a state body acts as the subject; as an object ("attacked the embassy") it may be anyone's
                 or ((sector not in STATE_SECTORS or _acting(head)) and self._no_other(head))
             )
-            doing = head.dep_ == "nsubj" or (head.dep_ == "pobj" and head.head.lower_ == "by")
-            member = own and doing and agent_phrase in GROUP_MEMBERS
+            member = own and _acting(head) and head.dep_ != "nsubjpass" and agent_phrase in GROUP_MEMBERS
             armed = _last_armed_group(doc, start) if member else None
             if armed is not None:  # "the militants" after "Isis" did it: its men, not the article's state's
                 why = f"agent table: '{agent_phrase}' -> {sector}; {GROUP_WHY} '{armed.text}' ({armed.why})"

@@ -319,8 +319,8 @@ class EventCoder:
         charged = _charged(tok)
         agents = agents or [a for a in self._actors_of(doc, sent, charged) if a.code]  # "accused Russia of the bombing"
         # "Canberra announced sanctions": who does the verb the act is the object of (`_done_object`)
-        doers = [s for s in tok.head.children if s.dep_ == "nsubj"] if _done_object(tok) else []
-        agents = agents or [a for d in doers for a in self._actors_of(doc, sent, d) if a.code]
+        doer = _own_subject(tok.head) if _done_object(tok) else None
+        agents = agents or [a for a in self._actors_of(doc, sent, doer) if a.code]
         actors = agents or [a for a in self._actors_of(doc, sent, tok) if a.code]
         # "Putin's siege of Aleppo": where the act has its agent, its "of" phrase is the patient
         objects = prep_objects(tok, NOUN_OBJECT_PREPS | ({"of"} if agents else set()))
