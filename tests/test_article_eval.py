@@ -70,6 +70,7 @@ def test_the_scorer_on_a_match_a_wrong_type_an_event_outside_gold_a_miss_and_two
     assert a["recipient_country"] == round(2 / 3, 4)  # the Kurdish positions have no country in B
     assert (a["date"], a["date_n"]) == (0.5, 2)  # B dates the bombing by the publication day
     assert a["place_name"] == 1.0 and a["source_country"] == 1.0
+    assert (a["place_unsaid"], a["place_unsaid_n"]) == (1.0, 1)  # "called on": no reading gives a place
     per_type = {r["type"]: r for r in s["per_type"]}
     assert per_type["REQUEST"]["recall"] == 0.5 and per_type["REQUEST"]["precision"] == 1.0
 

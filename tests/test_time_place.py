@@ -442,6 +442,18 @@ def test_a_where_clause_is_placed_where_it_says(pipeline):
     assert next(e for e in events if e.trigger_text == "invading").location.country == "SYR"
 
 
+def test_where_a_thing_talked_of_is_is_not_where_it_is_talked_of(pipeline):
+    """A place phrase on a noun of what is said places the thing, not the saying; a party's
+    place is the act's, and the scene's place stands for the talk."""
+    events = code("The Foreign Ministry called for an inquiry into the attack in Douma.", date=PUB, pipeline=pipeline)
+    assert one(events, "called").location is None and one(events, "attack").location.name == "Dūmā"
+    [asked] = code("Officials in Mosul asked the government for help.", date=PUB, pipeline=pipeline)
+    assert asked.location.name == "Mosul"
+    text = "On Monday the two delegations met in Geneva. The parties discussed the return of three buildings in Boston."
+    discussed = one(code(text, date=PUB, pipeline=pipeline), "discussed").location
+    assert (discussed.name, discussed.source) == ("Geneva", "context")
+
+
 def test_reported_clause_keeps_its_own_place(pipeline):
     events = code("Officials in Kyiv said Russian troops attacked Kharkiv.", date=PUB, pipeline=pipeline)
     attack = next(e for e in events if e.event_type == "ASSAULT")

@@ -270,6 +270,7 @@ class ArticleReport:
                 "date",
                 "place_country",
                 "place_name",
+                "place_unsaid",
                 "negated",
                 "status",
             )
@@ -286,6 +287,8 @@ class ArticleReport:
             if g.place:
                 tallies["place_country"].append(e.place_country == g.place_country)
                 tallies["place_name"].append(bool(e.place) and _norm(e.place) == _norm(g.place))
+            else:  # a place the reader does not see said: a mislocation no agreement above counts
+                tallies["place_unsaid"].append(e.place is None)
             tallies["negated"].append(e.negated == g.negated)
             tallies["status"].append(e.status == g.status)
         return {k: _ratio(sum(v), len(v)) for k, v in tallies.items()} | {f"{k}_n": len(v) for k, v in tallies.items()}
@@ -356,6 +359,7 @@ class ArticleReport:
             f"  recipient country {pct('recipient_country')}   sector {pct('recipient_sector')}",
             f"  date (gold gives a day) {pct('date')}",
             f"  place country {pct('place_country')}   name {pct('place_name')}",
+            f"  no place where the reader gives none {pct('place_unsaid')}",
             f"  negation {pct('negated')}   status {pct('status')}",
         ]
         if self.folds:

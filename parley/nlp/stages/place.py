@@ -12,11 +12,13 @@ in the event verb's clause come first, nearest first; then, unless the event is 
 speech, the nearest elsewhere in the sentence; then the place of the scene (the event that set
 the day), for an act of its kind (said, or done on the ground); for an act of force, the place
 of the last act of force an earlier sentence placed, where readers also see the fighting go
-on; then the dateline ("GENEVA (Reuters) -"); else none. A place not named in the event's
-sentence says so (`Location.source`). Actor countries are never places. The words around a
-name narrow it: "Paris, Texas", "Washington state", "the US state of Georgia", "Georgia's
-capital Tbilisi", "the Lebanese city of Tripoli", "Reading, west of London". A consultation
-(CAMEO 040) located outside every participant's country becomes a third-location meeting (044).
+on; then the dateline ("GENEVA (Reuters) -"); else none. A place phrase deep in the topic of a
+said act ("called for an inquiry into the attack in Douma") places the topic, not the saying.
+A place not named in the event's sentence says so (`Location.source`). Actor countries are
+never places. The words around a name narrow it: "Paris, Texas", "Washington state", "the US
+state of Georgia", "Georgia's capital Tbilisi", "the Lebanese city of Tripoli", "Reading, west
+of London". A consultation (CAMEO 040) located outside every participant's country becomes a
+third-location meeting (044).
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ MOTION_VERBS = {"deploy", "send", "dispatch", "travel", "fly", "go", "spread", "
 MOTION_VERBS.update({"visit", "trip", "journey", "tour"})  # nouns: "a visit to Jerusalem"
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
+TOPIC_DEPTH = 3  # arcs below a said act from which a place phrase tells where its topic is ("the return of X in Y")
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
 MAX_SENTENCE_TOKENS = 250  # a longer "sentence" is a list or run-on text: placing each of its events costs n^2
 
@@ -146,7 +149,8 @@ class Placer:
             return None  # only the dateline places its events
         offset = doc.sentences[event.sentence_index].offset
         every = [n for n in _names(trigger.sent) if not _institution(doc, offset + n.start_char, offset + n.end_char)]
-        names = [n for n in every if _is_place_phrase(n, event, trigger)]
+        parties = [(a.start - offset, a.end - offset) for a in event.actors + event.recipients]
+        names = [n for n in every if _is_place_phrase(n, event, trigger, parties)]
         where = _where(trigger)  # "Douma, where the attack took place": Douma first, however it is attached
         ranked: list[Span] = [n for n in every if where is not None and n.root.i == where.i]
         while verb is not None:
@@ -268,10 +272,10 @@ def _institution(doc: Document, start: int, end: int) -> bool:
     return any(m.sector and m.start <= start and end <= m.end for m in doc.mentions)
 
 
-def _is_place_phrase(name: Span, event: Event, trigger: Token) -> bool:
+def _is_place_phrase(name: Span, event: Event, trigger: Token, parties: list[tuple[int, int]]) -> bool:
     """Whether a name's attachment makes it a place. "the mayor of Kyiv", "Russia's envoy",
     "refugees from Sudan" and "sanctions on Moscow" are not places; "the attack on Mosul" and
-    "the bombardment of Afrin" are."""
+    "the bombardment of Afrin" are. `parties`: the event's parties, as offsets in the sentence."""
     if (
         name.root.dep_ == "pobj"
         and name.root.head.lower_ in STRUCK_PREPS
@@ -299,6 +303,8 @@ def _is_place_phrase(name: Span, event: Event, trigger: Token) -> bool:
             spatial, tok = True, tok.head.head
         elif tok.dep_ == "pobj":
             word = tok.head.lower_
+            if not spatial and _where_a_thing_is(tok.head.head, event, trigger, parties):
+                return False
             moved = word == "to" and tok.head.head.i == trigger.i and trigger.lemma_.lower() in MOTION_VERBS
             return spatial or moved or word in WHERE_PREPS or (word == "from" and event.event_type == "RETREAT")
         elif tok.dep_ == "dobj":
@@ -307,6 +313,20 @@ def _is_place_phrase(name: Span, event: Event, trigger: Token) -> bool:
             return spatial or (under and (event.event_type in OBJECT_PLACE_TYPES or in_class(event.cameo, "visit")))
         else:
             return spatial and tok.dep_ != "poss"
+
+
+def _where_a_thing_is(holder: Token, event: Event, trigger: Token, parties: list[tuple[int, int]]) -> bool:
+    """Whether a place phrase tells where a thing or another act is, not where this said act
+    was done: "called for an inquiry into the attack in Douma", "discussed the return of three
+    buildings in Boston". Where a party is ("officials in Mosul asked"), where a material act is
+    done ("shelled the villages near Idlib") and a phrase on the act's own object or setting
+    ("signed a declaration in Jeddah") are the act's place."""
+    if _material(event) or holder.pos_ not in {"NOUN", "PROPN"} or holder.lower_ in SPATIAL_NOUNS | GATHERING_NOUNS:
+        return False
+    arcs = _arcs(holder, trigger)
+    if arcs is None or arcs < TOPIC_DEPTH:
+        return False  # "signed a declaration in Jeddah", "spoke at a ceremony in Sochi": where it was done
+    return not any(start <= holder.idx < end for start, end in parties)
 
 
 def _where(trigger: Token) -> Token | None:
