@@ -53,7 +53,7 @@ def on(trigger, text, pipeline, date):
         ("Relief agencies condemned the attack on the convoy.", "NGO"),
         ("The European Community imposed sanctions on Serbia.", "IGOEUREEC"),
         # the guide's sectors: protesters are civilians, militants rebels (PETRARCH: OPP, UAF)
-        ("Protesters condemned the attack on the convoy in Tehran.", "IRNCVL"),
+        ("Protesters in Tehran condemned the attack on the convoy.", "IRNCVL"),
         ("Militants in Idlib attacked the convoy.", "SYRREB"),
         # an apostrophe as newspapers set it; a seat of government the name finder takes for a person
         ("Cote d’Ivoire condemned the attack on the convoy.", "CIVGOV"),
@@ -227,6 +227,15 @@ def test_a_place_before_an_agent_names_its_state(patterns):
     assert codes("gujarat police arrested three men on monday.", patterns)["gujarat police"] == "INDCOP"
     # an alternate name of a town is no place before an agent ("Thai" names a Malaysian city)
     assert codes("The Thai police arrested three men.", patterns)["The Thai police"] == "THACOP"
+
+
+def test_police_ranks_are_police_and_an_agent_word_is_no_place(patterns):
+    """Ranks of South Asian police reports (SHO, ACP, sub-inspector) are police; "Police" before a
+    title is the agent word, not the Polish town of that name."""
+    assert codes("The SHO arrested two men at the bus stand.", patterns)["The SHO"] == "COP"
+    assert codes("the acp arrested two men at the bus stand.", patterns)["the acp"] == "COP"
+    assert codes("The inspector arrested two men at the bus stand.", patterns)["The inspector"] == "COP"
+    assert codes("Police Chief Omar Haddad arrested two men.", patterns)["Police Chief Omar Haddad"] == "COP"
 
 
 def test_militants_who_act_are_the_armed_group_named_last(patterns):

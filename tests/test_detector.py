@@ -33,6 +33,18 @@ def test_every_verb_and_noun_is_a_candidate_with_its_own_parties(pipeline):
     doc.release()
 
 
+def test_a_participle_standing_for_a_person_is_no_candidate(pipeline):
+    """ "the accused", "against the accused": the person charged, no act of accusing."""
+    text = "The accused were taken to the court. The police filed a complaint against the accused."
+    [doc] = list(pipeline.partial([Document("d", text)], through="events"))
+    triggers = [e.trigger_text for e in [*doc.events, *doc.scratch.uncoded, *doc.scratch.candidates]]
+    assert "accused" not in triggers and {"taken", "filed", "complaint"} <= set(triggers)
+    doc.release()
+    [doc] = list(pipeline.partial([Document("d", "The prosecutor accused the minister of fraud.")], through="events"))
+    assert [e.trigger_text for e in doc.events] == ["accused"]  # the verb still accuses
+    doc.release()
+
+
 def test_an_act_nouns_target_may_follow_for_or_to(pipeline):
     text = "Iranian support for the Syrian regime angered Israel, and a rebuke to Canada followed."
     [doc] = list(pipeline.partial([Document("d", text)], through="events"))

@@ -375,6 +375,8 @@ def test_gazetteer_spellings_and_places_geonames_lacks():
     assert (g.lookup("Baghouz").name, g.lookup("eastern Ghouta").name) == ("Baghuz", "Eastern Ghouta")
     assert g.lookup("al-Hawl camp").country == "SYR" and g.lookup("Srebrenica").country == "BIH"
     assert g.lookup("Dagestan").precision == "admin1" and g.lookup("al-Anbar").country == "IRQ"
+    # a letter or two among a city's alternate names is no name ("Rs 50,000": rupees, not Ar Rass)
+    assert g.lookup("Rs") is None and g.lookup("an") is None
 
 
 @pytest.mark.parametrize(

@@ -192,8 +192,9 @@ class Gazetteer:
 
 def _code(alternate: str) -> bool:
     """An airport's code among a city's alternate names ("SDF": Louisville, "PKK": Pakokku):
-    in news those letters name groups (the SDF, the PKK), not the city."""
-    return len(alternate) in {3, 4} and alternate.isalpha() and alternate.isupper()
+    in news those letters name groups (the SDF, the PKK), not the city; or a letter or two
+    ("Rs": Ar Rass, "an": Ans), which in news are words and abbreviations (rupees)."""
+    return len(alternate) <= 2 or (len(alternate) in {3, 4} and alternate.isalpha() and alternate.isupper())
 
 
 def _key(name: str) -> str:

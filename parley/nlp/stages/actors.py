@@ -812,10 +812,12 @@ class ActorCoder:
         if it is a known city of some size or a province (a common noun is none: "Coast Guard",
         "Metro police"). The tagger may call a name a common noun where it takes it for a people's
         ("Gujarat police"); such a word names a place only as the place's own name ("Thai" is an
-        alternate name of a Malaysian city)."""
+        alternate name of a Malaysian city). An agent word is none ("Police Chief")."""
         for t in scope:
             if t.dep_ != "compound" or t.i > t.head.i or not t.is_alpha or _in_full_name(t):
                 continue
+            if agents().code(t.lower_):
+                continue  # "Police Chief Ahmed Ali": an agent word, not the Polish town of Police
             if t.pos_ == "PROPN" or t.ent_type_ in COMPOUND_PLACE_NE:
                 place = gazetteer().lookup(t.text, set(), [])
                 if _town_or_larger(place) and (t.pos_ == "PROPN" or place.name.lower() == t.lower_):

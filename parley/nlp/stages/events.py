@@ -229,7 +229,7 @@ class EventCoder:
                 doc.events.extend(self._sentence(doc, sent))
 
     def _match(self, tok: Token) -> Match | None:
-        if tok.pos_ != "VERB" or _gives_way(tok) or _conditional(tok):
+        if tok.pos_ != "VERB" or _gives_way(tok) or _conditional(tok) or _participle_noun(tok):
             return None
         lemma = tok.lemma_.lower()
         particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
@@ -278,7 +278,7 @@ class EventCoder:
             c
             for tok in sent.span
             if tok.pos_ in CANDIDATE_POS and sent.offset + tok.idx not in taken
-            if not _gives_way(tok) and not _conditional(tok)
+            if not _gives_way(tok) and not _conditional(tok) and not _participle_noun(tok)
             if (c := self._candidate(doc, sent, tok)) is not None
         ]
         events.sort(key=lambda e: e.trigger_start)
@@ -695,6 +695,14 @@ def _gives_way(tok: Token) -> bool:
     """ "Going to" and "need to" ("we need to talk", "first need to capture the town"): no act
     of their own, the infinitive's is the one told ("we need support" still asks)."""
     return _going_to(tok) or (tok.lemma_.lower() == "need" and _to_verb(tok))
+
+
+def _participle_noun(tok: Token) -> bool:
+    """A past participle standing for whom it was done to ("the accused were remanded", "a
+    case against the accused", "the injured"): a person, no act."""
+    return tok.tag_ == "VBN" and (
+        tok.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"} or any(c.dep_ == "det" for c in tok.children)
+    )
 
 
 def _conditional(tok: Token) -> bool:
