@@ -29,7 +29,7 @@ from spacy.tokens import Token
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
 from ..parties import act_names, prep_objects
-from ..vocab import NO_STATE, PLACE_PREPS, STATELESS, peoples
+from ..vocab import NO_STATE, PLACE_PREPS, STATELESS, implied_agents, peoples
 from .actors import BACKED_WHY, PLACE_WHY, article_state, focus_country, speaker
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
@@ -43,23 +43,6 @@ MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 UNSURE_TARGETS = frozenset({"ASSAULT", "THREATEN", "AID", "COERCE", "RETREAT"})  # a target's people, army or rebels
 MAX_PAIRS = 8  # beyond this many pairs a list is more likely a misread than a coalition
 LIST_ARCS = frozenset({"conj", "appos"})
-# acts whose agent, unnamed, is the state's police, courts or government: "two more persons have been
-# arrested", "charged", "jailed in Turkey", "deported"
-IMPLIED_AGENTS = {
-    "arrest": "COP",
-    "detain": "COP",
-    "handcuff": "COP",
-    "charge": "JUD",
-    "indict": "JUD",
-    "convict": "JUD",
-    "jail": "JUD",
-    "imprison": "JUD",
-    "sentence": "JUD",
-    "prosecute": "JUD",
-    "deport": "GOV",
-    "extradite": "GOV",
-}
-
 
 # act nouns whose "of" names what is done to ("the killing of civilians", "criticism of the US"), not
 # who does it ("the advance of their troops", "the inaction of the council")
@@ -348,7 +331,7 @@ class DyadSplitter:
         speakers_as_agents(doc)
         for event in doc.events:
             country = event.location.country if event.location else None
-            sector = IMPLIED_AGENTS.get(doc.scratch.of(event).verb_token.lemma_.lower())
+            sector = implied_agents().get(doc.scratch.of(event).verb_token.lemma_.lower())
             if not event.actors and sector:
                 event.actors = [implied_agent(event, sector, country or focus_country(doc, event.trigger_start))]
             if sides := sides_between(doc, event):

@@ -19,7 +19,7 @@ from spacy.tokens import Token
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
 from ..parties import BESIDE_PREPS, hyphen_agent, opposed, prep_objects
-from ..vocab import discards, harm_nouns, judging_verbs
+from ..vocab import discards, harm_nouns, implied_agents, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
 # bodies whose name before an act noun is its agent ("regime airstrikes", "police raids")
@@ -591,7 +591,11 @@ class EventCoder:
         reversed_roles = m is not None and m.rule.reversed_roles and not dying  # "die in raid": already the raid's
         if reversed_roles:
             actors, recipients = recipients, actors
-        if not actors and require_actor and not dying:  # "ten soldiers died": a death, by whoever
+        # "ten soldiers died": a death, by whoever; "two men were nabbed": an arrest by the police
+        # (`stages.dyads`). A sentence or charge with no agent is left to the detector, which types
+        # it as readers do (SANCTION, ACCUSE), where the verb rules code an arrest (COERCE)
+        unsaid = passive and m is not None and implied_agents().get(lemma) == "COP"
+        if not actors and require_actor and not dying and not unsaid:
             return None
         # "Putin said Russia would ...": a state is no target of its own act; another body of it is
         # ("Iraqi Kurds repelled Iraqi soldiers", "the regime killed civilians")

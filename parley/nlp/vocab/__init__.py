@@ -227,6 +227,13 @@ def discards() -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def implied_agents() -> dict[str, str]:
+    """Lemma -> sector of the state body that does an act whose agent the text leaves unsaid
+    ("two men were arrested": the police)."""
+    return {r["lemma"]: r["sector"] for r in read_table("implied_agents.tsv")}
+
+
+@lru_cache(maxsize=1)
 def judging_verbs() -> frozenset[str]:
     """Lemmas of verbs whose subject tells of or judges an act rather than does it (condemn, urge)."""
     return frozenset(r["lemma"] for r in read_table("judging_verbs.tsv"))
