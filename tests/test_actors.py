@@ -230,11 +230,12 @@ def test_a_place_before_an_agent_names_its_state(patterns):
 
 
 def test_police_ranks_are_police_and_an_agent_word_is_no_place(patterns):
-    """Ranks of South Asian police reports (SHO, ACP, sub-inspector) are police; "Police" before a
+    """Ranks and squads of South Asian police reports (SHO, ACP, the anti-narcotics squad) are police; "Police" before a
     title is the agent word, not the Polish town of that name."""
     assert codes("The SHO arrested two men at the bus stand.", patterns)["The SHO"] == "COP"
     assert codes("the acp arrested two men at the bus stand.", patterns)["the acp"] == "COP"
     assert codes("The inspector arrested two men at the bus stand.", patterns)["The inspector"] == "COP"
+    assert codes("the anti-narcotics squad arrested two men.", patterns)["the anti-narcotics squad"] == "COP"
     assert codes("Police Chief Omar Haddad arrested two men.", patterns)["Police Chief Omar Haddad"] == "COP"
 
 

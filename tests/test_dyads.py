@@ -102,6 +102,15 @@ def test_an_agentless_arrest_is_the_police_of_the_place(pipeline):
     assert text[arrest.actors[0].start : arrest.actors[0].end] == "arrested"  # its evidence is the trigger
 
 
+def test_an_agentless_arrest_is_the_polices_whatever_word_of_the_arrested_the_tagger_reads(pipeline):
+    """ "A local goon was arrested": the tagger may read the one arrested as the actor; the arrest
+    is the police's all the same, and a "by" agent, coded or not, stays the agent."""
+    (arrest,) = events_of("A local goon was arrested for extorting money from traders.", pipeline, "COERCE")
+    assert [a.sector for a in arrest.actors] == ["COP"]
+    (held,) = events_of("The man was detained by a group of men.", pipeline, "COERCE")
+    assert [a.text for a in held.actors] == ["a group of men"]
+
+
 def test_an_agentless_sentence_is_the_courts_of_the_articles_state(pipeline):
     text = "Joe Robinson travelled to Turkey in 2017. He was sentenced to seven years in prison."
     (sentenced,) = [e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "sentenced"]

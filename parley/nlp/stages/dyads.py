@@ -181,6 +181,12 @@ def names_state(actor: Actor) -> bool:
     return any(n in (actor.why or "") for n in STATE_NAMES)
 
 
+def _agentless(event: Event, verb: Token, patient: bool) -> bool:
+    """Whether a passive names no agent and its actors are only uncoded words the tagger read
+    ("a history-sheeter was arrested": "history"), which an arrest's implied agent replaces."""
+    return patient and not prep_objects(verb, {"by"}) and not any(a.code for a in event.actors)
+
+
 def implied_agent(event: Event, sector: str, country: str | None) -> Actor:
     """The implied agent of an agentless arrest, charge or sentence: the police, courts or
     government of the place (the trigger is its evidence)."""
@@ -331,7 +337,10 @@ class DyadSplitter:
         speakers_as_agents(doc)
         for event in doc.events:
             country = event.location.country if event.location else None
-            sector = implied_agents().get(doc.scratch.of(event).verb_token.lemma_.lower())
+            work = doc.scratch.of(event)
+            sector = implied_agents().get(work.verb_token.lemma_.lower())
+            if sector and _agentless(event, work.verb_token, work.patient):
+                event.actors = []  # "a history-sheeter was arrested": no uncoded word of it did it
             if not event.actors and sector:
                 event.actors = [implied_agent(event, sector, country or focus_country(doc, event.trigger_start))]
             if sides := sides_between(doc, event):
