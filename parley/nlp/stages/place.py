@@ -319,9 +319,10 @@ def _is_place_phrase(name: Span, event: Event, trigger: Token, parties: list[tup
 def _where_a_thing_is(holder: Token, event: Event, trigger: Token, parties: list[tuple[int, int]]) -> bool:
     """Whether a place phrase tells where a thing or another act is, not where this said act
     was done: "called for an inquiry into the attack in Douma", "discussed the return of three
-    buildings in Boston", "the return of properties that were seized in Boston was discussed". Where a party is ("officials in Mosul asked"), where a material act is
-    done ("shelled the villages near Idlib") and a phrase on the act's own object or setting
-    ("signed a declaration in Jeddah") are the act's place."""
+    buildings in Boston", "the return of properties that were seized in Boston was discussed".
+    Where a party is ("officials in Mosul asked"), where a material act is done ("shelled the
+    villages near Idlib") and a phrase on the act's own object or setting ("signed a
+    declaration in Jeddah") are the act's place."""
     if _material(event) or holder.pos_ not in TOPIC_POS or holder.lower_ in SPATIAL_NOUNS | GATHERING_NOUNS:
         return False
     arcs = _arcs(holder, trigger)
