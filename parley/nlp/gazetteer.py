@@ -83,7 +83,7 @@ class Gazetteer:
             coords.setdefault(iso3, []).append((c["latitude"], c["longitude"]))
             region_coords.setdefault((iso3, place.admin1), []).append((c["latitude"], c["longitude"]))
             primary = _key(c["name"])
-            alternates = (_key(a) for a in c.get("alternatenames", []) if not _code(a))
+            alternates = (_key(a) for a in c.get("alternatenames", []) if not _not_a_name(a))
             names = {primary} | {a for a in alternates if LATIN.match(a)}
             for n in names:
                 self.cities.setdefault(n, []).append((place, n == primary))
@@ -190,7 +190,7 @@ class Gazetteer:
         return _best(cities, context_countries) if cities else None
 
 
-def _code(alternate: str) -> bool:
+def _not_a_name(alternate: str) -> bool:
     """An airport's code among a city's alternate names ("SDF": Louisville, "PKK": Pakokku):
     in news those letters name groups (the SDF, the PKK), not the city; or a letter or two
     ("Rs": Ar Rass, "an": Ans), which in news are words and abbreviations (rupees)."""

@@ -229,7 +229,7 @@ class EventCoder:
                 doc.events.extend(self._sentence(doc, sent))
 
     def _match(self, tok: Token) -> Match | None:
-        if tok.pos_ != "VERB" or _gives_way(tok) or _conditional(tok) or _participle_noun(tok):
+        if tok.pos_ != "VERB" or _no_act(tok):
             return None
         lemma = tok.lemma_.lower()
         particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
@@ -278,7 +278,7 @@ class EventCoder:
             c
             for tok in sent.span
             if tok.pos_ in CANDIDATE_POS and sent.offset + tok.idx not in taken
-            if not _gives_way(tok) and not _conditional(tok) and not _participle_noun(tok)
+            if not _no_act(tok)
             if (c := self._candidate(doc, sent, tok)) is not None
         ]
         events.sort(key=lambda e: e.trigger_start)
@@ -699,6 +699,11 @@ def _gives_way(tok: Token) -> bool:
     """ "Going to" and "need to" ("we need to talk", "first need to capture the town"): no act
     of their own, the infinitive's is the one told ("we need support" still asks)."""
     return _going_to(tok) or (tok.lemma_.lower() == "need" and _to_verb(tok))
+
+
+def _no_act(tok: Token) -> bool:
+    """A word that reports no act of its own, for the verb rules and the detector alike."""
+    return _gives_way(tok) or _conditional(tok) or _participle_noun(tok)
 
 
 def _participle_noun(tok: Token) -> bool:
