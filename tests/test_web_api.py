@@ -117,7 +117,7 @@ def test_analysis_endpoints(client):
     )
     named = client.get("/api/dyads/United States/Russia/series", params={"by": "month"}).json()
     assert named["series"] == series["series"]
-    assert client.get("/api/dyads/USA/RUS/series", params={"by": "year"}).json()["series"][-1]["events"] == 6
+    assert client.get("/api/dyads/USA/RUS/series", params={"by": "year"}).json()["series"][-1]["events"] == 5
     assert client.get("/api/dyads/USA/RUS/series", params={"by": "decade"}).status_code == 422
     too_long = client.get("/api/dyads/USA/RUS/series", params={"by": "day", "since": "1900-01-01"})
     assert too_long.status_code == 400 and "more than 10,000 days" in too_long.json()["detail"]

@@ -109,6 +109,7 @@ MOTION_VERBS.update({"visit", "trip", "journey", "tour"})  # nouns: "a visit to 
 REPORTED = {"ccomp", "parataxis"}  # a clause with its own event and its own place
 UP_FROM_VERB = {"xcomp", "advcl", "conj"}  # a verb whose place also holds for this one
 TOPIC_DEPTH = 3  # arcs below a said act from which a place phrase tells where its topic is ("the return of X in Y")
+TOPIC_POS = {"NOUN", "PROPN", "VERB"}  # what such a phrase places: a thing, or another act ("properties seized in Y")
 MIN_UNTAGGED = 100_000  # a name the entity tagger did not call a place must be a real city to count
 MAX_SENTENCE_TOKENS = 250  # a longer "sentence" is a list or run-on text: placing each of its events costs n^2
 
@@ -318,10 +319,11 @@ def _is_place_phrase(name: Span, event: Event, trigger: Token, parties: list[tup
 def _where_a_thing_is(holder: Token, event: Event, trigger: Token, parties: list[tuple[int, int]]) -> bool:
     """Whether a place phrase tells where a thing or another act is, not where this said act
     was done: "called for an inquiry into the attack in Douma", "discussed the return of three
-    buildings in Boston". Where a party is ("officials in Mosul asked"), where a material act is
-    done ("shelled the villages near Idlib") and a phrase on the act's own object or setting
-    ("signed a declaration in Jeddah") are the act's place."""
-    if _material(event) or holder.pos_ not in {"NOUN", "PROPN"} or holder.lower_ in SPATIAL_NOUNS | GATHERING_NOUNS:
+    buildings in Boston", "the return of properties that were seized in Boston was discussed".
+    Where a party is ("officials in Mosul asked"), where a material act is done ("shelled the
+    villages near Idlib") and a phrase on the act's own object or setting ("signed a
+    declaration in Jeddah") are the act's place."""
+    if _material(event) or holder.pos_ not in TOPIC_POS or holder.lower_ in SPATIAL_NOUNS | GATHERING_NOUNS:
         return False
     arcs = _arcs(holder, trigger)
     if arcs is None or arcs < TOPIC_DEPTH:
