@@ -81,6 +81,22 @@ def test_an_act_named_with_its_means_is_one_event_on_the_verb(pipeline):
     assert [e.trigger_text for e in doc.events if e.event_type == "ASSAULT"] == ["killed"]
 
 
+def test_an_attacks_toll_is_that_attack_not_another_act(pipeline):
+    """Who an attack killed or wounded, told in a clause of its own, is the attack's toll; the
+    attack's word stands for the act and lends it whom the toll names."""
+    for text, attack in (
+        ("Syrian forces carried out a gas attack on the town of Douma which killed dozens of people.", "carried"),
+        ("Russian jets renewed their bombardment of the town, killing four people and wounding ten.", "bombardment"),
+        ("Two waves of Syrian airstrikes on the town killed at least 13 civilians.", "airstrikes"),
+    ):
+        [doc] = list(pipeline([Document("d", text)]))
+        assault = [e for e in doc.events if e.event_type == "ASSAULT"]
+        assert [e.trigger_text for e in assault] == [attack], text
+    text = "Turkish jets bombed Afrin and Russian jets killed ten fighters in Idlib."  # a clause of its own
+    [doc] = list(pipeline([Document("d", text)]))
+    assert {e.trigger_text for e in doc.events if e.event_type == "ASSAULT"} == {"bombed", "killed"}
+
+
 def test_the_acts_own_coded_subject_is_its_actor_not_the_speakers(pipeline):
     text = (
         "Pedro Alves, the head of a Lisbon-based monitoring group, said government troops "

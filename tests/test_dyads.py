@@ -81,7 +81,7 @@ def test_armed_groups_and_a_stateless_peoples_forces(patterns, sentence, actor):
         ("Turkey threatened the Kurds.", "threatened", "TURGOV"),
         # a state's adjective or people: its forces in a military act, else its government,
         # save its people who protest
-        ("Syrian airstrikes killed 20 civilians in Idlib.", "killed", "SYRMIL"),
+        ("Syrian airstrikes killed 20 civilians in Idlib.", "airstrikes", "SYRMIL"),
         ("The Russians attacked Idlib.", "attacked", "RUSMIL"),
         ("Russian jets bombed the town.", "bombed", "RUSMIL"),
         ("Russian vetoes have blocked every resolution on Syria.", "blocked", "RUSGOV"),

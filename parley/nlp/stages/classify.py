@@ -67,6 +67,10 @@ KEEP_PATTERN_SHARE = 0.5  # ... or relative to the classifier's favourite
 # "killed by a drone strike", "shelled with artillery fire", "wounded in an attack": the object
 # names the act its head does (not "after an attack", "against the offensive": another act)
 SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via"}
+# what an attack did to people: its toll, told in a clause of its own ("an attack on Douma which
+# killed 75", "shelled the town, killing four and wounding ten"), is not another act
+TOLL_VERBS = frozenset({"kill", "wound", "injure", "maim"})
+OWN_SUBJECT = {"nsubj", "nsubjpass"}  # a conjunct with its own subject is a clause of its own
 # what a meeting, an agreement or a joint venture is about ("talks on the return of Russian
 # property"), unlike whom a sanction, a strike or a bet is on ("a strategic bet on Turkey"); for
 # those types no object of these is a party, where the events stage's TOPIC_PREPS, for every act,
@@ -147,8 +151,10 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     each other ("launched" - "strikes" - "air"), are one act. The word a means hangs on stands
     for it (and takes the parties of the act's other words where its own words name none); else
     the better-attested event, by the roles it has a coded party in (source, target), then
-    confidence. A "failed" whose complement is an event is that event's negation, not an act
-    of its own."""
+    confidence. What an attack killed or wounded, told in a clause of its own, is its toll
+    (`_toll`, `_chained`): one act with the nearest attack before it, which stands for it
+    and takes the victims as its targets where it names none. A "failed" whose complement is
+    an event is that event's negation, not an act of its own."""
 
     def attested(e: Event) -> tuple[int, float]:  # roles filled: two recipients of one state attest no more than one
         return any(a.code for a in e.actors) + any(a.code for a in e.recipients), e.confidence
@@ -170,7 +176,8 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     a_means = {
         id(e) for e in events for o in events if o.event_type == e.event_type and means(token[id(e)], token[id(o)])
     }
-    events.sort(key=lambda e: (id(e) not in a_means, *attested(e)), reverse=True)
+    tolls = {id(e) for e in events if token[id(e)].lemma_.lower() in TOLL_VERBS}
+    events.sort(key=lambda e: (id(e) not in a_means, id(e) not in tolls, *attested(e)), reverse=True)
     act = list(range(len(events)))  # each event's act: the index of the event standing for it
 
     def find(i: int) -> int:
@@ -179,13 +186,67 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
         return i
 
     for i, j in combinations(range(len(events)), 2):
-        if events[i].event_type == events[j].event_type and joined(token[id(events[i])], token[id(events[j])]):
+        if events[i].event_type == events[j].event_type and (
+            joined(a := token[id(events[i])], b := token[id(events[j])]) or _chained(a, b) or _chained(b, a)
+        ):
             act[max(find(i), find(j))] = min(find(i), find(j))  # the one first in order stands for both
+    for i, event in enumerate(events):  # a toll is of the nearest attack before it that it can tell of
+        toll = token[id(event)]
+        told = [
+            j
+            for j, other in enumerate(events)
+            if other is not event and other.event_type == event.event_type and _toll(toll, token[id(other)])
+        ]
+        if told:
+            j = min(told, key=lambda j: (token[id(events[j])].i > toll.i, abs(token[id(events[j])].i - toll.i)))
+            act[max(find(i), find(j))] = min(find(i), find(j))
     for i, event in enumerate(events):  # a side its words leave empty, its act's other words may fill
         kept = events[find(i)]
         if kept is not event and not kept.actors and any(a.code for a in event.actors):
             kept.actors = event.actors  # "killed during a US-led attack": the attack's
+        if kept is not event and not kept.recipients and any(a.code for a in event.recipients):
+            kept.recipients = event.recipients  # "airstrikes ... killed 13 civilians": whom the toll names
     return [e for i, e in enumerate(events) if find(i) == i]
+
+
+def _owns(word: Token, deps: set[str]) -> bool:
+    """Whether a word has a dependent of one of these kinds."""
+    return any(c.dep_ in deps for c in word.children)
+
+
+def _chained(a: Token, b: Token) -> bool:
+    """Whether a is a conjunct of b that tells the same attack's toll ("killing four and wounding
+    ten", "killed dozens, wounded hundreds"), not a clause with a subject of its own. Other
+    conjuncts are acts of their own, as readers list them ("rounded up, shot or beheaded",
+    "arrested ... and remains detained")."""
+    tolls = a.lemma_.lower() in TOLL_VERBS and b.lemma_.lower() in TOLL_VERBS
+    return tolls and a.dep_ == "conj" and a.head == b and not _owns(a, OWN_SUBJECT)
+
+
+def _toll(h: Token, b: Token) -> bool:
+    """Whether h tells the toll of the attack on word b: in a relative clause on b's phrase ("an
+    attack on Douma, which killed 75"), in a participle clause beside it ("renewed their
+    bombardment, killing four"), or with b, or a count of it, as its subject ("two waves of
+    airstrikes killed 13")."""
+    if h.lemma_.lower() not in TOLL_VERBS:
+        return False
+    subject = next((c for c in h.children if c.dep_ == "nsubj"), None)
+    for _ in range(3):  # "two waves of airstrikes"
+        if subject is None or subject == b:
+            break
+        subject = next((o for p in subject.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children), None)
+    if subject is not None and subject == b:
+        return True
+    while h.dep_ == "conj":  # "killing four and wounding ten"
+        h = h.head
+    if h.dep_ in {"relcl", "acl"}:
+        word = h.head
+        while word != b and word.dep_ in {"pobj", "prep", "compound", "appos"}:
+            word = word.head
+        return word == b
+    if h.dep_ == "advcl" and h.tag_ == "VBG" and not _owns(h, OWN_SUBJECT):
+        return b in h.head.subtree and b not in h.subtree
+    return False
 
 
 def prepare(docs: list[Document], mark_trigger: bool = True, detect: bool = False) -> Batch:
