@@ -111,6 +111,23 @@ def test_an_agentless_arrest_is_the_polices_whatever_word_of_the_arrested_the_ta
     assert [a.text for a in held.actors] == ["a group of men"]
 
 
+def test_a_rules_coercion_by_the_police_stands_as_the_rules_typed_it(pipeline):
+    """Police copy is far from the war reporting the detector learnt from: an arrest or a charge
+    the verb rules find, by the police named or implied, is COERCE whatever the detector reads;
+    a place the arrest happened in is not a town taken (PETRARCH's patterns of "take")."""
+    for text, trigger in (
+        ("the builder was booked for cheating on monday.", "booked"),
+        ("police took the bus driver into custody for questioning.", "took"),
+        ("the narcotics squad nabbed a suspect from a lodge in the old city.", "nabbed"),
+        ("the cyber cell apprehended two youths near the railway station.", "apprehended"),
+    ):
+        found = code(text, date="2019-07-16", pipeline=pipeline)
+        assert [(e.trigger_text, e.event_type, e.cameo) for e in found] == [(trigger, "COERCE", "173")], text
+        assert [a.sector for a in found[0].actors] == ["COP"], text
+    booked = code("he booked a flight for his family.", date="2019-07-16", pipeline=pipeline)
+    assert all(e.event_type != "COERCE" for e in booked)  # booking a flight charges no one
+
+
 def test_an_agentless_sentence_is_the_courts_of_the_articles_state(pipeline):
     text = "Joe Robinson travelled to Turkey in 2017. He was sentenced to seven years in prison."
     (sentenced,) = [e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "sentenced"]

@@ -56,6 +56,7 @@ from ..models.tagger import Reading, SpanTagger, read, spans_of
 from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
 from ..parties import code_span, prep_objects
+from ..vocab import implied_agents
 from ..vocab.verbs import verb_lexicon
 from .actors import REPORTED_DEPS, saying_verb
 from .dyads import names_state
@@ -64,9 +65,10 @@ from .events import FAILED_HEADS
 MIN_UNCODED = 0.6
 KEEP_PATTERN = 0.15  # absolute ...
 KEEP_PATTERN_SHARE = 0.5  # ... or relative to the classifier's favourite
-# "killed by a drone strike", "shelled with artillery fire", "wounded in an attack": the object
-# names the act its head does (not "after an attack", "against the offensive": another act)
-SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via"}
+# "killed by a drone strike", "shelled with artillery fire", "wounded in an attack", "took them
+# into custody": the object names the act its head does (not "after an attack", "against the
+# offensive": another act)
+SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via", "into"}
 # what an attack did to people: its toll, told in a clause of its own ("an attack on Douma which
 # killed 75", "shelled the town, killing four and wounding ten"), is not another act
 TOLL_VERBS = frozenset({"kill", "wound", "injure", "maim"})
@@ -103,11 +105,13 @@ class Batch:
     views: list[list[tuple[int, list[float]]]] = field(default_factory=list)  # per pool: reading offset, view
     # per pool: each candidate's reading of its own (`_own_reading`), or None
     own: list[list[Reading | None]] = field(default_factory=list)
+    # per pool: whether each candidate is a rule's coercion by the police (`_police_act`)
+    police: list[list[bool]] = field(default_factory=list)
 
     def portable(self) -> Batch:
         """What `EventClassifierStage.predict` reads, without the documents and their parse
         (for a worker process: `parley.nlp.classify_workers`)."""
-        return Batch([], [], self.mains, self.readings, self.pools, self.views, self.own)
+        return Batch([], [], self.mains, self.readings, self.pools, self.views, self.own, self.police)
 
 
 def _overlap(a: Actor, b: Actor) -> bool:
@@ -209,6 +213,19 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     return [e for i, e in enumerate(events) if find(i) == i]
 
 
+def _police_act(doc: Document, event: Event) -> bool:
+    """Whether the verb rules found an arrest, a charge, a seizure or another coercion (CAMEO
+    17) by the police, named or implied by an agentless police verb ("was booked for
+    cheating": `stages.dyads` names the police): COERCE by PLOVER's definition, however the
+    detector, which learnt from war reporting with few police in it, reads the words."""
+    if not event.cameo.startswith("17"):
+        return False
+    if event.actors:
+        return any(a.sector == "COP" for a in event.actors)
+    work = doc.scratch.of(event)
+    return work.patient and implied_agents().get(work.verb_token.lemma_.lower()) == "COP"
+
+
 def _owns(word: Token, deps: set[str]) -> bool:
     """Whether a word has a dependent of one of these kinds."""
     return any(c.dep_ in deps for c in word.children)
@@ -286,6 +303,7 @@ def _prepare_pools(docs: list[Document], mark_trigger: bool) -> Batch:
             batch.readings.append(reading)
             batch.pools.append(pool)
             batch.own.append([reading if e is main else _own_reading(doc, e, mark_trigger) for e in pool])
+            batch.police.append([_police_act(doc, e) for e in pool])
             typed = {doc.scratch.of(e).verb_token.i: e.event_type for e in events}  # the rules' acts by word
             batch.views.append(
                 [
@@ -410,7 +428,7 @@ class EventClassifierStage:
             return probs, each, detected
         mains, own = [], []
         for j, (pool, q) in enumerate(zip(batch.pools, detected)):
-            for k, (event, decision) in enumerate(zip(pool, self._decide(pool, q))):
+            for k, (event, decision) in enumerate(zip(pool, self._decide(pool, q, batch.police[j]))):
                 if decision is None:
                     continue  # no event: its parties are never asked for
                 if event is batch.mains[j]:
@@ -433,7 +451,16 @@ class EventClassifierStage:
         cuts = [len(batch.readings) * i // parts for i in range(parts + 1)]
         b = batch
         return [
-            Batch(b.docs, b.groups[i:j], b.mains[i:j], b.readings[i:j], b.pools[i:j], b.views[i:j], b.own[i:j])
+            Batch(
+                b.docs,
+                b.groups[i:j],
+                b.mains[i:j],
+                b.readings[i:j],
+                b.pools[i:j],
+                b.views[i:j],
+                b.own[i:j],
+                b.police[i:j],
+            )
             for i, j in zip(cuts, cuts[1:])
         ]
 
@@ -448,8 +475,10 @@ class EventClassifierStage:
         from the tagger's spans."""
         probs, spans, detected = predicted
         if detected:
-            for group, main, pool, p, found, q in zip(batch.groups, batch.mains, batch.pools, probs, spans, detected):
-                self._detect(group[0], main, pool, p, found, q)
+            for group, main, pool, p, found, q, police in zip(
+                batch.groups, batch.mains, batch.pools, probs, spans, detected, batch.police
+            ):
+                self._detect(group[0], main, pool, p, found, q, police)
             for doc in batch.docs:
                 doc.events.sort(key=lambda e: e.trigger_start)
             return
@@ -483,7 +512,16 @@ class EventClassifierStage:
         for doc in batch.docs:
             doc.events.sort(key=lambda e: e.trigger_start)
 
-    def _detect(self, doc: Document, main: Event, pool: list[Event], p: np.ndarray, found: list, q: np.ndarray) -> None:
+    def _detect(
+        self,
+        doc: Document,
+        main: Event,
+        pool: list[Event],
+        p: np.ndarray,
+        found: list,
+        q: np.ndarray,
+        police: list[bool],
+    ) -> None:
         """The detector's decisions (`_decide`) made events: a candidate it gives no type is
         none (a rule's event is dropped); a rule's type stands where the detector agrees with
         it, with the rule's fine CAMEO code; each event takes the parties the tagger read for
@@ -491,7 +529,7 @@ class EventClassifierStage:
         label = LABELS[int(p.argmax())]
         rules = {id(e) for e in pool if e.cameo}  # the rules' events, already among the document's
         kept = []
-        for event, row, spans, decision in zip(pool, q, found, self._decide(pool, q)):
+        for event, row, spans, decision in zip(pool, q, found, self._decide(pool, q, police)):
             work = doc.scratch.of(event)
             work.sentence_label = label
             if decision is None:
@@ -509,7 +547,7 @@ class EventClassifierStage:
         doc.events += [e for e in pool if id(e) in chosen and id(e) not in rules]
         doc.scratch.uncoded[:] = [e for e in doc.scratch.uncoded if id(e) not in chosen]
 
-    def _decide(self, pool: list[Event], q: np.ndarray) -> list[Decision | None]:
+    def _decide(self, pool: list[Event], q: np.ndarray, police: list[bool] | None = None) -> list[Decision | None]:
         """The detector's decision on each candidate of a sentence (None: no event). Each
         candidate alone first (`_kept_type`; a negated rule's event keeps its type where the
         detector reads the negation as a rejection: PLOVER codes "did not agree" as AGREE with
@@ -518,12 +556,13 @@ class EventClassifierStage:
         threshold), the likeliest of them, given at least `spread`, stands for it. A reader,
         and the scorer, ask whether the sentence reports the type; the detector learnt which
         one word a reader marked, and where two words could be that word it splits its belief
-        between them. A word given another type is no such word: its act is coded."""
+        between them. A word given another type is no such word: its act is coded. A rule's
+        coercion by the police (`police`: `_police_act`) stands as the rule typed it."""
         assert self.detector is not None
         config = self.detector.config
         decided: list[Decision | None] = []
-        for event, row in zip(pool, q):
-            best = self._kept_type(event, row)
+        for event, row, by_police in zip(pool, q, police or [False] * len(pool)):
+            best = TYPES.index(event.event_type) if by_police else self._kept_type(event, row)
             if best is None:
                 decided.append(None)
                 continue
