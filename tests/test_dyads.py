@@ -120,6 +120,7 @@ def test_a_rules_coercion_by_the_police_stands_as_the_rules_typed_it(pipeline):
         ("police took the bus driver into custody for questioning.", "took"),
         ("the narcotics squad nabbed a suspect from a lodge in the old city.", "nabbed"),
         ("the cyber cell apprehended two youths near the railway station.", "apprehended"),
+        ("police rounded up 30 people in the old city.", "rounded"),
     ):
         found = code(text, date="2019-07-16", pipeline=pipeline)
         assert [(e.trigger_text, e.event_type, e.cameo) for e in found] == [(trigger, "COERCE", "173")], text
