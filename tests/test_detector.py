@@ -92,6 +92,7 @@ def test_an_attacks_toll_is_that_attack_not_another_act(pipeline):
         [doc] = list(pipeline([Document("d", text)]))
         assault = [e for e in doc.events if e.event_type == "ASSAULT"]
         assert [e.trigger_text for e in assault] == [attack], text
+    assert "CVL" in [r.sector for r in assault[0].recipients]  # the civilians the strikes killed
     text = "Turkish jets bombed Afrin and Russian jets killed ten fighters in Idlib."  # a clause of its own
     [doc] = list(pipeline([Document("d", text)]))
     assert {e.trigger_text for e in doc.events if e.event_type == "ASSAULT"} == {"bombed", "killed"}
