@@ -195,6 +195,8 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
         ):
             act[max(find(i), find(j))] = min(find(i), find(j))  # the one first in order stands for both
     for i, event in enumerate(events):  # a toll is of the nearest attack before it that it can tell of
+        if id(event) not in tolls:
+            continue
         toll = token[id(event)]
         told = [
             j
@@ -248,12 +250,12 @@ def _toll(h: Token, b: Token) -> bool:
     if h.lemma_.lower() not in TOLL_VERBS:
         return False
     subject = next((c for c in h.children if c.dep_ == "nsubj"), None)
-    for _ in range(3):  # "two waves of airstrikes"
-        if subject is None or subject == b:
+    for _ in range(4):  # the subject, or up to three "of" phrases below it: "two waves of airstrikes"
+        if subject is None:
             break
+        if subject == b:
+            return True
         subject = next((o for p in subject.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children), None)
-    if subject is not None and subject == b:
-        return True
     while h.dep_ == "conj":  # "killing four and wounding ten"
         h = h.head
     if h.dep_ in {"relcl", "acl"}:
