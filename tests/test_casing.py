@@ -1,11 +1,15 @@
 """Texts without capitals (lower-cased or badly scraped news): the capitals put back for the
 parser, and what the coder then reads in them, with the evidence in the text's own letters."""
 
+import datetime as dt
+
 import pytest
 
 from parley.api import actors, code
 from parley.nlp.casing import calendar_cased, lower_cased, truecased
 from parley.nlp.dateline import find_dateline
+from parley.nlp.document import Document
+from parley.nlp.stages.parse import hard_wrapped
 
 ARTICLE = (
     "vadodara: the city police on sunday arrested two men for the murder of a trader in makarpura. "
@@ -89,3 +93,23 @@ def test_the_evidence_keeps_the_texts_own_letters(pipeline):
         assert ARTICLE[event.trigger_start : event.trigger_end] == event.trigger_text
         for party in event.actors + event.recipients:
             assert ARTICLE[party.start : party.end] == party.text
+
+
+def test_a_line_break_ends_a_sentence_unless_the_text_is_wrapped_at_a_width(pipeline):
+    """A scraped page's lines (paragraphs, a caption, "read more") are sentences of their own,
+    even without a full stop; a text wrapped at a fixed width goes on across its lines."""
+    scraped = (
+        "two men were arrested by the city police on monday for robbing a jeweller\n"
+        "read more\n"
+        "the accused were produced before a magistrate on tuesday"
+    )
+    (doc,) = pipeline([Document("scraped", scraped, dt.date(2019, 7, 16))])
+    assert [s.text for s in doc.sentences] == scraped.split("\n")
+    wrapped = (
+        "The foreign ministers of the two countries met in Vienna on Monday and\n"
+        "agreed to resume talks on the border dispute that has divided them for\n"
+        "years, officials said after the meeting ended late in the evening there.\n"
+    )
+    assert hard_wrapped(wrapped) and not hard_wrapped(scraped)
+    (doc,) = pipeline([Document("wrapped", wrapped, dt.date(2019, 7, 16))])
+    assert len(doc.sentences) == 1

@@ -130,6 +130,27 @@ def test_a_rules_coercion_by_the_police_stands_as_the_rules_typed_it(pipeline):
     assert all(e.event_type != "COERCE" for e in booked)  # booking a flight charges no one
 
 
+def test_custody_and_a_registered_case_with_no_agent_are_the_polices(pipeline):
+    """A verb that implies the police only with a word of its phrase: "taken into custody",
+    "held on charges", "a case was registered"; "taken to hospital" implies no one."""
+    for text, trigger in (
+        ("the driver was taken into custody from his home on friday.", "taken"),
+        ("the husband was held on charges of harassment on monday.", "held"),
+        ("a case was registered against the builder for cheating.", "registered"),
+    ):
+        (act,) = [e for e in code(text, date="2019-07-16", pipeline=pipeline) if e.trigger_text == trigger]
+        assert act.event_type == "COERCE", text
+        assert [a.sector for a in act.actors] == ["COP"], text
+    hospital = code("the injured were taken to hospital on friday.", date="2019-07-16", pipeline=pipeline)
+    assert not any(a.sector == "COP" for e in hospital for a in e.actors)
+
+
+def test_who_was_hurt_in_an_act_is_its_target_not_its_agent(pipeline):
+    (attack,) = events_of("Two Turkish soldiers were wounded in the attack on their convoy.", pipeline, "ASSAULT")
+    assert [a.code for a in attack.recipients] == ["TURMIL"]
+    assert not attack.actors
+
+
 def test_an_agentless_sentence_is_the_courts_of_the_articles_state(pipeline):
     text = "Joe Robinson travelled to Turkey in 2017. He was sentenced to seven years in prison."
     (sentenced,) = [e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.trigger_text == "sentenced"]

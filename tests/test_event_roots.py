@@ -50,3 +50,20 @@ def test_sentence_codes_to_its_root(patterns, root, etype, actor, recipient, sen
 )
 def test_no_event_without_political_action(pipeline, sentence):
     assert code(sentence, date="2024-05-01", pipeline=pipeline) == []
+
+
+def test_giving_back_what_was_held_is_a_return_and_going_back_is_none(patterns):
+    """ "return" with an object gives back what was held (CAMEO 0842, PLOVER RETREAT), in the
+    active and the passive; "returned to Rome" is travel, no act; "returned fire" fights back."""
+    (given,) = code("Italy returned the stolen paintings to Greece on Monday.", date="2024-05-01", pipeline=patterns)
+    assert countries(given.recipients) == {"GRC"}
+    for sentence in (
+        "Italy returned the stolen paintings to Greece on Monday.",
+        "The stolen paintings were returned by Italy to Greece on Monday.",
+    ):
+        (event,) = code(sentence, date="2024-05-01", pipeline=patterns)
+        assert (event.cameo, event.event_type) == ("0842", "RETREAT"), sentence
+        assert countries(event.actors) == {"ITA"}, sentence
+    assert code("The Italian ambassador returned to Rome on Monday.", date="2024-05-01", pipeline=patterns) == []
+    (fire,) = code("Turkish troops returned fire on Monday.", date="2024-05-01", pipeline=patterns)
+    assert fire.event_type == "ASSAULT"

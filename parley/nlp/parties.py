@@ -15,12 +15,17 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from .document import PLAIN_PHRASE, Actor, Document
-from .vocab import PLACE_PREPS, actor_phrases
+from .vocab import PLACE_PREPS, actor_phrases, implied_agents
 
 # children that belong to a noun phrase's identity ("the Russian delegation", "Russia's
 # foreign minister", "the delegations of the US and Russia"); clauses and other
 # prepositional phrases ("the embassy in Russia") do not
 NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "appos", "case", "quantmod", "predet"}
+# what an attack did to people: its toll, told in a clause of its own ("an attack on Douma which
+# killed 75", "shelled the town, killing four and wounding ten"), is not another act, and who
+# suffered it ("a constable was injured in the attack") is its target
+TOLL_VERBS = frozenset({"kill", "wound", "injure", "maim"})
+PHRASE_DEPS = {"dobj", "nsubjpass", "prep", "prt", "agent"}  # a verb's dependents that hold its phrase's words
 # people who speak or act for the body a "for" or "with" phrase names ("a spokesman for the SDF")
 SPEAKS_FOR = {
     "spokesman",
@@ -245,3 +250,12 @@ def share_out(text: str, parties: list[Actor], start: int, end: int) -> list[Act
             b = a + (trailing.start() if trailing else 0)
         out.append(replace(party, text=text[a:b], start=a, end=b))
     return out
+
+
+def implied_sector(verb: Token) -> str | None:
+    """The sector of the state body that does a verb's act where the text names no agent
+    (`vocab.implied_agents`): by its lemma, or by its lemma and a word of its phrase ("was
+    taken into custody", not "was taken to hospital")."""
+    rows = implied_agents().get(verb.lemma_.lower(), ())
+    phrase = {t.lower_ for c in verb.children if c.dep_ in PHRASE_DEPS for t in c.subtree}
+    return next((sector for word, sector in rows if not word or word in phrase), None)

@@ -55,8 +55,7 @@ from ..models.labels import LABELS, to_label
 from ..models.tagger import Reading, SpanTagger, read, spans_of
 from ..models.threads import one_thread
 from ..ontology import in_class, plover_defaults
-from ..parties import code_span, prep_objects
-from ..vocab import implied_agents
+from ..parties import TOLL_VERBS, code_span, implied_sector, prep_objects
 from ..vocab.verbs import verb_lexicon
 from .actors import REPORTED_DEPS, saying_verb
 from .dyads import names_state
@@ -69,9 +68,6 @@ KEEP_PATTERN_SHARE = 0.5  # ... or relative to the classifier's favourite
 # into custody": the object names the act its head does (not "after an attack", "against the
 # offensive": another act)
 SAME_ACT_PREPOSITIONS = {"by", "with", "in", "during", "through", "via", "into"}
-# what an attack did to people: its toll, told in a clause of its own ("an attack on Douma which
-# killed 75", "shelled the town, killing four and wounding ten"), is not another act
-TOLL_VERBS = frozenset({"kill", "wound", "injure", "maim"})
 OWN_SUBJECT = {"nsubj", "nsubjpass"}  # a conjunct with its own subject is a clause of its own
 # what a meeting, an agreement or a joint venture is about ("talks on the return of Russian
 # property"), unlike whom a sanction, a strike or a bet is on ("a strategic bet on Turkey"); for
@@ -225,7 +221,7 @@ def _police_act(doc: Document, event: Event) -> bool:
     if event.actors:
         return any(a.sector == "COP" for a in event.actors)
     work = doc.scratch.of(event)
-    return work.patient and implied_agents().get(work.verb_token.lemma_.lower()) == "COP"
+    return work.patient and implied_sector(work.verb_token) == "COP"
 
 
 def _owns(word: Token, deps: set[str]) -> bool:

@@ -28,9 +28,10 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class
-from ..parties import act_names, prep_objects
-from ..vocab import NO_STATE, PLACE_PREPS, STATELESS, implied_agents, peoples
+from ..parties import TOLL_VERBS, act_names, implied_sector, prep_objects
+from ..vocab import NO_STATE, PLACE_PREPS, STATELESS, peoples
 from .actors import BACKED_WHY, PLACE_WHY, article_state, focus_country, speaker
+from .events import DYING_VERBS
 
 # a state named as a party ("Russia", "Moscow") is its government, or its armed forces in a
 # military act, as the annotation guide codes it ("Turkey launched an attack": TUR/MIL)
@@ -53,6 +54,9 @@ DONE_TO_NOUNS = frozenset(
     | {"displacement", "deportation", "expulsion", "criticism", "condemnation", "denunciation", "harassment"}
 )
 SPOKEN_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONCEDE"})  # done by saying
+# the prepositions of an act someone was killed or hurt in ("killed in the attack"); "killed after an
+# assault" may be of its attackers
+SUFFERED_IN = {"in", "during", "under", "amid"}
 ARTICLE_STATE_WHY = "the state the article is about"  # how a body `article_state` places says so
 
 # acts two sides do to each other: "Kurdish and Turkish forces clashed" is one fight between the
@@ -228,6 +232,29 @@ def sides_between(doc: Document, event: Event) -> list[Actor]:
     return found if len(parties(found)) >= 2 else []
 
 
+def sufferers_as_targets(doc: Document) -> None:
+    """Who was killed, hurt or died in an act ("a constable was injured in the attack",
+    "soldiers died during the raid") is its target, not its agent."""
+    for event in doc.events:
+        tok = doc.scratch.of(event).verb_token
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ not in SUFFERED_IN or prep.head.i == prep.i:
+            continue
+        verb = prep.head
+        lemma = verb.lemma_.lower()
+        deps = {"nsubjpass"} if lemma in TOLL_VERBS else ({"nsubj"} if lemma in DYING_VERBS else set())
+        sufferers = [c for c in verb.children if c.dep_ in deps]
+        if not sufferers:
+            continue
+        offset = doc.sentences[event.sentence_index].offset
+        first, last = sufferers[0].left_edge, sufferers[0].right_edge
+        start, end = offset + first.idx, offset + last.idx + len(last)
+        moved = [a for a in event.actors if start <= a.start and a.end <= end]
+        if moved:
+            event.actors = [a for a in event.actors if a not in moved]
+            event.recipients = [*moved, *event.recipients]
+
+
 def objects_as_targets(doc: Document) -> None:
     """A party named as what an act noun is done to ("the murder of an innocent man",
     "criticism of the US") is the act's target, not its agent, where the words before the noun
@@ -333,12 +360,13 @@ class DyadSplitter:
     def __call__(self, doc: Document) -> None:
         out: list[Event] = []
         objects_as_targets(doc)  # first: a victim read as the agent is no agent to name again
+        sufferers_as_targets(doc)
         agents_named_again(doc)
         speakers_as_agents(doc)
         for event in doc.events:
             country = event.location.country if event.location else None
             work = doc.scratch.of(event)
-            sector = implied_agents().get(work.verb_token.lemma_.lower())
+            sector = implied_sector(work.verb_token)
             if sector and _agentless(event, work.verb_token, work.patient):
                 event.actors = []  # "a history-sheeter was arrested": no uncoded word of it did it
             if not event.actors and sector:

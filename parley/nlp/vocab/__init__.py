@@ -227,10 +227,14 @@ def discards() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def implied_agents() -> dict[str, str]:
-    """Lemma -> sector of the state body that does an act whose agent the text leaves unsaid
-    ("two men were arrested": the police)."""
-    return {r["lemma"]: r["sector"] for r in read_table("implied_agents.tsv")}
+def implied_agents() -> dict[str, list[tuple[str, str]]]:
+    """Lemma -> (a word its phrase must hold, "" for none; sector) of the state body that does
+    an act whose agent the text leaves unsaid ("two men were arrested", "he was taken into
+    custody": the police)."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    for r in read_table("implied_agents.tsv"):
+        table.setdefault(r["lemma"], []).append((r.get("word") or "", r["sector"]))
+    return table
 
 
 @lru_cache(maxsize=1)
