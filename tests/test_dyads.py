@@ -132,17 +132,21 @@ def test_a_rules_coercion_by_the_police_stands_as_the_rules_typed_it(pipeline):
 
 def test_custody_and_a_registered_case_with_no_agent_are_the_polices(pipeline):
     """A verb that implies the police only with a word of its phrase: "taken into custody",
-    "held on charges", "a case was registered"; "taken to hospital" implies no one."""
+    "held on charges", "a case was registered", "an fir was lodged"; "taken to hospital"
+    implies no one, and the victim who lodges an fir complains."""
     for text, trigger in (
         ("the driver was taken into custody from his home on friday.", "taken"),
         ("the husband was held on charges of harassment on monday.", "held"),
         ("a case was registered against the builder for cheating.", "registered"),
+        ("an fir was lodged against the sarpanch on monday.", "lodged"),
     ):
         (act,) = [e for e in code(text, date="2019-07-16", pipeline=pipeline) if e.trigger_text == trigger]
         assert act.event_type == "COERCE", text
         assert [a.sector for a in act.actors] == ["COP"], text
     hospital = code("the injured were taken to hospital on friday.", date="2019-07-16", pipeline=pipeline)
     assert not any(a.sector == "COP" for e in hospital for a in e.actors)
+    complaint = code("the victim lodged an fir against her husband.", date="2019-07-16", pipeline=pipeline)
+    assert not any(a.sector == "COP" or e.event_type == "COERCE" for e in complaint for a in e.actors)
 
 
 def test_who_was_hurt_in_an_act_is_its_target_not_its_agent(pipeline):
