@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from parley.api import actors, code
-from parley.nlp.casing import calendar_cased, lower_cased, truecased
+from parley.nlp.casing import calendar_cased, lower_cased, title_cased, truecased
 from parley.nlp.dateline import find_dateline
 from parley.nlp.document import Document
 from parley.nlp.stages.parse import hard_wrapped
@@ -113,3 +113,16 @@ def test_a_line_break_ends_a_sentence_unless_the_text_is_wrapped_at_a_width(pipe
     assert hard_wrapped(wrapped) and not hard_wrapped(scraped)
     (doc,) = pipeline([Document("wrapped", wrapped, dt.date(2019, 7, 16))])
     assert len(doc.sentences) == 1
+
+
+def test_a_headline_in_title_case_is_read_with_its_small_letters(pipeline):
+    """spaCy takes a headline's capitals for names ("Releases", "Rejects"); the parse reads
+    such a line with its small letters back, and the evidence keeps the headline's own."""
+    assert title_cased("Poland Releases Three Jailed Labor Activists")
+    assert title_cased("RUSSIA AND TURKEY AGREE TO HOLD TALKS ON SYRIA")
+    assert not title_cased("Poland released three jailed activists on Monday, officials in Warsaw said.")
+    (released,) = code("Poland Releases Three Jailed Labor Activists", date="2024-05-01", pipeline=pipeline)
+    assert (released.event_type, released.trigger_text) == ("RETREAT", "Releases")
+    assert {a.country for a in released.actors} == {"POL"}
+    found = code("Kenya Government Rejects Request To Delay Elections", date="2024-05-01", pipeline=pipeline)
+    assert [(e.event_type, [a.code for a in e.actors]) for e in found] == [("REJECT", ["KENGOV"])]

@@ -63,3 +63,28 @@ def test_the_main_event_of_the_records_is_the_most_confident_one_not_negated(pip
     assert record_main([sure_but_negated, unsure, surer]) is surer
     assert record_main([sure_but_negated, replace(unsure, negated=True)]) is sure_but_negated
     assert record_main([]) is None
+
+
+def test_headline_templates_are_filled_and_scored_on_what_parley_code_emits(tmp_path, pipeline, capsys):
+    """A headline file (event, mode, title with slots) is filled the same way on every run and
+    each headline coded as `parley code` codes it."""
+    from parley.evaluation.headlines import filled
+
+    rows = [
+        ("RETREAT", "{country_1} Releases Three Jailed Labor Activists"),
+        ("REJECT", "{country_2} Government Rejects Request To Delay Elections"),
+        ("PROTEST", "Cheese prices in {city} are high"),  # no event: a miss
+    ]
+    path = tmp_path / "headlines.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["event", "mode", "title"])
+        w.writerows([label, "", title] for label, title in rows)
+    texts = [filled(title, i) for i, (_, title) in enumerate(rows)]
+    assert "{" not in "".join(texts) and texts == [filled(title, i) for i, (_, title) in enumerate(rows)]
+    emitted = [record_main(code(t, pipeline=pipeline)) for t in texts]
+    right = sum(e is not None and e.event_type == label for e, (label, _) in zip(emitted, rows))
+    assert main(["eval", str(path), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["main event of the labelled type"] == round(right / len(rows), 4)
+    assert scores["an event"] == round(sum(e is not None for e in emitted) / len(rows), 4)

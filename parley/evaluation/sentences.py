@@ -56,6 +56,7 @@ from ..training.metrics import (
     per_class,
     token_f1,
 )
+from .headlines import HEADLINES_HEADER, evaluate_headlines
 from .mains import main_event, record_main, sentence_type
 from .stages import (
     DATES_HEADER,
@@ -174,11 +175,14 @@ CODES_HEADER = ["date", "text", "phrase", "country", "sector"]
 
 def kind_of(path: Path) -> str:
     """plover, quad, bio, codes (actor phrases with gold country and sector), dates,
-    places or issues, from the file's name and header."""
+    places, issues or headlines, from the file's name and header."""
     if path.suffix.lower() == ".bio":
         return "bio"
     with open(path, encoding="utf-8") as f:
-        header = next((line for line in f if not line.startswith("#")), "").rstrip("\n").split("\t")
+        first = next((line for line in f if not line.startswith("#")), "").rstrip("\n")
+    if first == HEADLINES_HEADER:
+        return "headlines"
+    header = first.split("\t")
     by_header = {
         ("text", "quad"): "quad",
         tuple(CODES_HEADER): "codes",
@@ -219,6 +223,7 @@ def evaluate_codes(path: Path, pipeline=None) -> Report:
 
 
 STAGE_SCORERS = {"codes": evaluate_codes, "dates": evaluate_dates, "places": evaluate_places, "issues": evaluate_issues}
+PRODUCT_SCORERS = {"headlines": evaluate_headlines}  # scored on what `parley code` emits
 
 
 def evaluate_all(
@@ -235,12 +240,19 @@ def evaluate_all(
     `detector` articles and labels where given. `pipeline` is the product pipeline to score
     (default: the one `parley code` runs); `diagnostic` adds the typed-main-verb figures."""
     kinds = [kind_of(p) for p in paths]
-    if any(k in STAGE_SCORERS for k in kinds):
+    if any(k in STAGE_SCORERS or k in PRODUCT_SCORERS for k in kinds):
         pipeline = pipeline or _default_pipeline()
         stages = _pipeline(pipeline.nlp, diagnostic=True)
-        others = [p for p, k in zip(paths, kinds) if k not in STAGE_SCORERS]
+        others = [p for p, k in zip(paths, kinds) if k not in STAGE_SCORERS and k not in PRODUCT_SCORERS]
         scored = iter(evaluate_all(others, pipeline, folds, device, log, diagnostic, detector) if others else [])
-        return [STAGE_SCORERS[k](p, stages) if k in STAGE_SCORERS else next(scored) for p, k in zip(paths, kinds)]
+        return [
+            STAGE_SCORERS[k](p, stages)
+            if k in STAGE_SCORERS
+            else PRODUCT_SCORERS[k](p, pipeline)
+            if k in PRODUCT_SCORERS
+            else next(scored)
+            for p, k in zip(paths, kinds)
+        ]
     data = [
         load_quad(p) if k == "quad" else load_plover(p) if k == "plover" else load_bio(p) for p, k in zip(paths, kinds)
     ]

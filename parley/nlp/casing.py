@@ -47,6 +47,7 @@ TOWN = 50_000  # a place this size is named by its other spellings too ("raqqa" 
 LONGEST_NAME = 4  # words
 HONORIFICS = {"mr", "mrs", "ms", "dr"}  # the next word is a name
 NAME_PARTICLES = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "van", "von", "der", "da", "di"}
+TITLE_WORDS, TITLE_SHARE = 3, 0.8  # `title_cased`: a sentence in news prose has a fifth or fewer
 # table names that are everyday words in lower case ("car": the Central African Republic)
 EVERYDAY = {"car", "valley", "reunion", "kiwi", "jersey", "congress"}
 
@@ -56,6 +57,15 @@ def lower_cased(text: str) -> bool:
     The parse asks it once per document (`Scratch.caseless`), for the stages after it."""
     letters = sum(c.isalpha() for c in text)
     return letters >= 40 and sum(c.isupper() for c in text) * 200 < letters
+
+
+def title_cased(text: str) -> bool:
+    """True for a line set in title case or capitals, as headlines are ("Poland Releases Three
+    Labor Activists"): at least TITLE_WORDS words of four letters or more after the first, and
+    TITLE_SHARE of them capitalised. spaCy reads such capitals as names; the parse reads the line
+    with its small letters back (`truecased` of it in lower case)."""
+    words = [w for w in WORD.findall(text)[1:] if len(w) >= 4]
+    return len(words) >= TITLE_WORDS and sum(w[0].isupper() for w in words) >= TITLE_SHARE * len(words)
 
 
 def truecased(text: str, nlp) -> str:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from ..casing import in_letters, lower_cased, truecased
+from ..casing import in_letters, lower_cased, title_cased, truecased
 from ..dateline import find_dateline
 from ..document import Document, Sentence
 from ..repair import repaired
@@ -102,6 +102,15 @@ class Parser:
         """The spaCy components that `attributes` stands in for (none without it)."""
         return [RULER, LEMMATIZER] if self.attributes else []
 
+    def _readable(self, text: str, caseless: bool) -> str:
+        """What spaCy reads of a chunk: its capitals put back where the document has none, its
+        small letters where it is a line set in title case (a headline), else the chunk."""
+        if caseless:
+            return truecased(text, self.nlp)
+        if title_cased(text):
+            return truecased(text.lower(), self.nlp)
+        return text
+
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
         docs = list(docs)
         pieces: list[tuple[Document, int, str, str]] = []  # document, offset, text, the text parsed
@@ -111,7 +120,7 @@ class Parser:
             for start, end in chunk_spans(doc.text, caseless=caseless):
                 if doc.text[start:end].strip():
                     text = doc.text[start:end]
-                    pieces.append((doc, start, text, truecased(text, self.nlp) if caseless else text))
+                    pieces.append((doc, start, text, self._readable(text, caseless)))
         parsed = self.nlp.pipe((p[3] for p in pieces), batch_size=self.batch_size, disable=self.skipped)
         with one_blas_thread():
             for (doc, offset, text, read), sdoc in zip(pieces, parsed):
