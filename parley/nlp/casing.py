@@ -47,7 +47,7 @@ TOWN = 50_000  # a place this size is named by its other spellings too ("raqqa" 
 LONGEST_NAME = 4  # words
 HONORIFICS = {"mr", "mrs", "ms", "dr"}  # the next word is a name
 NAME_PARTICLES = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "van", "von", "der", "da", "di"}
-TITLE_WORDS, TITLE_SHARE = 3, 0.8  # `title_cased`: a sentence in news prose has a fifth or fewer
+TITLE_WORDS, TITLE_SHARE = 2, 0.8  # `title_cased`: a sentence in news prose has a fifth or fewer
 # table names that are everyday words in lower case ("car": the Central African Republic)
 EVERYDAY = {"car", "valley", "reunion", "kiwi", "jersey", "congress"}
 
