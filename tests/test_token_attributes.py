@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from parley.nlp.casing import title_cased
 from parley.nlp.document import Document
 from parley.nlp.stages.token_attributes import GENERATION, TokenAttributes
 
@@ -39,7 +40,13 @@ def test_the_parse_stage_annotates_every_token_as_spacy_does(pipeline):
     parser = pipeline.stage("parse")
     assert parser.attributes is not None  # en_core_web_sm: the stand-in is used
     sample = texts()
-    ours = [sdoc for doc in parser.pipe([Document(str(n), t) for n, t in enumerate(sample)]) for _, sdoc in doc.chunks]
+    # a headline in title case is parsed with its small letters back (`casing.title_cased`): not spaCy's reading
+    ours = [
+        sdoc
+        for doc in parser.pipe([Document(str(n), t) for n, t in enumerate(sample)])
+        for _, sdoc in doc.chunks
+        if not title_cased(sdoc.text)
+    ]
     spacys = list(parser.nlp.pipe([sdoc.text for sdoc in ours]))
     assert sum(len(doc) for doc in ours) > 10_000
     assert [annotations(doc) for doc in ours] == [annotations(doc) for doc in spacys]

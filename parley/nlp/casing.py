@@ -47,7 +47,14 @@ TOWN = 50_000  # a place this size is named by its other spellings too ("raqqa" 
 LONGEST_NAME = 4  # words
 HONORIFICS = {"mr", "mrs", "ms", "dr"}  # the next word is a name
 NAME_PARTICLES = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "van", "von", "der", "da", "di"}
-TITLE_WORDS, TITLE_SHARE = 2, 0.8  # `title_cased`: a sentence in news prose has a fifth or fewer
+TITLE_WORDS = 2  # `title_cased`: the words of four letters or more a headline has, at least
+# the words of four letters or more some title-case styles keep small: prepositions, conjunctions,
+# pronouns and auxiliaries ("Meets with", "Attacks this Week", "if they Publicize")
+TITLE_SMALL = frozenset(
+    "with within without from into onto over upon amid than that this these those they them their there "
+    "then when where which what while after about under above below between across against during "
+    "before since until through toward towards will would could should have been were does also".split()
+)
 # table names that are everyday words in lower case ("car": the Central African Republic)
 EVERYDAY = {"car", "valley", "reunion", "kiwi", "jersey", "congress"}
 
@@ -61,11 +68,13 @@ def lower_cased(text: str) -> bool:
 
 def title_cased(text: str) -> bool:
     """True for a line set in title case or capitals, as headlines are ("Poland Releases Three
-    Labor Activists"): at least TITLE_WORDS words of four letters or more after the first, and
-    TITLE_SHARE of them capitalised. spaCy reads such capitals as names; the parse reads the line
-    with its small letters back (`truecased` of it in lower case)."""
-    words = [w for w in WORD.findall(text)[1:] if len(w) >= 4]
-    return len(words) >= TITLE_WORDS and sum(w[0].isupper() for w in words) >= TITLE_SHARE * len(words)
+    Labor Activists"): at least TITLE_WORDS words of four letters or more after the first, all
+    capitalised but prepositions and conjunctions some styles keep small ("Meets with"). A
+    sentence of prose has small words of its own ("The Government of India has agreed to set
+    up National Centre ..."). spaCy reads such capitals as names; the parse reads the line with
+    its small letters back (`truecased` of it in lower case)."""
+    words = [w for w in WORD.findall(text)[1:] if len(w) >= 4 and w not in TITLE_SMALL]
+    return len(words) >= TITLE_WORDS and all(w[0].isupper() for w in words)
 
 
 def truecased(text: str, nlp) -> str:
