@@ -257,5 +257,7 @@ def implied_sector(verb: Token) -> str | None:
     (`vocab.implied_agents`): by its lemma, or by its lemma and a word of its phrase ("was
     taken into custody", not "was taken to hospital")."""
     rows = implied_agents().get(verb.lemma_.lower(), ())
+    if not any(word for word, _ in rows):  # most verbs imply no one; the others, by lemma alone
+        return rows[0][1] if rows else None
     phrase = {t.lower_ for c in verb.children if c.dep_ in PHRASE_DEPS for t in c.subtree}
     return next((sector for word, sector in rows if not word or word in phrase), None)
