@@ -118,9 +118,14 @@ def test_a_line_break_ends_a_sentence_unless_the_text_is_wrapped_at_a_width(pipe
 def test_a_headline_in_title_case_is_read_with_its_small_letters(pipeline):
     """spaCy takes a headline's capitals for names ("Releases", "Rejects"); the parse reads
     such a line with its small letters back, and the evidence keeps the headline's own."""
-    assert title_cased("Poland Releases Three Jailed Labor Activists")
-    assert title_cased("RUSSIA AND TURKEY AGREE TO HOLD TALKS ON SYRIA")
-    assert not title_cased("Poland released three jailed activists on Monday, officials in Warsaw said.")
+    nlp = pipeline.nlp
+    assert title_cased("Poland Releases Three Jailed Labor Activists", nlp)
+    assert title_cased("RUSSIA AND TURKEY AGREE TO HOLD TALKS ON SYRIA", nlp)
+    assert not title_cased("Poland released three jailed activists on Monday, officials in Warsaw said.", nlp)
+    # a short line of prose whose long words are all names, a day or a month is no headline
+    assert not title_cased("He met Ahmed Shaheen in Tehran on Monday.", nlp)
+    (met,) = code("He met Ahmed Shaheen in Tehran on Monday.", date="2024-05-01", pipeline=pipeline)
+    assert [a.text for a in met.recipients] == ["Ahmed Shaheen"]
     (released,) = code("Poland Releases Three Jailed Labor Activists", date="2024-05-01", pipeline=pipeline)
     assert (released.event_type, released.trigger_text) == ("RETREAT", "Releases")
     assert {a.country for a in released.actors} == {"POL"}

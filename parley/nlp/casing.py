@@ -66,15 +66,32 @@ def lower_cased(text: str) -> bool:
     return letters >= 40 and sum(c.isupper() for c in text) * 200 < letters
 
 
-def title_cased(text: str) -> bool:
+def title_cased(text: str, nlp) -> bool:
     """True for a line set in title case or capitals, as headlines are ("Poland Releases Three
     Labor Activists"): at least TITLE_WORDS words of four letters or more after the first, all
-    capitalised but prepositions and conjunctions some styles keep small ("Meets with"). A
-    sentence of prose has small words of its own ("The Government of India has agreed to set
-    up National Centre ..."). spaCy reads such capitals as names; the parse reads the line with
-    its small letters back (`truecased` of it in lower case)."""
+    capitalised but prepositions and conjunctions some styles keep small ("Meets with"), and one
+    of them an English word that is no name, day or month. A sentence of prose has small words
+    of its own ("The Government of India has agreed to set up National Centre ..."), and a short
+    one may have nothing but names beside them ("He met Ahmed Shaheen on Monday."). spaCy reads
+    a headline's capitals as names; the parse reads the line with its small letters back
+    (`truecased` of it in lower case). `nlp`: the spaCy model (its word lists)."""
     words = [w for w in WORD.findall(text)[1:] if len(w) >= 4 and w not in TITLE_SMALL]
-    return len(words) >= TITLE_WORDS and all(w[0].isupper() for w in words)
+    if len(words) < TITLE_WORDS or not all(w[0].isupper() for w in words):
+        return False
+    names = _tables(nlp)[0]
+    english = _english_words(nlp)[0]
+    return any(
+        _stems(w) & english and w not in names and w not in DAYS | MONTHS for w in (word.lower() for word in words)
+    )
+
+
+def _stems(word: str) -> set[str]:
+    """The word and what it may inflect (the word lists hold lemmas): "makes", "denounced", "talks"."""
+    stems = {word}
+    for suffix, ends in (("s", ("",)), ("es", ("",)), ("ies", ("y",)), ("ed", ("", "e")), ("ing", ("", "e"))):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stems.update(word[: -len(suffix)] + end for end in ends)
+    return stems
 
 
 def truecased(text: str, nlp) -> str:

@@ -108,7 +108,7 @@ class Parser:
         small letters where it is a line set in title case (a headline), else the chunk."""
         if caseless:
             return truecased(text, self.nlp)
-        if title_cased(text):
+        if title_cased(text, self.nlp):
             return truecased(text.lower(), self.nlp)
         return text
 
