@@ -29,7 +29,7 @@ import statistics
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -450,11 +450,12 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def fold_pipeline(train: list[Article]):
+def fold_pipeline(train: list[Article], held_out: Collection[str] = ()):
     """The coder for held-out articles: without folds (no `train` articles) the shipped one,
-    else the shipped one trained again on the `train` articles (and the labelled sentences,
-    as the shipped one is) only: its event detector, and where the shipped encoder's top
-    layers were tuned on articles, those layers and all that reads them."""
+    else the shipped one trained again on the `train` articles (and the labelled sentences and
+    the project's own articles but those `held_out`, as the shipped one is) only: its event
+    detector, and where the shipped encoder's top layers were tuned on articles, those layers
+    and all that reads them."""
     from ..nlp.models import tuned_layers
     from ..nlp.models.classifier import WEIGHTS
     from ..nlp.pipeline import default_pipeline
@@ -464,8 +465,8 @@ def fold_pipeline(train: list[Article]):
     if not train:
         return default_pipeline()
     if (WEIGHTS / tuned_layers.FILE).is_file():
-        return tuned_pipeline(train, log=_log)
-    return detector_pipeline(train, log=_log)
+        return tuned_pipeline(train, held_out, log=_log)
+    return detector_pipeline(train, held_out, log=_log)
 
 
 def lower_case(text: str) -> str:
@@ -480,21 +481,22 @@ def evaluate_articles(
     folds: int = 0,
     pipeline=None,
     lower: bool = False,
-    retrain: Callable[[list[Article]], Any] = fold_pipeline,
+    retrain: Callable[[list[Article], Collection[str]], Any] = fold_pipeline,
 ) -> ArticleReport:
     """Score the events coded for the labelled articles of `articles` against `labels`;
     `lower`: each article coded in small letters, as a careless scraper gives news. With
     `folds`, each fold is coded by `retrain` on the other folds' articles: the shipped coder's
     own training (`fold_pipeline`), or another (`training.detector.detector_pipeline` retrains
     the event detector alone: about 2 minutes a fold of the 173 articles, where the encoder's
-    tuned layers and all that reads them take about 11)."""
+    tuned layers and all that reads them take about 11). `retrain` is also given the ids of
+    every article scored, which the project's own articles it learns from leave out."""
     gold = load(labels, articles)
     report = ArticleReport(str(labels))
     for f, held in enumerate(split_by_article(list(gold), folds) if folds > 1 else [list(gold)]):
         held_out = set(held)
         train = [a for k, a in gold.items() if k not in held_out]
         part = ArticleReport(f"fold {f + 1}")
-        coder = pipeline or retrain(train)
+        coder = pipeline or retrain(train, frozenset(gold))
         for article, emitted in _coded(articles, {k: gold[k] for k in held}, coder, lower):
             part.add(article, emitted)
         report.pairings += part.pairings

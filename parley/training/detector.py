@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -50,6 +50,10 @@ _ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], ArticleRows]] 
 _SENTENCE_ROWS: weakref.WeakKeyDictionary[nn.Module, dict[tuple[str, int], ArticleRows]] = weakref.WeakKeyDictionary()
 # the sentence set the detector also learns from, where it is (as `parley train --data` finds it)
 SENTENCES = Path("../shared/data/plover_events_train.csv")
+# the project's own articles from around the world (`data/articles/README.md`), which every
+# detector also learns from: texts and their readings, in a checkout (absent from an installed package)
+DATA = Path(__file__).resolve().parents[2] / "data"
+WORLD = (DATA / "articles" / "world_train.jsonl", DATA / "annotations" / "world_train.jsonl")
 
 
 def article_rows(pipeline: Pipeline, articles: Iterable[Article]) -> list[ArticleRows]:
@@ -207,21 +211,26 @@ def _fit_member(net: nn.Module, x: torch.Tensor, y: torch.Tensor, weight: torch.
     net.eval()
 
 
-def detector_pipeline(train: list[Article], sentences: Path | None = SENTENCES, log=print) -> Pipeline:
-    """The shipped coder with a detector trained on `train` and the labelled sentences (for a
-    fold of `parley eval --articles`)."""
+def detector_pipeline(
+    train: list[Article], held_out: Collection[str] = (), sentences: Path | None = SENTENCES, log=print
+) -> Pipeline:
+    """The shipped coder with a detector trained as the shipped one is, on `train` for the
+    development articles (for a fold of `parley eval --articles`; the world's articles
+    `held_out` left out too)."""
     from ..nlp.pipeline import default_pipeline
 
-    rows = _training_rows(default_pipeline(), train, sentences, log)
+    rows = _training_rows(default_pipeline(), train, sentences, log, held_out)
     return Pipeline(detector=fit_detector(rows, DetectorConfig(), log))
 
 
-def fold_detector(pipeline: Pipeline, articles: list[Article], examples: list[Example], log=print) -> EventDetector:
+def fold_detector(
+    pipeline: Pipeline, articles: list[Article], examples: list[Example], log=print, held_out: Collection[str] = ()
+) -> EventDetector:
     """A detector for the pipeline's own classifier (one trained on some folds of a sentence
     set, which reads another encoder than the shipped one), trained as the shipped detector is:
-    on the hand-read articles and the labelled sentences of those folds (`parley eval --folds
-    --detector`)."""
-    rows = _logged_article_rows(pipeline, articles, log)
+    on the hand-read articles (the world's, less `held_out`) and the labelled sentences of those
+    folds (`parley eval --folds --detector`)."""
+    rows = _logged_article_rows(pipeline, [*articles, *world_articles(held_out)], log)
     if examples:
         rows.append(sentence_rows(pipeline, examples))
         log(f"detector: and {len(rows[-1].y)} candidates of {len(examples)} labelled sentences")
@@ -237,8 +246,22 @@ def _logged_article_rows(pipeline: Pipeline, articles: list[Article], log) -> li
     return rows
 
 
-def _training_rows(pipeline: Pipeline, articles: list[Article], sentences: Path | None, log) -> list[ArticleRows]:
-    rows = _logged_article_rows(pipeline, articles, log)
+def world_articles(held_out: Collection[str] = (), world: tuple[Path, Path] = WORLD) -> list[Article]:
+    """The project's own hand-read articles from around the world, where the checkout has
+    them (news of other places, topics and forms than the Guardian's development articles),
+    less those `held_out` (ids an evaluation scores, which no detector it scores may learn)."""
+    from ..evaluation.annotations import load
+
+    texts, labels = world
+    if not (texts.is_file() and labels.is_file()):
+        return []
+    return [a for a in load(labels, texts).values() if a.id not in held_out]
+
+
+def _training_rows(
+    pipeline: Pipeline, articles: list[Article], sentences: Path | None, log, held_out: Collection[str] = ()
+) -> list[ArticleRows]:
+    rows = _logged_article_rows(pipeline, [*articles, *world_articles(held_out)], log)
     if sentences is not None and sentences.is_file():
         done = _SENTENCE_ROWS.setdefault(pipeline.stage("classify").model, {})
         key = (str(sentences), sentences.stat().st_mtime_ns)
@@ -262,6 +285,7 @@ def train_detector(
     model.config.cross_validation = {
         "articles": len(gold),
         "labels": labels.name,
+        "world_articles": len(world_articles()),
         "sentences": sentences.name if sentences is not None and sentences.is_file() else None,
     }
     model.save(directory)

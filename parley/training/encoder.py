@@ -20,7 +20,7 @@ import json
 import math
 import random
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import partial
 from pathlib import Path
@@ -266,6 +266,7 @@ def tuned_coder(
     config: EncoderConfig | None = None,
     nlp=None,
     log=print,
+    held_out: Collection[str] = (),
 ) -> TunedCoder:
     """Tune the top layers of `untuned` (a classifier with its adapters, before `for_inference`)
     on the articles, then train on the tuned layers the head on the labelled `sentences`, the
@@ -286,7 +287,7 @@ def tuned_coder(
     log(f"encoder: the classifier's head on {len(typed)} sentences")
     tagger = fit_tagger(training_items(spans, classifier, SpanConfig()), SpanConfig(), log)
     rows_of = Pipeline(reading.nlp, classifier=classifier, tagger=None, detector=None)
-    detector = fold_detector(rows_of, articles, sentences, log)
+    detector = fold_detector(rows_of, articles, sentences, log, held_out)
     return TunedCoder(classifier, delta, tagger, detector)
 
 
@@ -316,12 +317,15 @@ def saved_config(directory: Path = WEIGHTS) -> EncoderConfig:
     return EncoderConfig(**{f.name: saved[f.name] for f in fields(EncoderConfig) if f.name in saved})
 
 
-def tuned_pipeline(train: list[Article], sentences: Path = SENTENCES, log=print) -> Pipeline:
+def tuned_pipeline(
+    train: list[Article], held_out: Collection[str] = (), sentences: Path = SENTENCES, log=print
+) -> Pipeline:
     """The shipped coder retrained on `train` articles from the shipped classifier's adapters,
     with the shipped layers' settings: top layers, head, tagger and detector (for a fold of
     `parley eval --articles`)."""
     examples, spans = load_plover(sentences), span_examples(sentences.parent)
-    return tuned_coder(untuned_classifier(), train, examples, spans, saved_config(), log=log).pipeline()
+    config = saved_config()
+    return tuned_coder(untuned_classifier(), train, examples, spans, config, log=log, held_out=held_out).pipeline()
 
 
 def train_tuned(
