@@ -605,7 +605,7 @@ def test_a_person_no_table_knows_is_of_the_state_of_the_home_town_given(pipeline
 
 
 def test_a_state_body_before_the_thing_it_owns_or_does_is_the_articles_state(pipeline):
-    text = "Syria's army shelled Douma on Monday. Residents feared an impending regime incursion into the town."
+    text = "Syria's army shelled Douma on Monday. Residents reported a regime incursion into the town."
     incursion = on("incursion", text, pipeline, "2018-03-01")
     assert [a.code for a in incursion.actors] == ["SYRGOV"]
     text = "Syria's army shelled Douma on Monday. The regime's shelling killed 20 civilians."

@@ -234,13 +234,12 @@ def sides_between(doc: Document, event: Event) -> list[Actor]:
 
 def sufferers_as_targets(doc: Document) -> None:
     """Who was killed, hurt or died in an act ("a constable was injured in the attack",
-    "soldiers died during the raid") is its target, not its agent."""
+    "soldiers died during the raid"), or was killed or hurt in the act a toll names ("two
+    soldiers were wounded"), is its target, not its agent."""
     for event in doc.events:
-        tok = doc.scratch.of(event).verb_token
-        prep = tok.head
-        if tok.dep_ != "pobj" or prep.lower_ not in SUFFERED_IN or prep.head.i == prep.i:
+        verb = _suffering_verb(doc.scratch.of(event).verb_token)
+        if verb is None:
             continue
-        verb = prep.head
         lemma = verb.lemma_.lower()
         deps = {"nsubjpass"} if lemma in TOLL_VERBS else ({"nsubj"} if lemma in DYING_VERBS else set())
         sufferers = [c for c in verb.children if c.dep_ in deps]
@@ -248,11 +247,27 @@ def sufferers_as_targets(doc: Document) -> None:
             continue
         offset = doc.sentences[event.sentence_index].offset
         first, last = sufferers[0].left_edge, sufferers[0].right_edge
+        if first.i <= verb.i <= last.i:  # a parse that hangs the verb inside its own subject
+            continue
         start, end = offset + first.idx, offset + last.idx + len(last)
         moved = [a for a in event.actors if start <= a.start and a.end <= end]
         if moved:
             event.actors = [a for a in event.actors if a not in moved]
-            event.recipients = [*moved, *event.recipients]
+            # a sufferer the recipients already name ("Two Turkish soldiers") is not named twice
+            named = [a for a in moved if not any(r.start < a.end and a.start < r.end for r in event.recipients)]
+            event.recipients = [*named, *event.recipients]
+
+
+def _suffering_verb(tok: Token) -> Token | None:
+    """The verb whose subject suffered the act a trigger stands for: the trigger itself where
+    it tells a toll in the passive ("were wounded"; who "died fighting" may have fought), else
+    the verb of a toll whose "in" phrase it is ("wounded in the attack"); None for any other."""
+    if tok.lemma_.lower() in TOLL_VERBS:
+        return tok
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ not in SUFFERED_IN or prep.head.i == prep.i:
+        return None
+    return prep.head
 
 
 def objects_as_targets(doc: Document) -> None:
