@@ -270,7 +270,8 @@ def tuned_coder(
 ) -> TunedCoder:
     """Tune the top layers of `untuned` (a classifier with its adapters, before `for_inference`)
     on the articles, then train on the tuned layers the head on the labelled `sentences`, the
-    tagger on `spans` and the detector on the articles and the sentences."""
+    tagger on `spans` and the detector on the articles (and the world articles but those
+    `held_out`) and the sentences."""
     config = config or EncoderConfig()
     if untuned not in _READERS:
         _READERS[untuned] = copy.deepcopy(untuned).for_inference()
@@ -322,7 +323,7 @@ def tuned_pipeline(
 ) -> Pipeline:
     """The shipped coder retrained on `train` articles from the shipped classifier's adapters,
     with the shipped layers' settings: top layers, head, tagger and detector (for a fold of
-    `parley eval --articles`)."""
+    `parley eval --articles`; the detector learns the world articles but those `held_out`)."""
     examples, spans = load_plover(sentences), span_examples(sentences.parent)
     config = saved_config()
     return tuned_coder(untuned_classifier(), train, examples, spans, config, log=log, held_out=held_out).pipeline()
