@@ -81,7 +81,8 @@ def title_cased(text: str, nlp) -> bool:
     names = _tables(nlp)[0]
     english = _english_words(nlp)[0]
     return any(
-        _stems(w) & english and w not in names and w not in DAYS | MONTHS for w in (word.lower() for word in words)
+        _stems(w) & english and w not in names and w not in DAYS and w not in MONTHS
+        for w in (word.lower() for word in words)
     )
 
 
@@ -243,6 +244,7 @@ def _word_lists(nlp) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(nouns), frozenset(adjectives), frozenset(other)
 
 
+@lru_cache(maxsize=1)
 def _english_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
     """Lower-case English words, and those of them that are only nouns (`_word_lists`)."""
     nouns, adjectives, other = _word_lists(nlp)
