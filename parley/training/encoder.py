@@ -40,7 +40,16 @@ from ..nlp.models.tagger import SpanConfig, SpanTagger, batches
 from ..nlp.pipeline import Pipeline
 from ..nlp.stages.classify import prepare
 from .data import Example, SpanExample, load_bio, load_plover, plover_spans
-from .detector import SENTENCES, PoolReading, _article_label, _labels, fold_detector, read_pools, sentence_label
+from .detector import (
+    SENTENCES,
+    PoolReading,
+    _article_label,
+    _labels,
+    fold_detector,
+    read_pools,
+    sentence_label,
+    world_articles,
+)
 from .spans import cross_validate_tagger, fit_tagger, training_items
 from .train import Item, items, seed_everything
 from .views import pattern_views
@@ -269,16 +278,18 @@ def tuned_coder(
     held_out: Collection[str] = (),
 ) -> TunedCoder:
     """Tune the top layers of `untuned` (a classifier with its adapters, before `for_inference`)
-    on the articles, then train on the tuned layers the head on the labelled `sentences`, the
-    tagger on `spans` and the detector on the articles (and the world articles but those
-    `held_out`) and the sentences."""
+    on the articles and the world articles but those `held_out` (so that the layers read short
+    wire reports and diplomacy, not only one newspaper's war reporting), then train on the tuned
+    layers the head on the labelled `sentences`, the tagger on `spans` and the detector on the
+    same articles and the sentences."""
     config = config or EncoderConfig()
     if untuned not in _READERS:
         _READERS[untuned] = copy.deepcopy(untuned).for_inference()
     # one reader per untuned classifier, so that the folds of one evaluation share its rows
     reading = Pipeline(nlp, classifier=_READERS[untuned], tagger=None, detector=None)
-    rows = tuning_rows(reading, articles, config) + sentence_tuning_rows(reading, sentences, config)
-    log(f"encoder: {len(articles)} articles and {len(sentences)} sentences, {len(rows)} readings")
+    read = [*articles, *world_articles(held_out)]
+    rows = tuning_rows(reading, read, config) + sentence_tuning_rows(reading, sentences, config)
+    log(f"encoder: {len(read)} articles and {len(sentences)} sentences, {len(rows)} readings")
     delta = {k: v * config.mix for k, v in tune(untuned, rows, config, log).items()}
     classifier = copy.deepcopy(untuned)
     classifier.tuned = dict(delta)  # added to the weights, not changed
@@ -348,13 +359,19 @@ def train_tuned(
     spans = span_examples(data)
     sentences = data / "plover_events_train.csv"
     coder = tuned_coder(untuned, gold, load_plover(sentences), spans, config, log=log)
-    card = {**asdict(config), "trained_on": {"articles": len(gold), "labels": labels.name, "sentences": sentences.name}}
+    trained_on = {
+        "articles": len(gold),
+        "labels": labels.name,
+        "world_articles": len(world_articles()),
+        "sentences": sentences.name,
+    }
+    card = {**asdict(config), "trained_on": trained_on}
     tuned_layers.save(directory, coder.delta, coder.classifier.head, card)
     if folds > 1:
         scores = cross_validate_tagger(training_items(spans, coder.classifier, SpanConfig()), SpanConfig(), folds, log)
         coder.tagger.config.cross_validation = {"folds": folds, "token_f1": scores}
     coder.tagger.save(directory)
-    coder.detector.config.cross_validation = {"articles": len(gold), "labels": labels.name, "sentences": sentences.name}
+    coder.detector.config.cross_validation = trained_on
     coder.detector.save(directory)
     log(f"saved {directory / tuned_layers.FILE}, the span tagger and the event detector")
     return coder
