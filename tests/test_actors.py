@@ -470,10 +470,9 @@ def test_who_judges_an_act_or_is_responsible_for_it(pipeline):
 
 
 def test_we_and_our_in_quoted_words_are_the_speakers(pipeline):
-    [event] = code(
-        "“We welcome an investigation,” the Turkish foreign ministry said.", date="2018-04-12", pipeline=pipeline
-    )
-    assert [a.code for a in event.actors] == ["TURGOV"]
+    text = "“We welcome an investigation,” the Turkish foreign ministry said."
+    welcome = on("welcome", text, pipeline, "2018-04-12")
+    assert [a.code for a in welcome.actors] == ["TURGOV"]
     events = code("“Our forces will not leave Syria,” Erdoğan told reporters.", date="2018-04-12", pipeline=pipeline)
     assert any(a.code == "TURMIL" and a.text == "Our forces" for e in events for a in e.actors)
     events = code("The US said the talks would resume.", date="2018-04-12", pipeline=pipeline)
@@ -609,8 +608,8 @@ def test_a_state_body_before_the_thing_it_owns_or_does_is_the_articles_state(pip
     incursion = on("incursion", text, pipeline, "2018-03-01")
     assert [a.code for a in incursion.actors] == ["SYRGOV"]
     text = "Syria's army shelled Douma on Monday. The regime's shelling killed 20 civilians."
-    killed = on("killed", text, pipeline, "2018-03-01")
-    assert [a.country for a in killed.actors] == ["SYR"]
+    [killing] = [e for e in code(text, date="2018-03-01", pipeline=pipeline) if e.sentence_index == 1]
+    assert [a.country for a in killing.actors] == ["SYR"]  # on "shelling" or on "killed": one act
 
 
 def test_a_bodys_noun_alone_names_it_again(pipeline):

@@ -93,6 +93,16 @@ def test_an_attacks_toll_is_that_attack_not_another_act(pipeline):
         assault = [e for e in doc.events if e.event_type == "ASSAULT"]
         assert [e.trigger_text for e in assault] == [attack], text
     assert "CVL" in [r.sector for r in assault[0].recipients]  # the civilians the strikes killed
+
+
+def test_whom_a_toll_names_is_the_attacks_target_where_the_toll_is_no_event(pipeline):
+    """The toll's words need not be an event of their own for the attack to take its victims
+    (`classify._victims`)."""
+    text = "Russian jets renewed their bombardment of the town, killing four people and wounding ten."
+    [doc] = list(pipeline([Document("d", text)]))
+    assert [e.trigger_text for e in doc.events if e.event_type == "ASSAULT"] == ["bombardment"]
+    [attack] = [e for e in doc.events if e.trigger_text == "bombardment"]
+    assert [(r.text, r.sector) for r in attack.recipients] == [("four people", "CVL")]
     text = "Turkish jets bombed Afrin and Russian jets killed ten fighters in Idlib."  # a clause of its own
     [doc] = list(pipeline([Document("d", text)]))
     assert {e.trigger_text for e in doc.events if e.event_type == "ASSAULT"} == {"bombed", "killed"}
@@ -116,11 +126,11 @@ def test_what_a_meeting_is_about_is_no_party_to_it_but_a_sanctioned_state_is(pip
         "The European Union imposed sanctions on Russia."
     )
     [doc] = list(pipeline([Document("d", text, "2025-02-28")]))
-    meetings = [e for e in doc.events if e.event_type in {"CONSULT", "COOPERATE"}]
-    assert {e.trigger_text for e in meetings} >= {"discussed", "meetings"}
+    meetings = [e for e in doc.events if e.trigger_text in {"discussed", "meetings"}]
+    assert "CONSULT" in {e.event_type for e in meetings if e.trigger_text == "discussed"}
     assert [r.text for e in meetings for r in e.recipients] == []
     assert len([e for e in meetings if e.trigger_text == "meetings"]) == 1  # no topic splits it
-    sanction = next(e for e in doc.events if e.trigger_text == "sanctions")
+    sanction = next(e for e in doc.events if e.trigger_text in {"imposed", "sanctions"})
     assert [a.country for a in sanction.recipients] == ["RUS"]
 
 

@@ -9,8 +9,9 @@ them: the classifier's head (on the labelled sentences), the span tagger and the
 detector. Four epochs: on two folds by article eight epochs learned the training
 articles by heart (training loss 0.14) and coded held-out ones worse than four.
 `parley train --encoder` writes the result beside the classifier (`parley.nlp.models.
-tuned_layers`; not shipped: `docs/accuracy.md`, the twenty-eighth step of issue 22); with it
-there, each fold of `parley eval --articles --folds` trains its own.
+tuned_layers`; shipped since the thirty-ninth step of issue 22, when the layers first learned
+the world articles too: `docs/accuracy.md`); with it there, each fold of `parley eval
+--articles --folds` trains its own.
 """
 
 from __future__ import annotations

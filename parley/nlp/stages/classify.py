@@ -208,7 +208,25 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
             kept.actors = event.actors  # "killed during a US-led attack": the attack's
         if kept is not event and not kept.recipients and any(a.code for a in event.recipients):
             kept.recipients = event.recipients  # "airstrikes ... killed 13 civilians": whom the toll names
-    return [e for i, e in enumerate(events) if find(i) == i]
+    acts = [e for i, e in enumerate(events) if find(i) == i]
+    for event in acts:  # a toll that is no event of its own still names whom the attack hit
+        if not event.recipients:
+            event.recipients = _victims(doc, event)
+    return acts
+
+
+def _victims(doc: Document, event: Event) -> list[Actor]:
+    """Whom the toll of an attack names where its words gave no event of their own ("two
+    waves of airstrikes killed at least 13 civilians": the civilians are the strikes' targets)."""
+    token = doc.scratch.of(event).verb_token
+    offset = doc.sentences[event.sentence_index].offset
+    for h in token.sent:
+        victims = next((c for c in h.children if c.dep_ == "dobj"), None) if _toll(h, token) else None
+        if victims is not None:
+            return code_span(
+                doc, offset + victims.left_edge.idx, offset + victims.right_edge.idx + len(victims.right_edge)
+            )
+    return []
 
 
 def _police_act(doc: Document, event: Event) -> bool:
