@@ -58,7 +58,7 @@ from ..ontology import in_class, plover_defaults
 from ..parties import TOLL_VERBS, code_span, implied_sector, prep_objects
 from ..vocab.verbs import verb_lexicon
 from .actors import REPORTED_DEPS, saying_verb
-from .dyads import names_state
+from .dyads import names_state, overlap
 from .events import FAILED_HEADS
 
 MIN_UNCODED = 0.6
@@ -110,11 +110,6 @@ class Batch:
         return Batch([], [], self.mains, self.readings, self.pools, self.views, self.own, self.police)
 
 
-def _overlap(a: Actor, b: Actor) -> bool:
-    """True when two parties share any of the sentence's characters."""
-    return a.start < b.end and b.start < a.end
-
-
 def _topics(verb: Token, offset: int) -> list[tuple[int, int]]:
     """The text spans a meeting or an agreement is about: the objects of its topic prepositions,
     or of its object's ("held talks about Syria"). What a meeting is about is no party to it."""
@@ -153,7 +148,8 @@ def _one_per_act(doc: Document, events: list[Event]) -> list[Event]:
     the better-attested event, by the roles it has a coded party in (source, target), then
     confidence. What an attack killed or wounded, told in a clause of its own, is its toll
     (`_toll`, `_chained`): one act with the nearest attack before it, which stands for it
-    and takes the victims as its targets where it names none. A "failed" whose complement is
+    and takes the victims as its targets where it names none; a toll that is no event of its own
+    still lends its victims to the act it tells of (`_victims`). A "failed" whose complement is
     an event is that event's negation, not an act of its own."""
 
     def attested(e: Event) -> tuple[int, float]:  # roles filled: two recipients of one state attest no more than one
@@ -641,7 +637,7 @@ class EventClassifierStage:
             out: list[Actor] = []
             for s, e in spans.get(role, []):
                 # two spans may reach one party ("Japan" brings its conjunct "the United States")
-                out += [a for a in code_span(doc, start + s, start + e, places) if not any(_overlap(a, o) for o in out)]
+                out += [a for a in code_span(doc, start + s, start + e, places) if not any(overlap(a, o) for o in out)]
             return out
 
         actors, recipients = coded("S"), coded("T")
@@ -669,26 +665,26 @@ class EventClassifierStage:
             subject = next((c for c in work.verb_token.children if c.dep_ == "nsubjpass"), None)
             named = subject is not None and subject.pos_ == "PROPN"
             patients = [r for r in event.recipients if r.sector or (named and names_state(r))]
-            actors = [a for a in actors if not any(_overlap(a, r) for r in patients)]
+            actors = [a for a in actors if not any(overlap(a, r) for r in patients)]
             if patients:
                 recipients = []  # and stays the target ("killed in Idlib": not the town)
-        actors = [a for a in actors if not any(_overlap(a, b) for b in work.bystanders)]
+        actors = [a for a in actors if not any(overlap(a, b) for b in work.bystanders)]
         own = {a.country for a in actors or event.actors if a.country}
         if len({r.country for r in recipients}) > 1:  # "flights between the two countries": the other one
             recipients = [r for r in recipients if r.country not in own]
-        if event.reciprocal and recipients and all(any(_overlap(a, r) for a in event.actors) for r in recipients):
+        if event.reciprocal and recipients and all(any(overlap(a, r) for a in event.actors) for r in recipients):
             return  # the tagger split a joint subject ("France and Germany held talks"): it stays joint
         # a party read as both: the target where the sentence names other actors ("the United
         # Nations criticised the United States"), else the actor (the parse's "by X" agent)
         acting = actors or event.actors
-        clash = [a for a in acting if any(_overlap(a, r) for r in recipients)]
+        clash = [a for a in acting if any(overlap(a, r) for r in recipients)]
         if clash and len(clash) < len(acting) and not agent:
             actors = [a for a in acting if a not in clash]
         else:
-            recipients = [r for r in recipients if not any(_overlap(r, a) for a in acting)]
+            recipients = [r for r in recipients if not any(overlap(r, a) for a in acting)]
         if actors and not recipients and not event.reciprocal:  # the rules' object stays the target
             objects = [r for r in event.recipients if not r.plain]
-            actors = [a for a in actors if not any(_overlap(a, r) for r in objects)] or actors
+            actors = [a for a in actors if not any(overlap(a, r) for r in objects)] or actors
         if actors:
             event.actors = actors
         if recipients:

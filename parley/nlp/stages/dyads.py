@@ -254,8 +254,13 @@ def sufferers_as_targets(doc: Document) -> None:
         if moved:
             event.actors = [a for a in event.actors if a not in moved]
             # a sufferer the recipients already name ("Two Turkish soldiers") is not named twice
-            named = [a for a in moved if not any(r.start < a.end and a.start < r.end for r in event.recipients)]
+            named = [a for a in moved if not any(overlap(a, r) for r in event.recipients)]
             event.recipients = [*named, *event.recipients]
+
+
+def overlap(a: Actor, b: Actor) -> bool:
+    """True when two parties share any of the sentence's characters."""
+    return a.start < b.end and b.start < a.end
 
 
 def _suffering_verb(tok: Token) -> Token | None:
